@@ -1,0 +1,35 @@
+package dev.ganforge.core.spec;
+
+import dev.ganforge.spi.SpecField;
+import java.util.Objects;
+
+/**
+ * A whole experiment, as read from YAML and resolved (every default filled in).
+ *
+ * @param experiment the experiment name: letters, digits, '.', '_' and '-'; names the run folder
+ * @param seed the seed of every random draw (weights, shuffling, latent vectors)
+ * @param dataset the {@code dataset:} plugin section
+ * @param model the {@code model:} plugin section
+ * @param optimizers one optimizer section per network
+ * @param sampler the {@code sampler:} plugin section (latent z distribution)
+ * @param training batch size, length and intervals
+ */
+public record ExperimentSpec(
+        @SpecField(doc = "experiment name: letters, digits, '.', '_' and '-'") String experiment,
+        @SpecField(doc = "seed of every random draw", defaultValue = "42") long seed,
+        @SpecField(doc = "the dataset plugin section (type: …)") PluginSection dataset,
+        @SpecField(doc = "the model plugin section (type: …)") PluginSection model,
+        @SpecField(doc = "optimizer sections for the generator and the discriminator", defaultValue = "{}")
+                OptimizersSpec optimizers,
+        @SpecField(doc = "the latent sampler section (type: …)", defaultValue = "{type: uniform}")
+                PluginSection sampler,
+        @SpecField(doc = "batch size, length and intervals") TrainingSpec training) {
+
+    /** @throws IllegalArgumentException if the name has other characters */
+    public ExperimentSpec {
+        Objects.requireNonNull(experiment, "experiment");
+        if (!experiment.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("experiment name may contain only letters, digits, '.', '_' and '-'");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.ganforge.core.spec;
+
+import dev.ganforge.spi.SpecField;
+
+/**
+ * The {@code optimizers:} section: one optimizer per network, so each keeps its own state.
+ *
+ * @param generator the generator's optimizer section
+ * @param discriminator the discriminator's optimizer section
+ */
+public record OptimizersSpec(
+        @SpecField(doc = "the generator's optimizer (type: adam | rmsprop | sgd)", defaultValue = "{type: adam}")
+                PluginSection generator,
+        @SpecField(doc = "the discriminator's optimizer (type: adam | rmsprop | sgd)", defaultValue = "{type: adam}")
+                PluginSection discriminator) {}

@@ -1,0 +1,52 @@
+package dev.ganforge.core.spec;
+
+import dev.ganforge.spi.SpecField;
+
+/**
+ * The {@code training:} section: batch size, length and intervals. Exactly one of {@code steps} and
+ * {@code epochs} sets the length; a step is one discriminator update (real + fake batch) followed by
+ * one generator update.
+ *
+ * @param batchSize examples per batch B
+ * @param steps training steps in total, or null when {@code epochs} is given
+ * @param epochs passes over the dataset, or null when {@code steps} is given
+ * @param logEvery write a metrics row every this many steps
+ * @param sampleEvery write sample grids every this many steps (and at the end)
+ * @param checkpointEvery write a checkpoint every this many steps (and at the end)
+ * @param keepCheckpoints how many periodic checkpoints to keep on disk, newest first
+ * @param sampleRows rows of the fake sample grids; the columns are the K classes
+ * @param gcEvery call the garbage collector every this many steps, to release off-heap ND4J memory
+ */
+public record TrainingSpec(
+        @SpecField(doc = "examples per batch", defaultValue = "64", min = 1, max = 65536) int batchSize,
+        @SpecField(doc = "training steps in total (give steps or epochs, not both)", optional = true, min = 1)
+                Integer steps,
+        @SpecField(doc = "passes over the dataset (give steps or epochs, not both)", optional = true, min = 1)
+                Integer epochs,
+        @SpecField(doc = "steps between metrics rows", defaultValue = "10", min = 1) int logEvery,
+        @SpecField(doc = "steps between sample grids (one more at the end)", defaultValue = "200", min = 1)
+                int sampleEvery,
+        @SpecField(doc = "steps between checkpoints (one more at the end)", defaultValue = "500", min = 1)
+                int checkpointEvery,
+        @SpecField(doc = "periodic checkpoints kept on disk, newest first", defaultValue = "2", min = 1)
+                int keepCheckpoints,
+        @SpecField(doc = "rows of the fake sample grids; columns are the classes", defaultValue = "8", min = 1,
+                max = 64) int sampleRows,
+        @SpecField(doc = "steps between garbage collections that release off-heap memory", defaultValue = "50",
+                min = 1) int gcEvery) {
+
+    /** @throws IllegalArgumentException unless exactly one of steps and epochs is given */
+    public TrainingSpec {
+        if ((steps == null) == (epochs == null)) {
+            throw new IllegalArgumentException("give exactly one of 'steps' and 'epochs'");
+        }
+    }
+
+    /**
+     * @param datasetSize N, the number of training images
+     * @return the total number of steps: {@code steps}, or {@code epochs · floor(N / B)}
+     */
+    public long totalSteps(long datasetSize) {
+        return steps != null ? steps : (long) epochs * (datasetSize / batchSize);
+    }
+}
