@@ -1,0 +1,159 @@
+package dev.ganforge.plugin.gan;
+
+import dev.ganforge.spi.BinaryCrossEntropyWithLogits;
+import dev.ganforge.spi.ImageShape;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * Builds the DCGAN generator and discriminator (Radford et al. 2015, https://arxiv.org/abs/1511.06434)
+ * as DL4J {@link MultiLayerNetwork}s, with optional label conditioning by concatenation (Mirza &amp;
+ * Osindero 2014, https://arxiv.org/abs/1411.1784). Layer for layer the same network as
+ * {@code shared/bench/torch_cgan_reference.py}:
+ * <ul>
+ *   <li>Generator: {@code [z | one-hot]} {@code [B, latent + K]} → Dense → reshape
+ *       {@code [B, ln, H/2^n, W/2^n]} → BatchNorm → ReLU → for each width in reversed(L) after the
+ *       first: Deconv(k, stride 2, same) → BatchNorm → ReLU → Deconv(k, stride 2, same) to C
+ *       channels → tanh: {@code [B, C, H, W]} in [-1, 1].</li>
+ *   <li>Discriminator: {@code [B, C + K, H, W]} → for each width in L: Conv(k, stride 2, same) →
+ *       BatchNorm → LeakyReLU(α) → flatten → Dense → one logit {@code [B, 1]}, loss
+ *       {@link BinaryCrossEntropyWithLogits}.</li>
+ * </ul>
+ * Weights are drawn from N(0, σ) as in the DCGAN paper.
+ */
+public final class DcganNetworks {
+
+    private DcganNetworks() {}
+
+    /**
+     * Problems with the spec for this image shape, as sentences naming the key.
+     *
+     * @param spec the model spec
+     * @param shape the image shape
+     * @return empty if H and W are divisible by 2^n, else the problem
+     */
+    public static List<String> check(DcganSpec spec, ImageShape shape) {
+        List<String> problems = new ArrayList<>();
+        int factor = 1 << spec.layers().size();
+        if (shape.height() % factor != 0 || shape.width() % factor != 0) {
+            problems.add("model.layers has " + spec.layers().size() + " widths, so each layer halves the image and "
+                    + "height and width must be divisible by 2^" + spec.layers().size() + " = " + factor
+                    + "; the dataset gives " + shape.height() + "x" + shape.width());
+        }
+        return problems;
+    }
+
+    /**
+     * Builds and initialises the generator.
+     *
+     * @param spec widths, kernel, latent size
+     * @param shape output image shape (C, H, W); H and W divisible by 2^n
+     * @param conditionClasses K for a conditional generator, 0 for an unconditional one
+     * @param updater the generator's own updater
+     * @param seed weight-initialisation seed
+     * @param dataType FLOAT for training, DOUBLE for gradient checks
+     * @return the initialised network: input {@code [B, latentDim + K]}, output {@code [B, C, H, W]}
+     * @throws IllegalArgumentException if H or W is not divisible by 2^n
+     */
+    public static MultiLayerNetwork generator(
+            DcganSpec spec, ImageShape shape, int conditionClasses, IUpdater updater, long seed, DataType dataType) {
+        requireFits(spec, shape);
+        List<Integer> widths = spec.layers();
+        int n = widths.size();
+        int h0 = shape.height() >> n;
+        int w0 = shape.width() >> n;
+        int top = widths.get(n - 1);
+        ListBuilder list = base(spec, updater, seed, dataType).list();
+        int index = 0;
+        list.layer(index++, new DenseLayer.Builder()
+                .nIn(spec.latentDim() + conditionClasses).nOut((long) top * h0 * w0)
+                .activation(Activation.IDENTITY).build());
+        list.inputPreProcessor(index, new FeedForwardToCnnPreProcessor(h0, w0, top));
+        list.layer(index++, batchNorm(spec, top));
+        list.layer(index++, new ActivationLayer(Activation.RELU));
+        for (int i = n - 2; i >= 0; i--) {
+            list.layer(index++, new Deconvolution2D.Builder(spec.kernelSize(), spec.kernelSize())
+                    .stride(2, 2).convolutionMode(ConvolutionMode.Same)
+                    .nOut(widths.get(i)).activation(Activation.IDENTITY).build());
+            list.layer(index++, batchNorm(spec, widths.get(i)));
+            list.layer(index++, new ActivationLayer(Activation.RELU));
+        }
+        list.layer(index, new Deconvolution2D.Builder(spec.kernelSize(), spec.kernelSize())
+                .stride(2, 2).convolutionMode(ConvolutionMode.Same)
+                .nOut(shape.channels()).activation(Activation.TANH).build());
+        list.setInputType(InputType.feedForward(spec.latentDim() + conditionClasses));
+        return init(list);
+    }
+
+    /**
+     * Builds and initialises the discriminator.
+     *
+     * @param spec widths, kernel, LeakyReLU slope
+     * @param shape input image shape (C, H, W)
+     * @param conditionClasses K label maps appended to the channels, 0 for an unconditional model
+     * @param updater the discriminator's own updater
+     * @param seed weight-initialisation seed
+     * @param dataType FLOAT for training, DOUBLE for gradient checks
+     * @return the initialised network: input {@code [B, C + K, H, W]}, output logits {@code [B, 1]}
+     * @throws IllegalArgumentException if H or W is not divisible by 2^n
+     */
+    public static MultiLayerNetwork discriminator(
+            DcganSpec spec, ImageShape shape, int conditionClasses, IUpdater updater, long seed, DataType dataType) {
+        requireFits(spec, shape);
+        ListBuilder list = base(spec, updater, seed, dataType).list();
+        int index = 0;
+        for (int width : spec.layers()) {
+            list.layer(index++, new ConvolutionLayer.Builder(spec.kernelSize(), spec.kernelSize())
+                    .stride(2, 2).convolutionMode(ConvolutionMode.Same)
+                    .nOut(width).activation(Activation.IDENTITY).build());
+            list.layer(index++, batchNorm(spec, width));
+            list.layer(index++, new ActivationLayer(new ActivationLReLU(spec.leakyReluAlpha())));
+        }
+        list.layer(index, new OutputLayer.Builder(new BinaryCrossEntropyWithLogits())
+                .nOut(1).activation(Activation.IDENTITY).build());
+        list.setInputType(InputType.convolutional(shape.height(), shape.width(), shape.channels() + conditionClasses));
+        return init(list);
+    }
+
+    private static NeuralNetConfiguration.Builder base(DcganSpec spec, IUpdater updater, long seed, DataType dataType) {
+        return new NeuralNetConfiguration.Builder()
+                .seed(seed)
+                .dataType(dataType)
+                .updater(updater)
+                .weightInit(new NormalDistribution(0.0, spec.initStddev()));
+    }
+
+    private static BatchNormalization batchNorm(DcganSpec spec, int channels) {
+        return new BatchNormalization.Builder().nOut(channels).decay(spec.batchNormDecay()).eps(1e-5).build();
+    }
+
+    private static MultiLayerNetwork init(ListBuilder list) {
+        MultiLayerNetwork network = new MultiLayerNetwork(list.build());
+        network.init();
+        return network;
+    }
+
+    private static void requireFits(DcganSpec spec, ImageShape shape) {
+        List<String> problems = check(spec, shape);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(problems.get(0));
+        }
+    }
+}

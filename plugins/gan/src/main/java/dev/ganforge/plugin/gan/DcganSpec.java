@@ -1,0 +1,45 @@
+package dev.ganforge.plugin.gan;
+
+import dev.ganforge.spi.SpecField;
+import java.util.List;
+
+/**
+ * Spec of the DCGAN-style networks used by the {@code gan} and {@code cgan} models (Radford et al.,
+ * "Unsupervised Representation Learning with Deep Convolutional GANs", 2015,
+ * https://arxiv.org/abs/1511.06434). Defaults are the seed article's.
+ *
+ * @param latentDim size of the latent vector z
+ * @param layers channel widths L = [l1 … ln] of the discriminator's conv layers; the generator
+ *     mirrors them (ln first). Each layer halves (discriminator) or doubles (generator) H and W, so
+ *     H and W must be divisible by 2^n
+ * @param kernelSize square kernel size k of every (de)convolution, in pixels
+ * @param leakyReluAlpha negative slope of the discriminator's LeakyReLU
+ * @param batchNormDecay running-average decay of BatchNorm statistics (PyTorch momentum = 1 - decay)
+ * @param initStddev standard deviation of the N(0, σ) weight initialisation
+ */
+public record DcganSpec(
+        @SpecField(doc = "size of the latent vector z", defaultValue = "100", min = 1, max = 4096) int latentDim,
+        @SpecField(doc = "channel widths of the conv layers, discriminator order; the generator mirrors them",
+                defaultValue = "[64, 128, 256]", min = 1, max = 4096) List<Integer> layers,
+        @SpecField(doc = "kernel size of every (de)convolution, pixels", defaultValue = "5", min = 1, max = 15)
+                int kernelSize,
+        @SpecField(doc = "negative slope of the discriminator's LeakyReLU", defaultValue = "0.2", min = 0, max = 1)
+                double leakyReluAlpha,
+        @SpecField(doc = "running-average decay of BatchNorm statistics", defaultValue = "0.9", min = 0, max = 1)
+                double batchNormDecay,
+        @SpecField(doc = "standard deviation of the N(0, σ) weight initialisation", defaultValue = "0.02",
+                min = 0.0, max = 1) double initStddev) {
+
+    /** @throws IllegalArgumentException if {@code layers} is empty */
+    public DcganSpec {
+        layers = List.copyOf(layers);
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("'layers' needs at least one width");
+        }
+    }
+
+    /** @return a spec with the seed's defaults (latent 100, layers [64, 128, 256], 5×5 kernels) */
+    public static DcganSpec defaults() {
+        return new DcganSpec(100, List.of(64, 128, 256), 5, 0.2, 0.9, 0.02);
+    }
+}
