@@ -1,0 +1,84 @@
+package dev.ganforge.core.train;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import javax.imageio.ImageIO;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Tiles a batch of images into one picture and writes PNG files. Pixel values in [-1, 1] map to
+ * 0…255 (v·127.5 + 127.5, rounded, clamped); 1 channel gives a grey PNG, 3 an RGB PNG, 4 an RGBA PNG.
+ */
+public final class ImageGrid {
+
+    /** Pixels of background between tiles. */
+    public static final int PADDING = 2;
+
+    private ImageGrid() {}
+
+    /**
+     * @param images {@code [N, C, H, W]}, values in [-1, 1]; N ≤ rows·columns, cells filled row by row
+     * @param columns tiles per row, at least 1
+     * @return the tiled picture, {@code columns·(W+p)+p} by {@code rows·(H+p)+p} pixels, p = {@link #PADDING}
+     */
+    public static BufferedImage tile(INDArray images, int columns) {
+        int count = (int) images.size(0);
+        int channels = (int) images.size(1);
+        int height = (int) images.size(2);
+        int width = (int) images.size(3);
+        int rows = Math.max(1, (count + columns - 1) / columns);
+        BufferedImage picture = new BufferedImage(columns * (width + PADDING) + PADDING,
+                rows * (height + PADDING) + PADDING, imageType(channels));
+        WritableRaster raster = picture.getRaster();
+        float[] values = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+        int[] pixel = new int[raster.getNumBands()];
+        for (int n = 0; n < count; n++) {
+            int x0 = PADDING + (n % columns) * (width + PADDING);
+            int y0 = PADDING + (n / columns) * (height + PADDING);
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    for (int c = 0; c < channels; c++) {
+                        float v = values[((n * channels + c) * height + y) * width + x];
+                        pixel[c] = Math.max(0, Math.min(255, Math.round(v * 127.5f + 127.5f)));
+                    }
+                    raster.setPixel(x0 + x, y0 + y, pixel);
+                }
+            }
+        }
+        return picture;
+    }
+
+    /**
+     * Writes a PNG atomically (temporary file, then rename), creating parent folders.
+     *
+     * @param picture the picture
+     * @param file the target {@code .png} path
+     * @throws UncheckedIOException if writing fails
+     */
+    public static void writePng(BufferedImage picture, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+            if (!ImageIO.write(picture, "png", temporary.toFile())) {
+                throw new IOException("no PNG writer for image type " + picture.getType());
+            }
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int imageType(int channels) {
+        return switch (channels) {
+            case 1 -> BufferedImage.TYPE_BYTE_GRAY;
+            case 3 -> BufferedImage.TYPE_3BYTE_BGR;
+            case 4 -> BufferedImage.TYPE_4BYTE_ABGR;
+            default -> throw new IllegalArgumentException("cannot draw images with " + channels + " channels");
+        };
+    }
+}

@@ -1,0 +1,99 @@
+package dev.ganforge.core.train;
+
+import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.core.spec.PluginSection;
+import dev.ganforge.spi.DataException;
+import dev.ganforge.spi.DatasetPlugin;
+import dev.ganforge.spi.ImageShape;
+import dev.ganforge.spi.LabeledImages;
+import dev.ganforge.spi.ModelPlugin;
+import dev.ganforge.spi.OptimizerPlugin;
+import dev.ganforge.spi.SamplerPlugin;
+import java.io.IOException;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * The plugins an experiment names, each paired with its bound spec. The spec binder guarantees that
+ * each section's spec record is the plugin's own spec class, which makes the casts here safe.
+ */
+@SuppressWarnings({"unchecked", "rawtypes"})
+public final class ResolvedPlugins {
+
+    private final ExperimentSpec spec;
+
+    /** @param spec a resolved experiment */
+    public ResolvedPlugins(ExperimentSpec spec) {
+        this.spec = spec;
+    }
+
+    /** @return the model plugin */
+    public ModelPlugin<Record> model() {
+        return (ModelPlugin<Record>) spec.model().plugin(ModelPlugin.class);
+    }
+
+    /** @return the model's spec record */
+    public Record modelSpec() {
+        return spec.model().spec();
+    }
+
+    /** @return the size of z */
+    public int latentDim() {
+        return model().latentDim(modelSpec());
+    }
+
+    /**
+     * @param shape the dataset's image shape
+     * @return the model's problems with that shape, empty if it fits
+     */
+    public List<String> modelCheck(ImageShape shape) {
+        return model().check(modelSpec(), shape);
+    }
+
+    /** @return the image shape the dataset will produce */
+    public ImageShape imageShape() {
+        DatasetPlugin dataset = spec.dataset().plugin(DatasetPlugin.class);
+        return dataset.imageShape(spec.dataset().spec());
+    }
+
+    /**
+     * @return the decoded dataset
+     * @throws DataException if the data is missing or malformed
+     */
+    public LabeledImages loadData() {
+        DatasetPlugin dataset = spec.dataset().plugin(DatasetPlugin.class);
+        try {
+            return dataset.load(spec.dataset().spec());
+        } catch (IOException e) {
+            throw new DataException("cannot read the dataset '" + spec.dataset().type() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** @return a new updater for the generator */
+    public IUpdater generatorUpdater() {
+        return updater(spec.optimizers().generator());
+    }
+
+    /** @return a new updater for the discriminator (never the generator's instance) */
+    public IUpdater discriminatorUpdater() {
+        return updater(spec.optimizers().discriminator());
+    }
+
+    /**
+     * Fills z with fresh latent values from the spec's sampler.
+     *
+     * @param z {@code [B, latentDim]}, overwritten
+     * @param random the random generator to draw from
+     */
+    public void sampleLatent(INDArray z, Random random) {
+        SamplerPlugin sampler = spec.sampler().plugin(SamplerPlugin.class);
+        sampler.sample(spec.sampler().spec(), z, random);
+    }
+
+    private static IUpdater updater(PluginSection section) {
+        OptimizerPlugin optimizer = section.plugin(OptimizerPlugin.class);
+        return optimizer.create(section.spec());
+    }
+}

@@ -1,0 +1,139 @@
+package dev.ganforge.core.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * The folder a run writes, always, whatever tracker is used:
+ * <pre>
+ *   spec.yaml          the resolved spec (every default filled in)
+ *   classes.txt        class names, one per line, line i = label i
+ *   metrics.csv        see {@link MetricsLog}
+ *   status.json        {"status": RUNNING|FINISHED|FAILED|KILLED, "reason": …, "step": …, "total_steps": …}
+ *   samples/           step-NNNNNNNN-real.png, -fake1.png, -fake2.png
+ *   checkpoints/       see {@link CheckpointStore}
+ * </pre>
+ */
+public final class RunDirectory {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path root;
+
+    /** @param root the run folder; created by {@link #create} */
+    public RunDirectory(Path root) {
+        this.root = root;
+    }
+
+    /** @return the run folder */
+    public Path root() {
+        return root;
+    }
+
+    /** @return {@code spec.yaml} */
+    public Path specFile() {
+        return root.resolve("spec.yaml");
+    }
+
+    /** @return {@code classes.txt} */
+    public Path classesFile() {
+        return root.resolve("classes.txt");
+    }
+
+    /** @return {@code metrics.csv} */
+    public Path metricsFile() {
+        return root.resolve("metrics.csv");
+    }
+
+    /** @return the {@code samples/} folder */
+    public Path samples() {
+        return root.resolve("samples");
+    }
+
+    /** @return the run's checkpoint store */
+    public CheckpointStore checkpoints() {
+        return new CheckpointStore(root.resolve("checkpoints"));
+    }
+
+    /**
+     * Creates the folder and writes the resolved spec and the class list.
+     *
+     * @param resolvedSpecYaml the spec with every default filled in
+     * @param classNames class names in label order
+     * @throws UncheckedIOException if the folder cannot be written
+     */
+    public void create(String resolvedSpecYaml, List<String> classNames) {
+        try {
+            Files.createDirectories(samples());
+            writeAtomically(specFile(), resolvedSpecYaml);
+            writeAtomically(classesFile(), String.join("\n", classNames) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run folder " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the class names saved with the run, in label order
+     * @throws UncheckedIOException if {@code classes.txt} is missing or unreadable
+     */
+    public List<String> readClassNames() {
+        try {
+            return Files.readAllLines(classesFile(), StandardCharsets.UTF_8).stream()
+                    .filter(line -> !line.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the class list " + classesFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records the run's status atomically.
+     *
+     * @param status the new status
+     * @param reason why it ended (for FAILED and KILLED), or null
+     * @param step steps done
+     * @param totalSteps steps planned
+     */
+    public void writeStatus(RunStatus status, String reason, long step, long totalSteps) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("status", status.name());
+        if (reason != null) {
+            node.put("reason", reason);
+        }
+        node.put("step", step);
+        node.put("total_steps", totalSteps);
+        node.put("updated_ms", System.currentTimeMillis());
+        try {
+            writeAtomically(root.resolve("status.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write status.json in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the recorded status, or RUNNING if none was written
+     * @throws UncheckedIOException if status.json exists but cannot be read
+     */
+    public RunStatus readStatus() {
+        Path file = root.resolve("status.json");
+        if (!Files.exists(file)) {
+            return RunStatus.RUNNING;
+        }
+        try {
+            return RunStatus.valueOf(JSON.readTree(file.toFile()).path("status").asText("RUNNING"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.ganforge.core.train;
+
+import java.nio.file.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Writes the three sample grids of a step into {@code samples/}:
+ * <ul>
+ *   <li>{@code step-N-real.png}: the step's real batch, 8 per row;</li>
+ *   <li>{@code step-N-fake1.png}: rows × K cells, a different z per cell, label = column, so each
+ *       column is one class;</li>
+ *   <li>{@code step-N-fake2.png}: rows × K cells, one z shared by every cell, label = column, so
+ *       only the label changes along a row.</li>
+ * </ul>
+ * The latent vectors are drawn once, from a generator seeded with the experiment seed, so grids of
+ * different steps (and of runs with the same seed) show the same z.
+ */
+final class SampleGrids {
+
+    private static final int REAL_COLUMNS = 8;
+    private final MultiLayerNetwork generator;
+    private final int classes;
+    private final boolean conditional;
+    private final INDArray freshLatent;
+    private final INDArray sharedLatent;
+    private final int[] labels;
+    private final Path folder;
+
+    SampleGrids(ResolvedPlugins plugins, MultiLayerNetwork generator, int classes, boolean conditional, int rows,
+            long seed, Path folder) {
+        this.generator = generator;
+        this.classes = classes;
+        this.conditional = conditional;
+        this.folder = folder;
+        int cells = rows * classes;
+        int latentDim = plugins.latentDim();
+        Random random = Nd4j.getRandomFactory().getNewRandomInstance(Trainer.mix(seed, -1));
+        this.freshLatent = Nd4j.create(generator.params().dataType(), cells, latentDim);
+        plugins.sampleLatent(freshLatent, random);
+        INDArray one = Nd4j.create(generator.params().dataType(), 1, latentDim);
+        plugins.sampleLatent(one, random);
+        this.sharedLatent = one.repeat(0, cells);
+        this.labels = Generation.columnLabels(rows, classes);
+    }
+
+    void write(long step, INDArray realBatch) {
+        String prefix = String.format("step-%08d-", step);
+        ImageGrid.writePng(ImageGrid.tile(realBatch, REAL_COLUMNS), folder.resolve(prefix + "real.png"));
+        ImageGrid.writePng(ImageGrid.tile(Generation.generate(generator, freshLatent, labels, classes, conditional),
+                classes), folder.resolve(prefix + "fake1.png"));
+        ImageGrid.writePng(ImageGrid.tile(Generation.generate(generator, sharedLatent, labels, classes, conditional),
+                classes), folder.resolve(prefix + "fake2.png"));
+    }
+}

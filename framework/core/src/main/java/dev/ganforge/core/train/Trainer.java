@@ -1,0 +1,214 @@
+package dev.ganforge.core.train;
+
+import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.core.spec.TrainingSpec;
+import dev.ganforge.spi.DatasetPlugin;
+import dev.ganforge.spi.ImageShape;
+import dev.ganforge.spi.LabeledImages;
+import dev.ganforge.spi.ModelContext;
+import dev.ganforge.spi.ModelPlugin;
+import dev.ganforge.spi.OptimizerPlugin;
+import dev.ganforge.spi.SamplerPlugin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runs an experiment: loads the data, builds (or restores) the networks, runs the steps with
+ * {@link TrainingStep}, and writes the {@link RunDirectory}: metrics rows every {@code log_every}
+ * steps, sample grids every {@code sample_every}, checkpoints every {@code checkpoint_every}, and a
+ * final checkpoint and grids at the end.
+ *
+ * <p>Stops cleanly: {@link #requestStop()} (called from a SIGINT/SIGTERM hook) ends the run after the
+ * current step with a final checkpoint and status KILLED; a non-finite loss ends it with status
+ * FAILED and the reason, keeping the last good checkpoint. Random draws for step s come from
+ * generators seeded with a mix of (seed, s), so a resumed run continues exactly as an uninterrupted one.
+ */
+public final class Trainer {
+
+    private final ExperimentSpec spec;
+    private final String resolvedSpecYaml;
+    private final RunDirectory run;
+    private final PrintStream console;
+    private volatile boolean stopRequested;
+
+    /**
+     * @param spec the resolved experiment
+     * @param resolvedSpecYaml the same spec as YAML, saved with the run
+     * @param runDirectory where the run is written
+     * @param console where the progress bar and messages go (stderr in the CLI)
+     */
+    public Trainer(ExperimentSpec spec, String resolvedSpecYaml, Path runDirectory, PrintStream console) {
+        this.spec = spec;
+        this.resolvedSpecYaml = resolvedSpecYaml;
+        this.run = new RunDirectory(runDirectory);
+        this.console = console;
+    }
+
+    /** Asks the run to stop after the current step, with a final checkpoint; safe from any thread. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * Trains until the planned steps are done, a stop is requested, or a loss turns non-finite.
+     *
+     * @param resume continue from the run folder's latest checkpoint (it must exist)
+     * @return how the run ended
+     * @throws ExperimentException if the model does not fit the data, the data is smaller than one
+     *     batch, or a resumed run's classes changed
+     * @throws dev.ganforge.spi.DataException if the data cannot be read
+     * @throws UncheckedIOException if the run folder cannot be written
+     */
+    public RunOutcome run(boolean resume) {
+        ResolvedPlugins plugins = new ResolvedPlugins(spec);
+        TrainingSpec training = spec.training();
+        ImageShape shape = plugins.imageShape();
+        List<String> problems = plugins.modelCheck(shape);
+        if (!problems.isEmpty()) {
+            throw new ExperimentException(String.join("\n", problems));
+        }
+        LabeledImages data = plugins.loadData();
+        if (data.size() < training.batchSize()) {
+            throw new ExperimentException("the dataset '" + spec.dataset().type() + "' has " + data.size()
+                    + " images, fewer than one batch (training.batch_size = " + training.batchSize() + ")");
+        }
+        if (data.skippedFiles() > 0) {
+            console.println("skipped " + data.skippedFiles() + " unreadable files (dataset.unreadable = skip)");
+        }
+        long startStep = 0;
+        MultiLayerNetwork generator;
+        MultiLayerNetwork discriminator;
+        if (resume) {
+            List<String> saved = run.readClassNames();
+            if (!saved.equals(data.classNames())) {
+                throw new ExperimentException("the classes in the data changed since the run started: "
+                        + run.classesFile() + " lists " + saved + ", the data has " + data.classNames());
+            }
+            Path latest = run.checkpoints().latest().orElseThrow(() -> new ExperimentException(
+                    "cannot resume " + run.root() + ": it has no checkpoint"));
+            Checkpoint checkpoint = CheckpointStore.read(latest, true);
+            generator = checkpoint.generator();
+            discriminator = checkpoint.discriminator();
+            startStep = checkpoint.step();
+            console.println("resuming " + run.root() + " from " + latest.getFileName());
+        } else {
+            run.create(resolvedSpecYaml, data.classNames());
+            ModelContext context = new ModelContext(shape, data.numClasses(), plugins.generatorUpdater(),
+                    plugins.discriminatorUpdater(), spec.seed());
+            generator = plugins.model().createGenerator(plugins.modelSpec(), context);
+            discriminator = plugins.model().createDiscriminator(plugins.modelSpec(), context);
+        }
+        return loop(plugins, data, generator, discriminator, startStep);
+    }
+
+    private RunOutcome loop(ResolvedPlugins plugins, LabeledImages data, MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator, long startStep) {
+        TrainingSpec training = spec.training();
+        int batchSize = training.batchSize();
+        int classes = data.numClasses();
+        boolean conditional = plugins.model().conditional();
+        int latentDim = plugins.latentDim();
+        long total = training.totalSteps(data.size());
+        BatchSource batches = new BatchSource(data, batchSize, spec.seed());
+        TrainingStep trainingStep = new TrainingStep(generator, discriminator, data.shape(), latentDim, classes,
+                conditional, batchSize);
+        SampleGrids grids = new SampleGrids(plugins, generator, classes, conditional, training.sampleRows(),
+                spec.seed(), run.samples());
+        INDArray z = Nd4j.create(data.images().dataType(), batchSize, latentDim);
+        int[] fakeLabels = new int[batchSize];
+        Random random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
+        double[] stepSeconds = new double[(int) Math.max(0, total - startStep)];
+        int timed = 0;
+        run.writeStatus(RunStatus.RUNNING, null, startStep, total);
+        long step = startStep;
+        long sinceLog = System.nanoTime();
+        try (MetricsLog metrics = new MetricsLog(run.metricsFile(), startStep);
+                ProgressBar bar = progressBar(total, startStep)) {
+            while (step < total) {
+                if (stopRequested) {
+                    saveCheckpoint(generator, discriminator, step);
+                    run.writeStatus(RunStatus.KILLED, "stopped by signal at step " + step, step, total);
+                    return new RunOutcome(RunStatus.KILLED, "stopped by signal", step, run.root(), median(stepSeconds, timed));
+                }
+                long started = System.nanoTime();
+                long epoch = batches.epochOf(step);
+                INDArray real = batches.load(step);
+                random.setSeed(mix(spec.seed(), step));
+                plugins.sampleLatent(z, random);
+                SplittableRandom labelRandom = new SplittableRandom(mix(spec.seed(), step));
+                for (int i = 0; i < batchSize; i++) {
+                    fakeLabels[i] = labelRandom.nextInt(classes);
+                }
+                StepResult result = trainingStep.step(real, batches.labels(), z, fakeLabels, (int) step, (int) epoch);
+                if (!result.finite()) {
+                    String reason = "non-finite loss at step " + (step + 1) + ": d_loss=" + result.discriminatorLoss()
+                            + ", g_loss=" + result.generatorLoss() + "; the last good checkpoint is kept";
+                    run.writeStatus(RunStatus.FAILED, reason, step, total);
+                    return new RunOutcome(RunStatus.FAILED, reason, step, run.root(), median(stepSeconds, timed));
+                }
+                step++;
+                stepSeconds[timed++] = (System.nanoTime() - started) / 1e9;
+                bar.stepTo(step);
+                bar.setExtraMessage(String.format(" d %.3f g %.3f D(x) %.2f D(G(z)) %.2f", result.discriminatorLoss(),
+                        result.generatorLoss(), result.realProbability(), result.fakeProbability()));
+                if (step % training.logEvery() == 0 || step == total) {
+                    long now = System.nanoTime();
+                    long stepsSince = step % training.logEvery() == 0 ? training.logEvery() : step % training.logEvery();
+                    metrics.append(step, epoch, result, (now - sinceLog) / 1e9 / Math.min(stepsSince, timed), batchSize);
+                    sinceLog = now;
+                }
+                if (step % training.sampleEvery() == 0 || step == total) {
+                    grids.write(step, real);
+                }
+                if (step % training.checkpointEvery() == 0 || step == total) {
+                    saveCheckpoint(generator, discriminator, step);
+                }
+                if (step % training.gcEvery() == 0) {
+                    System.gc(); // frees off-heap buffers of garbage arrays promptly; see TrainingSpec.gcEvery
+                }
+            }
+        }
+        run.writeStatus(RunStatus.FINISHED, null, step, total);
+        return new RunOutcome(RunStatus.FINISHED, null, step, run.root(), median(stepSeconds, timed));
+    }
+
+    private void saveCheckpoint(MultiLayerNetwork generator, MultiLayerNetwork discriminator, long step) {
+        run.checkpoints().write(step, spec.seed(), generator, discriminator, spec.training().keepCheckpoints());
+    }
+
+    private ProgressBar progressBar(long total, long start) {
+        return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(start, java.time.Duration.ZERO)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).showSpeed()
+                .setConsumer(new ConsoleProgressBarConsumer(console)).build();
+    }
+
+    /** SplitMix64 finaliser of (seed, step): independent-looking seeds for consecutive steps. */
+    static long mix(long seed, long step) {
+        long x = seed * 0x9E3779B97F4A7C15L + step;
+        x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
+        x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
+        return x ^ (x >>> 31);
+    }
+
+    private static double median(double[] values, int count) {
+        if (count == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = Arrays.copyOf(values, count);
+        Arrays.sort(sorted);
+        return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
+    }
+}
