@@ -79,7 +79,7 @@ record YamlDocument(JsonNode root, Map<String, Position> positions, List<String>
                     positions.put(childPath, new Position(parser.currentTokenLocation().getLineNr(), null));
                     parser.nextToken();
                     JsonNode value = read(parser, childPath, positions, duplicates);
-                    if (map.set(key, value) != null) {
+                    if (map.replace(key, value) != null) {
                         duplicates.add(childPath);
                     }
                 }
