@@ -31,13 +31,13 @@ final class Overrides {
             int equals = override.indexOf('=');
             String path = equals < 0 ? override.trim() : override.substring(0, equals).trim();
             if (equals < 0) {
-                problems.addText(path, null, "override '" + override + "' has no '='; expected path=value");
+                problems.addText("", null, "override '" + override + "' has no '='; expected path=value");
                 continue;
             }
             String[] segments = path.split("\\.", -1);
             for (String segment : segments) {
                 if (!SEGMENT.matcher(segment).matches()) {
-                    problems.addText(path, null, "override '" + override
+                    problems.addText("", null, "override '" + override
                             + "' has a malformed path; expected dotted keys like training.steps");
                     segments = null;
                     break;

@@ -48,7 +48,8 @@ final class Problems {
      * override replaced it, or a default filled an explicit null).
      */
     void forget(String path) {
-        positions.keySet().removeIf(key -> key.equals(path) || key.startsWith(path + ".") || key.startsWith(path + "["));
+        positions.keySet().removeIf(
+                key -> key.equals(path) || key.startsWith(path + ".") || key.startsWith(path + "["));
         positions.put(path, new Position(0, null));
     }
 

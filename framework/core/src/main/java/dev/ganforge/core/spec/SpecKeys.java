@@ -24,7 +24,8 @@ final class SpecKeys {
             String key = SpecNames.child(prefix, SpecNames.snakeCase(component.getName()));
             SpecField field = component.getAnnotation(SpecField.class);
             boolean hasDefault = field != null && !SpecField.NO_DEFAULT.equals(field.defaultValue());
-            keys.add(new SpecKey(key, typeName(component.getGenericType(), component.getAnnotation(SelectsPlugin.class)),
+            String typeName = typeName(component.getGenericType(), component.getAnnotation(SelectsPlugin.class));
+            keys.add(new SpecKey(key, typeName,
                     field == null ? "" : field.doc(),
                     hasDefault ? field.defaultValue() : null,
                     field == null || field.min() == Double.NEGATIVE_INFINITY ? null : field.min(),

@@ -2,6 +2,7 @@ package dev.ganforge.core.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ganforge.core.spec.ToyPlugins.Resize;
 import dev.ganforge.core.spec.ToyPlugins.ToyAdamSpec;
@@ -103,7 +104,8 @@ class SpecLoaderTest {
 
     @Test
     void unknownKeyInPluginSectionListsTypeAndSpecKeys() {
-        List<SpecProblem> problems = problems(MINIMAL.replace("model: {type: cgan}", "model: {type: cgan, layer: [8]}"));
+        List<SpecProblem> problems = problems(
+                MINIMAL.replace("model: {type: cgan}", "model: {type: cgan, layer: [8]}"));
 
         assertThat(problems).singleElement().satisfies(problem -> {
             assertThat(problem.path()).isEqualTo("model.layer");
@@ -122,11 +124,11 @@ class SpecLoaderTest {
                 """);
 
         assertThat(problems).extracting(SpecProblem::path, SpecProblem::value).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("seed", "abc"),
-                org.assertj.core.groups.Tuple.tuple("dataset.resize", "squash"),
-                org.assertj.core.groups.Tuple.tuple("model.layers", "{\"a\":1}"),
-                org.assertj.core.groups.Tuple.tuple("model.kernel_size", "1.5"),
-                org.assertj.core.groups.Tuple.tuple("model.dropout", "high"));
+                tuple("seed", "abc"),
+                tuple("dataset.resize", "squash"),
+                tuple("model.layers", "{\"a\":1}"),
+                tuple("model.kernel_size", "1.5"),
+                tuple("model.dropout", "high"));
         assertThat(problems.get(0).rule()).isEqualTo("expected an integer");
         assertThat(problems.get(1).rule()).isEqualTo("expected one of: center-crop, stretch");
         assertThat(problems.get(2).rule()).isEqualTo("expected a list, e.g. [1, 2]");
@@ -179,14 +181,15 @@ class SpecLoaderTest {
                 .replace("{type: fashion-mnist}", "{type: image-foldr}"));
 
         assertThat(problems).extracting(SpecProblem::path).containsExactly("dataset.type", "model.type");
-        assertThat(problems.get(0).rule()).isEqualTo(
-                "unknown dataset plugin; did you mean 'image-folder'?; known dataset plugins: fashion-mnist, image-folder");
+        assertThat(problems.get(0).rule()).isEqualTo("unknown dataset plugin; did you mean 'image-folder'?; "
+                + "known dataset plugins: fashion-mnist, image-folder");
         assertThat(problems.get(1).rule()).contains("unknown model plugin", "known model plugins: cgan");
     }
 
     @Test
     void compactConstructorRuleIsReportedAtItsRecord() {
-        List<SpecProblem> problems = problems(MINIMAL.replace("training: {steps: 10}", "training: {steps: 10, epochs: 2}"));
+        List<SpecProblem> problems = problems(
+                MINIMAL.replace("training: {steps: 10}", "training: {steps: 10, epochs: 2}"));
 
         assertThat(problems).singleElement().satisfies(problem -> {
             assertThat(problem.path()).isEqualTo("training");
@@ -218,7 +221,8 @@ class SpecLoaderTest {
                 "optimizers.discriminator.learning_rate", "training.batch_szie", "training");
         assertThat(e.getMessage()).startsWith("8 problems in the experiment spec:\n")
                 .contains("bad.yaml:3: dataset.colour = red: unknown key")
-                .contains("bad.yaml:9: optimizers.generator.type = adamw: unknown optimizer plugin; did you mean 'adam'?")
+                .contains("bad.yaml:9: optimizers.generator.type = adamw: unknown optimizer plugin; "
+                        + "did you mean 'adam'?")
                 .contains("bad.yaml:10: optimizers.discriminator.learning_rate: required key is missing");
         assertThat(e.getMessage().lines()).hasSize(9);
     }

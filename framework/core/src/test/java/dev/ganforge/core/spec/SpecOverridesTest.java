@@ -82,7 +82,7 @@ class SpecOverridesTest {
                 "training.steps.x=1");
 
         assertThat(problems).hasSize(6);
-        assertThat(problems.get(0).rule()).isEqualTo("override 'training.steps' has no '='; expected path=value");
+        assertThat(problems.get(0)).hasToString("full.yaml: override 'training.steps' has no '='; expected path=value");
         assertThat(problems.get(1).rule()).contains("override '=5' has a malformed path");
         assertThat(problems.get(2).rule()).contains("override 'a..b=1' has a malformed path");
         assertThat(problems.get(3).rule()).contains("override 'model.layers=[1,' has a value that is not valid YAML");

@@ -41,7 +41,8 @@ final class ToyPlugins {
 
     record ToyModelSpec(
             @SpecField(doc = "size of z", defaultValue = "100", min = 1, max = 4096) int latentDim,
-            @SpecField(doc = "channels per layer", defaultValue = "[64, 128]", min = 1, max = 1024) List<Integer> layers,
+            @SpecField(doc = "channels per layer", defaultValue = "[64, 128]", min = 1, max = 1024)
+                    List<Integer> layers,
             @SpecField(doc = "kernel size", defaultValue = "5", min = 1, max = 9) int kernelSize,
             @SpecField(doc = "dropout", defaultValue = "0.3", min = 0, max = 1) double dropout,
             @SpecField(doc = "label smoothing", optional = true, min = 0, max = 1) Double labelSmoothing) {
