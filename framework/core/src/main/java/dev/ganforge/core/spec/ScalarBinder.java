@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
  * for an int is an error). A quoted number ({@code "64"}) is accepted for a number, as Jackson does.
  * Strings take any scalar as written ({@code experiment: 2024} is the name {@code "2024"}).
  * Paths are kept as written; a relative path is resolved later against the working directory.
+ * NaN is never a valid number.
  */
 final class ScalarBinder {
 
@@ -111,12 +112,12 @@ final class ScalarBinder {
             long low = isInt ? Integer.MIN_VALUE : Long.MIN_VALUE;
             long high = isInt ? Integer.MAX_VALUE : Long.MAX_VALUE;
             if (big.compareTo(BigInteger.valueOf(low)) < 0 || big.compareTo(BigInteger.valueOf(high)) > 0) {
-                problems.add(path, node, "too large for " + (isInt ? "a 32-bit" : "a 64-bit") + " integer");
+                problems.add(path, node, "out of range for " + (isInt ? "a 32-bit" : "a 64-bit") + " integer");
                 return RecordBinder.FAILED;
             }
             value = isInt ? (Number) big.intValue() : (Number) big.longValue();
-        } else if (node.isNumber()) {
-            value = node.doubleValue();
+        } else if (node.isNumber() && !Double.isNaN(node.doubleValue())) {
+            value = node.doubleValue(); // NaN would pass every range check, so it is refused
         } else if (node.isTextual() && DECIMAL.matcher(text.trim()).matches()) {
             value = Double.parseDouble(text.trim());
         } else {

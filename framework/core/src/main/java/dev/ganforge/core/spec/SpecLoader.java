@@ -61,6 +61,8 @@ public final class SpecLoader {
      * @return the resolved spec, every default filled in
      * @throws SpecException if the text is empty or not YAML, its top level is not a map, or the
      *     spec has any problem; the exception lists them all
+     * @throws IllegalStateException if a plugin's spec record has a component type the binder does
+     *     not support (a plugin bug, not a user error)
      */
     public ExperimentSpec parse(String yaml, String sourceName, List<String> overrides) {
         YamlDocument document;

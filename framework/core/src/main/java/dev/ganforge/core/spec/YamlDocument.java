@@ -103,9 +103,16 @@ record YamlDocument(JsonNode root, Map<String, Position> positions, List<String>
     }
 
     private static JsonNode scalar(JsonParser parser, JsonToken token) throws IOException {
+        if (token.isNumeric()) {
+            try {
+                return token == JsonToken.VALUE_NUMBER_INT ? NODES.numberNode(parser.getBigIntegerValue())
+                        : NODES.numberNode(parser.getDoubleValue());
+            } catch (JsonProcessingException e) {
+                // YAML number forms Jackson cannot convert (.nan, .inf) stay text; the binder refuses them
+                return NODES.textNode(parser.getText());
+            }
+        }
         return switch (token) {
-            case VALUE_NUMBER_INT -> NODES.numberNode(parser.getBigIntegerValue());
-            case VALUE_NUMBER_FLOAT -> NODES.numberNode(parser.getDoubleValue());
             case VALUE_TRUE -> NODES.booleanNode(true);
             case VALUE_FALSE -> NODES.booleanNode(false);
             case VALUE_NULL -> NODES.nullNode();
