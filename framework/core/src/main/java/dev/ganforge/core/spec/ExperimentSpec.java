@@ -1,10 +1,13 @@
 package dev.ganforge.core.spec;
 
+import dev.ganforge.spi.PluginKind;
 import dev.ganforge.spi.SpecField;
 import java.util.Objects;
 
 /**
- * A whole experiment, as read from YAML and resolved (every default filled in).
+ * A whole experiment, as read from YAML and resolved (every default filled in). Read it with
+ * {@link SpecLoader}; each {@link PluginSection} component names its plugin kind with
+ * {@link SelectsPlugin}.
  *
  * @param experiment the experiment name: letters, digits, '.', '_' and '-'; names the run folder
  * @param seed the seed of every random draw (weights, shuffling, latent vectors)
@@ -17,10 +20,13 @@ import java.util.Objects;
 public record ExperimentSpec(
         @SpecField(doc = "experiment name: letters, digits, '.', '_' and '-'") String experiment,
         @SpecField(doc = "seed of every random draw", defaultValue = "42") long seed,
-        @SpecField(doc = "the dataset plugin section (type: …)") PluginSection dataset,
-        @SpecField(doc = "the model plugin section (type: …)") PluginSection model,
+        @SelectsPlugin(PluginKind.DATASET) @SpecField(doc = "the dataset plugin section (type: …)")
+                PluginSection dataset,
+        @SelectsPlugin(PluginKind.MODEL) @SpecField(doc = "the model plugin section (type: …)")
+                PluginSection model,
         @SpecField(doc = "optimizer sections for the generator and the discriminator", defaultValue = "{}")
                 OptimizersSpec optimizers,
+        @SelectsPlugin(PluginKind.SAMPLER)
         @SpecField(doc = "the latent sampler section (type: …)", defaultValue = "{type: uniform}")
                 PluginSection sampler,
         @SpecField(doc = "batch size, length and intervals") TrainingSpec training) {

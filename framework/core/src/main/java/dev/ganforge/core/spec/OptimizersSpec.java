@@ -1,5 +1,6 @@
 package dev.ganforge.core.spec;
 
+import dev.ganforge.spi.PluginKind;
 import dev.ganforge.spi.SpecField;
 
 /**
@@ -9,7 +10,9 @@ import dev.ganforge.spi.SpecField;
  * @param discriminator the discriminator's optimizer section
  */
 public record OptimizersSpec(
+        @SelectsPlugin(PluginKind.OPTIMIZER)
         @SpecField(doc = "the generator's optimizer (type: adam | rmsprop | sgd)", defaultValue = "{type: adam}")
                 PluginSection generator,
+        @SelectsPlugin(PluginKind.OPTIMIZER)
         @SpecField(doc = "the discriminator's optimizer (type: adam | rmsprop | sgd)", defaultValue = "{type: adam}")
                 PluginSection discriminator) {}

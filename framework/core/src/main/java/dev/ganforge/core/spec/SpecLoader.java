@@ -1,0 +1,130 @@
+package dev.ganforge.core.spec;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ganforge.core.plugin.PluginRegistry;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reads experiment specs strictly: parses the YAML, applies {@code --set} overrides, binds the tree
+ * onto {@link ExperimentSpec} with {@link RecordBinder}, and reports every problem in the file at
+ * once in one {@link SpecException}.
+ *
+ * <p>Paths in a spec ({@code java.nio.file.Path} keys) are kept exactly as written; a relative path
+ * is relative to the working directory, as with any command-line tool, not to the spec file.
+ * A key given as {@code null} counts as absent (it takes its default).
+ */
+public final class SpecLoader {
+
+    private final RecordBinder binder;
+
+    /** @param registry the plugins that {@code type:} keys may name */
+    public SpecLoader(PluginRegistry registry) {
+        this.binder = new RecordBinder(registry);
+    }
+
+    /**
+     * @param file the experiment YAML file
+     * @param overrides {@code path=value} strings from {@code --set}, applied in order; may be empty
+     * @return the resolved spec, every default filled in
+     * @throws SpecException if the file is missing, unreadable, empty or not YAML, or if the spec has
+     *     any problem; the exception lists them all
+     */
+    public ExperimentSpec load(Path file, List<String> overrides) {
+        String name = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new SpecException(List.of(SpecProblem.ofFile(name, "file not found", 0)));
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (CharacterCodingException e) {
+            throw new SpecException(List.of(SpecProblem.ofFile(name, "file is not UTF-8 text", 0)));
+        } catch (IOException e) {
+            throw new SpecException(List.of(SpecProblem.ofFile(name, "cannot read the file: " + e, 0)));
+        }
+        return parse(text, name, overrides);
+    }
+
+    /**
+     * @param yaml the experiment YAML text
+     * @param sourceName the name problems give as their file, e.g. the path it came from
+     * @param overrides {@code path=value} strings from {@code --set}, applied in order; may be empty
+     * @return the resolved spec, every default filled in
+     * @throws SpecException if the text is empty or not YAML, its top level is not a map, or the
+     *     spec has any problem; the exception lists them all
+     * @throws IllegalStateException if a plugin's spec record has a component type the binder does
+     *     not support (a plugin bug, not a user error)
+     */
+    public ExperimentSpec parse(String yaml, String sourceName, List<String> overrides) {
+        YamlDocument document;
+        try {
+            document = YamlDocument.parse(yaml);
+        } catch (JsonProcessingException e) {
+            JsonLocation location = e.getLocation();
+            int line = location == null ? 0 : Math.max(0, location.getLineNr());
+            throw new SpecException(List.of(SpecProblem.ofFile(sourceName,
+                    "not valid YAML: " + summary(e.getOriginalMessage()), line)));
+        }
+        String expected = "expected a map with keys: " + SpecKeys.describe(ExperimentSpec.class).stream()
+                .map(SpecKey::key).filter(key -> !key.contains(".")).collect(Collectors.joining(", "));
+        if (document.root() == null || document.root().isNull()) {
+            throw new SpecException(List.of(SpecProblem.ofFile(sourceName, "file is empty; " + expected, 0)));
+        }
+        if (!(document.root() instanceof ObjectNode root)) {
+            throw new SpecException(List.of(SpecProblem.ofFile(sourceName,
+                    "top level is not a map; " + expected, 1)));
+        }
+        Problems problems = new Problems(sourceName, document.positions());
+        for (String duplicate : document.duplicates()) {
+            problems.addWithoutValue(duplicate, "key is given more than once");
+        }
+        Overrides.apply(root, overrides, problems);
+        Object spec = binder.bindRecord(ExperimentSpec.class, root, "", Set.of(), problems);
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems.list());
+        }
+        return (ExperimentSpec) spec;
+    }
+
+    /**
+     * @param spec a resolved spec
+     * @return its YAML text: snake_case keys, every default filled in, {@code type:} first in plugin
+     *     sections; {@link #parse} of it gives an equal spec
+     */
+    public String toYaml(ExperimentSpec spec) {
+        return SpecWriter.toYaml(spec);
+    }
+
+    /**
+     * @param spec a resolved spec
+     * @return dotted keys ({@code training.batch_size}, {@code model.type}) to values as text, lists as
+     *     {@code [64, 128]}, in file order; absent optional keys are left out
+     */
+    public Map<String, String> flatten(ExperimentSpec spec) {
+        return SpecWriter.flatten(spec);
+    }
+
+    /**
+     * @param type a spec record class: {@link ExperimentSpec} or a plugin's spec class
+     * @return its keys in component order with type, doc, default and range; a nested record's keys
+     *     follow it, dotted
+     */
+    public static List<SpecKey> describe(Class<? extends Record> type) {
+        return SpecKeys.describe(type);
+    }
+
+    /** SnakeYAML messages span several lines with a source excerpt; keep the sentences only. */
+    private static String summary(String message) {
+        return message.lines().filter(line -> !line.isBlank() && !line.startsWith(" "))
+                .collect(Collectors.joining("; "));
+    }
+}

@@ -1,0 +1,97 @@
+package dev.ganforge.core.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.ganforge.core.spec.ToyPlugins.ToyAdamSpec;
+import dev.ganforge.core.spec.ToyPlugins.ToyFolderSpec;
+import dev.ganforge.core.spec.ToyPlugins.ToyModelSpec;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpecOverridesTest {
+
+    private final SpecLoader loader = new SpecLoader(ToyPlugins.registry());
+
+    private ExperimentSpec load(String... overrides) {
+        return loader.parse(SpecLoaderTest.FULL, "full.yaml", List.of(overrides));
+    }
+
+    private List<SpecProblem> problems(String... overrides) {
+        SpecException e = catchThrowableOfType(SpecException.class, () -> load(overrides));
+        assertThat(e).as("expected a SpecException").isNotNull();
+        return e.problems();
+    }
+
+    @Test
+    void scalarOverrideReplacesTheValue() {
+        ExperimentSpec spec = load("training.steps=100", "optimizers.generator.learning_rate=1e-4");
+
+        assertThat(spec.training().steps()).isEqualTo(100);
+        assertThat(((ToyAdamSpec) spec.optimizers().generator().spec()).learningRate()).isEqualTo(1e-4);
+    }
+
+    @Test
+    void listOverrideAndListElementOverride() {
+        assertThat(((ToyModelSpec) load("model.layers=[32,64]").model().spec()).layers()).containsExactly(32, 64);
+        assertThat(((ToyModelSpec) load("model.layers[0]=16").model().spec()).layers()).containsExactly(16, 64, 128);
+    }
+
+    @Test
+    void overrideCreatesMissingIntermediateMaps() {
+        ExperimentSpec spec = loader.parse(SpecLoaderTest.MINIMAL, "tiny.yaml",
+                List.of("optimizers.generator.type=sgd", "optimizers.generator.learning_rate=0.01"));
+
+        assertThat(spec.optimizers().generator().type()).isEqualTo("sgd");
+        assertThat(spec.optimizers().discriminator().type()).isEqualTo("adam");
+    }
+
+    @Test
+    void overrideCanSwitchThePluginType() {
+        ExperimentSpec spec = load("dataset={type: image-folder, root: ../shared/data/att_faces}");
+
+        assertThat(spec.dataset().spec()).isEqualTo(new ToyFolderSpec(Path.of("../shared/data/att_faces"), false));
+    }
+
+    @Test
+    void switchingTypeLeavesTheOldKeysAsUnknownKeys() {
+        assertThat(problems("dataset.type=image-folder", "dataset.root=../data"))
+                .extracting(SpecProblem::path).containsExactly("dataset.split", "dataset.resize");
+    }
+
+    @Test
+    void overrideOfAnUnknownKeyIsAnUnknownKeyProblem() {
+        assertThat(problems("training.stpes=5")).singleElement().satisfies(problem -> {
+            assertThat(problem.path()).isEqualTo("training.stpes");
+            assertThat(problem.value()).isEqualTo("5");
+            assertThat(problem.line()).isZero();
+            assertThat(problem.rule()).contains("did you mean 'steps'?");
+        });
+    }
+
+    @Test
+    void overriddenValueOutOfRangeHasNoLineAndShowsTheOverrideValue() {
+        assertThat(problems("training.batch_size=0")).singleElement()
+                .hasToString("full.yaml: training.batch_size = 0: must be >= 1");
+    }
+
+    @Test
+    void malformedOverridesAreProblemsNamingTheOverride() {
+        List<SpecProblem> problems = problems("training.steps", "=5", "a..b=1", "model.layers=[1,", "model.layers[9]=1",
+                "training.steps.x=1");
+
+        assertThat(problems).hasSize(6);
+        assertThat(problems.get(0)).hasToString("full.yaml: override 'training.steps' has no '='; expected path=value");
+        assertThat(problems.get(1).rule()).contains("override '=5' has a malformed path");
+        assertThat(problems.get(2).rule()).contains("override 'a..b=1' has a malformed path");
+        assertThat(problems.get(3).rule()).contains("override 'model.layers=[1,' has a value that is not valid YAML");
+        assertThat(problems.get(4).rule()).contains("names element 9 of 'layers', which is not there");
+        assertThat(problems.get(5).rule()).contains("cannot set 'x' inside a value that is not a map");
+    }
+
+    @Test
+    void emptyValueMeansAbsentSoTheDefaultApplies() {
+        assertThat(load("training.batch_size=").training().batchSize()).isEqualTo(64);
+    }
+}
