@@ -27,19 +27,29 @@ public final class ImageGrid {
      * @return the tiled picture, {@code columns·(W+p)+p} by {@code rows·(H+p)+p} pixels, p = {@link #PADDING}
      */
     public static BufferedImage tile(INDArray images, int columns) {
+        return tile(images, columns, PADDING);
+    }
+
+    /**
+     * @param images {@code [N, C, H, W]}, values in [-1, 1]; N ≤ rows·columns, cells filled row by row
+     * @param columns tiles per row, at least 1
+     * @param padding background pixels around and between tiles, 0 for a single image
+     * @return the tiled picture
+     */
+    public static BufferedImage tile(INDArray images, int columns, int padding) {
         int count = (int) images.size(0);
         int channels = (int) images.size(1);
         int height = (int) images.size(2);
         int width = (int) images.size(3);
         int rows = Math.max(1, (count + columns - 1) / columns);
-        BufferedImage picture = new BufferedImage(columns * (width + PADDING) + PADDING,
-                rows * (height + PADDING) + PADDING, imageType(channels));
+        BufferedImage picture = new BufferedImage(columns * (width + padding) + padding,
+                rows * (height + padding) + padding, imageType(channels));
         WritableRaster raster = picture.getRaster();
         float[] values = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
         int[] pixel = new int[raster.getNumBands()];
         for (int n = 0; n < count; n++) {
-            int x0 = PADDING + (n % columns) * (width + PADDING);
-            int y0 = PADDING + (n / columns) * (height + PADDING);
+            int x0 = padding + (n % columns) * (width + padding);
+            int y0 = padding + (n / columns) * (height + padding);
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
                     for (int c = 0; c < channels; c++) {

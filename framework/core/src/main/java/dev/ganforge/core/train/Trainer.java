@@ -97,6 +97,7 @@ public final class Trainer {
                 throw new ExperimentException("the classes in the data changed since the run started: "
                         + run.classesFile() + " lists " + saved + ", the data has " + data.classNames());
             }
+            run.create(resolvedSpecYaml, saved); // records overrides given to resume, e.g. more steps
             Path latest = run.checkpoints().latest().orElseThrow(() -> new ExperimentException(
                     "cannot resume " + run.root() + ": it has no checkpoint"));
             Checkpoint checkpoint = CheckpointStore.read(latest, true);
