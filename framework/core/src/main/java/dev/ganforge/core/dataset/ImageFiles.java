@@ -83,6 +83,17 @@ final class ImageFiles {
         }
     }
 
+    /**
+     * @param file an image file
+     * @return the readers that recognise the file, in the order {@link #read} tries them
+     * @throws IOException if the file cannot be opened
+     */
+    static List<ImageReaderSpi> candidates(Path file) throws IOException {
+        try (ImageInputStream input = ImageIO.createImageInputStream(file.toFile())) {
+            return candidates(input);
+        }
+    }
+
     private static List<ImageReaderSpi> candidates(ImageInputStream input) throws IOException {
         List<ImageReaderSpi> found = new ArrayList<>();
         Iterator<ImageReaderSpi> all = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true);
