@@ -4,17 +4,11 @@ import dev.ganforge.spi.DataException;
 import dev.ganforge.spi.DatasetPlugin;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.LabeledImages;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -88,7 +82,7 @@ public final class ImageFolderDataset implements DatasetPlugin<ImageFolderSpec> 
                     + " lower width/height or use fewer images");
         }
         float[] data = new float[files.size() * size];
-        String[] failures = decodeAll(files, spec, data);
+        String[] failures = ParallelDecoder.decodeAll(files, spec, data);
         List<String> problems = new ArrayList<>();
         int kept = 0;
         int[] keptLabels = new int[files.size()];
@@ -119,53 +113,5 @@ public final class ImageFolderDataset implements DatasetPlugin<ImageFolderSpec> 
         float[] images = kept == files.size() ? data : Arrays.copyOf(data, kept * size);
         return new LabeledImages(Nd4j.create(images, spec.imageShape().batchShape(kept), DataType.FLOAT),
                 Arrays.copyOf(keptLabels, kept), scan.classNames(), problems.size());
-    }
-
-    /**
-     * Decodes file i into {@code data[i·size, (i+1)·size)} on a small pool.
-     *
-     * @return per file, null when decoded, else why it could not be
-     */
-    private static String[] decodeAll(List<Path> files, ImageFolderSpec spec, float[] data) throws IOException {
-        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
-            Thread thread = new Thread(task, "image-folder-decoder");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            List<Future<String>> results = new ArrayList<>();
-            int size = (int) spec.imageShape().size();
-            for (int i = 0; i < files.size(); i++) {
-                Path file = files.get(i);
-                int offset = i * size;
-                results.add(pool.submit(() -> decode(file, spec, data, offset)));
-            }
-            String[] failures = new String[files.size()];
-            for (int i = 0; i < failures.length; i++) {
-                failures[i] = results.get(i).get();
-            }
-            return failures;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while decoding " + spec.root());
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("decoding failed unexpectedly: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** @return null when the file was decoded into {@code data}, else why it could not be */
-    private static String decode(Path file, ImageFolderSpec spec, float[] data, int offset) {
-        try {
-            BufferedImage image = ImageFiles.read(file);
-            float[] planes = PixelPlanes.of(image, spec.channels());
-            Resampler.resize(planes, spec.channels(), image.getWidth(), image.getHeight(), spec.resize(),
-                    spec.width(), spec.height(), data, offset);
-            return null;
-        } catch (IOException | RuntimeException e) {
-            return e.getMessage() == null ? e.toString() : e.getMessage();
-        }
     }
 }
