@@ -22,6 +22,11 @@ public final class StepTimingCheck {
         var adam = new AdamOptimizer.Spec(2e-4, 0.5, 0.999, 1e-8);
         MultiLayerNetwork g = DcganNetworks.generator(spec, shape, classes, new AdamOptimizer().create(adam), 1, DataType.FLOAT);
         MultiLayerNetwork d = DcganNetworks.discriminator(spec, shape, classes, new AdamOptimizer().create(adam), 2, DataType.FLOAT);
+        for (var layer : d.getLayers()) {
+            System.out.println(layer.getClass().getSimpleName() + " helper=" + (layer.getHelper() == null ? null : layer.getHelper().getClass().getSimpleName()));
+        }
+        System.out.println("onednn=" + org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN()
+                + " env=" + Nd4j.getExecutioner().getEnvironmentInformation());
         TrainingStep step = new TrainingStep(g, d, shape, 100, classes, true, 64);
         INDArray real = Nd4j.rand(DataType.FLOAT, 64, 1, side, side);
         INDArray z = Nd4j.rand(DataType.FLOAT, 64, 100);

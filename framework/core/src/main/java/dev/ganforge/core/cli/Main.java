@@ -31,6 +31,7 @@ public final class Main {
 
     /** @param args the command line */
     public static void main(String[] args) {
+        dev.ganforge.core.runtime.NativeRuntime.configure();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -1,0 +1,40 @@
+package dev.ganforge.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganforge.core.plugin.Plugins;
+import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.core.spec.SpecLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every shipped file in experiments/ loads and validates with the real plugins, so the examples cannot rot. */
+class ExperimentFilesTest {
+
+    static Stream<Path> experiments() throws Exception {
+        Path folder = Path.of("../../experiments");
+        assertThat(folder).isDirectory();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(folder)) {
+            files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(4);
+        return files.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("experiments")
+    void loadsAndValidates(Path file) {
+        SpecLoader loader = new SpecLoader(Plugins.load(getClass().getClassLoader()));
+
+        ExperimentSpec spec = loader.load(file, List.of());
+
+        assertThat(file.getFileName().toString()).startsWith(spec.experiment());
+        assertThat(loader.load(file, List.of())).isEqualTo(spec);
+        assertThat(spec.model().type()).isIn("gan", "cgan");
+    }
+}

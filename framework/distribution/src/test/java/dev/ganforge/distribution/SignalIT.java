@@ -1,0 +1,50 @@
+package dev.ganforge.distribution;
+
+import static dev.ganforge.distribution.CliFixture.tinySpec;
+import static dev.ganforge.distribution.CliFixture.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganforge.core.train.RunDirectory;
+import dev.ganforge.core.train.RunStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SIGTERM to a real ganforge process: a final checkpoint, status KILLED, metrics kept, resumable. */
+class SignalIT {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void sigtermWritesAFinalCheckpointAndMarksTheRunKilled() throws Exception {
+        Path spec = write(temp, "long.yaml", tinySpec(1_000_000).replace("checkpoint_every: 4", "checkpoint_every: 100000"));
+        Path out = temp.resolve("run");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.ganforge.core.cli.Main",
+                "run", spec.toString(), "--output", out.toString())
+                .redirectErrorStream(true).redirectOutput(temp.resolve("log.txt").toFile()).start();
+        Path metrics = out.resolve("metrics.csv");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline
+                && (!Files.exists(metrics) || Files.readAllLines(metrics).size() < 3)) {
+            Thread.sleep(200);
+        }
+        assertThat(Files.readAllLines(metrics)).as(Files.readString(temp.resolve("log.txt"))).hasSizeGreaterThan(2);
+
+        process.destroy(); // SIGTERM on Linux
+        assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+        RunDirectory run = new RunDirectory(out);
+        assertThat(run.readStatus()).isEqualTo(RunStatus.KILLED);
+        assertThat(run.checkpoints().latest()).isPresent();
+        String checkpointStep = run.checkpoints().latest().orElseThrow().getFileName().toString().substring(5);
+        assertThat(Long.parseLong(checkpointStep)).isGreaterThanOrEqualTo(4);
+        List<String> rows = Files.readAllLines(metrics);
+        assertThat(rows.get(0)).startsWith("step,");
+        assertThat(Files.readString(out.resolve("status.json"))).contains("stopped by signal");
+    }
+}

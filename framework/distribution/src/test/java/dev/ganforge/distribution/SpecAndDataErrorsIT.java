@@ -1,0 +1,85 @@
+package dev.ganforge.distribution;
+
+import static dev.ganforge.distribution.CliFixture.run;
+import static dev.ganforge.distribution.CliFixture.tinySpec;
+import static dev.ganforge.distribution.CliFixture.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** User errors: every spec problem at once, data smaller than a batch, a model that does not fit. */
+class SpecAndDataErrorsIT {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void everySpecProblemIsReportedBeforeTrainingWithExitCode2() throws Exception {
+        Path spec = write(temp, "bad.yaml", tinySpec(4)
+                .replace("batch_size: 8", "batch_szie: 8")
+                .replace("kernel_size: 3", "kernel_size: -3")
+                .replace("type: cgan", "type: cgan\n  colour: red"));
+        Path out = temp.resolve("run");
+
+        CliFixture.Result result = run("run", spec.toString(), "--output", out.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("bad.yaml").contains("training.batch_szie").contains("batch_size")
+                .contains("model.kernel_size").contains("-3").contains("model.colour")
+                .doesNotContain("\tat dev.ganforge");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void unknownPluginListsTheKnownNames() throws Exception {
+        Path spec = write(temp, "bad.yaml", tinySpec(4).replace("type: cgan", "type: cgann"));
+
+        CliFixture.Result result = run("run", spec.toString(), "--output", temp.resolve("run").toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("cgann").contains("cgan").contains("gan");
+    }
+
+    @Test
+    void datasetSmallerThanOneBatchIsAClearError() throws Exception {
+        Path spec = write(temp, "small.yaml", tinySpec(4).replace("size: 48", "size: 5"));
+
+        CliFixture.Result result = run("run", spec.toString(), "--output", temp.resolve("run").toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("5 images").contains("training.batch_size = 8");
+    }
+
+    @Test
+    void modelThatDoesNotFitTheImageSizeIsReportedBeforeLoading() throws Exception {
+        Path spec = write(temp, "deep.yaml", tinySpec(4).replace("layers: [4, 8]", "layers: [4, 8, 16, 32]"));
+
+        CliFixture.Result result = run("run", spec.toString(), "--output", temp.resolve("run").toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("model.layers").contains("divisible by 2^4").contains("8x8");
+    }
+
+    @Test
+    void missingFashionMnistFilesNameThePathAndTheFix() throws Exception {
+        Path spec = write(temp, "fm.yaml", tinySpec(4).replace("{type: synthetic, size: 48, classes: 3, side: 8}",
+                "{type: fashion-mnist, path: " + temp.resolve("nowhere") + "}"));
+
+        CliFixture.Result result = run("run", spec.toString(), "--output", temp.resolve("run").toString());
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err()).contains("nowhere").contains("dataset-fashion-mnist");
+    }
+
+    @Test
+    void pluginsCommandListsEveryKindWithItsKeys() {
+        CliFixture.Result result = run("plugins");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("model     cgan").contains("model     gan").contains("dataset   image-folder")
+                .contains("dataset   fashion-mnist").contains("optimizer adam").contains("sampler   uniform")
+                .contains("latent_dim").contains("learning_rate").contains("class_order");
+    }
+}
