@@ -80,7 +80,11 @@ public final class Trainer {
         if (!problems.isEmpty()) {
             throw new ExperimentException(String.join("\n", problems));
         }
+        long loadStarted = System.nanoTime();
         LabeledImages data = plugins.loadData();
+        double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
+        console.printf(java.util.Locale.ROOT, "loaded %d images of %s in %d classes in %.2f s (%.0f images/s)%n",
+                data.size(), data.shape(), data.numClasses(), loadSeconds, data.size() / loadSeconds);
         if (data.size() < training.batchSize()) {
             throw new ExperimentException("the dataset '" + spec.dataset().type() + "' has " + data.size()
                     + " images, fewer than one batch (training.batch_size = " + training.batchSize() + ")");
