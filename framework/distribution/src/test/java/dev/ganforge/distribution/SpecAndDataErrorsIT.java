@@ -20,7 +20,7 @@ class SpecAndDataErrorsIT {
         Path spec = write(temp, "bad.yaml", tinySpec(4)
                 .replace("batch_size: 8", "batch_szie: 8")
                 .replace("kernel_size: 3", "kernel_size: -3")
-                .replace("type: cgan", "type: cgan\n  colour: red"));
+                .replace("type: cgan,", "type: cgan, colour: red,"));
         Path out = temp.resolve("run");
 
         CliFixture.Result result = run("run", spec.toString(), "--output", out.toString());
