@@ -89,9 +89,9 @@ public final class DcganNetworks {
         list.layer(index++, batchNorm(spec, top));
         list.layer(index++, new ActivationLayer(Activation.RELU));
         for (int i = n - 2; i >= 0; i--) {
-            list.layer(index++, new Deconvolution2D.Builder(spec.kernelSize(), spec.kernelSize())
-                    .stride(2, 2).convolutionMode(ConvolutionMode.Same)
-                    .nOut(widths.get(i)).activation(Activation.IDENTITY).build());
+            list.layer(index++, new CachingDeconvolution2D(new Deconvolution2D.Builder(spec.kernelSize(),
+                    spec.kernelSize()).stride(2, 2).convolutionMode(ConvolutionMode.Same)
+                    .nOut(widths.get(i)).activation(Activation.IDENTITY)));
             list.layer(index++, batchNorm(spec, widths.get(i)));
             list.layer(index++, new ActivationLayer(Activation.RELU));
         }
