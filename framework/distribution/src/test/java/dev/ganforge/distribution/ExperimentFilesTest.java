@@ -12,7 +12,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every shipped file in experiments/ loads and validates with the real plugins, so the examples cannot rot. */
+/**
+ * Every shipped file in experiments/ loads and validates with the real plugins, so the examples
+ * cannot rot; sweep files ({@code sweep_*.yaml}) are planned, which validates every trial.
+ */
 class ExperimentFilesTest {
 
     static Stream<Path> experiments() throws Exception {
@@ -20,10 +23,31 @@ class ExperimentFilesTest {
         assertThat(folder).isDirectory();
         List<Path> files;
         try (Stream<Path> list = Files.list(folder)) {
-            files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+            files = list.filter(p -> p.toString().endsWith(".yaml"))
+                    .filter(p -> !p.getFileName().toString().startsWith("sweep_")).sorted().toList();
         }
         assertThat(files).hasSizeGreaterThanOrEqualTo(4);
         return files.stream();
+    }
+
+    static Stream<Path> sweeps() throws Exception {
+        try (Stream<Path> list = Files.list(Path.of("../../experiments"))) {
+            List<Path> files = list.filter(p -> p.getFileName().toString().startsWith("sweep_")).sorted().toList();
+            assertThat(files).isNotEmpty();
+            return files.stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sweeps")
+    void sweepFilesPlanValidTrials(Path file) {
+        SpecLoader loader = new SpecLoader(Plugins.load(getClass().getClassLoader()));
+
+        var trials = new dev.ganforge.core.sweep.SweepRunner(loader, new java.io.PrintWriter(java.io.Writer.nullWriter()))
+                .plan(dev.ganforge.core.sweep.SweepFile.read(file), List.of());
+
+        assertThat(trials).hasSize(4);
+        assertThat(trials.stream().map(trial -> trial.state().id()).distinct()).hasSize(4);
     }
 
     @ParameterizedTest

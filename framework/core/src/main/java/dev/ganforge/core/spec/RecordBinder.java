@@ -114,7 +114,32 @@ public final class RecordBinder {
             }
         }
         SelectsPlugin selects = component.getAnnotation(SelectsPlugin.class);
+        if (selects != null) {
+            node = withDefaultType(node, field);
+        }
         return bindValue(component.getGenericType(), node, path, field, selects, problems);
+    }
+
+    /**
+     * A plugin section given without {@code type:} takes the type of its default, so
+     * {@code --set optimizers.generator.learning_rate=1e-4} tunes the default optimizer.
+     */
+    private static JsonNode withDefaultType(JsonNode node, SpecField field) {
+        if (!(node instanceof ObjectNode map) || map.has("type") || field == null
+                || SpecField.NO_DEFAULT.equals(field.defaultValue())) {
+            return node;
+        }
+        try {
+            JsonNode defaults = YamlDocument.value(field.defaultValue());
+            if (defaults != null && defaults.hasNonNull("type")) {
+                ObjectNode copy = map.deepCopy();
+                copy.set("type", defaults.get("type"));
+                return copy;
+            }
+        } catch (JsonProcessingException e) {
+            // an invalid default is reported when it is used as a default
+        }
+        return node;
     }
 
     private Object bindValue(Type type, JsonNode node, String path, SpecField field, SelectsPlugin selects,

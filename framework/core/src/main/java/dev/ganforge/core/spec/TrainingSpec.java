@@ -32,7 +32,7 @@ public record TrainingSpec(
                 int keepCheckpoints,
         @SpecField(doc = "rows of the fake sample grids; columns are the classes", defaultValue = "8", min = 1,
                 max = 64) int sampleRows,
-        @SpecField(doc = "steps between garbage collections that release off-heap memory", defaultValue = "50",
+        @SpecField(doc = "steps between garbage collections that release off-heap memory", defaultValue = "10",
                 min = 1) int gcEvery) {
 
     /** @throws IllegalArgumentException unless exactly one of steps and epochs is given */
