@@ -1,9 +1,9 @@
 package dev.ganforge.spi;
 
 /**
- * The four kinds of plugin an experiment spec selects by name. Each kind is one section of the
+ * The five kinds of plugin an experiment spec selects by name. Each kind is one section of the
  * experiment YAML: {@code model}, {@code dataset}, {@code optimizers.generator} /
- * {@code optimizers.discriminator}, and {@code sampler}.
+ * {@code optimizers.discriminator}, {@code sampler}, and the list {@code evaluation.evaluators}.
  */
 public enum PluginKind {
     /** Supplies the generator and discriminator networks ({@link ModelPlugin}). */
@@ -13,7 +13,9 @@ public enum PluginKind {
     /** Maps a spec onto an ND4J updater ({@link OptimizerPlugin}). */
     OPTIMIZER,
     /** Draws latent vectors z ({@link SamplerPlugin}). */
-    SAMPLER;
+    SAMPLER,
+    /** Computes quality metrics of generated samples ({@link EvaluatorPlugin}). */
+    EVALUATOR;
 
     /** @return the lowercase name used in listings, e.g. {@code "model"} */
     public String label() {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ganforge", mixinStandardHelpOptions = true, version = "ganforge 0.1.0",
         description = "Plugin-based experiments with generative adversarial networks.",
         subcommands = {RunCommand.class, ResumeCommand.class, GenerateCommand.class, PluginsCommand.class,
-            BenchCommand.class, SweepCommand.class},
+            BenchCommand.class, SweepCommand.class, EvaluateCommand.class, ClassifierCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a run failed (non-finite loss)", "2:bad command line, spec or plugin",
             "3:bad data", "4:file I/O failure", "130:run stopped by Ctrl-C/SIGTERM (resumable)"})

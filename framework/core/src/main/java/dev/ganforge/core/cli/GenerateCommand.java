@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ganforge generate RUN_DIR --per-class N --output OUT}: writes N generated PNGs per class into
- * {@code OUT/<class>/NNNN.png} from a run's checkpoint, using only the run folder (saved spec, class
+ * {@code OUT/<class>/NNNN.png} from a run's checkpoint ({@code --checkpoint best|last|DIR}), using only the run folder (saved spec, class
  * list, generator); no dataset is read. Characters other than letters, digits, '.', '_' and '-' in
  * class names become '_' in folder names.
  */
@@ -44,8 +44,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "OUT", required = true, description = "folder for OUT/<class>/*.png")
     Path output;
 
-    @Option(names = "--checkpoint", paramLabel = "DIR", description = "a checkpoint folder (default: the latest)")
-    Path checkpointFolder;
+    @Option(names = "--checkpoint", paramLabel = "best|last|DIR", defaultValue = "last",
+            description = "best, last (default) or a checkpoint folder")
+    String checkpointName;
 
     @Option(names = "--seed", paramLabel = "SEED", description = "seed of the latent vectors (default: the run's seed)")
     Long seed;
@@ -59,8 +60,7 @@ final class GenerateCommand implements Callable<Integer> {
         SpecLoader loader = new SpecLoader(Plugins.load(Thread.currentThread().getContextClassLoader()));
         ExperimentSpec spec = loader.load(run.specFile(), List.of());
         List<String> classes = run.readClassNames();
-        Path folder = checkpointFolder != null ? checkpointFolder : run.checkpoints().latest()
-                .orElseThrow(() -> new ExperimentException(runDirectory + " has no checkpoint to generate from"));
+        Path folder = Checkpoints.resolve(run, checkpointName);
         Checkpoint checkpoint = CheckpointStore.read(folder, false);
         ResolvedPlugins plugins = new ResolvedPlugins(spec);
         boolean conditional = plugins.model().conditional();

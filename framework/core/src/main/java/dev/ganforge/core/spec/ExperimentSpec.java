@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param optimizers one optimizer section per network
  * @param sampler the {@code sampler:} plugin section (latent z distribution)
  * @param training batch size, length and intervals
+ * @param evaluation when and how the generator is evaluated, or null for no evaluation
  */
 public record ExperimentSpec(
         @SpecField(doc = "experiment name: letters, digits, '.', '_' and '-'") String experiment,
@@ -29,7 +30,9 @@ public record ExperimentSpec(
         @SelectsPlugin(PluginKind.SAMPLER)
         @SpecField(doc = "the latent sampler section (type: …)", defaultValue = "{type: uniform}")
                 PluginSection sampler,
-        @SpecField(doc = "batch size, length and intervals") TrainingSpec training) {
+        @SpecField(doc = "batch size, length and intervals") TrainingSpec training,
+        @SpecField(doc = "evaluation metrics, health checks and best checkpoint (absent: none)", optional = true)
+                EvaluationSpec evaluation) {
 
     /** @throws IllegalArgumentException if the name has other characters */
     public ExperimentSpec {

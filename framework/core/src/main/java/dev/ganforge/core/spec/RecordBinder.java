@@ -26,8 +26,8 @@ import java.util.Set;
  * problems, and binding carries on so every problem in a file is found in one pass.
  *
  * <p>Supported component types: the scalars of {@link ScalarBinder}, {@code List<E>} of any
- * supported type, nested records, and {@link PluginSection} (its component must carry
- * {@link SelectsPlugin}; the {@code type:} key picks the plugin and the other keys bind onto the
+ * supported type, nested records, and {@link PluginSection} (its component, or the component holding
+ * a {@code List<PluginSection>}, must carry {@link SelectsPlugin}; the {@code type:} key picks the plugin and the other keys bind onto the
  * plugin's spec record). An absent or null key takes its {@link SpecField#defaultValue()}, bound
  * exactly as if written in the file; without a default it is null when {@link SpecField#optional()},
  * else a problem.
@@ -153,14 +153,17 @@ public final class RecordBinder {
         } else if (raw.isRecord()) {
             return bindRecord(raw, node, path, Set.of(), problems);
         } else if (raw == List.class) {
-            return bindList(((ParameterizedType) type).getActualTypeArguments()[0], node, path, field, problems);
+            return bindList(((ParameterizedType) type).getActualTypeArguments()[0], node, path, field, selects,
+                    problems);
         } else if (ScalarBinder.supports(raw)) {
             return ScalarBinder.bind(raw, node, path, field, problems);
         }
         throw new IllegalStateException("spec key '" + path + "' has unsupported type " + type.getTypeName());
     }
 
-    private Object bindList(Type elementType, JsonNode node, String path, SpecField field, Problems problems) {
+    /** {@code selects} applies to each element, so a {@code List<PluginSection>} is a list of plugin sections. */
+    private Object bindList(Type elementType, JsonNode node, String path, SpecField field, SelectsPlugin selects,
+            Problems problems) {
         if (!node.isArray()) {
             problems.add(path, node, "expected a list, e.g. [1, 2]");
             return FAILED;
@@ -168,7 +171,7 @@ public final class RecordBinder {
         List<Object> values = new ArrayList<>();
         boolean complete = true;
         for (int i = 0; i < node.size(); i++) {
-            Object value = bindValue(elementType, node.get(i), path + "[" + i + "]", field, null, problems);
+            Object value = bindValue(elementType, node.get(i), path + "[" + i + "]", field, selects, problems);
             complete &= value != FAILED;
             values.add(value);
         }

@@ -43,7 +43,7 @@ final class SpecKeys {
         if (raw == PluginSection.class) {
             return (selects == null ? "plugin" : selects.value().label() + " plugin") + " section";
         } else if (raw == List.class) {
-            return "list of " + typeName(((ParameterizedType) type).getActualTypeArguments()[0], null);
+            return "list of " + typeName(((ParameterizedType) type).getActualTypeArguments()[0], selects);
         } else if (raw.isRecord()) {
             return "map";
         }

@@ -21,10 +21,16 @@ import org.deeplearning4j.util.ModelSerializer;
  * {@code state.properties} (step, seed). A checkpoint is written into a temporary folder and renamed
  * into place, then the text file {@code latest} is replaced atomically, so a crash at any moment
  * leaves the previous checkpoint readable. Older periodic checkpoints beyond the kept count are deleted.
+ *
+ * <p>The best checkpoint (by an evaluation metric) lives in {@code best-step-NNNNNNNN/}, with
+ * {@code best.properties} (metric, value, step) beside the networks; {@code best} is a symbolic link
+ * to it, replaced atomically by a rename, so {@code checkpoints/best/} always reads as a whole
+ * checkpoint. Periodic pruning never touches it.
  */
 public final class CheckpointStore {
 
     private static final String LATEST = "latest";
+    private static final String BEST = "best";
     private final Path folder;
 
     /** @param folder the run's {@code checkpoints/} folder (created when first written) */
@@ -70,6 +76,100 @@ public final class CheckpointStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes the best checkpoint so far and points {@code best} at it; the previous best is deleted.
+     *
+     * @param step steps done
+     * @param seed the experiment seed
+     * @param generator the generator (with updater state)
+     * @param discriminator the discriminator (with updater state)
+     * @param metric the metric that made it best
+     * @param value its value
+     * @return the checkpoint folder
+     * @throws UncheckedIOException if writing fails (the previous best stays in place)
+     */
+    public Path writeBest(long step, long seed, MultiLayerNetwork generator, MultiLayerNetwork discriminator,
+            String metric, double value) {
+        String name = String.format("best-step-%08d", step);
+        Path target = folder.resolve(name);
+        Path temporary = folder.resolve(name + ".tmp");
+        try {
+            Optional<Path> previous = best().isPresent() ? Optional.of(best().get().toRealPath()) : Optional.empty();
+            Files.createDirectories(folder);
+            deleteTree(temporary);
+            Files.createDirectories(temporary);
+            ModelSerializer.writeModel(generator, temporary.resolve("generator.zip").toFile(), true);
+            ModelSerializer.writeModel(discriminator, temporary.resolve("discriminator.zip").toFile(), true);
+            Properties state = new Properties();
+            state.setProperty("step", Long.toString(step));
+            state.setProperty("seed", Long.toString(seed));
+            try (var out = Files.newBufferedWriter(temporary.resolve("state.properties"), StandardCharsets.UTF_8)) {
+                state.store(out, "ganforge checkpoint");
+            }
+            Properties why = new Properties();
+            why.setProperty("metric", metric);
+            why.setProperty("value", Double.toString(value));
+            why.setProperty("step", Long.toString(step));
+            try (var out = Files.newBufferedWriter(temporary.resolve("best.properties"), StandardCharsets.UTF_8)) {
+                why.store(out, "best checkpoint");
+            }
+            if (previous.isPresent() && previous.get().getFileName().toString().equals(name)) {
+                previous = Optional.empty(); // same step evaluated again: replace it in place
+                deleteTree(target);
+            }
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            Path link = folder.resolve(BEST + ".tmp");
+            Files.deleteIfExists(link);
+            Files.createSymbolicLink(link, Path.of(name));
+            Files.move(link, folder.resolve(BEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (previous.isPresent()) {
+                deleteTree(previous.get());
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write best checkpoint " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the best checkpoint folder ({@code checkpoints/best}), if one was written */
+    public Optional<Path> best() {
+        Path best = folder.resolve(BEST);
+        return Files.isDirectory(best) ? Optional.of(best) : Optional.empty();
+    }
+
+    /**
+     * @return the metric value recorded with the best checkpoint, if any
+     * @throws UncheckedIOException if its best.properties cannot be read
+     */
+    public Optional<Double> bestValue() {
+        Optional<Path> best = best();
+        if (best.isEmpty()) {
+            return Optional.empty();
+        }
+        Properties why = new Properties();
+        try (var in = Files.newBufferedReader(best.get().resolve("best.properties"), StandardCharsets.UTF_8)) {
+            why.load(in);
+            return Optional.of(Double.parseDouble(why.getProperty("value")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + best.get().resolve("best.properties") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param which {@code best}, {@code last} (or {@code latest}), or a checkpoint folder's path
+     * @return the checkpoint folder it names
+     * @throws IllegalArgumentException if the run has no checkpoint of that kind
+     */
+    public Path resolve(String which) {
+        return switch (which) {
+            case "best" -> best().orElseThrow(() -> new IllegalArgumentException(folder
+                    + " has no best checkpoint; it is written when evaluation.best_metric is set"));
+            case "last", "latest" -> latest().orElseThrow(() -> new IllegalArgumentException(folder
+                    + " has no checkpoint"));
+            default -> Path.of(which);
+        };
     }
 
     /** @return the latest complete checkpoint folder, if any */

@@ -16,6 +16,7 @@ import java.util.List;
  *   spec.yaml          the resolved spec (every default filled in)
  *   classes.txt        class names, one per line, line i = label i
  *   metrics.csv        see {@link MetricsLog}
+ *   eval.csv           evaluation metrics, see {@link dev.ganforge.core.eval.EvaluationLog}
  *   status.json        {"status": RUNNING|FINISHED|FAILED|KILLED, "reason": …, "step": …, "total_steps": …}
  *   samples/           step-NNNNNNNN-real.png, -fake1.png, -fake2.png
  *   checkpoints/       see {@link CheckpointStore}
@@ -49,6 +50,11 @@ public final class RunDirectory {
     /** @return {@code metrics.csv} */
     public Path metricsFile() {
         return root.resolve("metrics.csv");
+    }
+
+    /** @return {@code eval.csv} */
+    public Path evaluationFile() {
+        return root.resolve("eval.csv");
     }
 
     /** @return the {@code samples/} folder */

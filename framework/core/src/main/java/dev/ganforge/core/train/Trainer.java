@@ -1,5 +1,6 @@
 package dev.ganforge.core.train;
 
+import dev.ganforge.core.eval.TrainingEvaluation;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.TrainingSpec;
 import dev.ganforge.spi.DatasetPlugin;
@@ -29,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Runs an experiment: loads the data, builds (or restores) the networks, runs the steps with
  * {@link TrainingStep}, and writes the {@link RunDirectory}: metrics rows every {@code log_every}
  * steps, sample grids every {@code sample_every}, checkpoints every {@code checkpoint_every}, and a
- * final checkpoint and grids at the end.
+ * final checkpoint and grids at the end. With an {@code evaluation:} section it also evaluates the
+ * generator every {@code evaluation.every} steps and at the end ({@link TrainingEvaluation}).
  *
  * <p>Stops cleanly: {@link #requestStop()} (called from a SIGINT/SIGTERM hook) ends the run after the
  * current step with a final checkpoint and status KILLED; a non-finite loss ends it with status
@@ -137,6 +139,8 @@ public final class Trainer {
         Random random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
         double[] stepSeconds = new double[(int) Math.max(0, total - startStep)];
         int timed = 0;
+        TrainingEvaluation evaluation = spec.evaluation() == null ? null
+                : TrainingEvaluation.prepare(spec, plugins, data, run, startStep, console);
         run.writeStatus(RunStatus.RUNNING, null, startStep, total);
         long step = startStep;
         long sinceLog = System.nanoTime();
@@ -180,6 +184,12 @@ public final class Trainer {
                 }
                 if (step % training.checkpointEvery() == 0 || step == total) {
                     saveCheckpoint(generator, discriminator, step);
+                }
+                String unhealthy = evaluation != null && evaluation.due(step, total)
+                        ? evaluation.afterStep(step, generator, discriminator) : null;
+                if (unhealthy != null) {
+                    run.writeStatus(RunStatus.FAILED, unhealthy, step, total);
+                    return new RunOutcome(RunStatus.FAILED, unhealthy, step, run.root(), median(stepSeconds, timed));
                 }
                 if (step % training.gcEvery() == 0) {
                     System.gc(); // frees off-heap buffers of garbage arrays promptly; see TrainingSpec.gcEvery

@@ -1,0 +1,140 @@
+package dev.ganforge.core.eval;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ganforge.core.spec.ClassifierSpec;
+import dev.ganforge.spi.LabeledImages;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The classifier cache: one folder per fingerprint under {@code evaluation.classifier.cache}, holding
+ * {@code classifier.zip} (the DL4J network) and {@code classifier.json} (held-out accuracy, classes,
+ * image counts). A classifier is trained once per data and settings and reused by every run.
+ *
+ * <p>The fingerprint is a SHA-256 of the <em>decoded</em> data (the float32 image bytes, shape, labels
+ * and class names), so it covers whatever a dataset plugin does (file contents, resizing, channel
+ * conversion) for every dataset type alike, plus the classifier settings and seed. Folders are
+ * written under a temporary name and renamed into place, so a crash never leaves a half-written one.
+ */
+public final class ClassifierStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ARCHITECTURE = "ganforge-cnn-v1"; // bump when DomainClassifier.build changes
+    private final Path folder;
+
+    /** @param folder the cache folder (created when first written) */
+    public ClassifierStore(Path folder) {
+        this.folder = folder;
+    }
+
+    /**
+     * Loads the cached classifier for the data, or trains and caches one.
+     *
+     * @param data the real labelled images
+     * @param spec classifier settings
+     * @param seed the experiment seed
+     * @param retrain train again even if a cached classifier exists
+     * @param console where progress lines go
+     * @return the classifier and its held-out accuracy
+     * @throws UncheckedIOException if the cache cannot be read or written
+     */
+    public DomainClassifier loadOrTrain(LabeledImages data, ClassifierSpec spec, long seed, boolean retrain,
+            PrintStream console) {
+        Path target = folder.resolve(fingerprint(data, spec, seed));
+        try {
+            if (!retrain && Files.isRegularFile(target.resolve("classifier.json"))) {
+                ObjectNode info = (ObjectNode) JSON.readTree(target.resolve("classifier.json").toFile());
+                MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(
+                        target.resolve("classifier.zip").toFile(), false);
+                double accuracy = info.path("held_out_accuracy").asDouble();
+                console.printf(java.util.Locale.ROOT, "domain classifier: cached in %s, held-out accuracy %.4f%n",
+                        target, accuracy);
+                return new DomainClassifier(network, accuracy, data.classNames());
+            }
+            DomainClassifier classifier = ClassifierTraining.train(data, spec, seed, console);
+            Path temporary = folder.resolve(target.getFileName() + ".tmp");
+            deleteTree(temporary);
+            Files.createDirectories(temporary);
+            ModelSerializer.writeModel(classifier.network(), temporary.resolve("classifier.zip").toFile(), false);
+            ObjectNode info = JSON.createObjectNode();
+            info.put("held_out_accuracy", classifier.heldOutAccuracy());
+            info.put("backbone", DomainClassifier.BACKBONE);
+            info.put("images", data.size());
+            info.put("shape", data.shape().toString());
+            info.putPOJO("classes", data.classNames());
+            info.put("seed", seed);
+            Files.writeString(temporary.resolve("classifier.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info), StandardCharsets.UTF_8);
+            deleteTree(target);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            console.println("domain classifier: stored in " + target);
+            return classifier;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use the classifier cache " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param data decoded images, labels and class names
+     * @param spec classifier settings (all but the cache folder enter the key)
+     * @param seed the training seed
+     * @return 16 hex digits of the data's SHA-256, '-', 8 hex digits of the settings' SHA-256
+     */
+    public static String fingerprint(LabeledImages data, ClassifierSpec spec, long seed) {
+        MessageDigest digest = sha256();
+        INDArray images = data.images();
+        if (images.isView() || images.ordering() != 'c') {
+            images = images.dup('c');
+        }
+        digest.update(data.shape().toString().getBytes(StandardCharsets.UTF_8));
+        digest.update(String.join("\n", data.classNames()).getBytes(StandardCharsets.UTF_8));
+        ByteBuffer labels = ByteBuffer.allocate(4 * data.size()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int label : data.labels()) {
+            labels.putInt(label);
+        }
+        digest.update(labels.flip());
+        digest.update(images.dataType().toString().getBytes(StandardCharsets.UTF_8));
+        ByteBuffer bytes = images.data().asNio();
+        bytes.limit((int) Math.min(bytes.capacity(), images.length() * images.dataType().width()));
+        digest.update(bytes);
+        String settings = ARCHITECTURE + "|" + spec.maxImages() + "|" + spec.holdout() + "|" + spec.epochs() + "|"
+                + spec.minUpdates() + "|" + spec.batchSize() + "|" + spec.learningRate() + "|" + seed;
+        String dataHash = HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+        String settingsHash = HexFormat.of().formatHex(sha256().digest(settings.getBytes(StandardCharsets.UTF_8)));
+        return dataHash + "-" + settingsHash.substring(0, 8);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.ganforge.core.eval;
+
+import dev.ganforge.core.spec.EvaluationSpec;
+import dev.ganforge.core.spec.PluginSection;
+import dev.ganforge.spi.EvaluationInput;
+import dev.ganforge.spi.EvaluatorPlugin;
+import dev.ganforge.spi.LabeledImages;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Evaluates a generator against a fixed real reference set through the domain classifier. The real
+ * set (at most {@code samples_per_class} seeded picks per class) and its features are computed once
+ * and kept, so every evaluation of a run reuses the same real statistics. Each call runs the
+ * spec's evaluator plugins and adds:
+ * <ul>
+ *   <li>{@code eval/classifier_real_accuracy}: the classifier's held-out accuracy, the ceiling of
+ *       {@code eval/label_accuracy};</li>
+ *   <li>{@code eval/samples} and {@code eval/real_samples}: the generated and real sample counts;</li>
+ *   <li>{@code health/min_diversity_ratio} and {@code health/collapsed_classes}: per class, the mean
+ *       pairwise feature distance of the generated samples divided by that of the real samples (for
+ *       an unconditional model, over all samples); a class whose ratio is below
+ *       {@code collapse_ratio} counts as collapsed.</li>
+ * </ul>
+ */
+public final class GeneratorEvaluation {
+
+    /** Produces images for given latent vectors and labels: the generator, or a stand-in in tests. */
+    @FunctionalInterface
+    public interface ImageSource {
+        /**
+         * @param z latent vectors {@code [M, latentDim]}
+         * @param labels the class asked for per sample, length M
+         * @return images {@code [M, C, H, W]} in [-1, 1]
+         */
+        INDArray images(INDArray z, int[] labels);
+    }
+
+    /**
+     * What one evaluation found.
+     *
+     * @param metrics metric name to value, in report order
+     * @param generatedImages the generated images {@code [M, C, H, W]}
+     * @param collapsedClasses names of the classes found collapsed (empty if none)
+     */
+    public record Result(Map<String, Double> metrics, INDArray generatedImages, List<String> collapsedClasses) {}
+
+    private final EvaluationSpec spec;
+    private final DomainClassifier classifier;
+    private final boolean conditional;
+    private final List<String> classNames;
+    private final INDArray realImages;
+    private final int[] realLabels;
+    private final INDArray realFeatures;
+    private final double[] realDiversity;
+
+    /**
+     * Picks the real reference set and computes its features.
+     *
+     * @param spec the evaluation settings
+     * @param data the real labelled images
+     * @param classifier the domain classifier of that data
+     * @param conditional whether the generator takes labels
+     * @param seed the experiment seed (selects the real reference images)
+     */
+    public GeneratorEvaluation(EvaluationSpec spec, LabeledImages data, DomainClassifier classifier,
+            boolean conditional, long seed) {
+        this.spec = spec;
+        this.classifier = classifier;
+        this.conditional = conditional;
+        this.classNames = data.classNames();
+        int[] rows = referenceRows(data.labels(), data.numClasses(), spec.samplesPerClass(), seed);
+        this.realImages = ClassifierTraining.rows(data.images(), rows);
+        this.realLabels = ClassifierTraining.pick(data.labels(), rows);
+        this.realFeatures = classifier.outputs(realImages).features();
+        this.realDiversity = diversity(realFeatures.toDoubleMatrix(), realLabels);
+    }
+
+    /** @return the real reference images {@code [N, C, H, W]} */
+    public INDArray realImages() {
+        return realImages;
+    }
+
+    /** @return the class of each real reference image */
+    public int[] realLabels() {
+        return realLabels.clone();
+    }
+
+    /**
+     * @param classes K
+     * @param perClass samples per class
+     * @return labels of the fixed generated set: {@code perClass} of class 0, then of class 1, …
+     */
+    public static int[] fixedLabels(int classes, int perClass) {
+        int[] labels = new int[classes * perClass];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i / perClass;
+        }
+        return labels;
+    }
+
+    /**
+     * @param source the generator (or a stand-in)
+     * @param z the fixed latent vectors {@code [M, latentDim]}
+     * @param labels the fixed labels, length M, from {@link #fixedLabels}
+     * @return the metrics and the generated images
+     * @throws IllegalArgumentException if an evaluator rejects the input
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Result evaluate(ImageSource source, INDArray z, int[] labels) {
+        INDArray generated = source.images(z, labels);
+        DomainClassifier.Outputs outputs = classifier.outputs(generated);
+        EvaluationInput input = new EvaluationInput(DomainClassifier.BACKBONE, classNames, conditional, realLabels,
+                realFeatures, labels, outputs.features(), outputs.probabilities());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (PluginSection section : spec.evaluators()) {
+            EvaluatorPlugin evaluator = section.plugin(EvaluatorPlugin.class);
+            metrics.putAll(evaluator.evaluate(section.spec(), input));
+        }
+        metrics.put("eval/classifier_real_accuracy", classifier.heldOutAccuracy());
+        metrics.put("eval/samples", (double) labels.length);
+        metrics.put("eval/real_samples", (double) realLabels.length);
+        double[] generatedDiversity = diversity(outputs.features().toDoubleMatrix(), labels);
+        List<String> collapsed = new ArrayList<>();
+        double minimum = Double.NaN;
+        for (int k = 0; k < generatedDiversity.length; k++) {
+            double ratio = generatedDiversity[k] / realDiversity[k];
+            if (!Double.isFinite(ratio)) {
+                continue;
+            }
+            minimum = Double.isNaN(minimum) ? ratio : Math.min(minimum, ratio);
+            if (ratio < spec.collapseRatio()) {
+                collapsed.add(conditional ? classNames.get(k) : "all samples");
+            }
+        }
+        metrics.put("health/min_diversity_ratio", minimum);
+        metrics.put("health/collapsed_classes", (double) collapsed.size());
+        return new Result(metrics, generated, collapsed);
+    }
+
+    /** @return mean pairwise Euclidean distance per class (one entry over all rows if unconditional); NaN below 2 */
+    private double[] diversity(double[][] features, int[] labels) {
+        int groups = conditional ? classNames.size() : 1;
+        double[] sum = new double[groups];
+        long[] pairs = new long[groups];
+        for (int i = 0; i < features.length; i++) {
+            for (int j = i + 1; j < features.length; j++) {
+                int group = conditional ? labels[i] : 0;
+                if (conditional && labels[j] != group) {
+                    continue;
+                }
+                sum[group] += Math.sqrt(PrecisionRecall.squaredDistance(features[i], features[j]));
+                pairs[group]++;
+            }
+        }
+        double[] mean = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            mean[g] = pairs[g] == 0 ? Double.NaN : sum[g] / pairs[g];
+        }
+        return mean;
+    }
+
+    /** @return up to {@code perClass} seeded picks of each class's indices, class by class */
+    static int[] referenceRows(int[] labels, int classes, int perClass, long seed) {
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int k = 0; k < classes; k++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int i = 0; i < labels.length; i++) {
+            byClass.get(labels[i]).add(i);
+        }
+        SplittableRandom random = new SplittableRandom(seed ^ 0x7265616CL);
+        List<Integer> rows = new ArrayList<>();
+        for (List<Integer> members : byClass) {
+            for (int i = members.size() - 1; i > 0; i--) {
+                java.util.Collections.swap(members, i, random.nextInt(i + 1));
+            }
+            rows.addAll(members.subList(0, Math.min(perClass, members.size())));
+        }
+        return rows.stream().mapToInt(Integer::intValue).toArray();
+    }
+}

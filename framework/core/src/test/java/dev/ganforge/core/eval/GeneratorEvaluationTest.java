@@ -1,0 +1,143 @@
+package dev.ganforge.core.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.ganforge.core.spec.ClassifierSpec;
+import dev.ganforge.core.spec.EvaluationSpec;
+import dev.ganforge.core.spec.PluginSection;
+import dev.ganforge.spi.LabeledImages;
+import java.io.PrintStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Label accuracy through a real domain classifier on small synthetic data (4 classes of 8×8 images,
+ * a bright bar in a class-specific place under heavy noise, so the classifier is good but not
+ * perfect): a "generator" that returns real held-out images of the asked class scores the
+ * classifier's own held-out accuracy; one that returns noise scores 1/K; one that returns a single
+ * image per class is reported as collapsed.
+ */
+class GeneratorEvaluationTest {
+
+    private static final int CLASSES = 4;
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private static LabeledImages data;
+    private static DomainClassifier classifier;
+    private static ClassifierTraining.Split split;
+    private static ClassifierSpec classifierSpec;
+
+    @BeforeAll
+    static void trainClassifier() {
+        data = synthetic(800, 11);
+        classifierSpec = new ClassifierSpec(Path.of("unused"), 800, 0.25, 3, 150, 32, 0.002);
+        classifier = ClassifierTraining.train(data, classifierSpec, 5, QUIET);
+        split = ClassifierTraining.split(data.labels(), CLASSES, classifierSpec, 5);
+    }
+
+    static LabeledImages synthetic(int n, long seed) {
+        Random random = new Random(seed);
+        float[] pixels = new float[n * 64];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % CLASSES;
+            for (int p = 0; p < 64; p++) {
+                int row = p / 8;
+                int column = p % 8;
+                boolean bar = labels[i] < 2 ? row / 2 == labels[i] * 2 + 1 : column / 2 == (labels[i] - 2) * 2 + 1;
+                pixels[i * 64 + p] = (float) Math.max(-1, Math.min(1, (bar ? 0.25 : -0.25) + 1.1 * random.nextGaussian()));
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < CLASSES; k++) {
+            names.add("bar-" + k);
+        }
+        return new LabeledImages(Nd4j.create(pixels, new long[] {n, 1, 8, 8}, DataType.FLOAT), labels, names, 0);
+    }
+
+    private static EvaluationSpec spec(int perClass) {
+        List<PluginSection> evaluators = List.of(
+                new PluginSection("label-accuracy", new LabelAccuracyEvaluator(), new LabelAccuracyEvaluator.Spec(true)));
+        return new EvaluationSpec(1, perClass, evaluators, classifierSpec, null, EvaluationSpec.Goal.MINIMIZE, false,
+                0.05, 3, 0.2);
+    }
+
+    @Test
+    void classifierIsGoodButNotPerfect() {
+        assertThat(classifier.heldOutAccuracy()).isBetween(0.6, 0.99);
+        assertThat(split.heldOut()).hasSize(200);
+    }
+
+    @Test
+    void realHeldOutImagesOfTheAskedClassScoreTheClassifiersAccuracy() {
+        int perClass = 50; // the held-out set has exactly 50 per class
+        int[] heldOut = split.heldOut();
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int k = 0; k < CLASSES; k++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int row : heldOut) {
+            byClass.get(data.labels()[row]).add(row);
+        }
+        GeneratorEvaluation evaluation = new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
+        int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
+        INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
+
+        Map<String, Double> metrics = evaluation.evaluate((latent, asked) -> {
+            int[] rows = new int[asked.length];
+            int[] next = new int[CLASSES];
+            for (int i = 0; i < asked.length; i++) {
+                rows[i] = byClass.get(asked[i]).get(next[asked[i]]++);
+            }
+            return ClassifierTraining.rows(data.images(), rows);
+        }, z, labels).metrics();
+
+        assertThat(metrics.get("eval/label_accuracy")).isCloseTo(classifier.heldOutAccuracy(), within(1e-9));
+        assertThat(metrics.get("eval/classifier_real_accuracy")).isEqualTo(classifier.heldOutAccuracy());
+        assertThat(metrics).containsKeys("eval/label_accuracy/bar-0", "eval/label_accuracy/bar-3");
+        assertThat(metrics.get("eval/samples")).isEqualTo(200.0);
+    }
+
+    @Test
+    void noiseImagesScoreAboutOneOverK() {
+        int perClass = 100;
+        GeneratorEvaluation evaluation = new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
+        int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
+        INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
+        Nd4j.getRandom().setSeed(3);
+
+        Map<String, Double> metrics = evaluation.evaluate(
+                (latent, asked) -> Nd4j.rand(DataType.FLOAT, asked.length, 1, 8, 8).muli(2).subi(1), z, labels).metrics();
+
+        assertThat(metrics.get("eval/label_accuracy")).isCloseTo(1.0 / CLASSES, within(0.08));
+    }
+
+    @Test
+    void oneImagePerClassIsReportedAsCollapsed() {
+        int perClass = 20;
+        GeneratorEvaluation evaluation = new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
+        int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
+        INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
+
+        GeneratorEvaluation.Result collapsed = evaluation.evaluate(
+                (latent, asked) -> ClassifierTraining.rows(data.images(), asked.clone()), z, labels);
+        GeneratorEvaluation.Result diverse = evaluation.evaluate((latent, asked) -> ClassifierTraining.rows(
+                data.images(), java.util.stream.IntStream.range(0, asked.length).map(i -> asked[i] + CLASSES * i)
+                        .toArray()), z, labels);
+
+        // rows 0..3 of the data are one image of each class: every class collapses to one point
+        assertThat(collapsed.collapsedClasses()).containsExactly("bar-0", "bar-1", "bar-2", "bar-3");
+        assertThat(collapsed.metrics().get("health/min_diversity_ratio")).isCloseTo(0.0, within(1e-6));
+        assertThat(diverse.collapsedClasses()).isEmpty();
+        assertThat(diverse.metrics().get("health/min_diversity_ratio")).isGreaterThan(0.5);
+    }
+}
