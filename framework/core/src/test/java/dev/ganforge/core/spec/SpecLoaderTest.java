@@ -79,7 +79,7 @@ class SpecLoaderTest {
         assertThat(spec.sampler().type()).isEqualTo("uniform");
         assertThat(spec.training().batchSize()).isEqualTo(64);
         assertThat(spec.training().logEvery()).isEqualTo(10);
-        assertThat(spec.training().gcEvery()).isEqualTo(50);
+        assertThat(spec.training().gcEvery()).isEqualTo(10);
     }
 
     @Test

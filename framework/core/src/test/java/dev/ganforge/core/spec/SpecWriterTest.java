@@ -28,7 +28,7 @@ class SpecWriterTest {
 
         assertThat(written).startsWith("experiment: tiny\nseed: 42\ndataset:\n  type: fashion-mnist\n  split: train\n"
                 + "  resize: center-crop\nmodel:\n  type: cgan\n  latent_dim: 100\n");
-        assertThat(written).contains("  batch_size: 64\n", "  steps: 10\n", "  gc_every: 50\n")
+        assertThat(written).contains("  batch_size: 64\n", "  steps: 10\n", "  gc_every: 10\n")
                 .doesNotContain("epochs", "label_smoothing");
     }
 
