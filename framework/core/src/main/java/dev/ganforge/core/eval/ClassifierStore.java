@@ -1,5 +1,6 @@
 package dev.ganforge.core.eval;
 
+import dev.ganforge.core.io.Folders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ganforge.core.spec.ClassifierSpec;
@@ -68,7 +69,7 @@ public final class ClassifierStore {
             }
             DomainClassifier classifier = ClassifierTraining.train(data, spec, seed, console);
             Path temporary = folder.resolve(target.getFileName() + ".tmp");
-            deleteTree(temporary);
+            Folders.deleteTree(temporary);
             Files.createDirectories(temporary);
             ModelSerializer.writeModel(classifier.network(), temporary.resolve("classifier.zip").toFile(), false);
             ObjectNode info = JSON.createObjectNode();
@@ -80,7 +81,7 @@ public final class ClassifierStore {
             info.put("seed", seed);
             Files.writeString(temporary.resolve("classifier.json"),
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info), StandardCharsets.UTF_8);
-            deleteTree(target);
+            Folders.deleteTree(target);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             console.println("domain classifier: stored in " + target);
             return classifier;
@@ -127,14 +128,4 @@ public final class ClassifierStore {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.ganforge.core.train;
 
+import dev.ganforge.core.io.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,17 +56,9 @@ public final class CheckpointStore {
         Path temporary = folder.resolve(name + ".tmp");
         try {
             Files.createDirectories(folder);
-            deleteTree(temporary);
-            Files.createDirectories(temporary);
-            ModelSerializer.writeModel(generator, temporary.resolve("generator.zip").toFile(), true);
-            ModelSerializer.writeModel(discriminator, temporary.resolve("discriminator.zip").toFile(), true);
-            Properties state = new Properties();
-            state.setProperty("step", Long.toString(step));
-            state.setProperty("seed", Long.toString(seed));
-            try (var out = Files.newBufferedWriter(temporary.resolve("state.properties"), StandardCharsets.UTF_8)) {
-                state.store(out, "ganforge checkpoint");
-            }
-            deleteTree(target);
+            Folders.deleteTree(temporary);
+            writeContents(temporary, step, seed, generator, discriminator);
+            Folders.deleteTree(target);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             Path pointer = folder.resolve(LATEST + ".tmp");
             Files.writeString(pointer, name + "\n", StandardCharsets.UTF_8);
@@ -98,16 +91,8 @@ public final class CheckpointStore {
         try {
             Optional<Path> previous = best().isPresent() ? Optional.of(best().get().toRealPath()) : Optional.empty();
             Files.createDirectories(folder);
-            deleteTree(temporary);
-            Files.createDirectories(temporary);
-            ModelSerializer.writeModel(generator, temporary.resolve("generator.zip").toFile(), true);
-            ModelSerializer.writeModel(discriminator, temporary.resolve("discriminator.zip").toFile(), true);
-            Properties state = new Properties();
-            state.setProperty("step", Long.toString(step));
-            state.setProperty("seed", Long.toString(seed));
-            try (var out = Files.newBufferedWriter(temporary.resolve("state.properties"), StandardCharsets.UTF_8)) {
-                state.store(out, "ganforge checkpoint");
-            }
+            Folders.deleteTree(temporary);
+            writeContents(temporary, step, seed, generator, discriminator);
             Properties why = new Properties();
             why.setProperty("metric", metric);
             why.setProperty("value", Double.toString(value));
@@ -117,7 +102,7 @@ public final class CheckpointStore {
             }
             if (previous.isPresent() && previous.get().getFileName().toString().equals(name)) {
                 previous = Optional.empty(); // same step evaluated again: replace it in place
-                deleteTree(target);
+                Folders.deleteTree(target);
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             Path link = folder.resolve(BEST + ".tmp");
@@ -125,7 +110,7 @@ public final class CheckpointStore {
             Files.createSymbolicLink(link, Path.of(name));
             Files.move(link, folder.resolve(BEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             if (previous.isPresent()) {
-                deleteTree(previous.get());
+                Folders.deleteTree(previous.get());
             }
             return target;
         } catch (IOException e) {
@@ -227,18 +212,22 @@ public final class CheckpointStore {
         }
         checkpoints.sort(Comparator.comparing(Path::getFileName).reversed());
         for (int i = Math.max(1, keep); i < checkpoints.size(); i++) {
-            deleteTree(checkpoints.get(i));
+            Folders.deleteTree(checkpoints.get(i));
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
+
+    /** Writes both networks (with updater state) and state.properties into a new folder. */
+    private static void writeContents(Path folder, long step, long seed, MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator) throws IOException {
+        Files.createDirectories(folder);
+        ModelSerializer.writeModel(generator, folder.resolve("generator.zip").toFile(), true);
+        ModelSerializer.writeModel(discriminator, folder.resolve("discriminator.zip").toFile(), true);
+        Properties state = new Properties();
+        state.setProperty("step", Long.toString(step));
+        state.setProperty("seed", Long.toString(seed));
+        try (var out = Files.newBufferedWriter(folder.resolve("state.properties"), StandardCharsets.UTF_8)) {
+            state.store(out, "ganforge checkpoint");
         }
     }
 }
