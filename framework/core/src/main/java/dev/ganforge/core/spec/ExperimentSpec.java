@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param optimizers one optimizer section per network
  * @param sampler the {@code sampler:} plugin section (latent z distribution)
  * @param training batch size, length and intervals
+ * @param tracking the MLflow server to mirror the run into, or null (see {@link TrackingSpec})
  */
 public record ExperimentSpec(
         @SpecField(doc = "experiment name: letters, digits, '.', '_' and '-'") String experiment,
@@ -29,7 +30,9 @@ public record ExperimentSpec(
         @SelectsPlugin(PluginKind.SAMPLER)
         @SpecField(doc = "the latent sampler section (type: …)", defaultValue = "{type: uniform}")
                 PluginSection sampler,
-        @SpecField(doc = "batch size, length and intervals") TrainingSpec training) {
+        @SpecField(doc = "batch size, length and intervals") TrainingSpec training,
+        @SpecField(doc = "MLflow tracking: {uri, experiment} (optional; $MLFLOW_TRACKING_URI also enables it)",
+                optional = true) TrackingSpec tracking) {
 
     /** @throws IllegalArgumentException if the name has other characters */
     public ExperimentSpec {

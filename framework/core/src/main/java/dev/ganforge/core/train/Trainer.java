@@ -112,6 +112,8 @@ public final class Trainer {
             generator = plugins.model().createGenerator(plugins.modelSpec(), context);
             discriminator = plugins.model().createDiscriminator(plugins.modelSpec(), context);
         }
+        long startedMs = RunInfo.read(run.root()).map(RunInfo::startedMs).orElse(System.currentTimeMillis());
+        RunInfo.of(spec, data, startedMs).write(run.root()); // dataset size and plugin versions, for trackers
         return loop(plugins, data, generator, discriminator, startStep);
     }
 
