@@ -30,7 +30,8 @@ final class TrainingLauncher {
 
     private TrainingLauncher() {}
 
-    static int train(ExperimentSpec spec, String resolvedYaml, Path runDirectory, boolean resume, PrintWriter out) {
+    static int train(ExperimentSpec spec, String resolvedYaml, Path runDirectory, boolean resume, PrintWriter out,
+            PrintWriter err) {
         Optional<TrackingSettings> tracking;
         try {
             tracking = TrackingSettings.resolve(spec.tracking(), System.getenv());
@@ -38,7 +39,7 @@ final class TrainingLauncher {
             throw new ExperimentException(TrackingSettings.URI_VARIABLE + ": " + e.getMessage());
         }
         Trainer trainer = new Trainer(spec, resolvedYaml, runDirectory, System.err);
-        LiveSync live = tracking.map(settings -> startLiveSync(settings, runDirectory)).orElse(null);
+        LiveSync live = tracking.map(settings -> startLiveSync(settings, runDirectory, err)).orElse(null);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             trainer.requestStop();
@@ -73,12 +74,12 @@ final class TrainingLauncher {
         };
     }
 
-    private static LiveSync startLiveSync(TrackingSettings settings, Path runDirectory) {
+    private static LiveSync startLiveSync(TrackingSettings settings, Path runDirectory, PrintWriter err) {
         MlflowTracker tracker = new MlflowTracker(settings, 3);
         LiveSync live = new LiveSync(runDirectory,
-                () -> new MlflowSync(runDirectory, tracker, settings.uri(), settings.experiment(), System.err::println),
-                Duration.ofMillis((long) (1000 * seconds("ganforge.tracking.intervalSeconds", 5))), System.err::println);
-        System.err.println("MLflow: mirroring " + runDirectory + " to " + settings.uri());
+                () -> new MlflowSync(runDirectory, tracker, settings.uri(), settings.experiment(), err::println),
+                Duration.ofMillis((long) (1000 * seconds("ganforge.tracking.intervalSeconds", 5))), err::println);
+        err.println("MLflow: mirroring " + runDirectory + " to " + settings.uri());
         live.start();
         return live;
     }

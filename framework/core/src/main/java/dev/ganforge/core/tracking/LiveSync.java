@@ -1,5 +1,6 @@
 package dev.ganforge.core.tracking;
 
+import dev.ganforge.core.train.RunInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,8 @@ public final class LiveSync {
     private volatile MlflowSync sync;
 
     /**
-     * @param runFolder the run folder (may not exist yet: the first sync waits for its spec.yaml)
+     * @param runFolder the run folder (may not exist yet: the first sync waits for its run-info.json,
+     *     written once the data is loaded)
      * @param syncFactory makes the sync once the folder exists
      * @param interval time between syncs
      * @param log receives one-line notices
@@ -89,7 +91,7 @@ public final class LiveSync {
             boolean last = finalRequested;
             try {
                 if (sync == null) {
-                    if (!Files.isRegularFile(runFolder.resolve("spec.yaml"))) {
+                    if (!Files.isRegularFile(runFolder.resolve(RunInfo.FILE))) {
                         if (last) {
                             return; // training failed before writing the folder: nothing to mirror
                         }
