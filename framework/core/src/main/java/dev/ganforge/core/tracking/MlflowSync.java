@@ -39,7 +39,9 @@ import java.util.function.Consumer;
  * plus {@code …+compressed.webp} ({@link Thumbnail}) and the tag {@code mlflow.loggedImages=True},
  * the layout of {@code MlflowClient.log_image(key=, step=)} in mlflow/tracking/client.py.
  *
- * <p>Not thread-safe: one sync of a folder at a time.
+ * <p>One sync of a folder at a time: {@link #sync()} holds a lock on {@code mlflow.lock} in the folder
+ * (so {@code ganforge sync} of a folder that is training and syncing live fails fast instead of
+ * sending twice) and re-reads mlflow.json under it. Not thread-safe.
  */
 public final class MlflowSync {
 
@@ -92,7 +94,7 @@ public final class MlflowSync {
      * @return the run on the server, creating it (and the experiment) on first use
      * @throws TrackingException if the server fails or refuses
      */
-    public RemoteRun ensureRun() {
+    private RemoteRun ensureRun() {
         if (state.runId != null && !trackingUri.equals(state.trackingUri)) {
             log.accept("MLflow: " + root + " was mirrored to " + state.trackingUri + "; starting a new run on " + trackingUri);
             state = new SyncState();
@@ -134,6 +136,13 @@ public final class MlflowSync {
      * @throws UncheckedIOException if the run folder cannot be read or mlflow.json written
      */
     public Report sync() {
+        try (FolderLock lock = FolderLock.acquire(root)) {
+            state = SyncState.read(root); // another process may have synced this folder since
+            return syncLocked();
+        }
+    }
+
+    private Report syncLocked() {
         ensureRun();
         RunDirectory.StatusRecord status = run.readStatusRecord().orElse(null);
         int[] paramsAndTags = sendParamsAndTags(Map.of());
@@ -307,6 +316,51 @@ public final class MlflowSync {
 
     private void save() {
         state.write(root);
+    }
+
+    /** An exclusive lock on {@code mlflow.lock} in a run folder, across processes and within one JVM. */
+    private record FolderLock(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock)
+            implements AutoCloseable {
+
+        static FolderLock acquire(Path folder) {
+            java.nio.channels.FileChannel channel = null;
+            try {
+                channel = java.nio.channels.FileChannel.open(folder.resolve("mlflow.lock"),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock lock = channel.tryLock();
+                if (lock == null) {
+                    throw new java.nio.channels.OverlappingFileLockException();
+                }
+                return new FolderLock(channel, lock);
+            } catch (java.nio.channels.OverlappingFileLockException e) {
+                closeQuietly(channel);
+                throw new TrackingException("another sync of " + folder + " is under way (a training run mirroring it"
+                        + " live, or another 'ganforge sync'); try again when it ends", true, 0, null);
+            } catch (IOException e) {
+                closeQuietly(channel);
+                throw new UncheckedIOException("cannot lock " + folder.resolve("mlflow.lock") + ": " + e.getMessage(), e);
+            }
+        }
+
+        private static void closeQuietly(java.nio.channels.FileChannel channel) {
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException ignored) {
+                // nothing was locked
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** SHA-256 of a file, hex. */

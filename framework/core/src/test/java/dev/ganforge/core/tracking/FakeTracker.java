@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** An in-memory MLflow with MLflow's rules (params never change, batch limits) and scripted failures. */
-final class FakeTracker implements Tracker {
+class FakeTracker implements Tracker {
 
     final Map<String, String> experiments = new LinkedHashMap<>();
     final Map<String, String> params = new LinkedHashMap<>();
