@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.core.tracking.SyncState;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,9 +101,13 @@ class MlflowTrackingIT {
         String fake1 = images.stream().filter(i -> i.startsWith("images/fake1+step+6+") && i.endsWith(".png")
                 && !i.contains("compressed")).findFirst().orElseThrow();
         assertThat(rest.artifact(runId, fake1)).isEqualTo(Files.readAllBytes(out.resolve("samples/step-00000006-fake1.png")));
-        BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(rest.artifact(runId,
-                fake1.replace(".png", "+compressed.webp"))));
-        assertThat(Math.max(thumbnail.getWidth(), thumbnail.getHeight())).isEqualTo(256);
+        byte[] thumbnail = rest.artifact(runId, fake1.replace(".png", "+compressed.webp"));
+        assertThat(new String(thumbnail, 0, 16, java.nio.charset.StandardCharsets.US_ASCII)).startsWith("RIFF")
+                .endsWith("WEBPVP8L");
+        int vp8l = java.nio.ByteBuffer.wrap(thumbnail, 21, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        BufferedImage grid = ImageIO.read(out.resolve("samples/step-00000006-fake1.png").toFile());
+        assertThat((vp8l & 0x3fff) + 1).isEqualTo(256); // the grid is wider than high
+        assertThat((vp8l >>> 14 & 0x3fff) + 1).isEqualTo(grid.getHeight() * 256 / grid.getWidth());
         assertThat(rest.artifact(runId, "spec.yaml")).isEqualTo(Files.readAllBytes(out.resolve("spec.yaml")));
     }
 

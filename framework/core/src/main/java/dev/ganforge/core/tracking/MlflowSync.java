@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * retrained keep the values first sent. NaN and infinite metric values are not sent (the UI would
  * draw them as gaps or break the axis); their count is in the tag {@code ganforge.non_finite_metric_values}.
  * Sample grids {@code samples/step-N-<key>.png} become {@code images/<key>+step+N+timestamp+<ms>+<uuid>.png}
- * plus {@code …+compressed.webp} ({@link Thumbnail}) and the tag {@code mlflow.loggedImages=True},
+ * plus the 256 px lossless WebP {@code …+compressed.webp} ({@link Thumbnail}) and the tag {@code mlflow.loggedImages=True},
  * the layout of {@code MlflowClient.log_image(key=, step=)} in mlflow/tracking/client.py.
  *
  * <p>One sync of a folder at a time: {@link #sync()} holds a lock on {@code mlflow.lock} in the folder
