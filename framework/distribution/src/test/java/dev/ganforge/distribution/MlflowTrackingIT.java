@@ -5,7 +5,9 @@ import static dev.ganforge.distribution.CliFixture.tinySpec;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ganforge.core.tracking.MlflowTracker;
 import dev.ganforge.core.tracking.SyncState;
+import dev.ganforge.core.tracking.TrackingSettings;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +73,11 @@ class MlflowTrackingIT {
                 .containsEntry("mlflow.source.name", "ganforge").containsEntry("mlflow.loggedImages", "True")
                 .containsEntry("mlflow.user", System.getProperty("user.name")).containsEntry("ganforge.status", "FINISHED");
         assertThat(tags.get("mlflow.source.git.commit")).matches("[0-9a-f]{40}");
+        // the run is found by its sync id, as a sync does when the answer to its create request was lost
+        MlflowTracker tracker = new MlflowTracker(TrackingSettings.withUri(server.uri(), null, Map.of()), 1);
+        assertThat(tracker.findRun(SyncState.read(out).experimentId(), "ganforge.sync_id", tags.get("ganforge.sync_id")))
+                .hasValueSatisfying(found -> assertThat(found.runId()).isEqualTo(runId));
+        assertThat(tracker.findRun(SyncState.read(out).experimentId(), "ganforge.sync_id", "no-such-id")).isEmpty();
 
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
         List<String> header = List.of(rows.get(0).split(","));

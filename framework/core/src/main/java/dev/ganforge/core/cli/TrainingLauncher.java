@@ -76,9 +76,10 @@ final class TrainingLauncher {
 
     private static LiveSync startLiveSync(TrackingSettings settings, Path runDirectory, PrintWriter err) {
         MlflowTracker tracker = new MlflowTracker(settings, 3);
+        java.util.function.Consumer<String> notice = message -> err.println("\n" + message); // below the progress bar
         LiveSync live = new LiveSync(runDirectory,
-                () -> new MlflowSync(runDirectory, tracker, settings.uri(), settings.experiment(), err::println),
-                Duration.ofMillis((long) (1000 * seconds("ganforge.tracking.intervalSeconds", 5))), err::println);
+                () -> new MlflowSync(runDirectory, tracker, settings.uri(), settings.experiment(), notice),
+                Duration.ofMillis((long) (1000 * seconds("ganforge.tracking.intervalSeconds", 5))), notice);
         err.println("MLflow: mirroring " + runDirectory + " to " + settings.uri());
         live.start();
         return live;

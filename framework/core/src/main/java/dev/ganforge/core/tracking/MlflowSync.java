@@ -45,6 +45,8 @@ import java.util.function.Consumer;
  */
 public final class MlflowSync {
 
+    /** Tag that ties an MLflow run to its run folder's mlflow.json. */
+    static final String SYNC_ID_TAG = "ganforge.sync_id";
     /** Artifacts uploaded when the run has ended (relative to the run folder), besides the final checkpoint. */
     static final List<String> ARTIFACTS = List.of("spec.yaml", "classes.txt", "metrics.csv", "run-info.json", "status.json");
     private final Path root;
@@ -116,7 +118,17 @@ public final class MlflowSync {
             String experimentId = tracker.experimentId(experimentName != null ? experimentName : experiment);
             long start = info != null ? info.startedMs() : run.readStatusRecord().map(RunDirectory.StatusRecord::updatedMs)
                     .orElse(System.currentTimeMillis());
-            RemoteRun created = tracker.createRun(experimentId, runName, start, tags);
+            RemoteRun created = null;
+            if (state.syncId != null && trackingUri.equals(state.trackingUri)) {
+                created = tracker.findRun(experimentId, SYNC_ID_TAG, state.syncId).orElse(null); // answer was lost
+            }
+            if (created == null) {
+                state.syncId = UUID.randomUUID().toString();
+                state.trackingUri = trackingUri;
+                save();
+                tags.add(new KeyValue(SYNC_ID_TAG, state.syncId));
+                created = tracker.createRun(experimentId, runName, start, tags);
+            }
             state.trackingUri = trackingUri;
             state.experimentId = created.experimentId().isEmpty() ? experimentId : created.experimentId();
             state.runId = created.runId();
@@ -136,7 +148,7 @@ public final class MlflowSync {
      * @throws UncheckedIOException if the run folder cannot be read or mlflow.json written
      */
     public Report sync() {
-        try (FolderLock lock = FolderLock.acquire(root)) {
+        try (SyncLock lock = SyncLock.acquire(root)) {
             state = SyncState.read(root); // another process may have synced this folder since
             return syncLocked();
         }
@@ -289,7 +301,7 @@ public final class MlflowSync {
         int sent = 0;
         try {
             for (Map.Entry<String, Path> entry : files.entrySet()) {
-                String hash = Sha256.of(entry.getValue());
+                String hash = SyncLock.sha256(entry.getValue());
                 if (hash.equals(state.artifacts.get(entry.getKey()))) {
                     continue;
                 }
@@ -316,70 +328,5 @@ public final class MlflowSync {
 
     private void save() {
         state.write(root);
-    }
-
-    /** An exclusive lock on {@code mlflow.lock} in a run folder, across processes and within one JVM. */
-    private record FolderLock(java.nio.channels.FileChannel channel, java.nio.channels.FileLock lock)
-            implements AutoCloseable {
-
-        static FolderLock acquire(Path folder) {
-            java.nio.channels.FileChannel channel = null;
-            try {
-                channel = java.nio.channels.FileChannel.open(folder.resolve("mlflow.lock"),
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                java.nio.channels.FileLock lock = channel.tryLock();
-                if (lock == null) {
-                    throw new java.nio.channels.OverlappingFileLockException();
-                }
-                return new FolderLock(channel, lock);
-            } catch (java.nio.channels.OverlappingFileLockException e) {
-                closeQuietly(channel);
-                throw new TrackingException("another sync of " + folder + " is under way (a training run mirroring it"
-                        + " live, or another 'ganforge sync'); try again when it ends", true, 0, null);
-            } catch (IOException e) {
-                closeQuietly(channel);
-                throw new UncheckedIOException("cannot lock " + folder.resolve("mlflow.lock") + ": " + e.getMessage(), e);
-            }
-        }
-
-        private static void closeQuietly(java.nio.channels.FileChannel channel) {
-            try {
-                if (channel != null) {
-                    channel.close();
-                }
-            } catch (IOException ignored) {
-                // nothing was locked
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                lock.release();
-                channel.close();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    /** SHA-256 of a file, hex. */
-    static final class Sha256 {
-        private Sha256() {}
-
-        static String of(Path file) {
-            try (var in = Files.newInputStream(file)) {
-                var digest = java.security.MessageDigest.getInstance("SHA-256");
-                byte[] buffer = new byte[1 << 16];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    digest.update(buffer, 0, n);
-                }
-                return java.util.HexFormat.of().formatHex(digest.digest());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e); // every JDK has SHA-256
-            }
-        }
     }
 }

@@ -20,7 +20,7 @@ import org.mlflow_project.google.protobuf.util.JsonFormat;
  * {@link Tracker} over MLflow's REST API (https://mlflow.org/docs/latest/rest-api.html), with the
  * request and response messages of {@code org.mlflow:mlflow-client} ({@code org.mlflow.api.proto.Service})
  * in their JSON form, sent by {@link MlflowHttp}. Endpoints: {@code experiments/get-by-name},
- * {@code experiments/create}, {@code runs/create}, {@code runs/get}, {@code runs/log-batch},
+ * {@code experiments/create}, {@code runs/create}, {@code runs/search}, {@code runs/get}, {@code runs/log-batch},
  * {@code runs/update} under {@code /api/2.0/mlflow/}.
  *
  * <p>Artifacts go through the server's artifact proxy, without Python:
@@ -87,6 +87,15 @@ public final class MlflowTracker implements Tracker {
         Service.CreateRun.Response response = parse(http.post(API + "runs/create", print(request)),
                 Service.CreateRun.Response.newBuilder());
         return remote(response.getRun().getInfo());
+    }
+
+    @Override
+    public java.util.Optional<RemoteRun> findRun(String experimentId, String tagKey, String tagValue) {
+        Service.SearchRuns.Builder request = Service.SearchRuns.newBuilder().addExperimentIds(experimentId)
+                .setFilter("tags.`" + tagKey + "` = '" + tagValue.replace("'", "\\'") + "'").setMaxResults(1);
+        Service.SearchRuns.Response response = parse(http.post(API + "runs/search", print(request)),
+                Service.SearchRuns.Response.newBuilder());
+        return response.getRunsList().stream().findFirst().map(run -> remote(run.getInfo()));
     }
 
     @Override

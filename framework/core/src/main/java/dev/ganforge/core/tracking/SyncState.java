@@ -30,6 +30,12 @@ public final class SyncState {
     String trackingUri;
     /** The MLflow experiment id. */
     String experimentId;
+    /**
+     * The value of the tag {@code ganforge.sync_id} of the run being created, saved before the
+     * create request: if its answer is lost, the next sync finds the run by it instead of creating
+     * a second one.
+     */
+    String syncId;
     /** The MLflow run id; null until the run is created. */
     String runId;
     /** The run's artifact root, e.g. {@code mlflow-artifacts:/1/<run>/artifacts}. */
@@ -72,6 +78,7 @@ public final class SyncState {
             state.trackingUri = text(node, "tracking_uri");
             state.experimentId = text(node, "experiment_id");
             state.runId = text(node, "run_id");
+            state.syncId = text(node, "sync_id");
             state.artifactUri = text(node, "artifact_uri");
             node.path("params").fields().forEachRemaining(e -> state.params.put(e.getKey(), e.getValue().asText()));
             node.path("tags").fields().forEachRemaining(e -> state.tags.put(e.getKey(), e.getValue().asText()));
@@ -99,6 +106,7 @@ public final class SyncState {
         node.put("tracking_uri", trackingUri);
         node.put("experiment_id", experimentId);
         node.put("run_id", runId);
+        node.put("sync_id", syncId);
         node.put("artifact_uri", artifactUri);
         node.put("metric_step", metricStep);
         node.put("non_finite_skipped", nonFiniteSkipped);

@@ -41,6 +41,15 @@ public interface Tracker {
     RemoteRun createRun(String experimentId, String runName, long startTimeMs, List<KeyValue> tags);
 
     /**
+     * @param experimentId the experiment
+     * @param tagKey a tag name
+     * @param tagValue its value
+     * @return an active run of the experiment with that tag, if any
+     * @throws TrackingException if the server fails or refuses
+     */
+    java.util.Optional<RemoteRun> findRun(String experimentId, String tagKey, String tagValue);
+
+    /**
      * @param runId a run id
      * @return the run
      * @throws TrackingException if the server fails, or refuses (e.g. the run does not exist)

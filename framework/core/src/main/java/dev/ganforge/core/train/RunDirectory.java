@@ -21,7 +21,7 @@ import java.util.List;
  *   samples/           step-NNNNNNNN-real.png, -fake1.png, -fake2.png
  *   checkpoints/       see {@link CheckpointStore}
  *   mlflow.json        what has been mirrored to MLflow (only when tracking is on); see
- *                      {@code dev.ganforge.core.tracking.SyncState}
+ *                      {@code dev.ganforge.core.tracking.SyncState}; mlflow.lock is held while syncing
  * </pre>
  */
 public final class RunDirectory {

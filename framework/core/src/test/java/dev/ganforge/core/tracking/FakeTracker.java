@@ -26,6 +26,9 @@ class FakeTracker implements Tracker {
     /** Fail the call with this 1-based number (counting every call), or 0. */
     int failAtCall;
     boolean failRetryable = true;
+    /** The next createRun creates the run, then fails as if its answer were lost. */
+    boolean loseCreateRunAnswer;
+    final Map<String, Map<String, String>> createdRuns = new LinkedHashMap<>();
 
     private void call(String name) {
         calls.add(name);
@@ -45,8 +48,22 @@ class FakeTracker implements Tracker {
         call("createRun");
         runsCreated++;
         tags.forEach(t -> this.tags.put(t.key(), t.value()));
+        Map<String, String> runTags = new LinkedHashMap<>();
+        tags.forEach(t -> runTags.put(t.key(), t.value()));
+        createdRuns.put("run-" + runsCreated, runTags);
         status = RunStatus.RUNNING;
+        if (loseCreateRunAnswer) {
+            loseCreateRunAnswer = false;
+            throw new TrackingException("timed out", true, 0, null);
+        }
         return new RemoteRun("run-" + runsCreated, experimentId, artifactUri);
+    }
+
+    @Override
+    public java.util.Optional<RemoteRun> findRun(String experimentId, String tagKey, String tagValue) {
+        call("findRun");
+        return createdRuns.entrySet().stream().filter(e -> tagValue.equals(e.getValue().get(tagKey))).findFirst()
+                .map(e -> new RemoteRun(e.getKey(), experimentId, artifactUri));
     }
 
     @Override

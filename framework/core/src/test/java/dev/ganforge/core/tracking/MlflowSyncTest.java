@@ -164,6 +164,21 @@ class MlflowSyncTest {
     }
 
     @Test
+    void aCreatedRunWhoseAnswerWasLostIsFoundAgainNotCreatedTwice() throws Exception {
+        RunFolderFixture.create(run, spec(4));
+        rows(run, 1, 2, 1.0);
+        tracker.loseCreateRunAnswer = true;
+        assertThatThrownBy(() -> sync().sync()).isInstanceOf(TrackingException.class);
+        assertThat(SyncState.read(run).runId()).isNull();
+
+        sync().sync();
+
+        assertThat(tracker.runsCreated).isEqualTo(1);
+        assertThat(SyncState.read(run).runId()).isEqualTo("run-1");
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss")).hasSize(2);
+    }
+
+    @Test
     void aRefusedRequestIsNotRetryable() throws Exception {
         RunFolderFixture.create(run, spec(4));
         tracker.failAtCall = 1;
