@@ -26,6 +26,7 @@ public final class LiveSync {
     private volatile long finalDeadlineNanos;
     private volatile boolean finalRequested;
     private volatile boolean complete;
+    private volatile boolean abandoned;
     private volatile String problem;
     private volatile MlflowSync sync;
 
@@ -51,7 +52,8 @@ public final class LiveSync {
     }
 
     /**
-     * Asks for a last sync of everything training wrote and waits for it, at most {@code wait}.
+     * Asks for a last sync of everything training wrote and waits for it, at most {@code wait}; then
+     * stops the thread (interrupting a request under way; what was sent stays recorded).
      *
      * @param wait the longest wait
      * @return true if the ended run is fully mirrored
@@ -64,6 +66,11 @@ public final class LiveSync {
         }
         try {
             worker.join(Math.max(1, wait.toMillis()));
+            if (worker.isAlive()) { // out of time: stop the request under way, which releases the folder's lock
+                abandoned = true;
+                worker.interrupt();
+                worker.join(2000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -84,7 +91,7 @@ public final class LiveSync {
         Duration delay = interval;
         Duration finalBackoff = Duration.ofMillis(500);
         boolean reported = false;
-        while (true) {
+        while (!abandoned) {
             if (!finalRequested) {
                 pause(delay); // ends early when finish() is called
             }
@@ -111,6 +118,9 @@ public final class LiveSync {
                 }
                 delay = interval;
             } catch (TrackingException e) {
+                if (abandoned) {
+                    return;
+                }
                 problem = e.getMessage();
                 if (!e.retryable()) {
                     log.accept("MLflow: " + e.getMessage() + " - not retried; training goes on, the run folder keeps"
