@@ -11,7 +11,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code ganforge} command line. Exit codes: 0 success; 1 a run failed (non-finite loss); 2 a bad
- * command line, spec or plugin set; 3 bad data; 4 an I/O failure; 130 a run stopped by Ctrl-C or
+ * command line, spec or plugin set; 3 bad data; 4 an I/O failure; 5 a tracking server that failed or refused a sync; 130 a run stopped by Ctrl-C or
  * SIGTERM (resumable). User errors print one readable message, internal errors keep their stack trace.
  */
 public final class Main {
@@ -24,6 +24,8 @@ public final class Main {
     public static final int DATA = 3;
     /** Exit code of a file that cannot be read or written. */
     public static final int IO = 4;
+    /** Exit code of a sync that the tracking server failed or refused. */
+    public static final int TRACKING = 5;
     /** Exit code of a run stopped by a signal. */
     public static final int KILLED = 130;
 

@@ -33,6 +33,7 @@ final class ResumeCommand implements Callable<Integer> {
     public Integer call() {
         SpecLoader loader = new SpecLoader(Plugins.load(Thread.currentThread().getContextClassLoader()));
         ExperimentSpec spec = loader.load(new RunDirectory(runDirectory).specFile(), overrides);
-        return TrainingLauncher.train(spec, loader.toYaml(spec), runDirectory, true, commandSpec.commandLine().getOut());
+        return TrainingLauncher.train(spec, loader.toYaml(spec), runDirectory, true, commandSpec.commandLine().getOut(),
+                commandSpec.commandLine().getErr());
     }
 }

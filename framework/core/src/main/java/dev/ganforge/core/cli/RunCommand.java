@@ -39,6 +39,7 @@ final class RunCommand implements Callable<Integer> {
         ExperimentSpec spec = loader.load(specFile, overrides);
         Path runDirectory = output != null ? output : Path.of("runs", spec.experiment(),
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        return TrainingLauncher.train(spec, loader.toYaml(spec), runDirectory, false, commandSpec.commandLine().getOut());
+        return TrainingLauncher.train(spec, loader.toYaml(spec), runDirectory, false, commandSpec.commandLine().getOut(),
+                commandSpec.commandLine().getErr());
     }
 }

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param sampler the {@code sampler:} plugin section (latent z distribution)
  * @param training batch size, length and intervals
  * @param evaluation when and how the generator is evaluated, or null for no evaluation
+ * @param tracking the MLflow server to mirror the run into, or null (see {@link TrackingSpec})
  */
 public record ExperimentSpec(
         @SpecField(doc = "experiment name: letters, digits, '.', '_' and '-'") String experiment,
@@ -32,7 +33,9 @@ public record ExperimentSpec(
                 PluginSection sampler,
         @SpecField(doc = "batch size, length and intervals") TrainingSpec training,
         @SpecField(doc = "evaluation metrics, health checks and best checkpoint (absent: none)", optional = true)
-                EvaluationSpec evaluation) {
+                EvaluationSpec evaluation,
+        @SpecField(doc = "MLflow tracking: {uri, experiment} (optional; $MLFLOW_TRACKING_URI also enables it)",
+                optional = true) TrackingSpec tracking) {
 
     /** @throws IllegalArgumentException if the name has other characters */
     public ExperimentSpec {

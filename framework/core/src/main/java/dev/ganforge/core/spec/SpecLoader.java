@@ -114,6 +114,24 @@ public final class SpecLoader {
     }
 
     /**
+     * Flattens a saved resolved spec without binding it, so a run's spec can be read even when its
+     * plugins are not on the classpath; for a file written by {@link #toYaml} the result equals
+     * {@link #flatten(ExperimentSpec)} of the spec.
+     *
+     * @param resolvedYaml the text of a run's {@code spec.yaml}
+     * @return dotted keys to values as text, lists as {@code [64, 128]}, in file order
+     * @throws SpecException if the text is not YAML
+     */
+    public static Map<String, String> flattenYaml(String resolvedYaml) {
+        try {
+            return SpecWriter.flatten(YamlDocument.parse(resolvedYaml).root());
+        } catch (JsonProcessingException e) {
+            throw new SpecException(List.of(SpecProblem.ofFile("spec.yaml", "not valid YAML: "
+                    + summary(e.getOriginalMessage()), 0)));
+        }
+    }
+
+    /**
      * @param type a spec record class: {@link ExperimentSpec} or a plugin's spec class
      * @return its keys in component order with type, doc, default and range; a nested record's keys
      *     follow it, dotted

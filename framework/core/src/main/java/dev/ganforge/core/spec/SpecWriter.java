@@ -49,6 +49,15 @@ final class SpecWriter {
         return flat;
     }
 
+    /** @return dotted keys to string values of a YAML tree, lists written as {@code [64, 128]} */
+    static Map<String, String> flatten(JsonNode tree) {
+        Map<String, String> flat = new LinkedHashMap<>();
+        if (tree != null && !tree.isNull()) {
+            flatten(tree, "", flat);
+        }
+        return flat;
+    }
+
     /** @return the YAML tree of a record */
     static ObjectNode toTree(Record spec) {
         ObjectNode map = NODES.objectNode();

@@ -18,8 +18,11 @@ import java.util.List;
  *   metrics.csv        see {@link MetricsLog}
  *   eval.csv           evaluation metrics, see {@link dev.ganforge.core.eval.EvaluationLog}
  *   status.json        {"status": RUNNING|FINISHED|FAILED|KILLED, "reason": …, "step": …, "total_steps": …}
+ *   run-info.json      dataset size and classes, plugin versions, user, git commit; see {@link RunInfo}
  *   samples/           step-NNNNNNNN-real.png, -fake1.png, -fake2.png
  *   checkpoints/       see {@link CheckpointStore}
+ *   mlflow.json        what has been mirrored to MLflow (only when tracking is on); see
+ *                      {@code dev.ganforge.core.tracking.SyncState}; mlflow.lock is held while syncing
  * </pre>
  */
 public final class RunDirectory {
@@ -132,6 +135,36 @@ public final class RunDirectory {
         }
         try {
             return RunStatus.valueOf(JSON.readTree(file.toFile()).path("status").asText("RUNNING"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The whole of {@code status.json}.
+     *
+     * @param status the status
+     * @param reason why it ended, or null
+     * @param step steps done
+     * @param totalSteps steps planned
+     * @param updatedMs when it was written, Unix epoch milliseconds
+     */
+    public record StatusRecord(RunStatus status, String reason, long step, long totalSteps, long updatedMs) {}
+
+    /**
+     * @return the recorded status with its details, or empty if none was written
+     * @throws UncheckedIOException if status.json exists but cannot be read
+     */
+    public java.util.Optional<StatusRecord> readStatusRecord() {
+        Path file = root.resolve("status.json");
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            var node = JSON.readTree(file.toFile());
+            return java.util.Optional.of(new StatusRecord(RunStatus.valueOf(node.path("status").asText("RUNNING")),
+                    node.hasNonNull("reason") ? node.get("reason").asText() : null, node.path("step").asLong(),
+                    node.path("total_steps").asLong(), node.path("updated_ms").asLong()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -104,6 +104,7 @@ public final class Trainer {
                         + run.classesFile() + " lists " + saved + ", the data has " + data.classNames());
             }
             run.create(resolvedSpecYaml, saved); // records overrides given to resume, e.g. more steps
+            writeRunInfo(data);
             Path latest = run.checkpoints().latest().orElseThrow(() -> new ExperimentException(
                     "cannot resume " + run.root() + ": it has no checkpoint"));
             Checkpoint checkpoint = CheckpointStore.read(latest, true);
@@ -113,6 +114,7 @@ public final class Trainer {
             console.println("resuming " + run.root() + " from " + latest.getFileName());
         } else {
             run.create(resolvedSpecYaml, data.classNames());
+            writeRunInfo(data);
             ModelContext context = new ModelContext(shape, data.numClasses(), plugins.generatorUpdater(),
                     plugins.discriminatorUpdater(), spec.seed());
             generator = plugins.model().createGenerator(plugins.modelSpec(), context);
@@ -198,6 +200,12 @@ public final class Trainer {
         }
         run.writeStatus(RunStatus.FINISHED, null, step, total);
         return new RunOutcome(RunStatus.FINISHED, null, step, run.root(), median(stepSeconds, timed));
+    }
+
+    /** Dataset size and plugin versions, for trackers; a live tracker starts once this file exists. */
+    private void writeRunInfo(LabeledImages data) {
+        long startedMs = RunInfo.read(run.root()).map(RunInfo::startedMs).orElse(System.currentTimeMillis());
+        RunInfo.of(spec, data, startedMs).write(run.root());
     }
 
     private void saveCheckpoint(MultiLayerNetwork generator, MultiLayerNetwork discriminator, long step) {

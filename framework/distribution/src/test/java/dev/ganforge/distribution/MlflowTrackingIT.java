@@ -1,0 +1,184 @@
+package dev.ganforge.distribution;
+
+import static dev.ganforge.distribution.CliFixture.run;
+import static dev.ganforge.distribution.CliFixture.tinySpec;
+import static dev.ganforge.distribution.CliFixture.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganforge.core.tracking.MlflowTracker;
+import dev.ganforge.core.tracking.SyncState;
+import dev.ganforge.core.tracking.TrackingSettings;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs mirrored into a real MLflow server and read back over its REST API. */
+class MlflowTrackingIT {
+
+    private static MlflowServer server;
+    private static MlflowRest rest;
+
+    @TempDir
+    static Path serverFolder;
+
+    @TempDir
+    Path temp;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        System.setProperty("ganforge.tracking.intervalSeconds", "0.5");
+        server = MlflowServer.start(serverFolder.resolve("server"));
+        rest = new MlflowRest(server.uri());
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static String trackedSpec(int steps, String uri, String experiment) {
+        return tinySpec(steps) + "tracking: {uri: '" + uri + "', experiment: " + experiment + "}\n";
+    }
+
+    @Test
+    void aRunShowsItsParamsMetricsStepImagesArtifactsAndStatus() throws Exception {
+        Path out = temp.resolve("run");
+        CliFixture.Result result = run("run", write(temp, "tiny.yaml", trackedSpec(6, server.uri(), "normal")).toString(),
+                "--output", out.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String runId = SyncState.read(out).runId();
+        assertThat(rest.runIds("normal")).containsExactly(runId);
+        assertThat(result.out()).contains("MLflow run: " + server.uri() + "/#/experiments/");
+        assertThat(rest.status(runId)).isEqualTo("FINISHED");
+
+        Map<String, String> params = rest.params(runId);
+        assertThat(params).containsEntry("experiment", "tiny").containsEntry("training.steps", "6")
+                .containsEntry("model.type", "cgan").containsEntry("model.layers", "[4, 8]")
+                .containsEntry("optimizers.generator.type", "adam").containsEntry("dataset_info.name", "synthetic")
+                .containsEntry("dataset_info.size", "48").containsEntry("dataset_info.class_count", "3")
+                .containsKey("optimizers.generator.learning_rate").doesNotContainKey("tracking.uri");
+        assertThat(params.get("plugin.model")).startsWith("cgan ");
+        Map<String, String> tags = rest.tags(runId);
+        assertThat(tags).containsEntry("mlflow.runName", "tiny-run").containsEntry("mlflow.source.type", "LOCAL")
+                .containsEntry("mlflow.source.name", "ganforge").containsEntry("mlflow.loggedImages", "True")
+                .containsEntry("mlflow.user", System.getProperty("user.name")).containsEntry("ganforge.status", "FINISHED");
+        assertThat(tags.get("mlflow.source.git.commit")).matches("[0-9a-f]{40}");
+        // the run is found by its sync id, as a sync does when the answer to its create request was lost
+        MlflowTracker tracker = new MlflowTracker(TrackingSettings.withUri(server.uri(), null, Map.of()), 1);
+        assertThat(tracker.findRun(SyncState.read(out).experimentId(), "ganforge.sync_id", tags.get("ganforge.sync_id")))
+                .hasValueSatisfying(found -> assertThat(found.runId()).isEqualTo(runId));
+        assertThat(tracker.findRun(SyncState.read(out).experimentId(), "ganforge.sync_id", "no-such-id")).isEmpty();
+
+        List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
+        List<String> header = List.of(rows.get(0).split(","));
+        for (String metric : List.of("d_loss", "g_loss", "d_real", "d_fake", "sec_per_step", "samples_per_sec")) {
+            List<MlflowRest.Point> history = rest.history(runId, metric);
+            assertThat(history).extracting(MlflowRest.Point::step).containsExactly(2L, 4L, 6L);
+            for (int i = 0; i < 3; i++) {
+                String[] cells = rows.get(i + 1).split(",");
+                assertThat(history.get(i).value()).isEqualTo(Double.parseDouble(cells[header.indexOf(metric)]));
+                assertThat(history.get(i).timestamp()).isEqualTo(Long.parseLong(cells[header.indexOf("timestamp_ms")]));
+            }
+        }
+
+        List<String> artifacts = rest.artifacts(runId);
+        assertThat(artifacts).contains("spec.yaml", "classes.txt", "metrics.csv", "status.json",
+                "checkpoints/step-00000006/generator.zip", "checkpoints/step-00000006/discriminator.zip",
+                "checkpoints/step-00000006/state.properties");
+        List<String> images = artifacts.stream().filter(a -> a.startsWith("images/")).toList();
+        assertThat(images).hasSize(2 * 3 * 2); // steps 3 and 6, real/fake1/fake2, PNG and thumbnail
+        for (String key : List.of("real", "fake1", "fake2")) {
+            for (int step : List.of(3, 6)) {
+                String stem = "images/" + key + "+step+" + step + "+timestamp+";
+                assertThat(images).filteredOn(i -> i.startsWith(stem)).hasSize(2)
+                        .anyMatch(i -> i.matches("images/\\w+\\+step\\+\\d+\\+timestamp\\+\\d+\\+[0-9a-f-]{36}\\.png"))
+                        .anyMatch(i -> i.endsWith("+compressed.webp"));
+            }
+        }
+        String fake1 = images.stream().filter(i -> i.startsWith("images/fake1+step+6+") && i.endsWith(".png")
+                && !i.contains("compressed")).findFirst().orElseThrow();
+        assertThat(rest.artifact(runId, fake1)).isEqualTo(Files.readAllBytes(out.resolve("samples/step-00000006-fake1.png")));
+        byte[] thumbnail = rest.artifact(runId, fake1.replace(".png", "+compressed.webp"));
+        assertThat(new String(thumbnail, 0, 16, java.nio.charset.StandardCharsets.US_ASCII)).startsWith("RIFF")
+                .endsWith("WEBPVP8L");
+        int vp8l = java.nio.ByteBuffer.wrap(thumbnail, 21, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        BufferedImage grid = ImageIO.read(out.resolve("samples/step-00000006-fake1.png").toFile());
+        assertThat((vp8l & 0x3fff) + 1).isEqualTo(256); // the grid is wider than high
+        assertThat((vp8l >>> 14 & 0x3fff) + 1).isEqualTo(grid.getHeight() * 256 / grid.getWidth());
+        assertThat(rest.artifact(runId, "spec.yaml")).isEqualTo(Files.readAllBytes(out.resolve("spec.yaml")));
+    }
+
+    @Test
+    void resumeContinuesTheSameRunAndSteps() throws Exception {
+        Path out = temp.resolve("run");
+        assertThat(run("run", write(temp, "four.yaml", trackedSpec(4, server.uri(), "resumed")).toString(), "--output",
+                out.toString()).exitCode()).isZero();
+        String runId = SyncState.read(out).runId();
+        assertThat(rest.status(runId)).isEqualTo("FINISHED");
+
+        CliFixture.Result resumed = run("resume", out.toString(), "--set", "training.steps=8");
+
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(rest.runIds("resumed")).containsExactly(runId);
+        assertThat(rest.history(runId, "d_loss")).extracting(MlflowRest.Point::step).containsExactly(2L, 4L, 6L, 8L);
+        assertThat(rest.params(runId)).containsEntry("training.steps", "4");
+        assertThat(rest.tags(runId)).containsEntry("ganforge.changed_param.training.steps", "8");
+        assertThat(rest.status(runId)).isEqualTo("FINISHED");
+        assertThat(rest.artifacts(runId)).contains("checkpoints/step-00000004/generator.zip",
+                "checkpoints/step-00000008/generator.zip");
+    }
+
+    @Test
+    void runsTrainedWhileTheServerIsUnreachableAreSentBySyncAndASecondSyncChangesNothing() throws Exception {
+        String nowhere = "http://127.0.0.1:" + MlflowServer.freePort();
+        Path runs = temp.resolve("runs");
+        System.setProperty("ganforge.tracking.finalWaitSeconds", "2");
+        CliFixture.Result first;
+        CliFixture.Result second;
+        try {
+            first = run("run", write(temp, "a.yaml", trackedSpec(4, nowhere, "offline")).toString(), "--output",
+                    runs.resolve("tiny/a").toString());
+            second = run("run", write(temp, "b.yaml", trackedSpec(6, nowhere, "offline")).toString(), "--output",
+                    runs.resolve("tiny/b").toString());
+        } finally {
+            System.clearProperty("ganforge.tracking.finalWaitSeconds");
+        }
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(second.exitCode()).isZero();
+        assertThat(first.err()).contains("MLflow").contains("training goes on");
+        assertThat(first.out()).contains("ganforge sync " + runs.resolve("tiny/a"));
+
+        CliFixture.Result sync = run("sync", runs.toString(), "--tracking-uri", server.uri());
+
+        assertThat(sync.exitCode()).as(sync.err()).isZero();
+        List<String> ids = rest.runIds("offline");
+        assertThat(ids).hasSize(2);
+        String a = SyncState.read(runs.resolve("tiny/a")).runId();
+        String b = SyncState.read(runs.resolve("tiny/b")).runId();
+        assertThat(ids).containsExactlyInAnyOrder(a, b);
+        assertThat(rest.history(a, "g_loss")).extracting(MlflowRest.Point::step).containsExactly(2L, 4L);
+        assertThat(rest.history(b, "g_loss")).extracting(MlflowRest.Point::step).containsExactly(2L, 4L, 6L);
+        assertThat(rest.status(b)).isEqualTo("FINISHED");
+        List<String> artifactsBefore = rest.artifacts(b);
+        Map<String, String> tagsBefore = rest.tags(b);
+
+        CliFixture.Result again = run("sync", runs.toString(), "--tracking-uri", server.uri());
+
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.out()).contains("already up to date").doesNotContain("sent ");
+        assertThat(rest.runIds("offline")).hasSize(2);
+        assertThat(rest.history(b, "g_loss")).hasSize(3);
+        assertThat(rest.artifacts(b)).isEqualTo(artifactsBefore);
+        assertThat(rest.tags(b)).isEqualTo(tagsBefore);
+    }
+}
