@@ -24,6 +24,7 @@ class MlflowTrackingIT {
 
     private static MlflowServer server;
     private static MlflowRest rest;
+    private static String uri;
 
     @TempDir
     static Path serverFolder;
@@ -34,8 +35,16 @@ class MlflowTrackingIT {
     @BeforeAll
     static void startServer() throws Exception {
         System.setProperty("ganforge.tracking.intervalSeconds", "0.5");
-        server = MlflowServer.start(serverFolder.resolve("server"));
-        rest = new MlflowRest(server.uri());
+        // .ci/run starts one shared server (SQLite backend, 127.0.0.1) and names it here; run alone,
+        // the test starts its own. Tests that kill or reconfigure a server always start their own.
+        String shared = System.getenv("GANFORGE_TEST_MLFLOW_URI");
+        if (shared != null && !shared.isBlank()) {
+            uri = shared;
+        } else {
+            server = MlflowServer.start(serverFolder.resolve("server"));
+            uri = server.uri();
+        }
+        rest = new MlflowRest(uri);
     }
 
     @AfterAll
@@ -52,13 +61,13 @@ class MlflowTrackingIT {
     @Test
     void aRunShowsItsParamsMetricsStepImagesArtifactsAndStatus() throws Exception {
         Path out = temp.resolve("run");
-        CliFixture.Result result = run("run", write(temp, "tiny.yaml", trackedSpec(6, server.uri(), "normal")).toString(),
+        CliFixture.Result result = run("run", write(temp, "tiny.yaml", trackedSpec(6, uri, "normal")).toString(),
                 "--output", out.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         String runId = SyncState.read(out).runId();
         assertThat(rest.runIds("normal")).containsExactly(runId);
-        assertThat(result.out()).contains("MLflow run: " + server.uri() + "/#/experiments/");
+        assertThat(result.out()).contains("MLflow run: " + uri + "/#/experiments/");
         assertThat(rest.status(runId)).isEqualTo("FINISHED");
 
         Map<String, String> params = rest.params(runId);
@@ -74,7 +83,7 @@ class MlflowTrackingIT {
                 .containsEntry("mlflow.user", System.getProperty("user.name")).containsEntry("ganforge.status", "FINISHED");
         assertThat(tags.get("mlflow.source.git.commit")).matches("[0-9a-f]{40}");
         // the run is found by its sync id, as a sync does when the answer to its create request was lost
-        MlflowTracker tracker = new MlflowTracker(TrackingSettings.withUri(server.uri(), null, Map.of()), 1);
+        MlflowTracker tracker = new MlflowTracker(TrackingSettings.withUri(uri, null, Map.of()), 1);
         assertThat(tracker.findRun(SyncState.read(out).experimentId(), "ganforge.sync_id", tags.get("ganforge.sync_id")))
                 .hasValueSatisfying(found -> assertThat(found.runId()).isEqualTo(runId));
         assertThat(tracker.findRun(SyncState.read(out).experimentId(), "ganforge.sync_id", "no-such-id")).isEmpty();
@@ -121,7 +130,7 @@ class MlflowTrackingIT {
     @Test
     void resumeContinuesTheSameRunAndSteps() throws Exception {
         Path out = temp.resolve("run");
-        assertThat(run("run", write(temp, "four.yaml", trackedSpec(4, server.uri(), "resumed")).toString(), "--output",
+        assertThat(run("run", write(temp, "four.yaml", trackedSpec(4, uri, "resumed")).toString(), "--output",
                 out.toString()).exitCode()).isZero();
         String runId = SyncState.read(out).runId();
         assertThat(rest.status(runId)).isEqualTo("FINISHED");
@@ -158,7 +167,7 @@ class MlflowTrackingIT {
         assertThat(first.err()).contains("MLflow").contains("training goes on");
         assertThat(first.out()).contains("ganforge sync " + runs.resolve("tiny/a"));
 
-        CliFixture.Result sync = run("sync", runs.toString(), "--tracking-uri", server.uri());
+        CliFixture.Result sync = run("sync", runs.toString(), "--tracking-uri", uri);
 
         assertThat(sync.exitCode()).as(sync.err()).isZero();
         List<String> ids = rest.runIds("offline");
@@ -172,7 +181,7 @@ class MlflowTrackingIT {
         List<String> artifactsBefore = rest.artifacts(b);
         Map<String, String> tagsBefore = rest.tags(b);
 
-        CliFixture.Result again = run("sync", runs.toString(), "--tracking-uri", server.uri());
+        CliFixture.Result again = run("sync", runs.toString(), "--tracking-uri", uri);
 
         assertThat(again.exitCode()).as(again.err()).isZero();
         assertThat(again.out()).contains("already up to date").doesNotContain("sent ");

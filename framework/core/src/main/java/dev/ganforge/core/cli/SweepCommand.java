@@ -59,6 +59,10 @@ final class SweepCommand implements Callable<Integer> {
         SweepState state = SweepState.load(folder);
         out.printf("sweep %s: %d trials (%s), %d at a time, in %s%n", sweepFile, trials.size(),
                 sweep.sweep().method().name().toLowerCase(java.util.Locale.ROOT), parallel, folder);
+        java.util.Optional<dev.ganforge.core.sweep.SweepTracking> tracking = dev.ganforge.core.sweep.SweepTracking.start(
+                trials.get(0).spec(), trials.get(0).resolvedYaml(), sweep,
+                List.copyOf(sweep.sweep().parameters().keySet()), state, out);
+        tracking.ifPresent(runner::track);
         Thread hook = new Thread(runner::stop, "ganforge-sweep-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -83,6 +87,7 @@ final class SweepCommand implements Callable<Integer> {
         json.put("seed_spread", summary.seedSpread());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(folder.resolve("summary.json").toFile(), json);
+        tracking.ifPresent(parent -> parent.finish(summary, sweep.sweep().metric()));
         out.printf("sweep done: %d finished, %d failed, %d not finished%n", summary.finished(), summary.failed(),
                 summary.pending());
         summary.best().ifPresent(best -> out.printf("best trial %s %s: %s = %s%n", best.id(), best.values(),

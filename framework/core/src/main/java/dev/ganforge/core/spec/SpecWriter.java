@@ -117,10 +117,19 @@ final class SpecWriter {
             }
         } else if (node.isArray()) {
             flat.put(path, StreamSupport.stream(node.spliterator(), false)
-                    .map(element -> element.isValueNode() ? element.asText() : element.toString())
+                    .map(element -> element.isValueNode() ? text(element) : element.toString())
                     .collect(Collectors.joining(", ", "[", "]")));
         } else {
-            flat.put(path, node.asText());
+            flat.put(path, text(node));
         }
+    }
+
+    /** Scalar text; floating-point numbers in plain decimal notation ({@code 0.0002}, not {@code 2.0E-4}). */
+    private static String text(JsonNode node) {
+        if (node.isFloatingPointNumber() && Double.isFinite(node.doubleValue())) {
+            String plain = new java.math.BigDecimal(Double.toString(node.doubleValue())).toPlainString();
+            return plain.contains(".") ? plain.replaceAll("0+$", "").replaceAll("\\.$", ".0") : plain;
+        }
+        return node.asText();
     }
 }

@@ -42,6 +42,12 @@ public final class SweepRunner {
     private final List<Process> running = new CopyOnWriteArrayList<>();
     private volatile boolean stopRequested;
     private volatile int parallelism = 1;
+    private volatile SweepTracking tracking;
+
+    /** @param parent the sweep's MLflow parent run; trials started afterwards become its children */
+    public void track(SweepTracking parent) {
+        this.tracking = parent;
+    }
 
     /**
      * @param loader the spec loader (with the plugin registry)
@@ -157,6 +163,9 @@ public final class SweepRunner {
         boolean resume = Files.exists(runDirectory.resolve("checkpoints/latest"))
                 && !start.status().equals("FAILED");
         Files.createDirectories(runDirectory);
+        if (tracking != null) {
+            tracking.markChild(runDirectory);
+        }
         Path trialSpec = folder.resolve(start.folderName() + ".yaml");
         Files.writeString(trialSpec, trial.resolvedYaml(), StandardCharsets.UTF_8);
         List<String> command = javaCommand();

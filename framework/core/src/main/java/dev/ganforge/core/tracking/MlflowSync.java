@@ -114,6 +114,14 @@ public final class MlflowSync {
             if (info != null && info.gitCommit() != null) {
                 tags.add(new KeyValue("mlflow.source.git.commit", info.gitCommit()));
             }
+            Path parentFile = root.resolve(dev.ganforge.core.sweep.SweepTracking.PARENT_FILE);
+            if (Files.isRegularFile(parentFile)) {
+                try {
+                    tags.add(new KeyValue("mlflow.parentRunId", Files.readString(parentFile).trim())); // sweep trial
+                } catch (java.io.IOException e) {
+                    log.accept("MLflow: cannot read " + parentFile + ": " + e.getMessage());
+                }
+            }
             tags.add(new KeyValue("ganforge.run_folder", LogBatchLimits.tagValue(root.toAbsolutePath().normalize().toString())));
             String experimentId = tracker.experimentId(experimentName != null ? experimentName : experiment);
             long start = info != null ? info.startedMs() : run.readStatusRecord().map(RunDirectory.StatusRecord::updatedMs)
