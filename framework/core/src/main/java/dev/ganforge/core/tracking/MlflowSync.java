@@ -48,7 +48,8 @@ public final class MlflowSync {
     /** Tag that ties an MLflow run to its run folder's mlflow.json. */
     static final String SYNC_ID_TAG = "ganforge.sync_id";
     /** Artifacts uploaded when the run has ended (relative to the run folder), besides the final checkpoint. */
-    static final List<String> ARTIFACTS = List.of("spec.yaml", "classes.txt", "metrics.csv", "run-info.json", "status.json");
+    static final List<String> ARTIFACTS = List.of("spec.yaml", "classes.txt", "metrics.csv", "eval.csv", "run-info.json",
+            "status.json");
     private final Path root;
     private final RunDirectory run;
     private final Tracker tracker;
@@ -231,7 +232,12 @@ public final class MlflowSync {
     }
 
     private int sendMetrics() {
-        List<Row> rows = RunFolderReader.rowsAfter(run.metricsFile(), state.metricStep);
+        return sendRows(RunFolderReader.rowsAfter(run.metricsFile(), state.metricStep), false)
+                + sendRows(RunFolderReader.evaluationsAfter(root.resolve("eval.csv"), state.evalStep), true);
+    }
+
+    /** Sends metric rows in batches within MLflow's limits, moving the watermark after each batch. */
+    private int sendRows(List<Row> rows, boolean evaluation) {
         List<Integer> sizes = LogBatchLimits.metricBatchSizes(rows.stream().map(Row::points).toList());
         int sent = 0;
         int next = 0;
@@ -243,7 +249,11 @@ public final class MlflowSync {
                 tracker.logBatch(state.runId, points, List.of(), List.of());
             }
             sent += points.size();
-            state.metricStep = batch.get(batch.size() - 1).step();
+            if (evaluation) {
+                state.evalStep = batch.get(batch.size() - 1).step();
+            } else {
+                state.metricStep = batch.get(batch.size() - 1).step();
+            }
             state.nonFiniteSkipped += batch.stream().mapToInt(Row::nonFinite).sum();
             save();
         }

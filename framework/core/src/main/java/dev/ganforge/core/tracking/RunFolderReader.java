@@ -49,6 +49,49 @@ final class RunFolderReader {
     }
 
     /**
+     * Evaluation metrics of eval.csv (long format {@code step,metric,value,timestamp_ms}; each
+     * evaluation's rows are appended in one write), grouped into one row per step.
+     *
+     * @param evalFile eval.csv
+     * @param afterStep only steps larger than this
+     * @return one row per evaluated step, in step order; NaN and infinite values left out and counted
+     */
+    static List<Row> evaluationsAfter(Path evalFile, long afterStep) {
+        if (!Files.isRegularFile(evalFile)) {
+            return List.of();
+        }
+        String text;
+        try {
+            text = Files.readString(evalFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + evalFile + ": " + e.getMessage(), e);
+        }
+        java.util.TreeMap<Long, List<MetricPoint>> points = new java.util.TreeMap<>();
+        java.util.Map<Long, Integer> nonFinite = new java.util.HashMap<>();
+        String[] lines = text.substring(0, text.lastIndexOf('\n') + 1).split("\n");
+        for (int i = 1; i < lines.length; i++) {
+            String[] cells = lines[i].strip().split(",");
+            if (cells.length != 4) {
+                continue;
+            }
+            long step = Long.parseLong(cells[0]);
+            if (step <= afterStep) {
+                continue;
+            }
+            double value = Double.parseDouble(cells[2]);
+            points.computeIfAbsent(step, key -> new ArrayList<>());
+            if (Double.isFinite(value)) {
+                points.get(step).add(new MetricPoint(LogBatchLimits.key(cells[1]), value, Long.parseLong(cells[3]), step));
+            } else {
+                nonFinite.merge(step, 1, Integer::sum);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        points.forEach((step, list) -> rows.add(new Row(step, List.copyOf(list), nonFinite.getOrDefault(step, 0))));
+        return rows;
+    }
+
+    /**
      * @param metricsFile metrics.csv
      * @param afterStep only rows with a larger step
      * @return the complete rows after that step, in file order; NaN and infinite values are left out

@@ -46,6 +46,8 @@ public final class SyncState {
     final Map<String, String> tags = new TreeMap<>();
     /** The highest metrics.csv step whose points were all sent; 0 before any. */
     long metricStep;
+    /** The highest eval.csv step whose evaluation metrics were all sent; 0 before any. */
+    long evalStep;
     /** Metric values not sent because they were NaN or infinite. */
     long nonFiniteSkipped;
     /** Sample grid files (names in samples/) uploaded as step images. */
@@ -84,6 +86,7 @@ public final class SyncState {
             node.path("tags").fields().forEachRemaining(e -> state.tags.put(e.getKey(), e.getValue().asText()));
             state.metricStep = node.path("metric_step").asLong();
             state.nonFiniteSkipped = node.path("non_finite_skipped").asLong();
+            state.evalStep = node.path("eval_step").asLong();
             node.path("images").forEach(e -> state.images.add(e.asText()));
             node.path("image_times").fields().forEachRemaining(e -> state.imageTimes.put(e.getKey(), e.getValue().asLong()));
             node.path("artifacts").fields().forEachRemaining(e -> state.artifacts.put(e.getKey(), e.getValue().asText()));
@@ -110,6 +113,7 @@ public final class SyncState {
         node.put("artifact_uri", artifactUri);
         node.put("metric_step", metricStep);
         node.put("non_finite_skipped", nonFiniteSkipped);
+        node.put("eval_step", evalStep);
         node.put("terminal", terminal);
         node.put("artifacts_unavailable", artifactsUnavailable);
         params.forEach(node.putObject("params")::put);

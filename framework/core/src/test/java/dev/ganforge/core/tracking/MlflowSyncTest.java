@@ -64,6 +64,30 @@ class MlflowSyncTest {
     }
 
     @Test
+    void evaluationMetricsAreMirroredWithTheirStepsOnce() throws Exception {
+        RunFolderFixture.create(run, spec(4));
+        rows(run, 1, 4, 1.0);
+        Files.writeString(run.resolve("eval.csv"), "step,metric,value,timestamp_ms\n"
+                + "2,eval/label_accuracy,0.5,1700000000100\n2,eval/fd_ganforge_cnn,12.5,1700000000100\n"
+                + "4,eval/label_accuracy,0.75,1700000000200\n4,eval/fd_ganforge_cnn,NaN,1700000000200\n");
+
+        sync().sync();
+        Files.writeString(run.resolve("eval.csv"), "4,eval/precision,0.25,1700000000200\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        sync().sync(); // a later evaluation step's rows arrive whole; step 4 was already sent
+        status(run, "FINISHED", null);
+        sync().sync();
+
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/label_accuracy"))
+                .extracting(MetricPoint::step, MetricPoint::value, MetricPoint::timestampMs)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 0.5, 1_700_000_000_100L),
+                        org.assertj.core.groups.Tuple.tuple(4L, 0.75, 1_700_000_000_200L));
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/fd_ganforge_cnn")).hasSize(1);
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/precision")).isEmpty();
+        assertThat(tracker.artifacts).containsKey("eval.csv");
+    }
+
+    @Test
     void aFailureMidWayResumesWhereItStoppedWithoutDuplicates() throws Exception {
         RunFolderFixture.create(run, spec(400));
         rows(run, 1, 400, 1.0); // 2800 points: three metric batches
