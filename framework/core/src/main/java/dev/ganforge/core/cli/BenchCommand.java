@@ -40,9 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * reading files), with no image or checkpoint writing, and prints one JSON line with the fields of
  * {@code shared/bench/torch_cgan_reference.py}: {@code sec_per_step} (median over the timed steps,
  * seconds), {@code samples_per_sec}, {@code gflop_per_step} (see {@link FlopCount}),
- * {@code gflops_achieved}, {@code threads}, plus peak memory in MiB: {@code peak_heap_mib} (Java heap
- * pools), {@code offheap_mib} (JavaCPP-tracked native memory at the end) and {@code peak_rss_mib}
- * (the process's VmHWM).
+ * {@code gflops_achieved}, {@code threads}, plus memory in MiB: {@code peak_heap_mib} (Java heap
+ * pools), {@code rss_mib} (resident set at the end) and {@code peak_rss_mib} (the process's VmHWM).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time training steps of a spec's model on in-memory tensors; prints one JSON line.")
@@ -113,11 +112,11 @@ final class BenchCommand implements Callable<Integer> {
         line.put("samples_per_sec", round(batchSize / median, 1));
         line.put("gflop_per_step", round(gflop, 2));
         line.put("gflops_achieved", round(gflop / median, 1));
-        line.put("threads", Integer.parseInt(
-                Nd4j.getExecutioner().getEnvironmentInformation().getProperty("omp.threads", "0")));
+        line.put("threads", Integer.parseInt(String.valueOf(
+                Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("omp.threads", "0"))));
         line.put("native", NativeRuntime.configure());
         line.put("peak_heap_mib", round(peakHeapBytes() / 1048576.0, 1));
-        line.put("offheap_mib", round(Pointer.totalBytes() / 1048576.0, 1));
+        line.put("rss_mib", round(Pointer.physicalBytes() / 1048576.0, 1));
         line.put("peak_rss_mib", round(peakRssKib() / 1024.0, 1));
         commandSpec.commandLine().getOut().println(line);
         return 0;
