@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -35,17 +33,7 @@ public final class EvaluationLog {
     public EvaluationLog(Path file, long keepThroughStep) {
         this.file = file;
         try {
-            List<String> kept = new ArrayList<>();
-            kept.add(HEADER);
-            if (Files.exists(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank() && !line.startsWith("step,")
-                            && Long.parseLong(line.substring(0, line.indexOf(','))) <= keepThroughStep) {
-                        kept.add(line);
-                    }
-                }
-            }
-            Files.write(file, kept, StandardCharsets.UTF_8);
+            dev.ganforge.core.io.StepCsv.keepThrough(file, HEADER, keepThroughStep);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
         }

@@ -8,8 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -36,17 +34,7 @@ public final class MetricsLog implements Closeable {
      */
     public MetricsLog(Path file, long keepThroughStep) {
         try {
-            List<String> kept = new ArrayList<>();
-            kept.add(HEADER);
-            if (Files.exists(file)) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (!line.isBlank() && !line.startsWith("step,")
-                            && Long.parseLong(line.substring(0, line.indexOf(','))) <= keepThroughStep) {
-                        kept.add(line);
-                    }
-                }
-            }
-            Files.write(file, kept, StandardCharsets.UTF_8);
+            dev.ganforge.core.io.StepCsv.keepThrough(file, HEADER, keepThroughStep);
             writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
