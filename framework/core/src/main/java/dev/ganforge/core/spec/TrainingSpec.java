@@ -15,7 +15,8 @@ import dev.ganforge.spi.SpecField;
  * @param checkpointEvery write a checkpoint every this many steps (and at the end)
  * @param keepCheckpoints how many periodic checkpoints to keep on disk, newest first
  * @param sampleRows rows of the fake sample grids; the columns are the K classes
- * @param gcEvery call the garbage collector every this many steps, to release off-heap ND4J memory
+ * @param gcEvery call the garbage collector every this many steps (and at least every 2 s of training),
+ *     to release off-heap ND4J memory held by garbage arrays
  */
 public record TrainingSpec(
         @SpecField(doc = "examples per batch", defaultValue = "64", min = 1, max = 65536) int batchSize,

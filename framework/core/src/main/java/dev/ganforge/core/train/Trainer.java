@@ -40,6 +40,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Trainer {
 
+    /** Garbage is also collected at least this often (2 s), so slow steps cannot pile up off-heap memory. */
+    private static final long GC_INTERVAL_NANOS = 2_000_000_000L;
+
     private final ExperimentSpec spec;
     private final String resolvedSpecYaml;
     private final RunDirectory run;
@@ -146,6 +149,7 @@ public final class Trainer {
         run.writeStatus(RunStatus.RUNNING, null, startStep, total);
         long step = startStep;
         long sinceLog = System.nanoTime();
+        long lastGc = sinceLog;
         try (MetricsLog metrics = new MetricsLog(run.metricsFile(), startStep);
                 ProgressBar bar = progressBar(total, startStep)) {
             while (step < total) {
@@ -193,8 +197,11 @@ public final class Trainer {
                     run.writeStatus(RunStatus.FAILED, unhealthy, step, total);
                     return new RunOutcome(RunStatus.FAILED, unhealthy, step, run.root(), median(stepSeconds, timed));
                 }
-                if (step % training.gcEvery() == 0) {
-                    System.gc(); // frees off-heap buffers of garbage arrays promptly; see TrainingSpec.gcEvery
+                if (step % training.gcEvery() == 0 || System.nanoTime() - lastGc > GC_INTERVAL_NANOS) {
+                    // Off-heap ND4J buffers of garbage arrays are freed only when their Java wrappers are
+                    // collected, and the small Java heap rarely fills; see TrainingSpec.gcEvery.
+                    System.gc();
+                    lastGc = System.nanoTime();
                 }
             }
         }
