@@ -53,6 +53,18 @@ final class TrainingLauncher {
         RunOutcome outcome = null;
         try {
             outcome = trainer.run(resume);
+            if (live != null) {
+                finishSync(live, runDirectory, outcome, out);
+                live = null;
+            }
+            // printed before the stop hook is released, so a run stopped by a signal still says how it ended
+            out.printf(Locale.ROOT, "run %s: %s after %d steps (median %.3f s/step)%s%n", outcome.runDirectory(),
+                    outcome.status(), outcome.steps(), outcome.medianSecondsPerStep(),
+                    outcome.reason() == null ? "" : " - " + outcome.reason());
+            if (outcome.status() == dev.ganforge.core.train.RunStatus.KILLED) {
+                out.println("continue it with: ./ganforge resume " + outcome.runDirectory());
+            }
+            out.flush();
         } finally {
             if (live != null) {
                 finishSync(live, runDirectory, outcome, out);
@@ -64,9 +76,6 @@ final class TrainingLauncher {
         } catch (IllegalStateException shuttingDown) {
             // the JVM is already exiting because of the signal; the hook is running
         }
-        out.printf(Locale.ROOT, "run %s: %s after %d steps (median %.3f s/step)%s%n", outcome.runDirectory(),
-                outcome.status(), outcome.steps(), outcome.medianSecondsPerStep(),
-                outcome.reason() == null ? "" : " - " + outcome.reason());
         return switch (outcome.status()) {
             case FINISHED -> 0;
             case KILLED -> Main.KILLED;

@@ -183,6 +183,7 @@ public final class Trainer {
                     long now = System.nanoTime();
                     long stepsSince = step % training.logEvery() == 0 ? training.logEvery() : step % training.logEvery();
                     metrics.append(step, epoch, result, (now - sinceLog) / 1e9 / Math.min(stepsSince, timed), batchSize);
+                    run.writeStatus(RunStatus.RUNNING, null, step, total); // progress for anyone polling
                     sinceLog = now;
                 }
                 if (step % training.sampleEvery() == 0 || step == total) {
