@@ -31,11 +31,11 @@ record ImageFolderScan(List<String> classNames, List<List<Path>> files, int igno
      */
     static ImageFolderScan of(Path root, ClassOrder order) throws IOException {
         if (!Files.exists(root)) {
-            throw new DataException("dataset folder " + root.toAbsolutePath() + " does not exist; expected a folder"
-                    + " with one sub-folder of images per class");
+            throw new DataException("dataset.root: the folder " + root.toAbsolutePath() + " does not exist; expected"
+                    + " a folder with one sub-folder of images per class (set it with --set dataset.root=DIR)");
         }
         if (!Files.isDirectory(root)) {
-            throw new DataException("dataset root " + root.toAbsolutePath() + " is a file; expected a folder"
+            throw new DataException("dataset.root: " + root.toAbsolutePath() + " is a file; expected a folder"
                     + " with one sub-folder of images per class");
         }
         Comparator<Path> byName = Comparator.comparing(path -> path.getFileName().toString(), order.comparator());

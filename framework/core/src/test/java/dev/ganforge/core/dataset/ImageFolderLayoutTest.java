@@ -152,6 +152,7 @@ class ImageFolderLayoutTest {
         assertThatThrownBy(() -> dataset.load(spec(missing, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining(missing.toString())
+                .hasMessageContaining("dataset.root")
                 .hasMessageContaining("does not exist");
         assertThatThrownBy(() -> dataset.load(spec(file, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
                 .isInstanceOf(DataException.class)
