@@ -12,14 +12,12 @@ import dev.ganforge.core.train.ResolvedPlugins;
 import dev.ganforge.core.train.TrainingStep;
 import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.LabeledImages;
-import dev.ganforge.spi.ModelContext;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.Pointer;
@@ -79,10 +77,9 @@ final class BenchCommand implements Callable<Integer> {
         int classes = data.numClasses();
         boolean conditional = plugins.model().conditional();
         int latentDim = plugins.latentDim();
-        ModelContext context = new ModelContext(data.shape(), classes, plugins.generatorUpdater(),
-                plugins.discriminatorUpdater(), spec.seed());
-        MultiLayerNetwork generator = plugins.model().createGenerator(plugins.modelSpec(), context);
-        MultiLayerNetwork discriminator = plugins.model().createDiscriminator(plugins.modelSpec(), context);
+        MultiLayerNetwork[] networks = plugins.createNetworks(data.shape(), classes, spec.seed());
+        MultiLayerNetwork generator = networks[0];
+        MultiLayerNetwork discriminator = networks[1];
         INDArray real = data.images().get(NDArrayIndex.interval(0, batchSize)).dup();
         int[] labels = new int[batchSize];
         for (int i = 0; i < batchSize; i++) {
@@ -102,8 +99,7 @@ final class BenchCommand implements Callable<Integer> {
                 seconds[i - warmup] = (System.nanoTime() - started) / 1e9;
             }
         }
-        Arrays.sort(seconds);
-        double median = steps % 2 == 1 ? seconds[steps / 2] : (seconds[steps / 2 - 1] + seconds[steps / 2]) / 2;
+        double median = ResolvedPlugins.median(seconds, steps);
         ObjectNode line = new ObjectMapper().createObjectNode();
         line.put("config", spec.experiment());
         line.put("batch", batchSize);

@@ -71,6 +71,37 @@ public final class ResolvedPlugins {
         }
     }
 
+    /**
+     * Builds new, initialised networks, each with its own updater.
+     *
+     * @param shape the image shape
+     * @param numClasses K
+     * @param seed weight-initialisation seed
+     * @return {generator, discriminator}
+     */
+    public org.deeplearning4j.nn.multilayer.MultiLayerNetwork[] createNetworks(ImageShape shape, int numClasses,
+            long seed) {
+        dev.ganforge.spi.ModelContext context = new dev.ganforge.spi.ModelContext(shape, numClasses,
+                generatorUpdater(), discriminatorUpdater(), seed);
+        return new org.deeplearning4j.nn.multilayer.MultiLayerNetwork[] {
+            model().createGenerator(modelSpec(), context), model().createDiscriminator(modelSpec(), context)
+        };
+    }
+
+    /**
+     * @param values wall-clock seconds, first {@code count} used
+     * @param count how many values
+     * @return their median, NaN when count is 0
+     */
+    public static double median(double[] values, int count) {
+        if (count == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = java.util.Arrays.copyOf(values, count);
+        java.util.Arrays.sort(sorted);
+        return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
+    }
+
     /** @return a new updater for the generator */
     public IUpdater generatorUpdater() {
         return updater(spec.optimizers().generator());

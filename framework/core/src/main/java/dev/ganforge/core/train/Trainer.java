@@ -6,7 +6,6 @@ import dev.ganforge.core.spec.TrainingSpec;
 import dev.ganforge.spi.DatasetPlugin;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.LabeledImages;
-import dev.ganforge.spi.ModelContext;
 import dev.ganforge.spi.ModelPlugin;
 import dev.ganforge.spi.OptimizerPlugin;
 import dev.ganforge.spi.SamplerPlugin;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -118,10 +116,9 @@ public final class Trainer {
         } else {
             run.create(resolvedSpecYaml, data.classNames());
             writeRunInfo(data);
-            ModelContext context = new ModelContext(shape, data.numClasses(), plugins.generatorUpdater(),
-                    plugins.discriminatorUpdater(), spec.seed());
-            generator = plugins.model().createGenerator(plugins.modelSpec(), context);
-            discriminator = plugins.model().createDiscriminator(plugins.modelSpec(), context);
+            MultiLayerNetwork[] networks = plugins.createNetworks(shape, data.numClasses(), spec.seed());
+            generator = networks[0];
+            discriminator = networks[1];
         }
         return loop(plugins, data, generator, discriminator, startStep);
     }
@@ -156,7 +153,7 @@ public final class Trainer {
                 if (stopRequested) {
                     saveCheckpoint(generator, discriminator, step);
                     run.writeStatus(RunStatus.KILLED, "stopped by signal at step " + step, step, total);
-                    return new RunOutcome(RunStatus.KILLED, "stopped by signal", step, run.root(), median(stepSeconds, timed));
+                    return new RunOutcome(RunStatus.KILLED, "stopped by signal", step, run.root(), ResolvedPlugins.median(stepSeconds, timed));
                 }
                 long started = System.nanoTime();
                 long epoch = batches.epochOf(step);
@@ -172,7 +169,7 @@ public final class Trainer {
                     String reason = "non-finite loss at step " + (step + 1) + ": d_loss=" + result.discriminatorLoss()
                             + ", g_loss=" + result.generatorLoss() + "; the last good checkpoint is kept";
                     run.writeStatus(RunStatus.FAILED, reason, step, total);
-                    return new RunOutcome(RunStatus.FAILED, reason, step, run.root(), median(stepSeconds, timed));
+                    return new RunOutcome(RunStatus.FAILED, reason, step, run.root(), ResolvedPlugins.median(stepSeconds, timed));
                 }
                 step++;
                 stepSeconds[timed++] = (System.nanoTime() - started) / 1e9;
@@ -196,7 +193,7 @@ public final class Trainer {
                         ? evaluation.afterStep(step, generator, discriminator) : null;
                 if (unhealthy != null) {
                     run.writeStatus(RunStatus.FAILED, unhealthy, step, total);
-                    return new RunOutcome(RunStatus.FAILED, unhealthy, step, run.root(), median(stepSeconds, timed));
+                    return new RunOutcome(RunStatus.FAILED, unhealthy, step, run.root(), ResolvedPlugins.median(stepSeconds, timed));
                 }
                 if (step % training.gcEvery() == 0 || System.nanoTime() - lastGc > GC_INTERVAL_NANOS) {
                     // Off-heap ND4J buffers of garbage arrays are freed only when their Java wrappers are
@@ -207,7 +204,7 @@ public final class Trainer {
             }
         }
         run.writeStatus(RunStatus.FINISHED, null, step, total);
-        return new RunOutcome(RunStatus.FINISHED, null, step, run.root(), median(stepSeconds, timed));
+        return new RunOutcome(RunStatus.FINISHED, null, step, run.root(), ResolvedPlugins.median(stepSeconds, timed));
     }
 
     /** Dataset size and plugin versions, for trackers; a live tracker starts once this file exists. */
@@ -234,12 +231,4 @@ public final class Trainer {
         return x ^ (x >>> 31);
     }
 
-    private static double median(double[] values, int count) {
-        if (count == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = Arrays.copyOf(values, count);
-        Arrays.sort(sorted);
-        return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
-    }
 }
