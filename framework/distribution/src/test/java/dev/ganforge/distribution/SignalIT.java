@@ -35,6 +35,9 @@ class SignalIT {
         }
         assertThat(Files.readAllLines(metrics)).as(Files.readString(temp.resolve("log.txt"))).hasSizeGreaterThan(2);
 
+        String running = Files.readString(out.resolve("status.json"));
+        assertThat(running).contains("RUNNING").doesNotContain("\"step\" : 0,"); // progress is visible
+
         process.destroy(); // SIGTERM on Linux
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
 
@@ -46,5 +49,7 @@ class SignalIT {
         List<String> rows = Files.readAllLines(metrics);
         assertThat(rows.get(0)).startsWith("step,");
         assertThat(Files.readString(out.resolve("status.json"))).contains("stopped by signal");
+        assertThat(Files.readString(temp.resolve("log.txt"))).contains("KILLED after")
+                .contains("continue it with: ./ganforge resume " + out);
     }
 }
