@@ -1,0 +1,57 @@
+package dev.ganforge.distribution;
+
+import static dev.ganforge.distribution.CliFixture.run;
+import static dev.ganforge.distribution.CliFixture.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `ganforge bench` prints one JSON line with the PyTorch yardstick's fields, consistent with each other. */
+class BenchCommandIT {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void printsOneJsonLineWithTimingFlopsAndMemory() throws Exception {
+        Path spec = write(temp, "bench.yaml", """
+                experiment: bench_tiny
+                dataset: {type: random, width: 8, height: 8, classes: 3, size: 16}
+                model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
+                training: {batch_size: 8, steps: 1}
+                """);
+
+        CliFixture.Result result = run("bench", spec.toString(), "--steps", "3", "--warmup", "1");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode line = new ObjectMapper().readTree(result.out().strip());
+        assertThat(line.get("config").asText()).isEqualTo("bench_tiny");
+        assertThat(line.get("batch").asInt()).isEqualTo(8);
+        assertThat(line.get("steps").asInt()).isEqualTo(3);
+        double seconds = line.get("sec_per_step").asDouble();
+        assertThat(seconds).isPositive();
+        assertThat(line.get("samples_per_sec").asDouble()).isCloseTo(8 / seconds, org.assertj.core.data.Percentage.withPercentage(2));
+        assertThat(line.get("threads").asInt()).isPositive();
+        assertThat(line.get("peak_rss_mib").asDouble()).isPositive();
+        assertThat(line.has("gflop_per_step")).isTrue();
+    }
+
+    @Test
+    void rejectsAZeroStepCount() throws Exception {
+        Path spec = write(temp, "bench.yaml", """
+                experiment: bench_tiny
+                dataset: {type: random, width: 8, height: 8, classes: 3, size: 16}
+                model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
+                training: {batch_size: 8, steps: 1}
+                """);
+
+        CliFixture.Result result = run("bench", spec.toString(), "--steps", "0");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--steps");
+    }
+}
