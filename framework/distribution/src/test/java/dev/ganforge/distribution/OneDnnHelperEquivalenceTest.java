@@ -3,7 +3,7 @@ package dev.ganforge.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.core.runtime.NativeRuntime;
-import dev.ganforge.core.train.TrainingStep;
+import dev.ganforge.core.train.Dl4jTrainingStep;
 import dev.ganforge.plugin.gan.DcganNetworks;
 import dev.ganforge.plugin.gan.DcganSpec;
 import dev.ganforge.spi.ImageShape;
@@ -75,7 +75,7 @@ class OneDnnHelperEquivalenceTest {
         int[] labels = {0, 1, 2, 3, 0, 1, 2, 3};
         INDArray generatorBefore = networks[0].params().dup();
         INDArray discriminatorBefore = networks[1].params().dup();
-        new TrainingStep(networks[0], networks[1], SHAPE, 8, CLASSES, true, BATCH).step(real, labels, z, labels, 0, 0);
+        new Dl4jTrainingStep(networks[0], networks[1], SHAPE, 8, CLASSES, true, BATCH).step(real, labels, z, labels, 0, 0);
         return new INDArray[] {generatorBefore.sub(networks[0].params()), discriminatorBefore.sub(networks[1].params())};
     }
 }

@@ -2,7 +2,7 @@ package dev.ganforge.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ganforge.core.train.TrainingStep;
+import dev.ganforge.core.train.Dl4jTrainingStep;
 import dev.ganforge.plugin.gan.DcganNetworks;
 import dev.ganforge.plugin.gan.DcganSpec;
 import dev.ganforge.spi.BinaryCrossEntropyWithLogits;
@@ -23,7 +23,7 @@ import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * Finite-difference gradient check of one discriminator update and one generator update of
- * {@link TrainingStep}, in double precision on tiny conditional networks. With plain SGD at learning
+ * {@link Dl4jTrainingStep}, in double precision on tiny conditional networks. With plain SGD at learning
  * rate 1 the change of each parameter is exactly minus its gradient, so the step's analytic
  * gradients are read off the parameter change and compared with central differences of the losses
  * the step claims to minimise. BatchNorm runs in training mode in both losses.
@@ -69,7 +69,7 @@ class TrainingStepGradientCheckTest {
                 + loss(discriminatorLogits(fake, fakeLabels), 0.0);
         double[] discriminatorNumeric = numericGradient(discriminator, discriminatorLoss);
 
-        new TrainingStep(generator, discriminator, SHAPE, LATENT, CLASSES, true, BATCH)
+        new Dl4jTrainingStep(generator, discriminator, SHAPE, LATENT, CLASSES, true, BATCH)
                 .step(real, realLabels, z, fakeLabels, 0, 0);
 
         INDArray discriminatorAnalytic = discriminatorBefore.sub(discriminator.params());

@@ -87,7 +87,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         INDArray z = Nd4j.create(real.dataType(), batchSize, latentDim);
         double gflop = gflopPerStep(generator, discriminator, z, real, labels, classes, conditional);
-        TrainingStep step = new TrainingStep(generator, discriminator, data.shape(), latentDim, classes, conditional,
+        TrainingStep step = TrainingStep.create(spec.training().engine(), generator, discriminator, data.shape(), latentDim, classes, conditional,
                 batchSize);
         Random random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
         double[] seconds = new double[steps];

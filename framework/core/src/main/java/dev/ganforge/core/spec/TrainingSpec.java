@@ -17,6 +17,7 @@ import dev.ganforge.spi.SpecField;
  * @param sampleRows rows of the fake sample grids; the columns are the K classes
  * @param gcEvery call the garbage collector every this many steps (and at least every 2 s of training),
  *     to release off-heap ND4J memory held by garbage arrays
+ * @param engine which implementation runs the training step (same numerics; oneDNN is the fast one)
  */
 public record TrainingSpec(
         @SpecField(doc = "examples per batch", defaultValue = "64", min = 1, max = 65536) int batchSize,
@@ -34,7 +35,9 @@ public record TrainingSpec(
         @SpecField(doc = "rows of the fake sample grids; columns are the classes", defaultValue = "8", min = 1,
                 max = 64) int sampleRows,
         @SpecField(doc = "steps between garbage collections that release off-heap memory", defaultValue = "10",
-                min = 1) int gcEvery) {
+                min = 1) int gcEvery,
+        @SpecField(doc = "training step implementation: auto (oneDNN on the CPU when the layers allow, else "
+                + "DL4J), onednn or dl4j", defaultValue = "auto") TrainingEngine engine) {
 
     /** @throws IllegalArgumentException unless exactly one of steps and epochs is given */
     public TrainingSpec {

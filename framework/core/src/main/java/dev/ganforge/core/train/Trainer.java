@@ -132,7 +132,7 @@ public final class Trainer {
         int latentDim = plugins.latentDim();
         long total = training.totalSteps(data.size());
         BatchSource batches = new BatchSource(data, batchSize, spec.seed());
-        TrainingStep trainingStep = new TrainingStep(generator, discriminator, data.shape(), latentDim, classes,
+        TrainingStep trainingStep = TrainingStep.create(spec.training().engine(), generator, discriminator, data.shape(), latentDim, classes,
                 conditional, batchSize);
         SampleGrids grids = new SampleGrids(plugins, generator, classes, conditional, training.sampleRows(),
                 spec.seed(), run.samples());

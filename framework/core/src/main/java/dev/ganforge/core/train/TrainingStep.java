@@ -1,89 +1,25 @@
 package dev.ganforge.core.train;
 
-import dev.ganforge.spi.BinaryCrossEntropyWithLogits;
-import dev.ganforge.spi.Conditioning;
+import dev.ganforge.core.spec.TrainingEngine;
+import dev.ganforge.core.train.onednn.OneDnnNetwork;
 import dev.ganforge.spi.ImageShape;
+import java.util.ArrayList;
 import java.util.List;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * One GAN training step (Goodfellow et al. 2014, https://arxiv.org/abs/1406.2661, with the
- * non-saturating generator loss of section 3), done by hand on two DL4J networks so that:
- * <ol>
- *   <li>G runs forward once, BatchNorm in training mode: fake = G([z | one-hot]).</li>
- *   <li>D's gradient is the sum of its gradients on the real batch (target 1) and on the fake batch
- *       (target 0), each in its own forward pass so BatchNorm statistics are per batch, as in
- *       PyTorch; then D's own updater is applied once.</li>
- *   <li>The updated D runs forward on the fake batch with target 1; the gradient with respect to
- *       its input (image channels only) is back-propagated through G, and G's own updater is applied.
- *       D's parameters are not changed by this pass.</li>
- * </ol>
- * Loss gradients come from {@link BinaryCrossEntropyWithLogits}; DL4J's updater divides them by the
- * batch size, so D minimises mean BCE(real) + mean BCE(fake) and G minimises mean BCE(D(G(z)), 1).
- * The step number passed to the updaters is the true iteration count, so Adam's bias correction
- * (which uses iteration + 1) is right after a resume too.
- *
- * <p>All batch-sized buffers are allocated once here; a step only writes into them.
+ * One GAN training step on a generator G and a discriminator D (Goodfellow et al. 2014,
+ * https://arxiv.org/abs/1406.2661, non-saturating generator loss): G forward once; D's gradient on
+ * the real batch (target 1) plus its gradient on the fake batch (target 0), each pass with its own
+ * BatchNorm batch statistics, then one D update; then the updated D on the fake batch with target 1,
+ * back-propagated to G's parameters, and one G update. Both implementations compute the same step:
+ * {@link Dl4jTrainingStep} with DL4J's layers, {@link OneDnnTrainingStep} with oneDNN primitives.
  */
-public final class TrainingStep {
-
-    private static final BinaryCrossEntropyWithLogits LOSS = new BinaryCrossEntropyWithLogits();
-    private static final ActivationIdentity IDENTITY = new ActivationIdentity();
-
-    private final MultiLayerNetwork generator;
-    private final MultiLayerNetwork discriminator;
-    private final ImageShape shape;
-    private final int batchSize;
-    private final boolean conditional;
-    private final INDArray oneHotReal;
-    private final INDArray oneHotFake;
-    private final INDArray generatorInput;
-    private final INDArray discriminatorInputReal;
-    private final INDArray discriminatorInputFake;
-    private final INDArray ones;
-    private final INDArray zeros;
-    private final INDArray realGradient;
-    private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
-
-    /**
-     * @param generator input {@code [B, latentDim (+K)]}, output {@code [B, C, H, W]}
-     * @param discriminator input {@code [B, C (+K), H, W]}, output logits {@code [B, 1]}
-     * @param shape image shape (C, H, W)
-     * @param latentDim size of z
-     * @param numClasses K when {@code conditional}, otherwise ignored
-     * @param conditional whether labels are fed to both networks
-     * @param batchSize B; every call to {@link #step} uses exactly B examples
-     */
-    public TrainingStep(MultiLayerNetwork generator, MultiLayerNetwork discriminator, ImageShape shape,
-            int latentDim, int numClasses, boolean conditional, int batchSize) {
-        this.generator = generator;
-        this.discriminator = discriminator;
-        this.shape = shape;
-        this.batchSize = batchSize;
-        this.conditional = conditional;
-        // Without workspaces the output layer's input stays valid after calculateGradients, so the
-        // logits can be read back without another forward pass.
-        discriminator.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.NONE);
-        var dataType = generator.params().dataType();
-        int classes = conditional ? numClasses : 0;
-        this.oneHotReal = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
-        this.oneHotFake = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
-        this.generatorInput = Nd4j.create(dataType, batchSize, latentDim + classes);
-        long[] discriminatorShape = {batchSize, shape.channels() + classes, shape.height(), shape.width()};
-        this.discriminatorInputReal = Nd4j.create(dataType, discriminatorShape);
-        this.discriminatorInputFake = Nd4j.create(dataType, discriminatorShape);
-        this.ones = Nd4j.ones(dataType, batchSize, 1);
-        this.zeros = Nd4j.zeros(dataType, batchSize, 1);
-        this.realGradient = Nd4j.create(dataType, discriminator.numParams());
-    }
+public interface TrainingStep {
 
     /**
      * Runs one step: a discriminator update followed by a generator update.
@@ -97,49 +33,68 @@ public final class TrainingStep {
      * @return losses and mean discriminator probabilities of this step
      * @throws IllegalArgumentException if the batch is not of size B
      */
-    public StepResult step(INDArray realImages, int[] realLabels, INDArray z, int[] fakeLabels, int iteration,
-            int epoch) {
-        if (realImages.size(0) != batchSize || z.size(0) != batchSize) {
-            throw new IllegalArgumentException("a step takes exactly " + batchSize + " examples, got "
-                    + realImages.size(0) + " images and " + z.size(0) + " latent vectors");
+    StepResult step(INDArray realImages, int[] realLabels, INDArray z, int[] fakeLabels, int iteration, int epoch);
+
+    /** @return {@code "onednn"} or {@code "dl4j"}, for logs and benchmark lines */
+    String engine();
+
+    /**
+     * Creates the step the engine setting asks for.
+     *
+     * @param engine AUTO picks oneDNN when {@link #oneDnnProblems} is empty, else DL4J
+     * @param generator input {@code [B, latentDim (+K)]}, output {@code [B, C, H, W]}
+     * @param discriminator input {@code [B, C (+K), H, W]}, output logits {@code [B, 1]}
+     * @param shape image shape (C, H, W)
+     * @param latentDim size of z
+     * @param numClasses K when {@code conditional}
+     * @param conditional whether labels are fed to both networks
+     * @param batchSize B
+     * @return the step
+     * @throws IllegalArgumentException if ONEDNN is asked for and the networks cannot use it (the
+     *     message says why)
+     */
+    static TrainingStep create(TrainingEngine engine, MultiLayerNetwork generator, MultiLayerNetwork discriminator,
+            ImageShape shape, int latentDim, int numClasses, boolean conditional, int batchSize) {
+        List<String> problems = engine == TrainingEngine.DL4J ? List.of() : oneDnnProblems(generator, discriminator);
+        if (engine == TrainingEngine.ONEDNN && !problems.isEmpty()) {
+            throw new IllegalArgumentException("training.engine is onednn, but " + String.join("; ", problems));
         }
-        INDArray fakeOneHot = conditional ? Conditioning.oneHot(fakeLabels, oneHotFake) : null;
-        INDArray realOneHot = conditional ? Conditioning.oneHot(realLabels, oneHotReal) : null;
-
-        // 1. G forward, keeping each layer's input for the backward pass in 3.
-        generator.setInput(Conditioning.generatorInput(z, fakeOneHot, generatorInput));
-        List<INDArray> activations = generator.feedForward(true, false);
-        INDArray fake = activations.get(activations.size() - 1);
-
-        // 2. D: gradient on real (target 1) + gradient on fake (target 0), then one update.
-        Conditioning.discriminatorInput(realImages, realOneHot, discriminatorInputReal);
-        Conditioning.discriminatorInput(fake, fakeOneHot, discriminatorInputFake);
-        discriminator.calculateGradients(discriminatorInputReal, ones, null, null);
-        INDArray realLogits = lastLogits();
-        realGradient.assign(discriminator.getGradientsViewArray().reshape(realGradient.shape()));
-        Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(discriminatorInputFake, zeros, null, null);
-        INDArray fakeLogits = lastLogits();
-        discriminator.getGradientsViewArray().addi(realGradient.reshape(discriminator.getGradientsViewArray().shape()));
-        applyUpdate(discriminator, fakePass.getFirst(), iteration, epoch);
-
-        // 3. G: non-saturating loss through the updated D; D's parameters stay as they are.
-        Pair<Gradient, INDArray> generatorPass = discriminator.calculateGradients(discriminatorInputFake, ones, null, null);
-        INDArray generatorLogits = lastLogits();
-        INDArray imageGradient = Conditioning.imageGradient(generatorPass.getSecond(), shape.channels()).dup();
-        Pair<Gradient, INDArray> backward = generator.backpropGradient(imageGradient, workspaces);
-        applyUpdate(generator, backward.getFirst(), iteration, epoch);
-
-        double discriminatorLoss = meanLoss(realLogits, ones) + meanLoss(fakeLogits, zeros);
-        return new StepResult(discriminatorLoss, meanLoss(generatorLogits, ones), meanProbability(realLogits),
-                meanProbability(fakeLogits));
+        if (engine == TrainingEngine.DL4J || !problems.isEmpty()) {
+            return new Dl4jTrainingStep(generator, discriminator, shape, latentDim, numClasses, conditional, batchSize);
+        }
+        try {
+            return new OneDnnTrainingStep(generator, discriminator, shape, latentDim, numClasses, conditional, batchSize);
+        } catch (LinkageError | RuntimeException e) {
+            if (engine == TrainingEngine.ONEDNN) {
+                throw e;
+            }
+            System.err.println("ganforge: oneDNN training step unavailable (" + e + "); using DL4J's");
+            return new Dl4jTrainingStep(generator, discriminator, shape, latentDim, numClasses, conditional, batchSize);
+        }
     }
 
-    /** The logits {@code [B, 1]} of the discriminator's last forward pass (its output layer's input is kept). */
-    private INDArray lastLogits() {
-        return discriminator.getOutputLayer().activate(false, workspaces);
+    /**
+     * @param generator the generator
+     * @param discriminator the discriminator
+     * @return why the oneDNN step cannot train these networks (empty if it can)
+     */
+    static List<String> oneDnnProblems(MultiLayerNetwork generator, MultiLayerNetwork discriminator) {
+        List<String> problems = new ArrayList<>();
+        if (!Nd4j.getEnvironment().isCPU()) {
+            problems.add("the ND4J backend is not the CPU");
+            return problems;
+        }
+        OneDnnNetwork.unsupported(generator).ifPresent(p -> problems.add("generator " + p));
+        OneDnnNetwork.unsupported(discriminator).ifPresent(p -> problems.add("discriminator " + p));
+        return problems;
     }
 
-    private void applyUpdate(MultiLayerNetwork network, Gradient gradient, int iteration, int epoch) {
+    /**
+     * Applies a network's own updater to the gradient in its gradient view and subtracts the result
+     * from its parameters; DL4J's updater divides by the batch size.
+     */
+    static void applyUpdate(MultiLayerNetwork network, Gradient gradient, int iteration, int epoch, int batchSize,
+            LayerWorkspaceMgr workspaces) {
         network.getUpdater().update(network, gradient, iteration, epoch, batchSize, workspaces);
         INDArray params = network.params();
         params.subi(network.getGradientsViewArray().reshape(params.shape()));
@@ -147,11 +102,11 @@ public final class TrainingStep {
         network.setEpochCount(epoch);
     }
 
-    private static double meanLoss(INDArray logits, INDArray targets) {
-        return LOSS.computeScore(targets, logits, IDENTITY, null, true);
-    }
-
-    private static double meanProbability(INDArray logits) {
-        return Transforms.sigmoid(logits, true).meanNumber().doubleValue();
+    /** @throws IllegalArgumentException unless both arrays hold exactly {@code batchSize} examples */
+    static void requireBatch(INDArray realImages, INDArray z, int batchSize) {
+        if (realImages.size(0) != batchSize || z.size(0) != batchSize) {
+            throw new IllegalArgumentException("a step takes exactly " + batchSize + " examples, got "
+                    + realImages.size(0) + " images and " + z.size(0) + " latent vectors");
+        }
     }
 }

@@ -1,0 +1,139 @@
+package dev.ganforge.core.train;
+
+import dev.ganforge.core.train.onednn.OneDnnNetwork;
+import dev.ganforge.spi.Conditioning;
+import dev.ganforge.spi.ImageShape;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The {@link TrainingStep} on oneDNN primitives (https://github.com/oneapi-src/oneDNN): both networks
+ * are compiled once into {@link OneDnnNetwork}s that read the DL4J networks' parameters in place and
+ * write their gradient views, so the step is {@link Dl4jTrainingStep}'s, pass for pass, and DL4J's
+ * updaters apply the updates. What makes it faster: activations stay in oneDNN's blocked layouts
+ * between layers, each primitive is created once, the real-batch pass of D skips the gradient with
+ * respect to its input, and the generator pass through D skips D's parameter gradients.
+ *
+ * <p>Loss gradients are those of {@code BinaryCrossEntropyWithLogits}: dL/dlogit = sigmoid(logit) − target
+ * per example (summed; DL4J's updater divides by B). Float32 only, CPU backend only.
+ */
+public final class OneDnnTrainingStep implements TrainingStep {
+
+    private final MultiLayerNetwork generator;
+    private final MultiLayerNetwork discriminator;
+    private final OneDnnNetwork generatorNet;
+    private final OneDnnNetwork discriminatorNet;
+    private final ImageShape shape;
+    private final int batchSize;
+    private final boolean conditional;
+    private final INDArray oneHotReal;
+    private final INDArray oneHotFake;
+    private final INDArray generatorInput;
+    private final INDArray discriminatorInputReal;
+    private final INDArray discriminatorInputFake;
+    private final INDArray realGradient;
+    private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
+
+    /**
+     * @param generator float32, input {@code [B, latentDim (+K)]}, output {@code [B, C, H, W]}
+     * @param discriminator float32, input {@code [B, C (+K), H, W]}, output logits {@code [B, 1]}
+     * @param shape image shape (C, H, W)
+     * @param latentDim size of z
+     * @param numClasses K when {@code conditional}, otherwise ignored
+     * @param conditional whether labels are fed to both networks
+     * @param batchSize B; every call to {@link #step} uses exactly B examples
+     * @throws IllegalArgumentException if a network has a layer the oneDNN path does not support
+     * @throws dev.ganforge.core.train.onednn.OneDnnException if oneDNN cannot create a primitive
+     */
+    public OneDnnTrainingStep(MultiLayerNetwork generator, MultiLayerNetwork discriminator, ImageShape shape,
+            int latentDim, int numClasses, boolean conditional, int batchSize) {
+        this.generator = generator;
+        this.discriminator = discriminator;
+        this.shape = shape;
+        this.batchSize = batchSize;
+        this.conditional = conditional;
+        int classes = conditional ? numClasses : 0;
+        var dataType = generator.params().dataType();
+        this.oneHotReal = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
+        this.oneHotFake = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
+        this.generatorInput = Nd4j.create(dataType, batchSize, latentDim + classes);
+        long[] discriminatorShape = {batchSize, shape.channels() + classes, shape.height(), shape.width()};
+        this.discriminatorInputReal = Nd4j.create(dataType, discriminatorShape);
+        this.discriminatorInputFake = Nd4j.create(dataType, discriminatorShape);
+        this.realGradient = Nd4j.create(dataType, discriminator.numParams());
+        this.generatorNet = new OneDnnNetwork(generator, generatorInput.shape());
+        this.discriminatorNet = new OneDnnNetwork(discriminator, discriminatorShape);
+    }
+
+    @Override
+    public String engine() {
+        return "onednn";
+    }
+
+    @Override
+    public StepResult step(INDArray realImages, int[] realLabels, INDArray z, int[] fakeLabels, int iteration,
+            int epoch) {
+        TrainingStep.requireBatch(realImages, z, batchSize);
+        INDArray fakeOneHot = conditional ? Conditioning.oneHot(fakeLabels, oneHotFake) : null;
+        INDArray realOneHot = conditional ? Conditioning.oneHot(realLabels, oneHotReal) : null;
+
+        // 1. G forward (BatchNorm on batch statistics); activations kept for 3.
+        INDArray fake = generatorNet.forward(Conditioning.generatorInput(z, fakeOneHot, generatorInput));
+
+        // 2. D: gradient on real (target 1) + gradient on fake (target 0), then one update.
+        Conditioning.discriminatorInput(realImages, realOneHot, discriminatorInputReal);
+        Conditioning.discriminatorInput(fake, fakeOneHot, discriminatorInputFake);
+        float[] realLogits = discriminatorPass(discriminatorInputReal, 1f, true, false);
+        INDArray dGradient = discriminator.getGradientsViewArray();
+        realGradient.assign(dGradient.reshape(realGradient.shape()));
+        float[] fakeLogits = discriminatorPass(discriminatorInputFake, 0f, true, false);
+        dGradient.addi(realGradient.reshape(dGradient.shape()));
+        TrainingStep.applyUpdate(discriminator, discriminatorNet.gradient(), iteration, epoch, batchSize, workspaces);
+
+        // 3. G: non-saturating loss through the updated D; only D's input gradient is computed.
+        float[] generatorLogits = discriminatorPass(discriminatorInputFake, 1f, false, true);
+        INDArray imageGradient = Conditioning.imageGradient(discriminatorNet.inputGradient(), shape.channels());
+        generatorNet.outputGradient().assign(imageGradient);
+        generatorNet.backward(true, false);
+        TrainingStep.applyUpdate(generator, generatorNet.gradient(), iteration, epoch, batchSize, workspaces);
+
+        return new StepResult(meanLoss(realLogits, 1f) + meanLoss(fakeLogits, 0f), meanLoss(generatorLogits, 1f),
+                meanProbability(realLogits), meanProbability(fakeLogits));
+    }
+
+    /** D forward on {@code input}, BCE-with-logits gradient against {@code target}, backward; returns the logits. */
+    private float[] discriminatorPass(INDArray input, float target, boolean parameters, boolean toInput) {
+        float[] logits = discriminatorNet.forward(input).toFloatVector();
+        float[] gradient = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            gradient[i] = sigmoid(logits[i]) - target;
+        }
+        INDArray out = discriminatorNet.outputGradient();
+        out.assign(Nd4j.createFromArray(gradient).reshape(out.shape()));
+        discriminatorNet.backward(parameters, toInput);
+        return logits;
+    }
+
+    private static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    /** Mean BCE with logits, stable form: max(x, 0) − x·y + log(1 + e^−|x|). */
+    static double meanLoss(float[] logits, float target) {
+        double sum = 0;
+        for (float x : logits) {
+            sum += Math.max(x, 0) - x * target + Math.log1p(Math.exp(-Math.abs(x)));
+        }
+        return sum / logits.length;
+    }
+
+    private static double meanProbability(float[] logits) {
+        double sum = 0;
+        for (float x : logits) {
+            sum += sigmoid(x);
+        }
+        return sum / logits.length;
+    }
+}
