@@ -45,11 +45,10 @@ public final class Dl4jTrainingStep implements TrainingStep {
     private final ImageShape shape;
     private final int batchSize;
     private final boolean conditional;
-    private final INDArray oneHotReal;
     private final INDArray oneHotFake;
     private final INDArray generatorInput;
-    private final INDArray discriminatorInputReal;
-    private final INDArray discriminatorInputFake;
+    private final DiscriminatorInput discriminatorInputReal;
+    private final DiscriminatorInput discriminatorInputFake;
     private final INDArray ones;
     private final INDArray zeros;
     private final INDArray realGradient;
@@ -76,12 +75,12 @@ public final class Dl4jTrainingStep implements TrainingStep {
         discriminator.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.NONE);
         var dataType = generator.params().dataType();
         int classes = conditional ? numClasses : 0;
-        this.oneHotReal = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
         this.oneHotFake = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
         this.generatorInput = Nd4j.create(dataType, batchSize, latentDim + classes);
-        long[] discriminatorShape = {batchSize, shape.channels() + classes, shape.height(), shape.width()};
-        this.discriminatorInputReal = Nd4j.create(dataType, discriminatorShape);
-        this.discriminatorInputFake = Nd4j.create(dataType, discriminatorShape);
+        this.discriminatorInputReal = new DiscriminatorInput(batchSize, shape.channels(), classes, shape.height(),
+                shape.width(), dataType);
+        this.discriminatorInputFake = new DiscriminatorInput(batchSize, shape.channels(), classes, shape.height(),
+                shape.width(), dataType);
         this.ones = Nd4j.ones(dataType, batchSize, 1);
         this.zeros = Nd4j.zeros(dataType, batchSize, 1);
         this.realGradient = Nd4j.create(dataType, discriminator.numParams());
@@ -97,7 +96,6 @@ public final class Dl4jTrainingStep implements TrainingStep {
             int epoch) {
         TrainingStep.requireBatch(realImages, z, batchSize);
         INDArray fakeOneHot = conditional ? Conditioning.oneHot(fakeLabels, oneHotFake) : null;
-        INDArray realOneHot = conditional ? Conditioning.oneHot(realLabels, oneHotReal) : null;
 
         // 1. G forward, keeping each layer's input for the backward pass in 3.
         generator.setInput(Conditioning.generatorInput(z, fakeOneHot, generatorInput));
@@ -105,18 +103,18 @@ public final class Dl4jTrainingStep implements TrainingStep {
         INDArray fake = activations.get(activations.size() - 1);
 
         // 2. D: gradient on real (target 1) + gradient on fake (target 0), then one update.
-        Conditioning.discriminatorInput(realImages, realOneHot, discriminatorInputReal);
-        Conditioning.discriminatorInput(fake, fakeOneHot, discriminatorInputFake);
-        discriminator.calculateGradients(discriminatorInputReal, ones, null, null);
+        INDArray realInput = discriminatorInputReal.write(realImages, realLabels);
+        INDArray fakeInput = discriminatorInputFake.write(fake, fakeLabels);
+        discriminator.calculateGradients(realInput, ones, null, null);
         INDArray realLogits = lastLogits();
         realGradient.assign(discriminator.getGradientsViewArray().reshape(realGradient.shape()));
-        Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(discriminatorInputFake, zeros, null, null);
+        Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(fakeInput, zeros, null, null);
         INDArray fakeLogits = lastLogits();
         discriminator.getGradientsViewArray().addi(realGradient.reshape(discriminator.getGradientsViewArray().shape()));
         applyUpdate(discriminator, fakePass.getFirst(), iteration, epoch);
 
         // 3. G: non-saturating loss through the updated D; D's parameters stay as they are.
-        Pair<Gradient, INDArray> generatorPass = discriminator.calculateGradients(discriminatorInputFake, ones, null, null);
+        Pair<Gradient, INDArray> generatorPass = discriminator.calculateGradients(fakeInput, ones, null, null);
         INDArray generatorLogits = lastLogits();
         INDArray imageGradient = Conditioning.imageGradient(generatorPass.getSecond(), shape.channels()).dup();
         Pair<Gradient, INDArray> backward = generator.backpropGradient(imageGradient, workspaces);

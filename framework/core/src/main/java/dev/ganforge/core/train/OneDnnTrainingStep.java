@@ -28,11 +28,10 @@ public final class OneDnnTrainingStep implements TrainingStep {
     private final ImageShape shape;
     private final int batchSize;
     private final boolean conditional;
-    private final INDArray oneHotReal;
     private final INDArray oneHotFake;
     private final INDArray generatorInput;
-    private final INDArray discriminatorInputReal;
-    private final INDArray discriminatorInputFake;
+    private final DiscriminatorInput discriminatorInputReal;
+    private final DiscriminatorInput discriminatorInputFake;
     private final INDArray realGradient;
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
 
@@ -56,12 +55,13 @@ public final class OneDnnTrainingStep implements TrainingStep {
         this.conditional = conditional;
         int classes = conditional ? numClasses : 0;
         var dataType = generator.params().dataType();
-        this.oneHotReal = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
         this.oneHotFake = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
         this.generatorInput = Nd4j.create(dataType, batchSize, latentDim + classes);
         long[] discriminatorShape = {batchSize, shape.channels() + classes, shape.height(), shape.width()};
-        this.discriminatorInputReal = Nd4j.create(dataType, discriminatorShape);
-        this.discriminatorInputFake = Nd4j.create(dataType, discriminatorShape);
+        this.discriminatorInputReal = new DiscriminatorInput(batchSize, shape.channels(), classes, shape.height(),
+                shape.width(), dataType);
+        this.discriminatorInputFake = new DiscriminatorInput(batchSize, shape.channels(), classes, shape.height(),
+                shape.width(), dataType);
         this.realGradient = Nd4j.create(dataType, discriminator.numParams());
         this.generatorNet = new OneDnnNetwork(generator, generatorInput.shape());
         this.discriminatorNet = new OneDnnNetwork(discriminator, discriminatorShape);
@@ -77,23 +77,22 @@ public final class OneDnnTrainingStep implements TrainingStep {
             int epoch) {
         TrainingStep.requireBatch(realImages, z, batchSize);
         INDArray fakeOneHot = conditional ? Conditioning.oneHot(fakeLabels, oneHotFake) : null;
-        INDArray realOneHot = conditional ? Conditioning.oneHot(realLabels, oneHotReal) : null;
 
         // 1. G forward (BatchNorm on batch statistics); activations kept for 3.
         INDArray fake = generatorNet.forward(Conditioning.generatorInput(z, fakeOneHot, generatorInput));
 
         // 2. D: gradient on real (target 1) + gradient on fake (target 0), then one update.
-        Conditioning.discriminatorInput(realImages, realOneHot, discriminatorInputReal);
-        Conditioning.discriminatorInput(fake, fakeOneHot, discriminatorInputFake);
-        float[] realLogits = discriminatorPass(discriminatorInputReal, 1f, true, false);
+        INDArray realInput = discriminatorInputReal.write(realImages, realLabels);
+        INDArray fakeInput = discriminatorInputFake.write(fake, fakeLabels);
+        float[] realLogits = discriminatorPass(realInput, 1f, true, false);
         INDArray dGradient = discriminator.getGradientsViewArray();
         realGradient.assign(dGradient.reshape(realGradient.shape()));
-        float[] fakeLogits = discriminatorPass(discriminatorInputFake, 0f, true, false);
+        float[] fakeLogits = discriminatorPass(fakeInput, 0f, true, false);
         dGradient.addi(realGradient.reshape(dGradient.shape()));
         TrainingStep.applyUpdate(discriminator, discriminatorNet.gradient(), iteration, epoch, batchSize, workspaces);
 
         // 3. G: non-saturating loss through the updated D; only D's input gradient is computed.
-        float[] generatorLogits = discriminatorPass(discriminatorInputFake, 1f, false, true);
+        float[] generatorLogits = discriminatorPass(fakeInput, 1f, false, true);
         INDArray imageGradient = Conditioning.imageGradient(discriminatorNet.inputGradient(), shape.channels());
         generatorNet.outputGradient().assign(imageGradient);
         generatorNet.backward(true, false);

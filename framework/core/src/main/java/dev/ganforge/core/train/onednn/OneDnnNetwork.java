@@ -69,6 +69,7 @@ public final class OneDnnNetwork {
 
     private final List<Op> ops = new ArrayList<>();
     private final Tensor input;
+    private final INDArray ownInput;
     private final Tensor plainOutput;
     private final Exec outputReorder;
     private final Tensor plainOutputGradient;
@@ -98,6 +99,7 @@ public final class OneDnnNetwork {
         this.inputDims = inputShape.clone();
         long batchSize = inputShape[0];
         this.input = Tensor.allocate(Dnnl.desc(inputDims, plainTag(inputDims.length)));
+        this.ownInput = input.buffer();
         Tensor current = input;
         for (int i = 0; i < configuration.getConfs().size(); i++) {
             NeuralNetConfiguration conf = configuration.getConf(i);
@@ -187,11 +189,18 @@ public final class OneDnnNetwork {
     /**
      * Runs the forward pass in training mode.
      *
-     * @param in input of the shape {@link #inputShape()}, contiguous float32 (copied, not kept)
+     * @param in input of the shape {@link #inputShape()}, float32; read in place when it is
+     *     contiguous row-major (it must then stay unchanged until the backward pass), else copied
      * @return the output, plain {@code [B, ...]}; valid until the next forward pass
      */
     public INDArray forward(INDArray in) {
-        input.buffer().assign(in.reshape(in.length()));
+        if (in.ordering() == 'c' && in.elementWiseStride() == 1 && in.dataType() == DataType.FLOAT
+                && Arrays.equals(in.shape(), inputDims)) {
+            input.bind(in);
+        } else {
+            input.bind(ownInput);
+            ownInput.assign(in.reshape(in.length()));
+        }
         for (Op op : ops) {
             op.forward();
         }
