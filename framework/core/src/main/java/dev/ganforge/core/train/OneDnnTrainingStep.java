@@ -63,8 +63,9 @@ public final class OneDnnTrainingStep implements TrainingStep {
         this.discriminatorInputFake = new DiscriminatorInput(batchSize, shape.channels(), classes, shape.height(),
                 shape.width(), dataType);
         this.realGradient = Nd4j.create(dataType, discriminator.numParams());
-        this.generatorNet = new OneDnnNetwork(generator, generatorInput.shape());
-        this.discriminatorNet = new OneDnnNetwork(discriminator, discriminatorShape);
+        this.generatorNet = new OneDnnNetwork(generator, generatorInput.shape(), generatorInput.size(1));
+        // G needs dLoss/dImage only, not the gradient for the label maps.
+        this.discriminatorNet = new OneDnnNetwork(discriminator, discriminatorShape, shape.channels());
     }
 
     @Override
@@ -93,8 +94,7 @@ public final class OneDnnTrainingStep implements TrainingStep {
 
         // 3. G: non-saturating loss through the updated D; only D's input gradient is computed.
         float[] generatorLogits = discriminatorPass(fakeInput, 1f, false, true);
-        INDArray imageGradient = Conditioning.imageGradient(discriminatorNet.inputGradient(), shape.channels());
-        generatorNet.outputGradient().assign(imageGradient);
+        generatorNet.outputGradient().assign(discriminatorNet.inputGradient());
         generatorNet.backward(true, false);
         TrainingStep.applyUpdate(generator, generatorNet.gradient(), iteration, epoch, batchSize, workspaces);
 

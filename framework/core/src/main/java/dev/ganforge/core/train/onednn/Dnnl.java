@@ -225,6 +225,14 @@ final class Dnnl {
             return new Adapted(scratch, reorder(scratch, target));
         }
 
+        /**
+         * @param filled a tensor some other copy already fills before this one is read
+         * @return {@code filled}, with nothing to copy
+         */
+        static Adapted filled(Tensor filled) {
+            return new Adapted(filled, null);
+        }
+
         /** Runs the copy, if there is one. */
         void refresh() {
             if (reorder != null) {

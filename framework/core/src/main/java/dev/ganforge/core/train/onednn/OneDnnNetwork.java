@@ -76,6 +76,7 @@ public final class OneDnnNetwork {
     private final Adapted outputGradient;
     private final Gradient gradient;
     private final long[] inputDims;
+    private final long[] inputGradientDims;
     private final long[] outputDims;
 
     /**
@@ -83,10 +84,12 @@ public final class OneDnnNetwork {
      *
      * @param network an initialised float32 network for which {@link #unsupported} is empty
      * @param inputShape {@code [B, F]} for a dense first layer, {@code [B, C, H, W]} for a convolutional one
+     * @param inputGradientChannels how many leading input channels {@link #inputGradient()} covers: all
+     *     ({@code C}), or fewer when the rest (label maps) are not trained and a convolution comes first
      * @throws IllegalArgumentException if the network is not supported
      * @throws OneDnnException if oneDNN cannot create a primitive
      */
-    public OneDnnNetwork(MultiLayerNetwork network, long[] inputShape) {
+    public OneDnnNetwork(MultiLayerNetwork network, long[] inputShape, long inputGradientChannels) {
         Optional<String> problem = unsupported(network);
         if (problem.isPresent()) {
             throw new IllegalArgumentException(problem.get());
@@ -130,6 +133,11 @@ public final class OneDnnNetwork {
         this.plainOutput = Dnnl.same(current.desc, Dnnl.desc(outputDims, plainTag(outputDims.length)))
                 ? current : Tensor.allocate(Dnnl.desc(outputDims, plainTag(outputDims.length)));
         this.outputReorder = plainOutput == current ? null : Dnnl.reorder(current, plainOutput);
+        this.inputGradientDims = inputDims.clone();
+        if (inputDims.length == 4 && inputGradientChannels < inputDims[1] && ops.get(0) instanceof Convolution first) {
+            first.limitInputGradient(inputGradientChannels);
+            inputGradientDims[1] = inputGradientChannels;
+        }
         this.plainOutputGradient = Tensor.allocate(Dnnl.desc(outputDims, plainTag(outputDims.length)));
         this.outputGradient = Adapted.of(plainOutputGradient, current.desc);
         Tensor diffDst = outputGradient.tensor;
@@ -234,9 +242,12 @@ public final class OneDnnNetwork {
         }
     }
 
-    /** @return dLoss/dInput of the last {@code backward(…, true)}, plain, shape {@link #inputShape()} */
+    /**
+     * @return dLoss/dInput of the last {@code backward(…, true)}, plain, shaped like the input but with
+     *     only the leading input channels the constructor asked for
+     */
     public INDArray inputGradient() {
-        return ops.get(0).diffSrc.buffer().reshape(inputDims);
+        return ops.get(0).diffSrc.buffer().reshape(inputGradientDims);
     }
 
     /** @return the input shape, {@code [B, F]} or {@code [B, C, H, W]} */
@@ -355,6 +366,7 @@ public final class OneDnnNetwork {
     /** Convolution or transposed convolution (deconvolution), stride s, kernel k, with bias. */
     private static final class Convolution extends Op {
         private final boolean transposed;
+        private long gradientChannels = -1;
         private final long[] strides;
         private final long[] padLeft;
         private final long[] padRight;
@@ -440,21 +452,51 @@ public final class OneDnnNetwork {
             forward.run();
         }
 
+        /**
+         * Makes the backward pass compute the input gradient of the first {@code channels} input
+         * channels only (the image, not the label maps): a convolution with those input channels and
+         * the matching slice of the weights, C/(C+K) of the work.
+         */
+        void limitInputGradient(long channels) {
+            if (transposed) {
+                throw new IllegalStateException("input gradient limit on a transposed convolution");
+            }
+            gradientChannels = channels;
+        }
+
         @Override
         Tensor link(Tensor diffDst) {
-            diffSrc = Tensor.allocate(src.desc);
             long[] in = dims(src.desc);
             long[] out = dims(dst.desc);
             long[] weightDims = dims(weights.desc);
+            Tensor dataWeightsSource = weights;
+            dnnl_primitive_desc hint = forwardDesc;
+            if (gradientChannels > 0 && gradientChannels < in[1]) {
+                in[1] = gradientChannels;
+                weightDims[1] = gradientChannels;
+                dnnl_memory_desc_t slice = new dnnl_memory_desc_t();
+                Dnnl.check(dnnl_memory_desc_init_submemory(slice, weights.desc, weightDims, new long[4]),
+                        "describing the image-channel weights");
+                dataWeightsSource = weights.reinterpret(slice);
+                // A backward primitive needs a forward one of the same shape as its hint.
+                dnnl_convolution_desc_t sliced = new dnnl_convolution_desc_t();
+                Dnnl.check(dnnl_convolution_forward_desc_init(sliced, dnnl_forward_training, dnnl_convolution_direct,
+                        any(in), any(weightDims), bias.desc, any(out), strides, padLeft, padRight),
+                        "describing the image-channel convolution");
+                hint = Dnnl.primitiveDesc(sliced, null, "image-channel convolution");
+            }
+            diffSrc = Tensor.allocate(in[1] == dims(src.desc)[1] ? src.desc : Dnnl.desc(in, dnnl_abcd));
             dnnl_convolution_desc_t data = new dnnl_convolution_desc_t();
             Dnnl.check(transposed
                     ? dnnl_deconvolution_backward_data_desc_init(data, dnnl_deconvolution_direct, any(in),
                             any(weightDims), any(out), strides, padLeft, padRight)
                     : dnnl_convolution_backward_data_desc_init(data, dnnl_convolution_direct, any(in),
                             any(weightDims), any(out), strides, padLeft, padRight), "describing " + name() + " backward");
-            dnnl_primitive_desc dataDesc = Dnnl.primitiveDesc(data, forwardDesc, name() + " backward data");
+            dnnl_primitive_desc dataDesc = Dnnl.primitiveDesc(data, hint, name() + " backward data");
             dataDiffDst = Adapted.of(diffDst, Dnnl.query(dataDesc, dnnl_query_diff_dst_md));
-            dataWeights = Adapted.of(weights, Dnnl.query(dataDesc, dnnl_query_weights_md));
+            dataWeights = Adapted.of(dataWeightsSource, Dnnl.query(dataDesc, dnnl_query_weights_md));
+            in = dims(src.desc);
+            weightDims = dims(weights.desc);
             dataDiffSrc = Adapted.into(diffSrc, Dnnl.query(dataDesc, dnnl_query_diff_src_md));
             backwardData = new Exec(dataDesc, name() + " backward data", DNNL_ARG_DIFF_DST, dataDiffDst.tensor,
                     DNNL_ARG_WEIGHTS, dataWeights.tensor, DNNL_ARG_DIFF_SRC, dataDiffSrc.tensor);
@@ -467,8 +509,12 @@ public final class OneDnnNetwork {
                             any(weightDims), bias.desc, any(out), strides, padLeft, padRight),
                     "describing " + name() + " weight gradient");
             dnnl_primitive_desc weightsDesc = Dnnl.primitiveDesc(wDesc, forwardDesc, name() + " backward weights");
-            weightsSrc = Adapted.of(src, Dnnl.query(weightsDesc, dnnl_query_src_md));
-            weightsDiffDst = Adapted.of(diffDst, Dnnl.query(weightsDesc, dnnl_query_diff_dst_md));
+            dnnl_memory_desc_t weightsSrcDesc = Dnnl.query(weightsDesc, dnnl_query_src_md);
+            // The forward pass of the same batch already copied src into this layout.
+            weightsSrc = Dnnl.same(forwardSrc.tensor.desc, weightsSrcDesc) ? Adapted.filled(forwardSrc.tensor)
+                    : Adapted.of(src, weightsSrcDesc);
+            weightsDiffDst = Dnnl.same(dataDiffDst.tensor.desc, Dnnl.query(weightsDesc, dnnl_query_diff_dst_md))
+                    ? dataDiffDst : Adapted.of(diffDst, Dnnl.query(weightsDesc, dnnl_query_diff_dst_md));
             weightsDiff = Adapted.into(weightsGradient, Dnnl.query(weightsDesc, dnnl_query_diff_weights_md));
             backwardWeights = new Exec(weightsDesc, name() + " backward weights", DNNL_ARG_SRC, weightsSrc.tensor,
                     DNNL_ARG_DIFF_DST, weightsDiffDst.tensor, DNNL_ARG_DIFF_WEIGHTS, weightsDiff.tensor,
@@ -486,7 +532,9 @@ public final class OneDnnNetwork {
             }
             if (parameters) {
                 weightsSrc.refresh();
-                weightsDiffDst.refresh();
+                if (!data || weightsDiffDst != dataDiffDst) {
+                    weightsDiffDst.refresh();
+                }
                 backwardWeights.run();
                 weightsDiff.refresh();
             }
