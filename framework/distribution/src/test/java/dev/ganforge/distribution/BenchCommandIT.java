@@ -38,6 +38,7 @@ class BenchCommandIT {
         assertThat(line.get("threads").asInt()).isPositive();
         assertThat(line.get("peak_rss_mib").asDouble()).isPositive();
         assertThat(line.has("gflop_per_step")).isTrue();
+        assertThat(line.get("engine").asText()).as("a float32 cGAN trains on ganforge's oneDNN step").isEqualTo("onednn");
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.ganforge.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ganforge.core.spec.TrainingEngine;
 import dev.ganforge.core.train.Dl4jTrainingStep;
 import dev.ganforge.core.train.OneDnnTrainingStep;
 import dev.ganforge.core.train.StepResult;
@@ -12,6 +14,7 @@ import dev.ganforge.spi.ImageShape;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -62,6 +65,27 @@ class OneDnnTrainingStepEquivalenceTest {
                 compare(n == 0 ? "generator" : "discriminator", step, before[n], reference[n], fast[n], sgd);
             }
         }
+    }
+
+    @Test
+    void autoPicksOneDnnForFloatDcgansAndDl4jOtherwise() {
+        ImageShape shape = new ImageShape(1, 16, 16);
+        MultiLayerNetwork[] floats = networks(List.of(8, 16), shape, 4, true);
+        assertThat(TrainingStep.create(TrainingEngine.AUTO, floats[0], floats[1], shape, LATENT, 4, true, BATCH).engine())
+                .isEqualTo("onednn");
+        assertThat(TrainingStep.create(TrainingEngine.DL4J, floats[0], floats[1], shape, LATENT, 4, true, BATCH))
+                .isInstanceOf(Dl4jTrainingStep.class);
+
+        DcganSpec spec = new DcganSpec(LATENT, List.of(8, 16), 5, 0.2, 0.9, 0.02);
+        MultiLayerNetwork generator = DcganNetworks.generator(spec, shape, 4, new Sgd(1.0), 3, DataType.DOUBLE);
+        MultiLayerNetwork discriminator = DcganNetworks.discriminator(spec, shape, 4, new Sgd(1.0), 4, DataType.DOUBLE);
+        assertThat(TrainingStep.create(TrainingEngine.AUTO, generator, discriminator, shape, LATENT, 4, true, BATCH))
+                .isInstanceOf(Dl4jTrainingStep.class);
+        assertThatThrownBy(() -> TrainingStep.create(TrainingEngine.ONEDNN, generator, discriminator, shape, LATENT, 4,
+                true, BATCH))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("training.engine is onednn")
+                .hasMessageContaining("float32");
     }
 
     private static void compare(String name, int step, INDArray before, MultiLayerNetwork reference,

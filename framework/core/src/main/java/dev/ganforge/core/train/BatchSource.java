@@ -1,5 +1,10 @@
 package dev.ganforge.core.train;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
 import dev.ganforge.spi.LabeledImages;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,14 +15,14 @@ import org.nd4j.linalg.factory.Nd4j;
  * resumed run sees exactly the batches it would have seen: epoch e uses a Fisher–Yates permutation
  * drawn from {@code SplittableRandom(seed + e)}, and step s takes batch {@code s mod (N / B)} of epoch
  * {@code s / (N / B)}; the last {@code N mod B} images of each permutation are left out of that epoch.
- * Batches are written into one preallocated array.
+ * Batches are written into preallocated arrays; {@link #prefetching} prepares the next step's batch on
+ * a background thread while the current step trains.
  */
 final class BatchSource {
 
     private final LabeledImages data;
     private final INDArray flatImages;
     private final INDArray batch;
-    private final INDArray flatBatch;
     private final int[] labels;
     private final int batchSize;
     private final long seed;
@@ -32,7 +37,6 @@ final class BatchSource {
         long imageSize = data.shape().size();
         this.flatImages = data.images().reshape('c', n, imageSize);
         this.batch = Nd4j.create(data.images().dataType(), data.shape().batchShape(batchSize));
-        this.flatBatch = batch.reshape('c', batchSize, imageSize);
         this.labels = new int[batchSize];
     }
 
@@ -46,6 +50,9 @@ final class BatchSource {
         return step / stepsPerEpoch();
     }
 
+    /** One batch: images {@code [B, C, H, W]} and their labels (length B). */
+    record Batch(INDArray images, int[] labels) {}
+
     /**
      * Fills the batch for a step.
      *
@@ -53,6 +60,32 @@ final class BatchSource {
      * @return the batch {@code [B, C, H, W]} (overwritten by the next call); labels via {@link #labels()}
      */
     INDArray load(long step) {
+        return loadInto(step, new Batch(batch, labels)).images();
+    }
+
+    /** @return a second batch buffer of the same shape, for double buffering */
+    Batch newBuffer() {
+        return new Batch(Nd4j.create(batch.dataType(), batch.shape()), new int[batchSize]);
+    }
+
+    /**
+     * @param totalSteps the step count at which prefetching stops
+     * @return a source that prepares batch s + 1 on a daemon thread while step s trains
+     */
+    Prefetching prefetching(long totalSteps) {
+        return new Prefetching(totalSteps);
+    }
+
+    /**
+     * Fills {@code target} with the batch of a step. Calls must not overlap (one thread at a time).
+     *
+     * @param step 0-based step
+     * @param target the buffers to fill
+     * @return {@code target}
+     */
+    Batch loadInto(long step, Batch target) {
+        int[] labels = target.labels();
+        INDArray flatBatch = target.images().reshape('c', batchSize, data.shape().size());
         long epoch = epochOf(step);
         if (epoch != permutationEpoch) {
             permutation = permutation(data.size(), seed + epoch);
@@ -65,10 +98,74 @@ final class BatchSource {
             labels[i] = data.labels()[rows[i]];
         }
         Nd4j.pullRows(flatImages, flatBatch, 1, rows);
-        return batch;
+        return target;
     }
 
-    /** @return the labels of the last loaded batch (overwritten by the next call) */
+    /**
+     * Double-buffered batches: while step s trains on one buffer, a daemon thread fills the other with
+     * batch s + 1, so gathering (and any future decoding) runs ahead of training. The batch order is
+     * exactly that of {@link #loadInto}.
+     */
+    final class Prefetching implements AutoCloseable {
+        private final Batch[] buffers = {new Batch(batch, labels), newBuffer()};
+        private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "ganforge-batches");
+            thread.setDaemon(true);
+            return thread;
+        });
+        private final long totalSteps;
+        private Future<Batch> next;
+        private long nextStep = -1;
+
+        private Prefetching(long totalSteps) {
+            this.totalSteps = totalSteps;
+        }
+
+        /**
+         * @param step 0-based step; normally one more than the last call's
+         * @return its batch, valid until the call after next
+         * @throws IllegalStateException if the background gather failed
+         */
+        Batch take(long step) {
+            Batch batch;
+            if (next != null && nextStep == step) {
+                try {
+                    batch = next.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for batch " + step, e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("preparing batch " + step + " failed", e.getCause());
+                }
+            } else {
+                if (next != null) {
+                    next.cancel(false);
+                    try {
+                        next.get();
+                    } catch (Exception ignored) {
+                        // a stale prefetch for another step; its result is not used
+                    }
+                }
+                batch = loadInto(step, buffers[(int) (step & 1)]);
+            }
+            long following = step + 1;
+            if (following < totalSteps) {
+                Batch target = buffers[(int) (following & 1)];
+                next = executor.submit(() -> loadInto(following, target));
+                nextStep = following;
+            } else {
+                next = null;
+            }
+            return batch;
+        }
+
+        @Override
+        public void close() {
+            executor.shutdownNow();
+        }
+    }
+
+    /** @return the labels of the last {@link #load} (overwritten by the next call) */
     int[] labels() {
         return labels;
     }

@@ -132,8 +132,9 @@ public final class Trainer {
         int latentDim = plugins.latentDim();
         long total = training.totalSteps(data.size());
         BatchSource batches = new BatchSource(data, batchSize, spec.seed());
-        TrainingStep trainingStep = TrainingStep.create(spec.training().engine(), generator, discriminator, data.shape(), latentDim, classes,
-                conditional, batchSize);
+        TrainingStep trainingStep = TrainingStep.create(spec.training().engine(), generator, discriminator,
+                data.shape(), latentDim, classes, conditional, batchSize);
+        console.println("training step: " + trainingStep.engine());
         SampleGrids grids = new SampleGrids(plugins, generator, classes, conditional, training.sampleRows(),
                 spec.seed(), run.samples());
         INDArray z = Nd4j.create(data.images().dataType(), batchSize, latentDim);
@@ -148,6 +149,7 @@ public final class Trainer {
         long sinceLog = System.nanoTime();
         long lastGc = sinceLog;
         try (MetricsLog metrics = new MetricsLog(run.metricsFile(), startStep);
+                BatchSource.Prefetching prefetch = batches.prefetching(total);
                 ProgressBar bar = progressBar(total, startStep)) {
             while (step < total) {
                 if (stopRequested) {
@@ -157,14 +159,15 @@ public final class Trainer {
                 }
                 long started = System.nanoTime();
                 long epoch = batches.epochOf(step);
-                INDArray real = batches.load(step);
+                BatchSource.Batch batch = prefetch.take(step);
+                INDArray real = batch.images();
                 random.setSeed(mix(spec.seed(), step));
                 plugins.sampleLatent(z, random);
                 SplittableRandom labelRandom = new SplittableRandom(mix(spec.seed(), step));
                 for (int i = 0; i < batchSize; i++) {
                     fakeLabels[i] = labelRandom.nextInt(classes);
                 }
-                StepResult result = trainingStep.step(real, batches.labels(), z, fakeLabels, (int) step, (int) epoch);
+                StepResult result = trainingStep.step(real, batch.labels(), z, fakeLabels, (int) step, (int) epoch);
                 if (!result.finite()) {
                     String reason = "non-finite loss at step " + (step + 1) + ": d_loss=" + result.discriminatorLoss()
                             + ", g_loss=" + result.generatorLoss() + "; the last good checkpoint is kept";

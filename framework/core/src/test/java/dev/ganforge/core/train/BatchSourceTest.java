@@ -1,0 +1,76 @@
+package dev.ganforge.core.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ganforge.spi.LabeledImages;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class BatchSourceTest {
+
+    private static final int N = 50;
+    private static final int BATCH = 8;
+
+    /** Image i is filled with the value i, so a batch's pixels say which images it holds. */
+    private static LabeledImages data() {
+        float[] pixels = new float[N * 4];
+        int[] labels = new int[N];
+        for (int i = 0; i < N; i++) {
+            java.util.Arrays.fill(pixels, i * 4, i * 4 + 4, i);
+            labels[i] = i % 3;
+        }
+        return new LabeledImages(Nd4j.create(pixels, new long[] {N, 1, 2, 2}, DataType.FLOAT), labels,
+                List.of("a", "b", "c"), 0);
+    }
+
+    private static List<Integer> images(INDArray batch) {
+        List<Integer> ids = new ArrayList<>();
+        for (int i = 0; i < batch.size(0); i++) {
+            ids.add((int) batch.getFloat(i, 0, 0, 0));
+        }
+        return ids;
+    }
+
+    @Test
+    void prefetchedBatchesAreTheSequentialOnesAcrossEpochs() {
+        BatchSource sequential = new BatchSource(data(), BATCH, 7);
+        BatchSource prefetched = new BatchSource(data(), BATCH, 7);
+        long total = 3 * sequential.stepsPerEpoch() + 2;
+        try (BatchSource.Prefetching prefetch = prefetched.prefetching(total)) {
+            for (long step = 0; step < total; step++) {
+                List<Integer> expected = images(sequential.load(step));
+                int[] expectedLabels = sequential.labels().clone();
+                BatchSource.Batch batch = prefetch.take(step);
+                assertThat(images(batch.images())).as("step " + step).isEqualTo(expected);
+                assertThat(batch.labels()).isEqualTo(expectedLabels);
+                for (int i = 0; i < BATCH; i++) {
+                    assertThat(batch.labels()[i]).isEqualTo(expected.get(i) % 3);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aJumpToAnotherStepIsServedCorrectly() {
+        BatchSource sequential = new BatchSource(data(), BATCH, 3);
+        try (BatchSource.Prefetching prefetch = new BatchSource(data(), BATCH, 3).prefetching(100)) {
+            prefetch.take(0);
+            assertThat(images(prefetch.take(17).images())).isEqualTo(images(sequential.load(17)));
+            assertThat(images(prefetch.take(18).images())).isEqualTo(images(sequential.load(18)));
+        }
+    }
+
+    @Test
+    void everyImageAppearsOncePerEpoch() {
+        BatchSource source = new BatchSource(data(), BATCH, 11);
+        List<Integer> seen = new ArrayList<>();
+        for (long step = 0; step < source.stepsPerEpoch(); step++) {
+            seen.addAll(images(source.load(step)));
+        }
+        assertThat(seen).doesNotHaveDuplicates().hasSize((int) (N / BATCH * BATCH));
+    }
+}
