@@ -58,6 +58,11 @@ final class DiscriminatorInput {
         return buffer;
     }
 
+    /** @return {@code [B, C + K, H, W]} */
+    long[] shape() {
+        return buffer.shape();
+    }
+
     private INDArray map(int example, int label) {
         INDArrayIndex[] index = {NDArrayIndex.point(example), NDArrayIndex.point(channels + label),
             NDArrayIndex.all(), NDArrayIndex.all()};

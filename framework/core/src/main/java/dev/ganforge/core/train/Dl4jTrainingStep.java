@@ -44,11 +44,7 @@ public final class Dl4jTrainingStep implements TrainingStep {
     private final MultiLayerNetwork discriminator;
     private final ImageShape shape;
     private final int batchSize;
-    private final boolean conditional;
-    private final INDArray oneHotFake;
-    private final INDArray generatorInput;
-    private final DiscriminatorInput discriminatorInputReal;
-    private final DiscriminatorInput discriminatorInputFake;
+    private final StepInputs inputs;
     private final INDArray ones;
     private final INDArray zeros;
     private final INDArray realGradient;
@@ -69,18 +65,11 @@ public final class Dl4jTrainingStep implements TrainingStep {
         this.discriminator = discriminator;
         this.shape = shape;
         this.batchSize = batchSize;
-        this.conditional = conditional;
         // Without workspaces the output layer's input stays valid after calculateGradients, so the
         // logits can be read back without another forward pass.
         discriminator.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.NONE);
         var dataType = generator.params().dataType();
-        int classes = conditional ? numClasses : 0;
-        this.oneHotFake = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
-        this.generatorInput = Nd4j.create(dataType, batchSize, latentDim + classes);
-        this.discriminatorInputReal = new DiscriminatorInput(batchSize, shape.channels(), classes, shape.height(),
-                shape.width(), dataType);
-        this.discriminatorInputFake = new DiscriminatorInput(batchSize, shape.channels(), classes, shape.height(),
-                shape.width(), dataType);
+        this.inputs = new StepInputs(shape, latentDim, numClasses, conditional, batchSize, dataType);
         this.ones = Nd4j.ones(dataType, batchSize, 1);
         this.zeros = Nd4j.zeros(dataType, batchSize, 1);
         this.realGradient = Nd4j.create(dataType, discriminator.numParams());
@@ -95,16 +84,15 @@ public final class Dl4jTrainingStep implements TrainingStep {
     public StepResult step(INDArray realImages, int[] realLabels, INDArray z, int[] fakeLabels, int iteration,
             int epoch) {
         TrainingStep.requireBatch(realImages, z, batchSize);
-        INDArray fakeOneHot = conditional ? Conditioning.oneHot(fakeLabels, oneHotFake) : null;
 
         // 1. G forward, keeping each layer's input for the backward pass in 3.
-        generator.setInput(Conditioning.generatorInput(z, fakeOneHot, generatorInput));
+        generator.setInput(inputs.generator(z, fakeLabels));
         List<INDArray> activations = generator.feedForward(true, false);
         INDArray fake = activations.get(activations.size() - 1);
 
         // 2. D: gradient on real (target 1) + gradient on fake (target 0), then one update.
-        INDArray realInput = discriminatorInputReal.write(realImages, realLabels);
-        INDArray fakeInput = discriminatorInputFake.write(fake, fakeLabels);
+        INDArray realInput = inputs.real(realImages, realLabels);
+        INDArray fakeInput = inputs.fake(fake, fakeLabels);
         discriminator.calculateGradients(realInput, ones, null, null);
         INDArray realLogits = lastLogits();
         realGradient.assign(discriminator.getGradientsViewArray().reshape(realGradient.shape()));

@@ -1,7 +1,6 @@
 package dev.ganforge.core.train;
 
 import dev.ganforge.core.train.onednn.OneDnnNetwork;
-import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.ImageShape;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -27,11 +26,7 @@ public final class OneDnnTrainingStep implements TrainingStep {
     private final OneDnnNetwork discriminatorNet;
     private final ImageShape shape;
     private final int batchSize;
-    private final boolean conditional;
-    private final INDArray oneHotFake;
-    private final INDArray generatorInput;
-    private final DiscriminatorInput discriminatorInputReal;
-    private final DiscriminatorInput discriminatorInputFake;
+    private final StepInputs inputs;
     private final INDArray realGradient;
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
 
@@ -52,20 +47,13 @@ public final class OneDnnTrainingStep implements TrainingStep {
         this.discriminator = discriminator;
         this.shape = shape;
         this.batchSize = batchSize;
-        this.conditional = conditional;
-        int classes = conditional ? numClasses : 0;
         var dataType = generator.params().dataType();
-        this.oneHotFake = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
-        this.generatorInput = Nd4j.create(dataType, batchSize, latentDim + classes);
-        long[] discriminatorShape = {batchSize, shape.channels() + classes, shape.height(), shape.width()};
-        this.discriminatorInputReal = new DiscriminatorInput(batchSize, shape.channels(), classes, shape.height(),
-                shape.width(), dataType);
-        this.discriminatorInputFake = new DiscriminatorInput(batchSize, shape.channels(), classes, shape.height(),
-                shape.width(), dataType);
+        this.inputs = new StepInputs(shape, latentDim, numClasses, conditional, batchSize, dataType);
         this.realGradient = Nd4j.create(dataType, discriminator.numParams());
-        this.generatorNet = new OneDnnNetwork(generator, generatorInput.shape(), generatorInput.size(1));
+        long[] generatorShape = inputs.generatorShape();
+        this.generatorNet = new OneDnnNetwork(generator, generatorShape, generatorShape[1]);
         // G needs dLoss/dImage only, not the gradient for the label maps.
-        this.discriminatorNet = new OneDnnNetwork(discriminator, discriminatorShape, shape.channels());
+        this.discriminatorNet = new OneDnnNetwork(discriminator, inputs.discriminatorShape(), shape.channels());
     }
 
     @Override
@@ -77,14 +65,13 @@ public final class OneDnnTrainingStep implements TrainingStep {
     public StepResult step(INDArray realImages, int[] realLabels, INDArray z, int[] fakeLabels, int iteration,
             int epoch) {
         TrainingStep.requireBatch(realImages, z, batchSize);
-        INDArray fakeOneHot = conditional ? Conditioning.oneHot(fakeLabels, oneHotFake) : null;
 
         // 1. G forward (BatchNorm on batch statistics); activations kept for 3.
-        INDArray fake = generatorNet.forward(Conditioning.generatorInput(z, fakeOneHot, generatorInput));
+        INDArray fake = generatorNet.forward(inputs.generator(z, fakeLabels));
 
         // 2. D: gradient on real (target 1) + gradient on fake (target 0), then one update.
-        INDArray realInput = discriminatorInputReal.write(realImages, realLabels);
-        INDArray fakeInput = discriminatorInputFake.write(fake, fakeLabels);
+        INDArray realInput = inputs.real(realImages, realLabels);
+        INDArray fakeInput = inputs.fake(fake, fakeLabels);
         float[] realLogits = discriminatorPass(realInput, 1f, true, false);
         INDArray dGradient = discriminator.getGradientsViewArray();
         realGradient.assign(dGradient.reshape(realGradient.shape()));

@@ -363,21 +363,20 @@ public final class OneDnnNetwork {
         void backward(boolean parameters, boolean data) {}
     }
 
-    /** Convolution or transposed convolution (deconvolution), stride s, kernel k, with bias. */
-    private static final class Convolution extends Op {
-        private final boolean transposed;
-        private long gradientChannels = -1;
-        private final long[] strides;
-        private final long[] padLeft;
-        private final long[] padRight;
-        private final Tensor weights;
-        private final Tensor bias;
+    /**
+     * An operation with weights and a bias (convolution, transposed convolution, dense): forward,
+     * backward to the input and backward to the parameters, each a primitive whose arguments are
+     * copied into the layout it chose only when that differs from what the neighbours hold.
+     */
+    private abstract static class Weighted extends Op {
+        final Tensor weights;
+        final Tensor bias;
         private final Tensor weightsGradient;
         private final Tensor biasGradient;
-        private final dnnl_primitive_desc forwardDesc;
-        private final Adapted forwardSrc;
-        private final Adapted forwardWeights;
-        private final Exec forward;
+        dnnl_primitive_desc forwardDesc;
+        private Adapted forwardSrc;
+        private Adapted forwardWeights;
+        private Exec forward;
         private Adapted dataDiffDst;
         private Adapted dataWeights;
         private Adapted dataDiffSrc;
@@ -387,8 +386,93 @@ public final class OneDnnNetwork {
         private Adapted weightsDiff;
         private Exec backwardWeights;
 
-        Convolution(Tensor src, ConvolutionLayer config, Map<String, INDArray> params, Map<String, INDArray> gradients) {
+        /**
+         * @param weightsDesc the layout of DL4J's weight array, which the parameter and gradient views have
+         */
+        Weighted(Tensor src, dnnl_memory_desc_t weightsDesc, long outputs, Map<String, INDArray> params,
+                Map<String, INDArray> gradients) {
             super(src);
+            weights = Tensor.wrap(weightsDesc, params.get("W"));
+            weightsGradient = Tensor.wrap(weightsDesc, gradients.get("W"));
+            bias = Tensor.wrap(Dnnl.desc(new long[] {outputs}, dnnl_x), params.get("b"));
+            biasGradient = Tensor.wrap(bias.desc, gradients.get("b"));
+        }
+
+        /** Creates the forward primitive and {@link #dst} from its descriptor. */
+        void buildForward(dnnl_primitive_desc pd, String what) {
+            forwardDesc = pd;
+            dst = Tensor.allocate(Dnnl.query(pd, dnnl_query_dst_md));
+            forwardSrc = Adapted.of(src, Dnnl.query(pd, dnnl_query_src_md));
+            forwardWeights = Adapted.of(weights, Dnnl.query(pd, dnnl_query_weights_md));
+            forward = new Exec(pd, what + " forward", DNNL_ARG_SRC, forwardSrc.tensor,
+                    DNNL_ARG_WEIGHTS, forwardWeights.tensor, DNNL_ARG_BIAS, bias, DNNL_ARG_DST, dst);
+        }
+
+        /**
+         * Creates both backward primitives; {@link #diffSrc} must be allocated.
+         *
+         * @param dataWeightsSource the weights backward-data reads ({@link #weights}, or a slice of them)
+         */
+        void buildBackward(dnnl_primitive_desc dataPd, dnnl_primitive_desc weightsPd, Tensor diffDst,
+                Tensor dataWeightsSource, String what) {
+            dataDiffDst = Adapted.of(diffDst, Dnnl.query(dataPd, dnnl_query_diff_dst_md));
+            dataWeights = Adapted.of(dataWeightsSource, Dnnl.query(dataPd, dnnl_query_weights_md));
+            dataDiffSrc = Adapted.into(diffSrc, Dnnl.query(dataPd, dnnl_query_diff_src_md));
+            backwardData = new Exec(dataPd, what + " backward data", DNNL_ARG_DIFF_DST, dataDiffDst.tensor,
+                    DNNL_ARG_WEIGHTS, dataWeights.tensor, DNNL_ARG_DIFF_SRC, dataDiffSrc.tensor);
+            dnnl_memory_desc_t wantedSrc = Dnnl.query(weightsPd, dnnl_query_src_md);
+            // The forward pass of the same batch has already copied src into that layout.
+            weightsSrc = Dnnl.same(forwardSrc.tensor.desc, wantedSrc) ? Adapted.filled(forwardSrc.tensor)
+                    : Adapted.of(src, wantedSrc);
+            dnnl_memory_desc_t wantedDiffDst = Dnnl.query(weightsPd, dnnl_query_diff_dst_md);
+            weightsDiffDst = Dnnl.same(dataDiffDst.tensor.desc, wantedDiffDst) ? dataDiffDst
+                    : Adapted.of(diffDst, wantedDiffDst);
+            weightsDiff = Adapted.into(weightsGradient, Dnnl.query(weightsPd, dnnl_query_diff_weights_md));
+            backwardWeights = new Exec(weightsPd, what + " backward weights", DNNL_ARG_SRC, weightsSrc.tensor,
+                    DNNL_ARG_DIFF_DST, weightsDiffDst.tensor, DNNL_ARG_DIFF_WEIGHTS, weightsDiff.tensor,
+                    DNNL_ARG_DIFF_BIAS, biasGradient);
+        }
+
+        @Override
+        void forward() {
+            forwardSrc.refresh();
+            forwardWeights.refresh();
+            forward.run();
+        }
+
+        @Override
+        void backward(boolean parameters, boolean data) {
+            if (data) {
+                dataDiffDst.refresh();
+                dataWeights.refresh();
+                backwardData.run();
+                dataDiffSrc.refresh();
+            }
+            if (parameters) {
+                weightsSrc.refresh();
+                if (!data || weightsDiffDst != dataDiffDst) {
+                    weightsDiffDst.refresh();
+                }
+                backwardWeights.run();
+                weightsDiff.refresh();
+            }
+        }
+    }
+
+    /** Convolution or transposed convolution (deconvolution), stride s, kernel k, with bias. */
+    private static final class Convolution extends Weighted {
+        private final boolean transposed;
+        private long gradientChannels = -1;
+        private final long[] strides;
+        private final long[] padLeft;
+        private final long[] padRight;
+
+        Convolution(Tensor src, ConvolutionLayer config, Map<String, INDArray> params, Map<String, INDArray> gradients) {
+            // DL4J keeps convolution weights as [out, in, kH, kW] and deconvolution weights as
+            // [in, out, kH, kW], both row-major: oneDNN's oihw and iohw.
+            super(src, Dnnl.desc(new long[] {config.getNOut(), dims(src.desc)[1], config.getKernelSize()[0],
+                    config.getKernelSize()[1]}, config instanceof Deconvolution2D ? dnnl_iohw : dnnl_oihw),
+                    config.getNOut(), params, gradients);
             transposed = config instanceof Deconvolution2D;
             long[] in = dims(src.desc);
             int[] k = config.getKernelSize();
@@ -416,40 +500,26 @@ public final class OneDnnNetwork {
                             : (outSize[d] - 1) * s[d] + k[d] - size - p;
                 }
             }
-            long[] weightDims = {out, in[1], k[0], k[1]};
             long[] dstDims = {in[0], out, outSize[0], outSize[1]};
-            // DL4J keeps convolution weights as [out, in, kH, kW] and deconvolution weights as
-            // [in, out, kH, kW], both row-major: oneDNN's oihw and iohw.
-            weights = Tensor.wrap(Dnnl.desc(weightDims, transposed ? dnnl_iohw : dnnl_oihw), params.get("W"));
-            weightsGradient = Tensor.wrap(weights.desc, gradients.get("W"));
-            bias = Tensor.wrap(Dnnl.desc(new long[] {out}, dnnl_x), params.get("b"));
-            biasGradient = Tensor.wrap(bias.desc, gradients.get("b"));
             // Few output channels (an image): a plain layout avoids padding C to a block of 16.
             dnnl_memory_desc_t dstWanted = out < 8 ? Dnnl.desc(dstDims, dnnl_abcd) : any(dstDims);
+            buildForward(Dnnl.primitiveDesc(forwardOp(in, dims(weights.desc), dstWanted), null, name() + " forward"),
+                    name());
+        }
+
+        private dnnl_convolution_desc_t forwardOp(long[] in, long[] weightDims, dnnl_memory_desc_t dst) {
             dnnl_convolution_desc_t desc = new dnnl_convolution_desc_t();
             Dnnl.check(transposed
                     ? dnnl_deconvolution_forward_desc_init(desc, dnnl_forward_training, dnnl_deconvolution_direct,
-                            any(in), any(weightDims), bias.desc, dstWanted, strides, padLeft, padRight)
+                            any(in), any(weightDims), bias.desc, dst, strides, padLeft, padRight)
                     : dnnl_convolution_forward_desc_init(desc, dnnl_forward_training, dnnl_convolution_direct,
-                            any(in), any(weightDims), bias.desc, dstWanted, strides, padLeft, padRight),
+                            any(in), any(weightDims), bias.desc, dst, strides, padLeft, padRight),
                     "describing " + name());
-            forwardDesc = Dnnl.primitiveDesc(desc, null, name() + " forward");
-            dst = Tensor.allocate(Dnnl.query(forwardDesc, dnnl_query_dst_md));
-            forwardSrc = Adapted.of(src, Dnnl.query(forwardDesc, dnnl_query_src_md));
-            forwardWeights = Adapted.of(weights, Dnnl.query(forwardDesc, dnnl_query_weights_md));
-            forward = new Exec(forwardDesc, name() + " forward", DNNL_ARG_SRC, forwardSrc.tensor,
-                    DNNL_ARG_WEIGHTS, forwardWeights.tensor, DNNL_ARG_BIAS, bias, DNNL_ARG_DST, dst);
+            return desc;
         }
 
         private String name() {
             return transposed ? "deconvolution" : "convolution";
-        }
-
-        @Override
-        void forward() {
-            forwardSrc.refresh();
-            forwardWeights.refresh();
-            forward.run();
         }
 
         /**
@@ -471,122 +541,65 @@ public final class OneDnnNetwork {
             long[] weightDims = dims(weights.desc);
             Tensor dataWeightsSource = weights;
             dnnl_primitive_desc hint = forwardDesc;
+            long[] gradientIn = in.clone();
+            long[] gradientWeights = weightDims.clone();
             if (gradientChannels > 0 && gradientChannels < in[1]) {
-                in[1] = gradientChannels;
-                weightDims[1] = gradientChannels;
+                gradientIn[1] = gradientChannels;
+                gradientWeights[1] = gradientChannels;
                 dnnl_memory_desc_t slice = new dnnl_memory_desc_t();
-                Dnnl.check(dnnl_memory_desc_init_submemory(slice, weights.desc, weightDims, new long[4]),
+                Dnnl.check(dnnl_memory_desc_init_submemory(slice, weights.desc, gradientWeights, new long[4]),
                         "describing the image-channel weights");
                 dataWeightsSource = weights.reinterpret(slice);
                 // A backward primitive needs a forward one of the same shape as its hint.
-                dnnl_convolution_desc_t sliced = new dnnl_convolution_desc_t();
-                Dnnl.check(dnnl_convolution_forward_desc_init(sliced, dnnl_forward_training, dnnl_convolution_direct,
-                        any(in), any(weightDims), bias.desc, any(out), strides, padLeft, padRight),
-                        "describing the image-channel convolution");
-                hint = Dnnl.primitiveDesc(sliced, null, "image-channel convolution");
+                hint = Dnnl.primitiveDesc(forwardOp(gradientIn, gradientWeights, any(out)), null,
+                        "image-channel convolution");
             }
-            diffSrc = Tensor.allocate(in[1] == dims(src.desc)[1] ? src.desc : Dnnl.desc(in, dnnl_abcd));
+            diffSrc = Tensor.allocate(gradientIn[1] == in[1] ? src.desc : Dnnl.desc(gradientIn, dnnl_abcd));
             dnnl_convolution_desc_t data = new dnnl_convolution_desc_t();
             Dnnl.check(transposed
-                    ? dnnl_deconvolution_backward_data_desc_init(data, dnnl_deconvolution_direct, any(in),
-                            any(weightDims), any(out), strides, padLeft, padRight)
-                    : dnnl_convolution_backward_data_desc_init(data, dnnl_convolution_direct, any(in),
-                            any(weightDims), any(out), strides, padLeft, padRight), "describing " + name() + " backward");
-            dnnl_primitive_desc dataDesc = Dnnl.primitiveDesc(data, hint, name() + " backward data");
-            dataDiffDst = Adapted.of(diffDst, Dnnl.query(dataDesc, dnnl_query_diff_dst_md));
-            dataWeights = Adapted.of(dataWeightsSource, Dnnl.query(dataDesc, dnnl_query_weights_md));
-            in = dims(src.desc);
-            weightDims = dims(weights.desc);
-            dataDiffSrc = Adapted.into(diffSrc, Dnnl.query(dataDesc, dnnl_query_diff_src_md));
-            backwardData = new Exec(dataDesc, name() + " backward data", DNNL_ARG_DIFF_DST, dataDiffDst.tensor,
-                    DNNL_ARG_WEIGHTS, dataWeights.tensor, DNNL_ARG_DIFF_SRC, dataDiffSrc.tensor);
-
-            dnnl_convolution_desc_t wDesc = new dnnl_convolution_desc_t();
+                    ? dnnl_deconvolution_backward_data_desc_init(data, dnnl_deconvolution_direct, any(gradientIn),
+                            any(gradientWeights), any(out), strides, padLeft, padRight)
+                    : dnnl_convolution_backward_data_desc_init(data, dnnl_convolution_direct, any(gradientIn),
+                            any(gradientWeights), any(out), strides, padLeft, padRight),
+                    "describing " + name() + " backward");
+            dnnl_convolution_desc_t weightsOp = new dnnl_convolution_desc_t();
             Dnnl.check(transposed
-                    ? dnnl_deconvolution_backward_weights_desc_init(wDesc, dnnl_deconvolution_direct, any(in),
+                    ? dnnl_deconvolution_backward_weights_desc_init(weightsOp, dnnl_deconvolution_direct, any(in),
                             any(weightDims), bias.desc, any(out), strides, padLeft, padRight)
-                    : dnnl_convolution_backward_weights_desc_init(wDesc, dnnl_convolution_direct, any(in),
+                    : dnnl_convolution_backward_weights_desc_init(weightsOp, dnnl_convolution_direct, any(in),
                             any(weightDims), bias.desc, any(out), strides, padLeft, padRight),
                     "describing " + name() + " weight gradient");
-            dnnl_primitive_desc weightsDesc = Dnnl.primitiveDesc(wDesc, forwardDesc, name() + " backward weights");
-            dnnl_memory_desc_t weightsSrcDesc = Dnnl.query(weightsDesc, dnnl_query_src_md);
-            // The forward pass of the same batch already copied src into this layout.
-            weightsSrc = Dnnl.same(forwardSrc.tensor.desc, weightsSrcDesc) ? Adapted.filled(forwardSrc.tensor)
-                    : Adapted.of(src, weightsSrcDesc);
-            weightsDiffDst = Dnnl.same(dataDiffDst.tensor.desc, Dnnl.query(weightsDesc, dnnl_query_diff_dst_md))
-                    ? dataDiffDst : Adapted.of(diffDst, Dnnl.query(weightsDesc, dnnl_query_diff_dst_md));
-            weightsDiff = Adapted.into(weightsGradient, Dnnl.query(weightsDesc, dnnl_query_diff_weights_md));
-            backwardWeights = new Exec(weightsDesc, name() + " backward weights", DNNL_ARG_SRC, weightsSrc.tensor,
-                    DNNL_ARG_DIFF_DST, weightsDiffDst.tensor, DNNL_ARG_DIFF_WEIGHTS, weightsDiff.tensor,
-                    DNNL_ARG_DIFF_BIAS, biasGradient);
+            buildBackward(Dnnl.primitiveDesc(data, hint, name() + " backward data"),
+                    Dnnl.primitiveDesc(weightsOp, forwardDesc, name() + " backward weights"), diffDst,
+                    dataWeightsSource, name());
             return diffSrc;
-        }
-
-        @Override
-        void backward(boolean parameters, boolean data) {
-            if (data) {
-                dataDiffDst.refresh();
-                dataWeights.refresh();
-                backwardData.run();
-                dataDiffSrc.refresh();
-            }
-            if (parameters) {
-                weightsSrc.refresh();
-                if (!data || weightsDiffDst != dataDiffDst) {
-                    weightsDiffDst.refresh();
-                }
-                backwardWeights.run();
-                weightsDiff.refresh();
-            }
         }
     }
 
     /** Fully connected layer {@code y = x W + b}; a 4-D input is flattened in NCHW order as DL4J does. */
-    private static final class InnerProduct extends Op {
-        private final Tensor weights;
-        private final Tensor bias;
-        private final Tensor weightsGradient;
-        private final Tensor biasGradient;
-        private final dnnl_primitive_desc forwardDesc;
-        private final Adapted forwardSrc;
-        private final Adapted forwardWeights;
-        private final Exec forward;
-        private Adapted dataWeights;
-        private Adapted dataDiffSrc;
-        private Exec backwardData;
-        private Adapted weightsSrc;
-        private Adapted weightsDiff;
-        private Exec backwardWeights;
+    private static final class InnerProduct extends Weighted {
 
         InnerProduct(Tensor src, BaseLayer config, Map<String, INDArray> params, Map<String, INDArray> gradients) {
-            super(src);
-            long[] in = dims(src.desc);
-            long out = ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) config).getNOut();
-            long[] weightDims = in.clone();
-            weightDims[0] = out;
             // DL4J's W is [nIn, nOut] column-major: for each output unit, its nIn weights in a row,
             // the input features in NCHW order, which is oneDNN's plain {O, I} / {O, C, H, W}.
-            weights = Tensor.wrap(Dnnl.desc(weightDims, plainTag(weightDims.length)), params.get("W"));
-            weightsGradient = Tensor.wrap(weights.desc, gradients.get("W"));
-            bias = Tensor.wrap(Dnnl.desc(new long[] {out}, dnnl_x), params.get("b"));
-            biasGradient = Tensor.wrap(bias.desc, gradients.get("b"));
-            dnnl_memory_desc_t dstDesc = Dnnl.desc(new long[] {in[0], out}, dnnl_ab);
+            super(src, Dnnl.desc(weightDims(src, config), plainTag(dims(src.desc).length)), outputs(config), params,
+                    gradients);
+            long[] in = dims(src.desc);
             dnnl_inner_product_desc_t desc = new dnnl_inner_product_desc_t();
-            Dnnl.check(dnnl_inner_product_forward_desc_init(desc, dnnl_forward_training, any(in), any(weightDims),
-                    bias.desc, dstDesc), "describing a dense layer");
-            forwardDesc = Dnnl.primitiveDesc(desc, null, "dense forward");
-            dst = Tensor.allocate(dstDesc);
-            forwardSrc = Adapted.of(src, Dnnl.query(forwardDesc, dnnl_query_src_md));
-            forwardWeights = Adapted.of(weights, Dnnl.query(forwardDesc, dnnl_query_weights_md));
-            forward = new Exec(forwardDesc, "dense forward", DNNL_ARG_SRC, forwardSrc.tensor,
-                    DNNL_ARG_WEIGHTS, forwardWeights.tensor, DNNL_ARG_BIAS, bias, DNNL_ARG_DST, dst);
+            Dnnl.check(dnnl_inner_product_forward_desc_init(desc, dnnl_forward_training, any(in),
+                    any(dims(weights.desc)), bias.desc, Dnnl.desc(new long[] {in[0], outputs(config)}, dnnl_ab)),
+                    "describing a dense layer");
+            buildForward(Dnnl.primitiveDesc(desc, null, "dense forward"), "dense");
         }
 
-        @Override
-        void forward() {
-            forwardSrc.refresh();
-            forwardWeights.refresh();
-            forward.run();
+        private static long outputs(BaseLayer config) {
+            return ((org.deeplearning4j.nn.conf.layers.FeedForwardLayer) config).getNOut();
+        }
+
+        private static long[] weightDims(Tensor src, BaseLayer config) {
+            long[] dims = dims(src.desc);
+            dims[0] = outputs(config);
+            return dims;
         }
 
         @Override
@@ -597,34 +610,12 @@ public final class OneDnnNetwork {
             dnnl_inner_product_desc_t data = new dnnl_inner_product_desc_t();
             Dnnl.check(dnnl_inner_product_backward_data_desc_init(data, any(in), any(weightDims), diffDst.desc),
                     "describing a dense layer backward");
-            dnnl_primitive_desc dataDesc = Dnnl.primitiveDesc(data, forwardDesc, "dense backward data");
-            dataWeights = Adapted.of(weights, Dnnl.query(dataDesc, dnnl_query_weights_md));
-            dataDiffSrc = Adapted.into(diffSrc, Dnnl.query(dataDesc, dnnl_query_diff_src_md));
-            backwardData = new Exec(dataDesc, "dense backward data", DNNL_ARG_DIFF_DST, diffDst,
-                    DNNL_ARG_WEIGHTS, dataWeights.tensor, DNNL_ARG_DIFF_SRC, dataDiffSrc.tensor);
-            dnnl_inner_product_desc_t wDesc = new dnnl_inner_product_desc_t();
-            Dnnl.check(dnnl_inner_product_backward_weights_desc_init(wDesc, any(in), any(weightDims), bias.desc,
+            dnnl_inner_product_desc_t weightsOp = new dnnl_inner_product_desc_t();
+            Dnnl.check(dnnl_inner_product_backward_weights_desc_init(weightsOp, any(in), any(weightDims), bias.desc,
                     diffDst.desc), "describing a dense layer weight gradient");
-            dnnl_primitive_desc weightsDesc = Dnnl.primitiveDesc(wDesc, forwardDesc, "dense backward weights");
-            weightsSrc = Adapted.of(src, Dnnl.query(weightsDesc, dnnl_query_src_md));
-            weightsDiff = Adapted.into(weightsGradient, Dnnl.query(weightsDesc, dnnl_query_diff_weights_md));
-            backwardWeights = new Exec(weightsDesc, "dense backward weights", DNNL_ARG_SRC, weightsSrc.tensor,
-                    DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_DIFF_WEIGHTS, weightsDiff.tensor, DNNL_ARG_DIFF_BIAS, biasGradient);
+            buildBackward(Dnnl.primitiveDesc(data, forwardDesc, "dense backward data"),
+                    Dnnl.primitiveDesc(weightsOp, forwardDesc, "dense backward weights"), diffDst, weights, "dense");
             return diffSrc;
-        }
-
-        @Override
-        void backward(boolean parameters, boolean data) {
-            if (data) {
-                dataWeights.refresh();
-                backwardData.run();
-                dataDiffSrc.refresh();
-            }
-            if (parameters) {
-                weightsSrc.refresh();
-                backwardWeights.run();
-                weightsDiff.refresh();
-            }
         }
     }
 
