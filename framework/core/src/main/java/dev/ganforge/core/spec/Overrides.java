@@ -58,7 +58,7 @@ final class Overrides {
             if (failure != null) {
                 problems.addText(path, text, "override '" + override + "' " + failure);
             } else {
-                problems.forget(path);
+                problems.overridden(path, override.trim());
             }
         }
     }

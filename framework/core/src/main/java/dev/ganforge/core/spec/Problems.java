@@ -18,6 +18,7 @@ final class Problems {
     private final String file;
     private final Map<String, Position> positions;
     private final List<SpecProblem> problems = new ArrayList<>();
+    private final Map<String, String> overrides = new HashMap<>();
 
     /**
      * @param file the file name used in every problem
@@ -30,12 +31,24 @@ final class Problems {
 
     /** Records a problem with a value that is present. */
     void add(String path, JsonNode found, String rule) {
-        problems.add(new SpecProblem(file, path, written(path, found), rule, line(path)));
+        problems.add(new SpecProblem(source(path), path, written(path, found), rule, line(path)));
     }
 
     /** Records a problem where no value applies (a missing key, a malformed override). */
     void addWithoutValue(String path, String rule) {
-        problems.add(new SpecProblem(file, path, null, rule, line(path)));
+        problems.add(new SpecProblem(source(path), path, null, rule, line(path)));
+    }
+
+    /**
+     * Notes that the value at a path now comes from a {@code --set} override, so problems at or below
+     * it name the override instead of the file.
+     *
+     * @param path dotted path the override set
+     * @param override the override as given, {@code path=value}
+     */
+    void overridden(String path, String override) {
+        forget(path);
+        overrides.put(path, override);
     }
 
     /** Records a problem with an explicit value text and no line (an override). */
@@ -89,6 +102,21 @@ final class Problems {
             }
             if (current.isEmpty()) {
                 return 0;
+            }
+            current = parent(current);
+        }
+    }
+
+    /** @return the file, or {@code --set path=value} when the value at or above the path came from one */
+    private String source(String path) {
+        String current = path;
+        while (true) {
+            String override = overrides.get(current);
+            if (override != null) {
+                return "--set " + override;
+            }
+            if (current.isEmpty()) {
+                return file;
             }
             current = parent(current);
         }

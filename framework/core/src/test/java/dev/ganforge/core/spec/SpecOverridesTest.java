@@ -64,6 +64,7 @@ class SpecOverridesTest {
     void overrideOfAnUnknownKeyIsAnUnknownKeyProblem() {
         assertThat(problems("training.stpes=5")).singleElement().satisfies(problem -> {
             assertThat(problem.path()).isEqualTo("training.stpes");
+            assertThat(problem.file()).isEqualTo("--set training.stpes=5");
             assertThat(problem.value()).isEqualTo("5");
             assertThat(problem.line()).isZero();
             assertThat(problem.rule()).contains("did you mean 'steps'?");
@@ -71,9 +72,22 @@ class SpecOverridesTest {
     }
 
     @Test
-    void overriddenValueOutOfRangeHasNoLineAndShowsTheOverrideValue() {
+    void overriddenValueOutOfRangeNamesTheOverrideNotTheFile() {
         assertThat(problems("training.batch_size=0")).singleElement()
-                .hasToString("full.yaml: training.batch_size = 0: must be >= 1");
+                .hasToString("--set training.batch_size=0: training.batch_size = 0: must be >= 1");
+        assertThat(problems("training={batch_size: x, steps: 5}")).singleElement().satisfies(problem -> {
+            assertThat(problem.file()).isEqualTo("--set training={batch_size: x, steps: 5}");
+            assertThat(problem.path()).isEqualTo("training.batch_size");
+        });
+    }
+
+    @Test
+    void problemsInTheFileStillNameTheFileNextToOverrideProblems() {
+        String yaml = SpecLoaderTest.FULL.replace("steps: 1500", "steps: -3");
+        SpecException e = catchThrowableOfType(SpecException.class,
+                () -> loader.parse(yaml, "full.yaml", List.of("training.log_every=abc")));
+        assertThat(e.problems()).extracting(SpecProblem::file)
+                .containsExactlyInAnyOrder("full.yaml", "--set training.log_every=abc");
     }
 
     @Test
