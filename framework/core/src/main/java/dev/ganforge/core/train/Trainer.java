@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -220,10 +221,17 @@ public final class Trainer {
         run.checkpoints().write(step, spec.seed(), generator, discriminator, spec.training().keepCheckpoints());
     }
 
+    /**
+     * A bar redrawn in place every second on a terminal; when the output goes to a file or a pipe (no
+     * console), a plain line every 10 s instead of carriage-return redraws.
+     */
     private ProgressBar progressBar(long total, long start) {
+        boolean terminal = System.console() != null;
         return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(start, java.time.Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(console)).build();
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(terminal ? 1000 : 10_000).showSpeed()
+                .setConsumer(terminal ? new ConsoleProgressBarConsumer(console)
+                        : new DelegatingProgressBarConsumer(console::println, 120))
+                .build();
     }
 
     /** SplitMix64 finaliser of (seed, step): independent-looking seeds for consecutive steps. */
