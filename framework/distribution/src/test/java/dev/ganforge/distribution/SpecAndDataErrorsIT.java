@@ -60,6 +60,19 @@ class SpecAndDataErrorsIT {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("model.layers").contains("divisible by 2^4").contains("8x8");
+        assertThat(temp.resolve("run")).doesNotExist();
+    }
+
+    @Test
+    void modelThatDoesNotFitIsReportedTogetherWithTheOtherSpecProblems() throws Exception {
+        Path spec = write(temp, "deep2.yaml", tinySpec(4).replace("layers: [4, 8]", "layers: [4, 8, 16, 32]"));
+
+        CliFixture.Result result = run("run", spec.toString(), "--output", temp.resolve("run").toString(),
+                "--set", "training.log_evry=3");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("2 problems").contains("deep2.yaml").contains("divisible by 2^4")
+                .contains("--set training.log_evry=3").contains("did you mean 'log_every'?");
     }
 
     @Test

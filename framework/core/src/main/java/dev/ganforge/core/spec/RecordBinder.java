@@ -178,6 +178,17 @@ public final class RecordBinder {
         return complete ? List.copyOf(values) : FAILED;
     }
 
+    /**
+     * Binds one plugin section on its own, keeping its problems to itself (they are reported by the
+     * full binding).
+     *
+     * @return the section, or null if it does not bind
+     */
+    PluginSection sectionOrNull(PluginKind kind, JsonNode node, String path) {
+        Object section = node == null ? FAILED : bindSection(kind, node, path, new Problems("", Map.of()));
+        return section == FAILED ? null : (PluginSection) section;
+    }
+
     private Object bindSection(PluginKind kind, JsonNode node, String path, Problems problems) {
         List<String> names = registry.names(kind);
         String known = "known " + kind.label() + " plugins: " + (names.isEmpty() ? "(none)" : String.join(", ", names));

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ganforge.core.plugin.PluginRegistry;
 import java.io.IOException;
+import dev.ganforge.spi.DatasetPlugin;
+import dev.ganforge.spi.ImageShape;
+import dev.ganforge.spi.ModelPlugin;
+import dev.ganforge.spi.PluginKind;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,10 +93,36 @@ public final class SpecLoader {
         }
         Overrides.apply(root, overrides, problems);
         Object spec = binder.bindRecord(ExperimentSpec.class, root, "", Set.of(), problems);
+        checkModelAgainstImages(root, problems);
         if (!problems.isEmpty()) {
             throw new SpecException(problems.list());
         }
         return (ExperimentSpec) spec;
+    }
+
+    /**
+     * Reports, with the other spec problems, a model that cannot work on the dataset's images (for
+     * example more halving layers than the image size allows), when both sections bind on their own
+     * and the dataset can tell its image shape without loading (an IDX file whose header cannot be
+     * read is left to the run, which names the file).
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void checkModelAgainstImages(ObjectNode root, Problems problems) {
+        PluginSection dataset = binder.sectionOrNull(PluginKind.DATASET, root.get("dataset"), "dataset");
+        PluginSection model = binder.sectionOrNull(PluginKind.MODEL, root.get("model"), "model");
+        if (dataset == null || model == null) {
+            return;
+        }
+        ImageShape shape;
+        try {
+            shape = ((DatasetPlugin) dataset.plugin()).imageShape(dataset.spec());
+        } catch (RuntimeException e) {
+            return;
+        }
+        List<String> mismatches = ((ModelPlugin) model.plugin()).check(model.spec(), shape);
+        for (String mismatch : mismatches) {
+            problems.addWithoutValue("model", mismatch);
+        }
     }
 
     /**
