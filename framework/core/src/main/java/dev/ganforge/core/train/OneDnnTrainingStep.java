@@ -65,6 +65,9 @@ public final class OneDnnTrainingStep implements TrainingStep {
     public StepResult step(INDArray realImages, int[] realLabels, INDArray z, int[] fakeLabels, int iteration,
             int epoch) {
         TrainingStep.requireBatch(realImages, z, batchSize);
+        // Parameters may have been changed between steps (a restore), so layout copies are remade once here.
+        generatorNet.parametersChanged();
+        discriminatorNet.parametersChanged();
 
         // 1. G forward (BatchNorm on batch statistics); activations kept for 3.
         INDArray fake = generatorNet.forward(inputs.generator(z, fakeLabels));
@@ -78,6 +81,7 @@ public final class OneDnnTrainingStep implements TrainingStep {
         float[] fakeLogits = discriminatorPass(fakeInput, 0f, true, false);
         dGradient.addi(realGradient.reshape(dGradient.shape()));
         TrainingStep.applyUpdate(discriminator, discriminatorNet.gradient(), iteration, epoch, batchSize, workspaces);
+        discriminatorNet.parametersChanged();
 
         // 3. G: non-saturating loss through the updated D; only D's input gradient is computed.
         float[] generatorLogits = discriminatorPass(fakeInput, 1f, false, true);

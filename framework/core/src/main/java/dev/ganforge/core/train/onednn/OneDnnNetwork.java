@@ -218,6 +218,16 @@ public final class OneDnnNetwork {
         return output();
     }
 
+    /**
+     * Must be called after the network's parameters change (an update, a restore) and before the next
+     * pass: weights are copied into the layouts the primitives use only when they have changed.
+     */
+    public void parametersChanged() {
+        for (Op op : ops) {
+            op.parametersChanged();
+        }
+    }
+
     /** @return the output of the last forward pass, {@code [B, ...]} (a view of an internal buffer) */
     public INDArray output() {
         return plainOutput.buffer().reshape(outputDims);
@@ -334,6 +344,9 @@ public final class OneDnnNetwork {
         abstract Tensor link(Tensor diffDst);
 
         abstract void backward(boolean parameters, boolean data);
+
+        /** The parameters changed since the last pass: copies of them must be made again. */
+        void parametersChanged() {}
     }
 
     /** Feed-forward → CNN: the same buffer read as {@code [B, C, H, W]}. */
@@ -385,6 +398,8 @@ public final class OneDnnNetwork {
         private Adapted weightsDiffDst;
         private Adapted weightsDiff;
         private Exec backwardWeights;
+        private boolean forwardWeightsStale = true;
+        private boolean dataWeightsStale = true;
 
         /**
          * @param weightsDesc the layout of DL4J's weight array, which the parameter and gradient views have
@@ -434,9 +449,18 @@ public final class OneDnnNetwork {
         }
 
         @Override
+        void parametersChanged() {
+            forwardWeightsStale = true;
+            dataWeightsStale = true;
+        }
+
+        @Override
         void forward() {
             forwardSrc.refresh();
-            forwardWeights.refresh();
+            if (forwardWeightsStale) {
+                forwardWeights.refresh();
+                forwardWeightsStale = false;
+            }
             forward.run();
         }
 
@@ -444,7 +468,10 @@ public final class OneDnnNetwork {
         void backward(boolean parameters, boolean data) {
             if (data) {
                 dataDiffDst.refresh();
-                dataWeights.refresh();
+                if (dataWeightsStale) {
+                    dataWeights.refresh();
+                    dataWeightsStale = false;
+                }
                 backwardData.run();
                 dataDiffSrc.refresh();
             }
