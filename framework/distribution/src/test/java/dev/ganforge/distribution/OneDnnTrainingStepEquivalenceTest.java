@@ -22,6 +22,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Guards ganforge's oneDNN training step against DL4J's: from the same parameters and inputs, every
@@ -35,24 +36,70 @@ class OneDnnTrainingStepEquivalenceTest {
     private static final int LATENT = 8;
     private static final int BATCH = 8;
 
-    @ParameterizedTest(name = "conditional={0} layers={1} {2}x{2} sgd={3}")
-    @CsvSource({"true, 8;16, 16, true", "false, 8;16;32, 16, true", "true, 8;16, 16, false", "true, 16;32, 28, true"})
-    void sameParameterChangesAsDl4j(boolean conditional, String layers, int size, boolean sgd) {
+    @ParameterizedTest(name = "conditional={0} layers={1} C={2} {3}x{4} k={5} B={6} sgd={7}")
+    @CsvSource({
+        // the last column bounds the relative parameter difference: float32 sums in another order drift
+        // ~1e-5 per step; batch 1 with SGD at lr 1 saturates D (logits ~ -37) and drifts ~1e-4 per step
+        "true, 8;16, 1, 16, 16, 5, 8, true, 1e-4",
+        "false, 8;16;32, 1, 16, 16, 5, 8, true, 1e-4",
+        "true, 8;16, 1, 16, 16, 5, 8, false, 5e-3",
+        "true, 16;32, 1, 28, 28, 5, 8, true, 1e-4",
+        "true, 8;16, 1, 16, 16, 4, 8, true, 3e-4",     // even kernel: uneven same-mode padding
+        "true, 8;16, 1, 16, 16, 3, 8, true, 3e-4",
+        "true, 8;16, 3, 16, 16, 5, 8, true, 3e-4",     // RGB: the image-channel slice of D's input gradient
+        "false, 8;16, 3, 16, 16, 5, 8, true, 3e-4",
+        "true, 8;16, 3, 16, 32, 4, 8, true, 3e-4",     // not square
+        "true, 8;16, 1, 16, 16, 5, 1, true, 1e-3",     // batch 1
+        "true, 4;8, 3, 16, 16, 3, 5, true, 3e-4"       // odd batch; D's first convolution with a plain layout (< 8 outputs)
+    })
+    void sameParameterChangesAsDl4j(boolean conditional, String layers, int channels, int height, int width, int kernel,
+            int batch, boolean sgd, double limit) {
         List<Integer> widths = java.util.Arrays.stream(layers.split(";")).map(Integer::parseInt).toList();
-        ImageShape shape = new ImageShape(1, size, size);
+        ImageShape shape = new ImageShape(channels, height, width);
         int classes = conditional ? 4 : 0;
-        MultiLayerNetwork[] reference = networks(widths, shape, classes, sgd);
-        MultiLayerNetwork[] fast = networks(widths, shape, classes, sgd);
+        MultiLayerNetwork[] reference = networks(widths, shape, classes, kernel, sgd);
+        MultiLayerNetwork[] fast = networks(widths, shape, classes, kernel, sgd);
         fast[0].setParams(reference[0].params().dup());
         fast[1].setParams(reference[1].params().dup());
-        TrainingStep referenceStep = new Dl4jTrainingStep(reference[0], reference[1], shape, LATENT, 4, conditional, BATCH);
-        TrainingStep fastStep = new OneDnnTrainingStep(fast[0], fast[1], shape, LATENT, 4, conditional, BATCH);
+        compareSteps(reference, fast, shape, conditional, batch, 0, limit);
+    }
 
-        Nd4j.getRandom().setSeed(5);
+    /** Both steps continue from networks restored from a checkpoint (with updater state) after two steps. */
+    @Test
+    void sameParameterChangesAfterARestore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) throws Exception {
+        ImageShape shape = new ImageShape(1, 16, 16);
+        MultiLayerNetwork[] original = networks(List.of(8, 16), shape, 4, 5, false);
+        TrainingStep first = new OneDnnTrainingStep(original[0], original[1], shape, LATENT, 4, true, BATCH);
         int[] labels = {0, 1, 2, 3, 3, 2, 1, 0};
-        for (int step = 0; step < 3; step++) {
-            INDArray real = Nd4j.rand(DataType.FLOAT, BATCH, 1, size, size).muli(2).subi(1);
-            INDArray z = Nd4j.rand(DataType.FLOAT, BATCH, LATENT).muli(2).subi(1);
+        for (int step = 0; step < 2; step++) {
+            first.step(Nd4j.rand(DataType.FLOAT, BATCH, 1, 16, 16), labels, Nd4j.rand(DataType.FLOAT, BATCH, LATENT),
+                    labels, step, 0);
+        }
+        java.io.File g = temp.resolve("g.zip").toFile();
+        java.io.File d = temp.resolve("d.zip").toFile();
+        ModelSerializer.writeModel(original[0], g, true);
+        ModelSerializer.writeModel(original[1], d, true);
+        MultiLayerNetwork[] reference = {ModelSerializer.restoreMultiLayerNetwork(g, true),
+            ModelSerializer.restoreMultiLayerNetwork(d, true)};
+        MultiLayerNetwork[] fast = {ModelSerializer.restoreMultiLayerNetwork(g, true),
+            ModelSerializer.restoreMultiLayerNetwork(d, true)};
+        compareSteps(reference, fast, shape, true, BATCH, 2, 5e-3);
+    }
+
+    /** Three steps of both implementations from equal networks and inputs, compared after each. */
+    private static void compareSteps(MultiLayerNetwork[] reference, MultiLayerNetwork[] fast, ImageShape shape,
+            boolean conditional, int batch, int firstStep, double limit) {
+        TrainingStep referenceStep = new Dl4jTrainingStep(reference[0], reference[1], shape, LATENT, 4, conditional, batch);
+        TrainingStep fastStep = new OneDnnTrainingStep(fast[0], fast[1], shape, LATENT, 4, conditional, batch);
+        Nd4j.getRandom().setSeed(5);
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) {
+            labels[i] = (i * 3 + 1) % 4;
+        }
+        for (int step = firstStep; step < firstStep + 3; step++) {
+            INDArray real = Nd4j.rand(DataType.FLOAT, batch, shape.channels(), shape.height(), shape.width())
+                    .muli(2).subi(1);
+            INDArray z = Nd4j.rand(DataType.FLOAT, batch, LATENT).muli(2).subi(1);
             INDArray[] before = {reference[0].params().dup(), reference[1].params().dup()};
             StepResult expected = referenceStep.step(real, labels, z, labels, step, 0);
             StepResult actual = fastStep.step(real, labels, z, labels, step, 0);
@@ -60,9 +107,9 @@ class OneDnnTrainingStepEquivalenceTest {
                     .isCloseTo(expected.discriminatorLoss(), tolerance(expected.discriminatorLoss()));
             assertThat(actual.generatorLoss()).as("G loss, step " + step)
                     .isCloseTo(expected.generatorLoss(), tolerance(expected.generatorLoss()));
-            assertThat(actual.realProbability()).isCloseTo(expected.realProbability(), org.assertj.core.data.Offset.offset(1e-5));
+            assertThat(actual.realProbability()).isCloseTo(expected.realProbability(), org.assertj.core.data.Offset.offset(1e-4));
             for (int n = 0; n < 2; n++) {
-                compare(n == 0 ? "generator" : "discriminator", step, before[n], reference[n], fast[n], sgd);
+                compare(n == 0 ? "generator" : "discriminator", step, before[n], reference[n], fast[n], limit);
             }
         }
     }
@@ -70,7 +117,7 @@ class OneDnnTrainingStepEquivalenceTest {
     @Test
     void autoPicksOneDnnForFloatDcgansAndDl4jOtherwise() {
         ImageShape shape = new ImageShape(1, 16, 16);
-        MultiLayerNetwork[] floats = networks(List.of(8, 16), shape, 4, true);
+        MultiLayerNetwork[] floats = networks(List.of(8, 16), shape, 4, 5, true);
         assertThat(TrainingStep.create(TrainingEngine.AUTO, floats[0], floats[1], shape, LATENT, 4, true, BATCH).engine())
                 .isEqualTo("onednn");
         assertThat(TrainingStep.create(TrainingEngine.DL4J, floats[0], floats[1], shape, LATENT, 4, true, BATCH))
@@ -89,10 +136,9 @@ class OneDnnTrainingStepEquivalenceTest {
     }
 
     private static void compare(String name, int step, INDArray before, MultiLayerNetwork reference,
-            MultiLayerNetwork fast, boolean sgd) {
-        // Adam turns the noise in the biases before BatchNorm into ±lr steps, which shift the BatchNorm
-        // batch means and so the running means a little: a looser bound there.
-        double limit = sgd ? 1e-4 : 5e-3;
+            MultiLayerNetwork fast, double limit) {
+        // With Adam (limit 5e-3) the noise in the biases before BatchNorm becomes ±lr steps, which shift
+        // the BatchNorm batch means and so the running means a little.
         StringBuilder report = new StringBuilder();
         double worst = 0;
         for (Map.Entry<String, INDArray> entry : reference.paramTable().entrySet()) {
@@ -110,11 +156,11 @@ class OneDnnTrainingStepEquivalenceTest {
         INDArray change = before.sub(reference.params());
         INDArray fastChange = before.sub(fast.params());
         double relative = change.sub(fastChange).norm2Number().doubleValue() / change.norm2Number().doubleValue();
-        assertThat(relative).as(name + " parameter change, step " + step).isLessThan(sgd ? 1e-3 : 1e-2);
+        assertThat(relative).as(name + " parameter change, step " + step).isLessThan(10 * limit);
     }
 
     private static org.assertj.core.data.Offset<Double> tolerance(double expected) {
-        return org.assertj.core.data.Offset.offset(1e-4 * Math.max(1, Math.abs(expected)));
+        return org.assertj.core.data.Offset.offset(1e-3 * Math.max(1, Math.abs(expected)));
     }
 
     /**
@@ -129,8 +175,9 @@ class OneDnnTrainingStepEquivalenceTest {
                 && confs.get(layer + 1).getLayer() instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization;
     }
 
-    private static MultiLayerNetwork[] networks(List<Integer> widths, ImageShape shape, int classes, boolean sgd) {
-        DcganSpec spec = new DcganSpec(LATENT, widths, 5, 0.2, 0.9, 0.02);
+    private static MultiLayerNetwork[] networks(List<Integer> widths, ImageShape shape, int classes, int kernel,
+            boolean sgd) {
+        DcganSpec spec = new DcganSpec(LATENT, widths, kernel, 0.2, 0.9, 0.02);
         return new MultiLayerNetwork[] {
             DcganNetworks.generator(spec, shape, classes, sgd ? new Sgd(1.0) : new Adam(2e-4, 0.5, 0.999, 1e-8), 3,
                     DataType.FLOAT),

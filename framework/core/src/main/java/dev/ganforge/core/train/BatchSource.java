@@ -139,11 +139,15 @@ final class BatchSource {
                 }
             } else {
                 if (next != null) {
-                    next.cancel(false);
+                    // A prefetch for another step (after a jump) writes a buffer and the shared
+                    // permutation: let it finish before loading here.
                     try {
                         next.get();
-                    } catch (Exception ignored) {
-                        // a stale prefetch for another step; its result is not used
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while waiting for batch " + nextStep, e);
+                    } catch (ExecutionException e) {
+                        // its batch is not used
                     }
                 }
                 batch = loadInto(step, buffers[(int) (step & 1)]);

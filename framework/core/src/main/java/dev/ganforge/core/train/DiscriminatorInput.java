@@ -40,11 +40,21 @@ final class DiscriminatorInput {
      * @param images {@code [B, C, H, W]}
      * @param labels class per example, each in [0, K); ignored when K = 0
      * @return the buffer {@code [B, C + K, H, W]}, valid until the next write
+     * @throws IllegalArgumentException if a label is outside [0, K) (nothing is written then)
      */
     INDArray write(INDArray images, int[] labels) {
+        long classes = buffer.size(1) - channels;
+        if (classes > 0) {
+            for (int b = 0; b < written.length; b++) {
+                if (labels[b] < 0 || labels[b] >= classes) {
+                    throw new IllegalArgumentException("label " + labels[b] + " of example " + b + " is outside [0, "
+                            + classes + ")");
+                }
+            }
+        }
         buffer.get(NDArrayIndex.all(), NDArrayIndex.interval(0, channels), NDArrayIndex.all(), NDArrayIndex.all())
                 .assign(images);
-        if (buffer.size(1) > channels) {
+        if (classes > 0) {
             for (int b = 0; b < written.length; b++) {
                 if (written[b] != labels[b]) {
                     if (written[b] >= 0) {

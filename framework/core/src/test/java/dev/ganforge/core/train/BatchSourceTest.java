@@ -64,6 +64,27 @@ class BatchSourceTest {
         }
     }
 
+    /** After a jump, the prefetch still running for the old step must not write into the new batch. */
+    @Test
+    void aJumpWaitsForTheStalePrefetch() throws Exception {
+        int n = 4096;
+        INDArray pixels = Nd4j.create(DataType.FLOAT, n, 1, 32, 32);
+        for (int i = 0; i < n; i++) {
+            pixels.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).assign(i);
+        }
+        LabeledImages big = new LabeledImages(pixels, new int[n], List.of("a"), 0);
+        INDArray expected = new BatchSource(big, 1024, 1).load(5).dup();
+        for (int trial = 0; trial < 20; trial++) {
+            try (BatchSource.Prefetching prefetch = new BatchSource(big, 1024, 1).prefetching(100)) {
+                prefetch.take(0);
+                Thread.sleep(trial % 3);
+                INDArray batch = prefetch.take(5).images();
+                Thread.sleep(20);
+                assertThat(batch).as("trial " + trial).isEqualTo(expected);
+            }
+        }
+    }
+
     @Test
     void everyImageAppearsOncePerEpoch() {
         BatchSource source = new BatchSource(data(), BATCH, 11);

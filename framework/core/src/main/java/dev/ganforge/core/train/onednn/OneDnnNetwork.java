@@ -164,6 +164,14 @@ public final class OneDnnNetwork {
                     && (config instanceof DenseLayer || config instanceof OutputLayer))) {
                 return Optional.of(name + " has input preprocessor " + pre.getClass().getSimpleName());
             }
+            // The oneDNN passes are deterministic: whatever DL4J would do to inputs or weights at random
+            // during training is not there.
+            if (config.getIDropout() != null) {
+                return Optional.of(name + " has dropout");
+            }
+            if (config instanceof BaseLayer base && base.getWeightNoise() != null) {
+                return Optional.of(name + " has weight noise");
+            }
             if (config instanceof ConvolutionLayer c) {
                 boolean plainClass = c.getClass() == ConvolutionLayer.class || c instanceof Deconvolution2D;
                 if (!plainClass || c.getCnn2dDataFormat() != CNN2DFormat.NCHW || !c.hasBias()
@@ -176,12 +184,13 @@ public final class OneDnnNetwork {
                     return Optional.of(name + " needs NCHW and learned gamma/beta");
                 }
             } else if (config instanceof OutputLayer o) {
-                if (!(o.getLossFn() instanceof BinaryCrossEntropyWithLogits) || !(o.getActivationFn() instanceof ActivationIdentity)) {
-                    return Optional.of(name + " needs identity activation and BinaryCrossEntropyWithLogits loss");
+                if (!(o.getLossFn() instanceof BinaryCrossEntropyWithLogits) || !(o.getActivationFn() instanceof ActivationIdentity)
+                        || !o.hasBias()) {
+                    return Optional.of(name + " needs identity activation, BinaryCrossEntropyWithLogits loss and a bias");
                 }
             } else if (config instanceof DenseLayer d) {
-                if (!d.hasBias()) {
-                    return Optional.of(name + " needs a bias");
+                if (!d.hasBias() || d.hasLayerNorm()) {
+                    return Optional.of(name + " needs a bias and no layer normalisation");
                 }
             } else if (!(config instanceof ActivationLayer)) {
                 return Optional.of(name + " is not a supported layer type");
@@ -200,10 +209,16 @@ public final class OneDnnNetwork {
      * @param in input of the shape {@link #inputShape()}, float32; read in place when it is
      *     contiguous row-major (it must then stay unchanged until the backward pass), else copied
      * @return the output, plain {@code [B, ...]}; valid until the next forward pass
+     * @throws IllegalArgumentException if the input does not have the compiled shape
      */
     public INDArray forward(INDArray in) {
-        if (in.ordering() == 'c' && in.elementWiseStride() == 1 && in.dataType() == DataType.FLOAT
-                && Arrays.equals(in.shape(), inputDims)) {
+        if (!Arrays.equals(in.shape(), inputDims)) {
+            throw new IllegalArgumentException("input must be " + Arrays.toString(inputDims) + ", got "
+                    + Arrays.toString(in.shape()));
+        }
+        // A reshape reads the input buffer through a second descriptor, so the input is then copied.
+        if (!(ops.get(0) instanceof Reshape) && in.ordering() == 'c' && in.elementWiseStride() == 1
+                && in.dataType() == DataType.FLOAT) {
             input.bind(in);
         } else {
             input.bind(ownInput);
