@@ -28,6 +28,9 @@ public final class OneDnnTrainingStep implements TrainingStep {
     private final int batchSize;
     private final StepInputs inputs;
     private final INDArray realGradient;
+    private final float[] realLogits;
+    private final float[] fakeLogits;
+    private final float[] generatorLogits;
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
 
     /**
@@ -50,6 +53,9 @@ public final class OneDnnTrainingStep implements TrainingStep {
         var dataType = generator.params().dataType();
         this.inputs = new StepInputs(shape, latentDim, numClasses, conditional, batchSize, dataType);
         this.realGradient = Nd4j.create(dataType, discriminator.numParams());
+        this.realLogits = new float[batchSize];
+        this.fakeLogits = new float[batchSize];
+        this.generatorLogits = new float[batchSize];
         long[] generatorShape = inputs.generatorShape();
         this.generatorNet = new OneDnnNetwork(generator, generatorShape, generatorShape[1]);
         // G needs dLoss/dImage only, not the gradient for the label maps.
@@ -75,16 +81,16 @@ public final class OneDnnTrainingStep implements TrainingStep {
         // 2. D: gradient on real (target 1) + gradient on fake (target 0), then one update.
         INDArray realInput = inputs.real(realImages, realLabels);
         INDArray fakeInput = inputs.fake(fake, fakeLabels);
-        float[] realLogits = discriminatorPass(realInput, 1f, true, false);
+        discriminatorPass(realInput, 1f, true, false, realLogits);
         INDArray dGradient = discriminator.getGradientsViewArray();
         realGradient.assign(dGradient.reshape(realGradient.shape()));
-        float[] fakeLogits = discriminatorPass(fakeInput, 0f, true, false);
+        discriminatorPass(fakeInput, 0f, true, false, fakeLogits);
         dGradient.addi(realGradient.reshape(dGradient.shape()));
         TrainingStep.applyUpdate(discriminator, discriminatorNet.gradient(), iteration, epoch, batchSize, workspaces);
         discriminatorNet.parametersChanged();
 
         // 3. G: non-saturating loss through the updated D; only D's input gradient is computed.
-        float[] generatorLogits = discriminatorPass(fakeInput, 1f, false, true);
+        discriminatorPass(fakeInput, 1f, false, true, generatorLogits);
         generatorNet.outputGradient().assign(discriminatorNet.inputGradient());
         generatorNet.backward(true, false);
         TrainingStep.applyUpdate(generator, generatorNet.gradient(), iteration, epoch, batchSize, workspaces);
@@ -93,17 +99,16 @@ public final class OneDnnTrainingStep implements TrainingStep {
                 meanProbability(realLogits), meanProbability(fakeLogits));
     }
 
-    /** D forward on {@code input}, BCE-with-logits gradient against {@code target}, backward; returns the logits. */
-    private float[] discriminatorPass(INDArray input, float target, boolean parameters, boolean toInput) {
-        float[] logits = discriminatorNet.forward(input).toFloatVector();
-        float[] gradient = new float[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            gradient[i] = sigmoid(logits[i]) - target;
+    /** D forward on {@code input}, BCE-with-logits gradient against {@code target}, backward; fills {@code logits}. */
+    private void discriminatorPass(INDArray input, float target, boolean parameters, boolean toInput,
+            float[] logits) {
+        INDArray output = discriminatorNet.forward(input);
+        INDArray gradient = discriminatorNet.outputGradient();
+        for (int i = 0; i < batchSize; i++) {
+            logits[i] = output.getFloat(i, 0);
+            gradient.putScalar(i, 0, sigmoid(logits[i]) - target);
         }
-        INDArray out = discriminatorNet.outputGradient();
-        out.assign(Nd4j.createFromArray(gradient).reshape(out.shape()));
         discriminatorNet.backward(parameters, toInput);
-        return logits;
     }
 
     private static float sigmoid(float x) {

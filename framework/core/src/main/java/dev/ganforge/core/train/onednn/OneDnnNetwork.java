@@ -742,26 +742,22 @@ public final class OneDnnNetwork {
          */
         private void runningStatisticsGradient() {
             double decay = config.getDecay();
-            float[] batchMean = mean.buffer().toFloatVector();
-            float[] batchVariance = variance.buffer().toFloatVector();
-            float[] running = globalMean.toFloatVector();
-            float[] runningVariance = globalVariance.toFloatVector();
-            float[] meanUpdate = new float[batchMean.length];
-            float[] varianceUpdate = new float[batchMean.length];
-            for (int c = 0; c < batchMean.length; c++) {
-                meanUpdate[c] = (float) ((1 - decay) * (running[c] - batchMean[c]));
+            INDArray batchMean = mean.buffer();
+            INDArray batchVariance = variance.buffer();
+            long channels = batchMean.length();
+            for (long c = 0; c < channels; c++) {
+                globalMeanGradient.putScalar(c, (1 - decay) * (globalMean.getDouble(c) - batchMean.getDouble(c)));
+                double update;
                 if (config.isUseLogStd()) {
-                    double std = Math.pow(10.0, runningVariance[c]);
+                    double std = Math.pow(10.0, globalVariance.getDouble(c));
                     double var = std * std;
-                    double next = decay * var + (1 - decay) * batchVariance[c];
-                    varianceUpdate[c] = (float) (Math.log(var / next) * ONE_ON_2LOGE_10);
+                    double next = decay * var + (1 - decay) * batchVariance.getDouble(c);
+                    update = Math.log(var / next) * ONE_ON_2LOGE_10;
                 } else {
-                    varianceUpdate[c] = (float) ((1 - decay) * (runningVariance[c] - batchVariance[c]));
+                    update = (1 - decay) * (globalVariance.getDouble(c) - batchVariance.getDouble(c));
                 }
+                globalVarianceGradient.putScalar(c, update);
             }
-            globalMeanGradient.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(meanUpdate).reshape(globalMeanGradient.shape()));
-            globalVarianceGradient.assign(
-                    org.nd4j.linalg.factory.Nd4j.createFromArray(varianceUpdate).reshape(globalVarianceGradient.shape()));
         }
     }
 
