@@ -160,6 +160,8 @@ final class Dnnl {
         private final dnnl_exec_arg_t args;
         private final int count;
         private final String what;
+        /** Keeps every argument's memory object (and its buffer) alive as long as the primitive. */
+        private final Tensor[] tensors;
 
         /**
          * @param pd the primitive descriptor
@@ -171,9 +173,10 @@ final class Dnnl {
             check(dnnl_primitive_create(primitive, pd), "creating " + what);
             count = argsAndTensors.length / 2;
             args = new dnnl_exec_arg_t(count);
+            tensors = new Tensor[count];
             for (int i = 0; i < count; i++) {
-                args.position(i).arg((Integer) argsAndTensors[2 * i])
-                        .memory(((Tensor) argsAndTensors[2 * i + 1]).memory);
+                tensors[i] = (Tensor) argsAndTensors[2 * i + 1];
+                args.position(i).arg((Integer) argsAndTensors[2 * i]).memory(tensors[i].memory);
             }
             args.position(0);
         }
