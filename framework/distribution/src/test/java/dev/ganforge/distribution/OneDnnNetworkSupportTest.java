@@ -122,6 +122,10 @@ class OneDnnNetworkSupportTest {
             INDArray expected = network.output(x, true);
             assertThat(compiled.forward(x).equalsWithEps(expected, 1e-5)).as("pass " + i).isTrue();
         }
+        compiled.close();
+        compiled.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> compiled.forward(Nd4j.rand(DataType.FLOAT, 2, 16)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     @Test

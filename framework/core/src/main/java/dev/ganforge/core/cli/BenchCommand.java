@@ -99,6 +99,8 @@ final class BenchCommand implements Callable<Integer> {
                 seconds[i - warmup] = (System.nanoTime() - started) / 1e9;
             }
         }
+        String engine = step.engine();
+        step.close();
         double median = ResolvedPlugins.median(seconds, steps);
         ObjectNode line = new ObjectMapper().createObjectNode();
         line.put("config", spec.experiment());
@@ -110,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
         line.put("gflops_achieved", round(gflop / median, 1));
         line.put("threads", Integer.parseInt(String.valueOf(
                 Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("omp.threads", "0"))));
-        line.put("engine", step.engine());
+        line.put("engine", engine);
         line.put("native", NativeRuntime.configure());
         line.put("peak_heap_mib", round(peakHeapBytes() / 1048576.0, 1));
         line.put("rss_mib", round(Pointer.physicalBytes() / 1048576.0, 1));

@@ -67,6 +67,13 @@ public final class OneDnnTrainingStep implements TrainingStep {
         return "onednn";
     }
 
+    /** Destroys both compiled networks' oneDNN objects; the DL4J networks are untouched. */
+    @Override
+    public void close() {
+        generatorNet.close();
+        discriminatorNet.close();
+    }
+
     @Override
     public StepResult step(INDArray realImages, int[] realLabels, INDArray z, int[] fakeLabels, int iteration,
             int epoch) {

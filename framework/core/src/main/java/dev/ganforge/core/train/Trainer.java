@@ -149,7 +149,8 @@ public final class Trainer {
         long step = startStep;
         long sinceLog = System.nanoTime();
         long lastGc = sinceLog;
-        try (MetricsLog metrics = new MetricsLog(run.metricsFile(), startStep);
+        try (trainingStep;
+                MetricsLog metrics = new MetricsLog(run.metricsFile(), startStep);
                 BatchSource.Prefetching prefetch = batches.prefetching(total);
                 ProgressBar bar = progressBar(total, startStep)) {
             while (step < total) {

@@ -19,7 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * back-propagated to G's parameters, and one G update. Both implementations compute the same step:
  * {@link Dl4jTrainingStep} with DL4J's layers, {@link OneDnnTrainingStep} with oneDNN primitives.
  */
-public interface TrainingStep {
+public interface TrainingStep extends AutoCloseable {
 
     /**
      * Runs one step: a discriminator update followed by a generator update.
@@ -37,6 +37,10 @@ public interface TrainingStep {
 
     /** @return {@code "onednn"} or {@code "dl4j"}, for logs and benchmark lines */
     String engine();
+
+    /** Releases native resources the step holds beyond the networks; the step cannot run afterwards. */
+    @Override
+    default void close() {}
 
     /**
      * Creates the step the engine setting asks for.

@@ -81,7 +81,50 @@ final class Dnnl {
     static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, String what) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), null, ENGINE, hint), what);
+        Handles.register(() -> dnnl_primitive_desc_destroy(pd));
         return pd;
+    }
+
+    /**
+     * The oneDNN objects (primitive descriptors, primitives, memory objects) created on one thread
+     * between {@link #open} and {@link #endBuilding}, destroyed together by {@link #close}. Buffers are
+     * ND4J arrays and are not touched.
+     */
+    static final class Handles implements AutoCloseable {
+        private static final ThreadLocal<Handles> BUILDING = new ThreadLocal<>();
+        private final java.util.List<Runnable> destroyers = new java.util.ArrayList<>();
+
+        private Handles() {}
+
+        /** @return a registry that collects what this thread creates until {@link #endBuilding} */
+        static Handles open() {
+            Handles handles = new Handles();
+            BUILDING.set(handles);
+            return handles;
+        }
+
+        /** Stops collecting on this thread. */
+        void endBuilding() {
+            if (BUILDING.get() == this) {
+                BUILDING.remove();
+            }
+        }
+
+        static void register(Runnable destroy) {
+            Handles handles = BUILDING.get();
+            if (handles != null) {
+                handles.destroyers.add(destroy);
+            }
+        }
+
+        /** Destroys everything collected, newest first; a second call does nothing. */
+        @Override
+        public void close() {
+            for (int i = destroyers.size() - 1; i >= 0; i--) {
+                destroyers.get(i).run();
+            }
+            destroyers.clear();
+        }
     }
 
     /**
@@ -103,6 +146,7 @@ final class Dnnl {
             this.desc = desc;
             this.buffer = buffer;
             check(dnnl_memory_create(memory, desc, ENGINE, pointer(buffer)), "creating a memory object");
+            Handles.register(() -> dnnl_memory_destroy(memory));
         }
 
         /** @return a tensor with its own zeroed buffer, sized for {@code desc} (padding included) */
@@ -171,6 +215,7 @@ final class Dnnl {
         Exec(dnnl_primitive_desc pd, String what, Object... argsAndTensors) {
             this.what = what;
             check(dnnl_primitive_create(primitive, pd), "creating " + what);
+            Handles.register(() -> dnnl_primitive_destroy(primitive));
             count = argsAndTensors.length / 2;
             args = new dnnl_exec_arg_t(count);
             tensors = new Tensor[count];
@@ -194,6 +239,7 @@ final class Dnnl {
     static Exec reorder(Tensor from, Tensor to) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         check(dnnl_reorder_primitive_desc_create(pd, from.desc, ENGINE, to.desc, ENGINE, null), "creating a reorder");
+        Handles.register(() -> dnnl_primitive_desc_destroy(pd));
         return new Exec(pd, "reorder", DNNL_ARG_FROM, from, DNNL_ARG_TO, to);
     }
 

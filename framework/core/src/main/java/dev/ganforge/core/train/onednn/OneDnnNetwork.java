@@ -63,11 +63,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Activations stay in the layouts oneDNN's implementations prefer (for example channel-blocked
  * {@code nChw16c}); the network's input, output and their gradients are plain row-major arrays
  * ({@code [B, F]} or {@code [B, C, H, W]}). All buffers are allocated at construction; a pass only
- * executes primitives. Not thread-safe.
+ * executes primitives. Not thread-safe. {@link #close} releases the native oneDNN objects.
  */
-public final class OneDnnNetwork {
+public final class OneDnnNetwork implements AutoCloseable {
 
     private final List<Op> ops = new ArrayList<>();
+    private final Dnnl.Handles handles;
+    private boolean closed;
     private final Tensor input;
     private final INDArray ownInput;
     private final Tensor plainOutput;
@@ -94,55 +96,80 @@ public final class OneDnnNetwork {
         if (problem.isPresent()) {
             throw new IllegalArgumentException(problem.get());
         }
-        MultiLayerConfiguration configuration = network.getLayerWiseConfigurations();
-        if (network.getGradientsViewArray() == null) {
-            network.initGradientsView(); // DL4J creates it on the first backward pass otherwise
-        }
-        this.gradient = new DefaultGradient(network.getGradientsViewArray());
-        this.inputDims = inputShape.clone();
-        long batchSize = inputShape[0];
-        this.input = Tensor.allocate(Dnnl.desc(inputDims, plainTag(inputDims.length)));
-        this.ownInput = input.buffer();
-        Tensor current = input;
-        for (int i = 0; i < configuration.getConfs().size(); i++) {
-            NeuralNetConfiguration conf = configuration.getConf(i);
-            InputPreProcessor pre = configuration.getInputPreProcess(i);
-            if (pre instanceof FeedForwardToCnnPreProcessor reshape) {
-                current = add(new Reshape(current, new long[] {batchSize, reshape.getNumChannels(),
-                        reshape.getInputHeight(), reshape.getInputWidth()}));
+        this.handles = Dnnl.Handles.open();
+        try {
+            MultiLayerConfiguration configuration = network.getLayerWiseConfigurations();
+            if (network.getGradientsViewArray() == null) {
+                network.initGradientsView(); // DL4J creates it on the first backward pass otherwise
             }
-            Layer layer = network.getLayer(i);
-            Map<String, INDArray> params = layer.paramTable();
-            Map<String, INDArray> gradients = gradientViews(conf, layer);
-            int index = i;
-            gradients.forEach((key, view) -> gradient.setGradientFor(index + "_" + key, view));
-            org.deeplearning4j.nn.conf.layers.Layer config = conf.getLayer();
-            if (config instanceof ConvolutionLayer convolution) {
-                current = add(new Convolution(current, convolution, params, gradients));
-            } else if (config instanceof BatchNormalization batchNorm) {
-                current = add(new BatchNorm(current, batchNorm, params, gradients));
-            } else if (config instanceof DenseLayer || config instanceof OutputLayer) {
-                current = add(new InnerProduct(current, (BaseLayer) config, params, gradients));
+            this.gradient = new DefaultGradient(network.getGradientsViewArray());
+            this.inputDims = inputShape.clone();
+            long batchSize = inputShape[0];
+            this.input = Tensor.allocate(Dnnl.desc(inputDims, plainTag(inputDims.length)));
+            this.ownInput = input.buffer();
+            Tensor current = input;
+            for (int i = 0; i < configuration.getConfs().size(); i++) {
+                NeuralNetConfiguration conf = configuration.getConf(i);
+                InputPreProcessor pre = configuration.getInputPreProcess(i);
+                if (pre instanceof FeedForwardToCnnPreProcessor reshape) {
+                    current = add(new Reshape(current, new long[] {batchSize, reshape.getNumChannels(),
+                            reshape.getInputHeight(), reshape.getInputWidth()}));
+                }
+                Layer layer = network.getLayer(i);
+                Map<String, INDArray> params = layer.paramTable();
+                Map<String, INDArray> gradients = gradientViews(conf, layer);
+                int index = i;
+                gradients.forEach((key, view) -> gradient.setGradientFor(index + "_" + key, view));
+                org.deeplearning4j.nn.conf.layers.Layer config = conf.getLayer();
+                if (config instanceof ConvolutionLayer convolution) {
+                    current = add(new Convolution(current, convolution, params, gradients));
+                } else if (config instanceof BatchNormalization batchNorm) {
+                    current = add(new BatchNorm(current, batchNorm, params, gradients));
+                } else if (config instanceof DenseLayer || config instanceof OutputLayer) {
+                    current = add(new InnerProduct(current, (BaseLayer) config, params, gradients));
+                }
+                IActivation activation = activationOf(config);
+                if (!(activation instanceof ActivationIdentity)) {
+                    current = add(new Eltwise(current, activation));
+                }
             }
-            IActivation activation = activationOf(config);
-            if (!(activation instanceof ActivationIdentity)) {
-                current = add(new Eltwise(current, activation));
+            this.outputDims = dims(current.desc);
+            this.plainOutput = Dnnl.same(current.desc, Dnnl.desc(outputDims, plainTag(outputDims.length)))
+                    ? current : Tensor.allocate(Dnnl.desc(outputDims, plainTag(outputDims.length)));
+            this.outputReorder = plainOutput == current ? null : Dnnl.reorder(current, plainOutput);
+            this.inputGradientDims = inputDims.clone();
+            if (inputDims.length == 4 && inputGradientChannels < inputDims[1]
+                    && ops.get(0) instanceof Convolution first) {
+                first.limitInputGradient(inputGradientChannels);
+                inputGradientDims[1] = inputGradientChannels;
             }
+            this.plainOutputGradient = Tensor.allocate(Dnnl.desc(outputDims, plainTag(outputDims.length)));
+            this.outputGradient = Adapted.of(plainOutputGradient, current.desc);
+            Tensor diffDst = outputGradient.tensor;
+            for (int i = ops.size() - 1; i >= 0; i--) {
+                diffDst = ops.get(i).link(diffDst);
+            }
+        } catch (RuntimeException | Error e) {
+            handles.close();
+            throw e;
+        } finally {
+            handles.endBuilding();
         }
-        this.outputDims = dims(current.desc);
-        this.plainOutput = Dnnl.same(current.desc, Dnnl.desc(outputDims, plainTag(outputDims.length)))
-                ? current : Tensor.allocate(Dnnl.desc(outputDims, plainTag(outputDims.length)));
-        this.outputReorder = plainOutput == current ? null : Dnnl.reorder(current, plainOutput);
-        this.inputGradientDims = inputDims.clone();
-        if (inputDims.length == 4 && inputGradientChannels < inputDims[1] && ops.get(0) instanceof Convolution first) {
-            first.limitInputGradient(inputGradientChannels);
-            inputGradientDims[1] = inputGradientChannels;
-        }
-        this.plainOutputGradient = Tensor.allocate(Dnnl.desc(outputDims, plainTag(outputDims.length)));
-        this.outputGradient = Adapted.of(plainOutputGradient, current.desc);
-        Tensor diffDst = outputGradient.tensor;
-        for (int i = ops.size() - 1; i >= 0; i--) {
-            diffDst = ops.get(i).link(diffDst);
+    }
+
+    /**
+     * Destroys the oneDNN primitives and memory objects of this network (not its buffers, which are
+     * ND4J arrays). The network cannot run afterwards; a second call does nothing.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        handles.close();
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this oneDNN network is closed");
         }
     }
 
@@ -176,7 +203,8 @@ public final class OneDnnNetwork {
                 boolean plainClass = c.getClass() == ConvolutionLayer.class || c instanceof Deconvolution2D;
                 if (!plainClass || c.getCnn2dDataFormat() != CNN2DFormat.NCHW || !c.hasBias()
                         || Arrays.stream(c.getDilation()).anyMatch(d -> d != 1)
-                        || c.getConvolutionMode() != ConvolutionMode.Same && c.getConvolutionMode() != ConvolutionMode.Truncate) {
+                        || c.getConvolutionMode() != ConvolutionMode.Same
+                        && c.getConvolutionMode() != ConvolutionMode.Truncate) {
                     return Optional.of(name + " needs NCHW, a bias, no dilation and Same or Truncate mode");
                 }
             } else if (config instanceof BatchNormalization b) {
@@ -184,9 +212,10 @@ public final class OneDnnNetwork {
                     return Optional.of(name + " needs NCHW and learned gamma/beta");
                 }
             } else if (config instanceof OutputLayer o) {
-                if (!(o.getLossFn() instanceof BinaryCrossEntropyWithLogits) || !(o.getActivationFn() instanceof ActivationIdentity)
-                        || !o.hasBias()) {
-                    return Optional.of(name + " needs identity activation, BinaryCrossEntropyWithLogits loss and a bias");
+                if (!(o.getLossFn() instanceof BinaryCrossEntropyWithLogits)
+                        || !(o.getActivationFn() instanceof ActivationIdentity) || !o.hasBias()) {
+                    return Optional.of(name
+                            + " needs identity activation, BinaryCrossEntropyWithLogits loss and a bias");
                 }
             } else if (config instanceof DenseLayer d) {
                 if (!d.hasBias() || d.hasLayerNorm()) {
@@ -212,6 +241,7 @@ public final class OneDnnNetwork {
      * @throws IllegalArgumentException if the input does not have the compiled shape
      */
     public INDArray forward(INDArray in) {
+        requireOpen();
         if (!Arrays.equals(in.shape(), inputDims)) {
             throw new IllegalArgumentException("input must be " + Arrays.toString(inputDims) + ", got "
                     + Arrays.toString(in.shape()));
@@ -261,6 +291,7 @@ public final class OneDnnNetwork {
      * @param toInput whether to compute the gradient with respect to the input ({@link #inputGradient()})
      */
     public void backward(boolean parameters, boolean toInput) {
+        requireOpen();
         outputGradient.refresh();
         for (int i = ops.size() - 1; i >= 0; i--) {
             ops.get(i).backward(parameters, i > 0 || toInput);
@@ -509,7 +540,8 @@ public final class OneDnnNetwork {
         private final long[] padLeft;
         private final long[] padRight;
 
-        Convolution(Tensor src, ConvolutionLayer config, Map<String, INDArray> params, Map<String, INDArray> gradients) {
+        Convolution(Tensor src, ConvolutionLayer config, Map<String, INDArray> params,
+                Map<String, INDArray> gradients) {
             // DL4J keeps convolution weights as [out, in, kH, kW] and deconvolution weights as
             // [in, out, kH, kW], both row-major: oneDNN's oihw and iohw.
             super(src, Dnnl.desc(new long[] {config.getNOut(), dims(src.desc)[1], config.getKernelSize()[0],
@@ -683,7 +715,8 @@ public final class OneDnnNetwork {
         private final Exec forward;
         private Exec backward;
 
-        BatchNorm(Tensor src, BatchNormalization config, Map<String, INDArray> params, Map<String, INDArray> gradients) {
+        BatchNorm(Tensor src, BatchNormalization config, Map<String, INDArray> params,
+                Map<String, INDArray> gradients) {
             super(src);
             this.config = config;
             long channels = dims(src.desc)[1];
@@ -722,7 +755,8 @@ public final class OneDnnNetwork {
                     (float) config.getEps(), flags), "describing batch normalisation backward");
             dnnl_primitive_desc backwardDesc = Dnnl.primitiveDesc(desc, forwardDesc, "batch normalisation backward");
             backward = new Exec(backwardDesc, "batch normalisation backward", DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean,
-                    DNNL_ARG_VARIANCE, variance, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_SCALE, scale, DNNL_ARG_SHIFT, shift,
+                    DNNL_ARG_VARIANCE, variance, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_SCALE, scale,
+                    DNNL_ARG_SHIFT, shift,
                     DNNL_ARG_DIFF_SRC, diffSrc, DNNL_ARG_DIFF_SCALE, scaleGradient, DNNL_ARG_DIFF_SHIFT, shiftGradient);
             return diffSrc;
         }
