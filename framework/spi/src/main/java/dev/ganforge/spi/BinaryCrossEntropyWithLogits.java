@@ -28,6 +28,34 @@ public class BinaryCrossEntropyWithLogits implements ILossFunction {
     /** Creates the loss; it has no parameters. */
     public BinaryCrossEntropyWithLogits() {}
 
+    /**
+     * The loss of one logit, for code that holds logits as plain numbers.
+     *
+     * @param logit x, any real
+     * @param target y in [0, 1]
+     * @return {@code max(x, 0) - x·y + log(1 + exp(-|x|))}, in nats, finite for any finite x
+     */
+    public static double loss(double logit, double target) {
+        return Math.max(logit, 0) - logit * target + Math.log1p(Math.exp(-Math.abs(logit)));
+    }
+
+    /**
+     * @param logit x, any real
+     * @param target y in [0, 1]
+     * @return {@code dl/dx = sigmoid(x) - y}, in [-1, 1]
+     */
+    public static double gradient(double logit, double target) {
+        return sigmoid(logit) - target;
+    }
+
+    /**
+     * @param logit x, any real
+     * @return {@code sigmoid(x) = 1 / (1 + exp(-x))}, the probability the logit stands for, in [0, 1]
+     */
+    public static double sigmoid(double logit) {
+        return 1.0 / (1.0 + Math.exp(-logit));
+    }
+
     private static INDArray logits(INDArray preOutput, IActivation activationFn) {
         return activationFn.getActivation(preOutput.dup(), true);
     }

@@ -31,6 +31,20 @@ class BinaryCrossEntropyWithLogitsTest {
     }
 
     @Test
+    void scalarFormsEqualTheArrayForms() {
+        double[] logits = {-1e4, -37.0, -1.5, 0.0, 0.7, 20.0, 1e4};
+        double[] targets = {1.0, 0.0, 0.3, 1.0, 0.0, 0.9, 0.0};
+        INDArray scores = loss.computeScoreArray(column(targets), column(logits), IDENTITY, null);
+        INDArray gradients = loss.computeGradient(column(targets), column(logits), IDENTITY, null);
+        for (int i = 0; i < logits.length; i++) {
+            assertThat(BinaryCrossEntropyWithLogits.loss(logits[i], targets[i])).isCloseTo(scores.getDouble(i), within(1e-9));
+            assertThat(BinaryCrossEntropyWithLogits.gradient(logits[i], targets[i]))
+                    .isCloseTo(gradients.getDouble(i), within(1e-12));
+        }
+        assertThat(BinaryCrossEntropyWithLogits.sigmoid(0.0)).isEqualTo(0.5);
+    }
+
+    @Test
     void staysFiniteAndExactForExtremeLogits() {
         for (double x : new double[] {100, 1e4}) {
             // Wrong target: score ≈ |x|, gradient ±1. Right target: score ≈ 0, gradient ≈ 0.

@@ -93,7 +93,13 @@ public final class SpecLoader {
         }
         Overrides.apply(root, overrides, problems);
         Object spec = binder.bindRecord(ExperimentSpec.class, root, "", Set.of(), problems);
-        checkModelAgainstImages(root, problems);
+        if (spec instanceof ExperimentSpec bound) {
+            checkModelAgainstImages(bound.dataset(), bound.model(), problems);
+        } else {
+            // Other sections failed; the two that matter here may still bind on their own.
+            checkModelAgainstImages(binder.sectionOrNull(PluginKind.DATASET, root.get("dataset"), "dataset"),
+                    binder.sectionOrNull(PluginKind.MODEL, root.get("model"), "model"), problems);
+        }
         if (!problems.isEmpty()) {
             throw new SpecException(problems.list());
         }
@@ -102,14 +108,12 @@ public final class SpecLoader {
 
     /**
      * Reports, with the other spec problems, a model that cannot work on the dataset's images (for
-     * example more halving layers than the image size allows), when both sections bind on their own
-     * and the dataset can tell its image shape without loading (an IDX file whose header cannot be
-     * read is left to the run, which names the file).
+     * example more halving layers than the image size allows), when both sections bound (null when
+     * not) and the dataset can tell its image shape without loading (an IDX file whose header cannot
+     * be read is left to the run, which names the file).
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void checkModelAgainstImages(ObjectNode root, Problems problems) {
-        PluginSection dataset = binder.sectionOrNull(PluginKind.DATASET, root.get("dataset"), "dataset");
-        PluginSection model = binder.sectionOrNull(PluginKind.MODEL, root.get("model"), "model");
+    private static void checkModelAgainstImages(PluginSection dataset, PluginSection model, Problems problems) {
         if (dataset == null || model == null) {
             return;
         }

@@ -22,8 +22,6 @@ final class BatchSource {
 
     private final LabeledImages data;
     private final INDArray flatImages;
-    private final INDArray batch;
-    private final int[] labels;
     private final int batchSize;
     private final long seed;
     private int[] permutation;
@@ -36,8 +34,6 @@ final class BatchSource {
         long n = data.size();
         long imageSize = data.shape().size();
         this.flatImages = data.images().reshape('c', n, imageSize);
-        this.batch = Nd4j.create(data.images().dataType(), data.shape().batchShape(batchSize));
-        this.labels = new int[batchSize];
     }
 
     /** @return N / B, the steps in one epoch */
@@ -53,19 +49,10 @@ final class BatchSource {
     /** One batch: images {@code [B, C, H, W]} and their labels (length B). */
     record Batch(INDArray images, int[] labels) {}
 
-    /**
-     * Fills the batch for a step.
-     *
-     * @param step 0-based step
-     * @return the batch {@code [B, C, H, W]} (overwritten by the next call); labels via {@link #labels()}
-     */
-    INDArray load(long step) {
-        return loadInto(step, new Batch(batch, labels)).images();
-    }
-
-    /** @return a second batch buffer of the same shape, for double buffering */
+    /** @return a new batch buffer: images {@code [B, C, H, W]} and B labels */
     Batch newBuffer() {
-        return new Batch(Nd4j.create(batch.dataType(), batch.shape()), new int[batchSize]);
+        return new Batch(Nd4j.create(data.images().dataType(), data.shape().batchShape(batchSize)),
+                new int[batchSize]);
     }
 
     /**
@@ -107,7 +94,7 @@ final class BatchSource {
      * exactly that of {@link #loadInto}.
      */
     final class Prefetching implements AutoCloseable {
-        private final Batch[] buffers = {new Batch(batch, labels), newBuffer()};
+        private final Batch[] buffers = {newBuffer(), newBuffer()};
         private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "ganforge-batches");
             thread.setDaemon(true);
@@ -167,11 +154,6 @@ final class BatchSource {
         public void close() {
             executor.shutdownNow();
         }
-    }
-
-    /** @return the labels of the last {@link #load} (overwritten by the next call) */
-    int[] labels() {
-        return labels;
     }
 
     static int[] permutation(int n, long seed) {

@@ -1,6 +1,7 @@
 package dev.ganforge.core.train;
 
 import dev.ganforge.core.train.onednn.OneDnnNetwork;
+import dev.ganforge.spi.BinaryCrossEntropyWithLogits;
 import dev.ganforge.spi.ImageShape;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -15,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * between layers, each primitive is created once, the real-batch pass of D skips the gradient with
  * respect to its input, and the generator pass through D skips D's parameter gradients.
  *
- * <p>Loss gradients are those of {@code BinaryCrossEntropyWithLogits}: dL/dlogit = sigmoid(logit) − target
+ * <p>Losses and loss gradients are {@link BinaryCrossEntropyWithLogits}'s: dL/dlogit = sigmoid(logit) − target
  * per example (summed; DL4J's updater divides by B). Float32 only, CPU backend only.
  */
 public final class OneDnnTrainingStep implements TrainingStep {
@@ -113,20 +114,15 @@ public final class OneDnnTrainingStep implements TrainingStep {
         INDArray gradient = discriminatorNet.outputGradient();
         for (int i = 0; i < batchSize; i++) {
             logits[i] = output.getFloat(i, 0);
-            gradient.putScalar(i, 0, sigmoid(logits[i]) - target);
+            gradient.putScalar(i, 0, BinaryCrossEntropyWithLogits.gradient(logits[i], target));
         }
         discriminatorNet.backward(parameters, toInput);
     }
 
-    private static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
-    }
-
-    /** Mean BCE with logits, stable form: max(x, 0) − x·y + log(1 + e^−|x|). */
-    static double meanLoss(float[] logits, float target) {
+    private static double meanLoss(float[] logits, float target) {
         double sum = 0;
         for (float x : logits) {
-            sum += Math.max(x, 0) - x * target + Math.log1p(Math.exp(-Math.abs(x)));
+            sum += BinaryCrossEntropyWithLogits.loss(x, target);
         }
         return sum / logits.length;
     }
@@ -134,7 +130,7 @@ public final class OneDnnTrainingStep implements TrainingStep {
     private static double meanProbability(float[] logits) {
         double sum = 0;
         for (float x : logits) {
-            sum += sigmoid(x);
+            sum += BinaryCrossEntropyWithLogits.sigmoid(x);
         }
         return sum / logits.length;
     }

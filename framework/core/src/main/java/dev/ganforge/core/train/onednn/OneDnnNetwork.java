@@ -410,11 +410,10 @@ public final class OneDnnNetwork implements AutoCloseable {
 
         @Override
         Tensor link(Tensor diffDst) {
-            Tensor plain = Dnnl.same(diffDst.desc, dst.desc) ? diffDst : null;
-            if (plain == null) {
+            if (!Dnnl.same(diffDst.desc, dst.desc)) {
                 throw new IllegalStateException("reshape needs a plain gradient");
             }
-            diffSrc = plain.reinterpret(src.desc);
+            diffSrc = diffDst.reinterpret(src.desc);
             return diffSrc;
         }
 
