@@ -122,6 +122,9 @@ class OneDnnNetworkSupportTest {
             INDArray expected = network.output(x, true);
             assertThat(compiled.forward(x).equalsWithEps(expected, 1e-5)).as("pass " + i).isTrue();
         }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> compiled.forward(Nd4j.rand(DataType.FLOAT, 3, 16)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[2, 16]")
+                .hasMessageContaining("[3, 16]");
         compiled.close();
         compiled.close();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> compiled.forward(Nd4j.rand(DataType.FLOAT, 2, 16)))
