@@ -1,6 +1,6 @@
 package dev.ganforge.distribution;
 
-import dev.ganforge.core.cli.Main;
+import dev.ganforge.cli.Main;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

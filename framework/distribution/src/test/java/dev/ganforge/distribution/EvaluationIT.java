@@ -5,9 +5,9 @@ import static dev.ganforge.distribution.CliFixture.tinySpec;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ganforge.core.eval.EvaluationLog;
-import dev.ganforge.core.train.RunDirectory;
-import dev.ganforge.core.train.RunStatus;
+import dev.ganforge.core.run.EvaluationLog;
+import dev.ganforge.core.run.RunDirectory;
+import dev.ganforge.core.run.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -43,8 +43,9 @@ class ExperimentFilesTest {
     void sweepFilesPlanValidTrials(Path file) {
         SpecLoader loader = new SpecLoader(Plugins.load(getClass().getClassLoader()));
 
-        var trials = new dev.ganforge.core.sweep.SweepRunner(loader, new java.io.PrintWriter(java.io.Writer.nullWriter()))
-                .plan(dev.ganforge.core.sweep.SweepFile.read(file), List.of());
+        var trials = new dev.ganforge.cli.sweep.SweepRunner(loader, new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                dev.ganforge.cli.Main.class.getName())
+                .plan(dev.ganforge.cli.sweep.SweepFile.read(file), List.of());
 
         assertThat(trials).hasSize(4);
         assertThat(trials.stream().map(trial -> trial.state().id()).distinct()).hasSize(4);

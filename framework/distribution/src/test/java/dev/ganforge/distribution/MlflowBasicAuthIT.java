@@ -5,7 +5,7 @@ import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ganforge.core.tracking.SyncState;
+import dev.ganforge.tracking.mlflow.SyncState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,7 +62,7 @@ class MlflowBasicAuthIT {
         Path log = temp.resolve("log.txt");
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dganforge.tracking.intervalSeconds=0.5", "-cp", System.getProperty("java.class.path"),
-                "dev.ganforge.core.cli.Main", "run", spec.toString(), "--output", out.toString())
+                "dev.ganforge.cli.Main", "run", spec.toString(), "--output", out.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("MLFLOW_TRACKING_USERNAME", MlflowServer.ADMIN);
         builder.environment().put("MLFLOW_TRACKING_PASSWORD", MlflowServer.ADMIN_PASSWORD);

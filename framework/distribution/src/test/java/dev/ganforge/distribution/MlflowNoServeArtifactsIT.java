@@ -4,7 +4,7 @@ import static dev.ganforge.distribution.CliFixture.run;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ganforge.core.tracking.SyncState;
+import dev.ganforge.tracking.mlflow.SyncState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

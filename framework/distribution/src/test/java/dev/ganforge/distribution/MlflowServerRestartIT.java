@@ -3,7 +3,7 @@ package dev.ganforge.distribution;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ganforge.core.tracking.SyncState;
+import dev.ganforge.tracking.mlflow.SyncState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

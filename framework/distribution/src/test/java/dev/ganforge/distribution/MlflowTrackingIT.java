@@ -5,9 +5,9 @@ import static dev.ganforge.distribution.CliFixture.tinySpec;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ganforge.core.tracking.MlflowTracker;
-import dev.ganforge.core.tracking.SyncState;
-import dev.ganforge.core.tracking.TrackingSettings;
+import dev.ganforge.tracking.mlflow.MlflowTracker;
+import dev.ganforge.tracking.mlflow.SyncState;
+import dev.ganforge.tracking.mlflow.TrackingSettings;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

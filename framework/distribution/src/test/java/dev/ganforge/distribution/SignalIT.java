@@ -4,8 +4,8 @@ import static dev.ganforge.distribution.CliFixture.tinySpec;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ganforge.core.train.RunDirectory;
-import dev.ganforge.core.train.RunStatus;
+import dev.ganforge.core.run.RunDirectory;
+import dev.ganforge.core.run.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +24,7 @@ class SignalIT {
         Path spec = write(temp, "long.yaml", tinySpec(1_000_000).replace("checkpoint_every: 4", "checkpoint_every: 100000"));
         Path out = temp.resolve("run");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.ganforge.core.cli.Main",
+                "-cp", System.getProperty("java.class.path"), "dev.ganforge.cli.Main",
                 "run", spec.toString(), "--output", out.toString())
                 .redirectErrorStream(true).redirectOutput(temp.resolve("log.txt").toFile()).start();
         Path metrics = out.resolve("metrics.csv");

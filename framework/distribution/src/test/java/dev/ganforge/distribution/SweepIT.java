@@ -90,7 +90,7 @@ class SweepIT {
         Path folder = temp.resolve("sweep");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.ganforge.core.cli.Main",
+                "-cp", System.getProperty("java.class.path"), "dev.ganforge.cli.Main",
                 "sweep", file.toString(), "--output", folder.toString()));
         Process sweep = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(temp.resolve("sweep.log").toFile()).start();

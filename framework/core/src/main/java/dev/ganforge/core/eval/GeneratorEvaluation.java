@@ -1,7 +1,7 @@
 package dev.ganforge.core.eval;
 
 import dev.ganforge.core.spec.EvaluationSpec;
-import dev.ganforge.core.spec.PluginSection;
+import dev.ganforge.config.PluginSection;
 import dev.ganforge.spi.EvaluationInput;
 import dev.ganforge.spi.EvaluatorPlugin;
 import dev.ganforge.spi.LabeledImages;
@@ -153,7 +153,7 @@ public final class GeneratorEvaluation {
                 if (conditional && labels[j] != group) {
                     continue;
                 }
-                sum[group] += Math.sqrt(PrecisionRecall.squaredDistance(features[i], features[j]));
+                sum[group] += euclidean(features[i], features[j]);
                 pairs[group]++;
             }
         }
@@ -182,5 +182,14 @@ public final class GeneratorEvaluation {
             rows.addAll(members.subList(0, Math.min(perClass, members.size())));
         }
         return rows.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** @return the Euclidean distance of two feature vectors of equal length */
+    private static double euclidean(double[] a, double[] b) {
+        double squared = 0;
+        for (int k = 0; k < a.length; k++) {
+            squared += (a[k] - b[k]) * (a[k] - b[k]);
+        }
+        return Math.sqrt(squared);
     }
 }

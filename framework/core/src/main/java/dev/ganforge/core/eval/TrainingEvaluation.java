@@ -1,10 +1,12 @@
 package dev.ganforge.core.eval;
 
+import dev.ganforge.core.run.EvaluationLog;
 import dev.ganforge.core.spec.EvaluationSpec;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.train.Generation;
 import dev.ganforge.core.train.ResolvedPlugins;
-import dev.ganforge.core.train.RunDirectory;
+import dev.ganforge.core.train.TrainingMonitor;
+import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
@@ -25,7 +27,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * reference set and on the generated set ({@code health/d_real}, {@code health/d_fake}, inference
  * mode), rows in {@code eval.csv}, and, during training, the health signals and the best checkpoint.
  */
-public final class TrainingEvaluation {
+public final class TrainingEvaluation implements TrainingMonitor {
 
     private static final int BATCH = 256;
 
@@ -81,6 +83,7 @@ public final class TrainingEvaluation {
     }
 
     /** @return whether training should evaluate after {@code step} of {@code total} steps */
+    @Override
     public boolean due(long step, long total) {
         return step % spec.every() == 0 || step == total;
     }
@@ -118,6 +121,7 @@ public final class TrainingEvaluation {
      * @return why the run must stop (only with {@code stop_on_unhealthy}), or null to go on
      * @throws IllegalArgumentException if {@code best_metric} names a metric no evaluator reported
      */
+    @Override
     public String afterStep(long step, MultiLayerNetwork generator, MultiLayerNetwork discriminator) {
         GeneratorEvaluation.Result result = measure(step, generator, discriminator);
         Map<String, Double> metrics = result.metrics();

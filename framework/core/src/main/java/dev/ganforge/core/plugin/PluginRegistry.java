@@ -1,5 +1,6 @@
 package dev.ganforge.core.plugin;
 
+import dev.ganforge.config.PluginLookup;
 import dev.ganforge.spi.GanPlugin;
 import dev.ganforge.spi.PluginKind;
 import java.util.Collections;
@@ -12,7 +13,7 @@ import java.util.TreeMap;
  * Every plugin the core knows, keyed by kind and name. Built once at start-up by {@link PluginModule}
  * from the plugins {@link java.util.ServiceLoader} found; immutable afterwards.
  */
-public final class PluginRegistry {
+public final class PluginRegistry implements PluginLookup {
 
     private final Map<PluginKind, Map<String, GanPlugin<?>>> byKind;
 
@@ -34,6 +35,7 @@ public final class PluginRegistry {
      * @throws UnknownPluginException if no plugin of that kind has that name; the message lists the
      *     known names
      */
+    @Override
     public GanPlugin<?> get(PluginKind kind, String name) {
         GanPlugin<?> plugin = byKind.get(kind).get(name);
         if (plugin == null) {
@@ -53,11 +55,13 @@ public final class PluginRegistry {
     }
 
     /** @return whether a plugin of that kind and name exists */
+    @Override
     public boolean contains(PluginKind kind, String name) {
         return byKind.get(kind).containsKey(name);
     }
 
     /** @return the names of the plugins of one kind, sorted */
+    @Override
     public List<String> names(PluginKind kind) {
         return List.copyOf(byKind.get(kind).keySet());
     }

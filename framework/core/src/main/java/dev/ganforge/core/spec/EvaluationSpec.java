@@ -1,5 +1,7 @@
 package dev.ganforge.core.spec;
 
+import dev.ganforge.config.PluginSection;
+import dev.ganforge.config.SelectsPlugin;
 import dev.ganforge.spi.PluginKind;
 import dev.ganforge.spi.SpecField;
 import java.util.List;

@@ -1,5 +1,15 @@
 package dev.ganforge.core.spec;
 
+import dev.ganforge.config.Overrides;
+import dev.ganforge.config.PluginSection;
+import dev.ganforge.config.Problems;
+import dev.ganforge.config.RecordBinder;
+import dev.ganforge.config.SpecException;
+import dev.ganforge.config.SpecKey;
+import dev.ganforge.config.SpecKeys;
+import dev.ganforge.config.SpecProblem;
+import dev.ganforge.config.SpecWriter;
+import dev.ganforge.config.YamlDocument;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package dev.ganforge.core.train;
 
+import dev.ganforge.core.run.StepResult;
 import dev.ganforge.spi.BinaryCrossEntropyWithLogits;
 import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.ImageShape;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * (which uses iteration + 1) is right after a resume too.
  *
  * <p>All batch-sized buffers are allocated once here; a step only writes into them. This is the
- * reference path: any network and data type, on any ND4J backend; {@link OneDnnTrainingStep} computes
+ * reference path: any network and data type, on any ND4J backend; the oneDNN engine computes
  * the same step faster on the CPU.
  */
 public final class Dl4jTrainingStep implements TrainingStep {
@@ -50,26 +51,17 @@ public final class Dl4jTrainingStep implements TrainingStep {
     private final INDArray realGradient;
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
 
-    /**
-     * @param generator input {@code [B, latentDim (+K)]}, output {@code [B, C, H, W]}
-     * @param discriminator input {@code [B, C (+K), H, W]}, output logits {@code [B, 1]}
-     * @param shape image shape (C, H, W)
-     * @param latentDim size of z
-     * @param numClasses K when {@code conditional}, otherwise ignored
-     * @param conditional whether labels are fed to both networks
-     * @param batchSize B; every call to {@link #step} uses exactly B examples
-     */
-    public Dl4jTrainingStep(MultiLayerNetwork generator, MultiLayerNetwork discriminator, ImageShape shape,
-            int latentDim, int numClasses, boolean conditional, int batchSize) {
-        this.generator = generator;
-        this.discriminator = discriminator;
-        this.shape = shape;
-        this.batchSize = batchSize;
+    /** @param setup the networks (any data type) and batch shape */
+    public Dl4jTrainingStep(StepSetup setup) {
+        this.generator = setup.generator();
+        this.discriminator = setup.discriminator();
+        this.shape = setup.shape();
+        this.batchSize = setup.batchSize();
         // Without workspaces the output layer's input stays valid after calculateGradients, so the
         // logits can be read back without another forward pass.
         discriminator.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.NONE);
         var dataType = generator.params().dataType();
-        this.inputs = new StepInputs(shape, latentDim, numClasses, conditional, batchSize, dataType);
+        this.inputs = new StepInputs(setup);
         this.ones = Nd4j.ones(dataType, batchSize, 1);
         this.zeros = Nd4j.zeros(dataType, batchSize, 1);
         this.realGradient = Nd4j.create(dataType, discriminator.numParams());

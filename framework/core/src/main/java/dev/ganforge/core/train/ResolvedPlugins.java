@@ -1,7 +1,7 @@
 package dev.ganforge.core.train;
 
 import dev.ganforge.core.spec.ExperimentSpec;
-import dev.ganforge.core.spec.PluginSection;
+import dev.ganforge.config.PluginSection;
 import dev.ganforge.spi.DataException;
 import dev.ganforge.spi.DatasetPlugin;
 import dev.ganforge.spi.ImageShape;

@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * and the fake batch (K = 0 for an unconditional model). Shared by both {@link TrainingStep}
  * implementations.
  */
-final class StepInputs {
+public final class StepInputs {
 
     private final boolean conditional;
     private final INDArray oneHotFake;
@@ -20,15 +20,13 @@ final class StepInputs {
     private final DiscriminatorInput real;
     private final DiscriminatorInput fake;
 
-    /**
-     * @param shape image shape (C, H, W)
-     * @param latentDim size of z
-     * @param numClasses K when {@code conditional}
-     * @param conditional whether labels are fed to both networks
-     * @param batchSize B
-     * @param dataType the networks' data type
-     */
-    StepInputs(ImageShape shape, int latentDim, int numClasses, boolean conditional, int batchSize, DataType dataType) {
+    /** @param setup the batch shape; the buffers take the generator's parameter data type */
+    public StepInputs(StepSetup setup) {
+        this(setup.shape(), setup.latentDim(), setup.numClasses(), setup.conditional(), setup.batchSize(),
+                setup.generator().params().dataType());
+    }
+
+    private StepInputs(ImageShape shape, int latentDim, int numClasses, boolean conditional, int batchSize, DataType dataType) {
         this.conditional = conditional;
         int classes = conditional ? numClasses : 0;
         this.oneHotFake = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
@@ -42,28 +40,28 @@ final class StepInputs {
      * @param fakeLabels class to generate per example (ignored when unconditional)
      * @return G's input {@code [B, latentDim + K]}, valid until the next call
      */
-    INDArray generator(INDArray z, int[] fakeLabels) {
+    public INDArray generator(INDArray z, int[] fakeLabels) {
         INDArray oneHot = conditional ? Conditioning.oneHot(fakeLabels, oneHotFake) : null;
         return Conditioning.generatorInput(z, oneHot, generatorInput);
     }
 
     /** @return D's input for the real batch {@code [B, C + K, H, W]}, valid until the next call */
-    INDArray real(INDArray images, int[] labels) {
+    public INDArray real(INDArray images, int[] labels) {
         return real.write(images, labels);
     }
 
     /** @return D's input for the fake batch {@code [B, C + K, H, W]}, valid until the next call */
-    INDArray fake(INDArray images, int[] labels) {
+    public INDArray fake(INDArray images, int[] labels) {
         return fake.write(images, labels);
     }
 
     /** @return the shape of G's input, {@code [B, latentDim + K]} */
-    long[] generatorShape() {
+    public long[] generatorShape() {
         return generatorInput.shape();
     }
 
     /** @return the shape of D's input, {@code [B, C + K, H, W]} */
-    long[] discriminatorShape() {
+    public long[] discriminatorShape() {
         return real.shape();
     }
 }

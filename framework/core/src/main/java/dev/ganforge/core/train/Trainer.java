@@ -1,6 +1,13 @@
 package dev.ganforge.core.train;
 
-import dev.ganforge.core.eval.TrainingEvaluation;
+import dev.ganforge.core.run.Checkpoint;
+import dev.ganforge.core.run.CheckpointStore;
+import dev.ganforge.core.run.MetricsLog;
+import dev.ganforge.core.run.RunDirectory;
+import dev.ganforge.core.run.RunInfo;
+import dev.ganforge.core.run.RunOutcome;
+import dev.ganforge.core.run.RunStatus;
+import dev.ganforge.core.run.StepResult;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.TrainingSpec;
 import dev.ganforge.spi.DatasetPlugin;
@@ -30,7 +37,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link TrainingStep}, and writes the {@link RunDirectory}: metrics rows every {@code log_every}
  * steps, sample grids every {@code sample_every}, checkpoints every {@code checkpoint_every}, and a
  * final checkpoint and grids at the end. With an {@code evaluation:} section it also evaluates the
- * generator every {@code evaluation.every} steps and at the end ({@link TrainingEvaluation}).
+ * generator every {@code evaluation.every} steps and at the end (a {@link TrainingMonitor}).
  *
  * <p>Stops cleanly: {@link #requestStop()} (called from a SIGINT/SIGTERM hook) ends the run after the
  * current step with a final checkpoint and status KILLED; a non-finite loss ends it with status
@@ -46,6 +53,8 @@ public final class Trainer {
     private final String resolvedSpecYaml;
     private final RunDirectory run;
     private final PrintStream console;
+    private final TrainingEngines engines;
+    private final TrainingMonitor.Factory monitors;
     private volatile boolean stopRequested;
 
     /**
@@ -53,12 +62,17 @@ public final class Trainer {
      * @param resolvedSpecYaml the same spec as YAML, saved with the run
      * @param runDirectory where the run is written
      * @param console where the progress bar and messages go (stderr in the CLI)
+     * @param engines the training engines {@code training.engine} chooses from
+     * @param monitors creates the run's evaluation, if any
      */
-    public Trainer(ExperimentSpec spec, String resolvedSpecYaml, Path runDirectory, PrintStream console) {
+    public Trainer(ExperimentSpec spec, String resolvedSpecYaml, Path runDirectory, PrintStream console,
+            TrainingEngines engines, TrainingMonitor.Factory monitors) {
         this.spec = spec;
         this.resolvedSpecYaml = resolvedSpecYaml;
         this.run = new RunDirectory(runDirectory);
         this.console = console;
+        this.engines = engines;
+        this.monitors = monitors;
     }
 
     /** Asks the run to stop after the current step, with a final checkpoint; safe from any thread. */
@@ -124,27 +138,27 @@ public final class Trainer {
         return loop(plugins, data, generator, discriminator, startStep);
     }
 
+    /** What stays fixed through the loop: plugins, data and the step's reusable buffers. */
+    private record LoopContext(ResolvedPlugins plugins, LabeledImages data, MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator, long total, INDArray z, int[] fakeLabels, Random random) {}
+
     private RunOutcome loop(ResolvedPlugins plugins, LabeledImages data, MultiLayerNetwork generator,
             MultiLayerNetwork discriminator, long startStep) {
         TrainingSpec training = spec.training();
         int batchSize = training.batchSize();
         int classes = data.numClasses();
-        boolean conditional = plugins.model().conditional();
-        int latentDim = plugins.latentDim();
         long total = training.totalSteps(data.size());
         BatchSource batches = new BatchSource(data, batchSize, spec.seed());
-        TrainingStep trainingStep = TrainingStep.create(spec.training().engine(), generator, discriminator,
-                data.shape(), latentDim, classes, conditional, batchSize);
+        TrainingStep trainingStep = engines.create(training.engine(), new StepSetup(generator, discriminator,
+                data.shape(), plugins.latentDim(), classes, plugins.model().conditional(), batchSize));
         console.println("training step: " + trainingStep.engine());
-        SampleGrids grids = new SampleGrids(plugins, generator, classes, conditional, training.sampleRows(),
-                spec.seed(), run.samples());
-        INDArray z = Nd4j.create(data.images().dataType(), batchSize, latentDim);
-        int[] fakeLabels = new int[batchSize];
-        Random random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
-        double[] stepSeconds = new double[(int) Math.max(0, total - startStep)];
-        int timed = 0;
-        TrainingEvaluation evaluation = spec.evaluation() == null ? null
-                : TrainingEvaluation.prepare(spec, plugins, data, run, startStep, console);
+        SampleGrids grids = new SampleGrids(plugins, generator, classes, plugins.model().conditional(),
+                training.sampleRows(), spec.seed(), run.samples());
+        LoopContext context = new LoopContext(plugins, data, generator, discriminator, total,
+                Nd4j.create(data.images().dataType(), batchSize, plugins.latentDim()), new int[batchSize],
+                Nd4j.getRandomFactory().getNewRandomInstance(spec.seed()));
+        StepTimes times = new StepTimes(total - startStep);
+        TrainingMonitor monitor = monitors.prepare(spec, plugins, data, run, startStep, console);
         run.writeStatus(RunStatus.RUNNING, null, startStep, total);
         long step = startStep;
         long sinceLog = System.nanoTime();
@@ -155,51 +169,46 @@ public final class Trainer {
                 ProgressBar bar = progressBar(total, startStep)) {
             while (step < total) {
                 if (stopRequested) {
-                    saveCheckpoint(generator, discriminator, step);
-                    run.writeStatus(RunStatus.KILLED, "stopped by signal at step " + step, step, total);
-                    return new RunOutcome(RunStatus.KILLED, "stopped by signal", step, run.root(), ResolvedPlugins.median(stepSeconds, timed));
+                    return stopBySignal(context, step, times);
                 }
+                // phase 1: draw the batch, z and the fake labels of this step (functions of seed and step)
                 long started = System.nanoTime();
                 long epoch = batches.epochOf(step);
                 BatchSource.Batch batch = prefetch.take(step);
-                INDArray real = batch.images();
-                random.setSeed(mix(spec.seed(), step));
-                plugins.sampleLatent(z, random);
-                SplittableRandom labelRandom = new SplittableRandom(mix(spec.seed(), step));
-                for (int i = 0; i < batchSize; i++) {
-                    fakeLabels[i] = labelRandom.nextInt(classes);
-                }
-                StepResult result = trainingStep.step(real, batch.labels(), z, fakeLabels, (int) step, (int) epoch);
+                drawFakeInputs(context, step);
+                // phase 2: one discriminator and one generator update
+                StepResult result = trainingStep.step(batch.images(), batch.labels(), context.z(),
+                        context.fakeLabels(), (int) step, (int) epoch);
                 if (!result.finite()) {
-                    String reason = "non-finite loss at step " + (step + 1) + ": d_loss=" + result.discriminatorLoss()
-                            + ", g_loss=" + result.generatorLoss() + "; the last good checkpoint is kept";
-                    run.writeStatus(RunStatus.FAILED, reason, step, total);
-                    return new RunOutcome(RunStatus.FAILED, reason, step, run.root(), ResolvedPlugins.median(stepSeconds, timed));
+                    return fail(step, total, times, "non-finite loss at step " + (step + 1) + ": d_loss="
+                            + result.discriminatorLoss() + ", g_loss=" + result.generatorLoss()
+                            + "; the last good checkpoint is kept");
                 }
                 step++;
-                stepSeconds[timed++] = (System.nanoTime() - started) / 1e9;
-                bar.stepTo(step);
-                bar.setExtraMessage(String.format(" d %.3f g %.3f D(x) %.2f D(G(z)) %.2f", result.discriminatorLoss(),
-                        result.generatorLoss(), result.realProbability(), result.fakeProbability()));
+                times.add((System.nanoTime() - started) / 1e9);
+                showProgress(bar, step, result);
+                // phase 3: the run folder: metrics rows, sample grids, checkpoints
                 if (step % training.logEvery() == 0 || step == total) {
                     long now = System.nanoTime();
                     long stepsSince = step % training.logEvery() == 0 ? training.logEvery() : step % training.logEvery();
-                    metrics.append(step, epoch, result, (now - sinceLog) / 1e9 / Math.min(stepsSince, timed), batchSize);
+                    metrics.append(step, epoch, result, (now - sinceLog) / 1e9 / Math.min(stepsSince, times.count()),
+                            batchSize);
                     run.writeStatus(RunStatus.RUNNING, null, step, total); // progress for anyone polling
                     sinceLog = now;
                 }
                 if (step % training.sampleEvery() == 0 || step == total) {
-                    grids.write(step, real);
+                    grids.write(step, batch.images());
                 }
                 if (step % training.checkpointEvery() == 0 || step == total) {
                     saveCheckpoint(generator, discriminator, step);
                 }
-                String unhealthy = evaluation != null && evaluation.due(step, total)
-                        ? evaluation.afterStep(step, generator, discriminator) : null;
+                // phase 4: evaluation, which may stop an unhealthy run
+                String unhealthy = monitor != null && monitor.due(step, total)
+                        ? monitor.afterStep(step, generator, discriminator) : null;
                 if (unhealthy != null) {
-                    run.writeStatus(RunStatus.FAILED, unhealthy, step, total);
-                    return new RunOutcome(RunStatus.FAILED, unhealthy, step, run.root(), ResolvedPlugins.median(stepSeconds, timed));
+                    return fail(step, total, times, unhealthy);
                 }
+                // phase 5: memory housekeeping
                 if (step % training.gcEvery() == 0 || System.nanoTime() - lastGc > GC_INTERVAL_NANOS) {
                     // Off-heap ND4J buffers of garbage arrays are freed only when their Java wrappers are
                     // collected, and the small Java heap rarely fills; see TrainingSpec.gcEvery.
@@ -209,7 +218,57 @@ public final class Trainer {
             }
         }
         run.writeStatus(RunStatus.FINISHED, null, step, total);
-        return new RunOutcome(RunStatus.FINISHED, null, step, run.root(), ResolvedPlugins.median(stepSeconds, timed));
+        return new RunOutcome(RunStatus.FINISHED, null, step, run.root(), times.median());
+    }
+
+    /** Fills z and the fake labels of {@code step} from generators seeded with (seed, step). */
+    private void drawFakeInputs(LoopContext context, long step) {
+        context.random().setSeed(mix(spec.seed(), step));
+        context.plugins().sampleLatent(context.z(), context.random());
+        SplittableRandom labelRandom = new SplittableRandom(mix(spec.seed(), step));
+        int[] fakeLabels = context.fakeLabels();
+        for (int i = 0; i < fakeLabels.length; i++) {
+            fakeLabels[i] = labelRandom.nextInt(context.data().numClasses());
+        }
+    }
+
+    private static void showProgress(ProgressBar bar, long step, StepResult result) {
+        bar.stepTo(step);
+        bar.setExtraMessage(String.format(" d %.3f g %.3f D(x) %.2f D(G(z)) %.2f", result.discriminatorLoss(),
+                result.generatorLoss(), result.realProbability(), result.fakeProbability()));
+    }
+
+    private RunOutcome stopBySignal(LoopContext context, long step, StepTimes times) {
+        saveCheckpoint(context.generator(), context.discriminator(), step);
+        run.writeStatus(RunStatus.KILLED, "stopped by signal at step " + step, step, context.total());
+        return new RunOutcome(RunStatus.KILLED, "stopped by signal", step, run.root(), times.median());
+    }
+
+    private RunOutcome fail(long step, long total, StepTimes times, String reason) {
+        run.writeStatus(RunStatus.FAILED, reason, step, total);
+        return new RunOutcome(RunStatus.FAILED, reason, step, run.root(), times.median());
+    }
+
+    /** Wall-clock seconds of each step of this session, for the median the run ends with. */
+    private static final class StepTimes {
+        private final double[] seconds;
+        private int count;
+
+        StepTimes(long steps) {
+            seconds = new double[(int) Math.max(0, steps)];
+        }
+
+        void add(double value) {
+            seconds[count++] = value;
+        }
+
+        int count() {
+            return count;
+        }
+
+        double median() {
+            return ResolvedPlugins.median(seconds, count);
+        }
     }
 
     /** Dataset size and plugin versions, for trackers; a live tracker starts once this file exists. */

@@ -1,11 +1,12 @@
 package dev.ganforge.core.eval;
 
+import dev.ganforge.plugin.metrics.LabelAccuracyEvaluator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.ganforge.core.spec.ClassifierSpec;
 import dev.ganforge.core.spec.EvaluationSpec;
-import dev.ganforge.core.spec.PluginSection;
+import dev.ganforge.config.PluginSection;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
 import java.io.OutputStream;

@@ -1,5 +1,10 @@
 package dev.ganforge.core.spec;
 
+import dev.ganforge.config.Problems;
+import dev.ganforge.config.RecordBinder;
+import dev.ganforge.config.SpecException;
+import dev.ganforge.config.SpecProblem;
+import dev.ganforge.config.YamlDocument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -1,5 +1,7 @@
 package dev.ganforge.core.spec;
 
+import dev.ganforge.config.SpecException;
+import dev.ganforge.config.SpecProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

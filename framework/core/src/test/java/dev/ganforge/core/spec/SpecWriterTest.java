@@ -1,5 +1,6 @@
 package dev.ganforge.core.spec;
 
+import dev.ganforge.config.SpecKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 

@@ -1,0 +1,25 @@
+package dev.ganforge.cli;
+
+import dev.ganforge.core.train.ExperimentException;
+import dev.ganforge.core.run.RunDirectory;
+import java.nio.file.Path;
+
+/** Turns a {@code --checkpoint best|last|DIR} option into a checkpoint folder. */
+final class Checkpoints {
+
+    private Checkpoints() {}
+
+    /**
+     * @param run the run folder
+     * @param which {@code best}, {@code last} or a folder path
+     * @return the checkpoint folder
+     * @throws ExperimentException if the run has no such checkpoint
+     */
+    static Path resolve(RunDirectory run, String which) {
+        try {
+            return run.checkpoints().resolve(which);
+        } catch (IllegalArgumentException e) {
+            throw new ExperimentException(e.getMessage());
+        }
+    }
+}

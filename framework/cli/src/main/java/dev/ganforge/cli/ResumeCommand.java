@@ -1,0 +1,51 @@
+package dev.ganforge.cli;
+
+import jakarta.inject.Inject;
+import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.core.spec.SpecLoader;
+import dev.ganforge.core.run.RunDirectory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code ganforge resume RUN_DIR [--set training.steps=N]}: continues a run from its latest checkpoint. */
+@Command(name = "resume", mixinStandardHelpOptions = true,
+        description = "Continue a killed or finished run from its latest checkpoint, with its saved spec and classes.")
+final class ResumeCommand implements Callable<Integer> {
+
+    private final SpecLoader loader;
+    private final RunSession session;
+
+    /**
+     * @param loader the spec loader, with every installed plugin
+     * @param session trains the run
+     */
+    @Inject
+    ResumeCommand(SpecLoader loader, RunSession session) {
+        this.loader = loader;
+        this.session = session;
+    }
+
+    @Spec
+    CommandSpec commandSpec;
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder written by 'ganforge run'")
+    Path runDirectory;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE",
+            description = "override a saved spec key, e.g. --set training.steps=2000 to train longer")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        ExperimentSpec spec = loader.load(new RunDirectory(runDirectory).specFile(), overrides);
+        return session.train(spec, loader.toYaml(spec), runDirectory, true, commandSpec.commandLine().getOut(),
+                commandSpec.commandLine().getErr());
+    }
+}

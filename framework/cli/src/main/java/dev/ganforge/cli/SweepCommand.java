@@ -1,0 +1,108 @@
+package dev.ganforge.cli;
+
+import jakarta.inject.Inject;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ganforge.core.spec.SpecLoader;
+import dev.ganforge.cli.sweep.SweepFile;
+import dev.ganforge.cli.sweep.SweepRunner;
+import dev.ganforge.cli.sweep.SweepState;
+import dev.ganforge.cli.sweep.SweepSummary;
+import dev.ganforge.core.train.ExperimentException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code ganforge sweep SPEC [--set …] [--parallel N] [--output DIR]}: runs a hyperparameter sweep
+ * (see {@link SweepFile}) into {@code runs/<experiment>-sweep/} (one folder per trial) and writes
+ * {@code summary.json}. Re-running the same command resumes the sweep.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Run a hyperparameter sweep: one run per trial; re-run the same command to resume.")
+final class SweepCommand implements Callable<Integer> {
+
+    private final SpecLoader loader;
+
+    /**
+     * @param loader the spec loader, with every installed plugin
+     */
+    @Inject
+    SweepCommand(SpecLoader loader) {
+        this.loader = loader;
+    }
+
+    @Spec
+    CommandSpec commandSpec;
+
+    @Parameters(index = "0", paramLabel = "SPEC", description = "sweep YAML file (an experiment with a sweep: block)")
+    Path sweepFile;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a key in every trial (repeatable)")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1",
+            description = "trials at once (default 1); each gets cores/N math threads")
+    int parallel;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "sweep folder (default runs/<experiment>-sweep)")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        if (parallel < 1) {
+            throw new ExperimentException("--parallel must be at least 1, found " + parallel);
+        }
+        PrintWriter out = commandSpec.commandLine().getOut();
+        SweepFile sweep = SweepFile.read(sweepFile);
+        SweepRunner runner = new SweepRunner(loader, out, Main.class.getName());
+        List<SweepRunner.Trial> trials = runner.plan(sweep, overrides);
+        Path folder = output != null ? output : Path.of("runs", trials.get(0).spec().experiment() + "-sweep");
+        SweepState state = SweepState.load(folder);
+        out.printf("sweep %s: %d trials (%s), %d at a time, in %s%n", sweepFile, trials.size(),
+                sweep.sweep().method().name().toLowerCase(java.util.Locale.ROOT), parallel, folder);
+        java.util.Optional<dev.ganforge.cli.sweep.SweepTracking> tracking = dev.ganforge.cli.sweep.SweepTracking.start(
+                trials.get(0).spec(), trials.get(0).resolvedYaml(), sweep,
+                List.copyOf(sweep.sweep().parameters().keySet()), state, out);
+        tracking.ifPresent(runner::track);
+        Thread hook = new Thread(runner::stop, "ganforge-sweep-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            runner.run(folder, trials, parallel, state, sweep.sweep().metric());
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the sweep is being stopped by a signal; the hook is running
+            }
+        }
+        List<String> planned = trials.stream().map(trial -> trial.state().id()).toList();
+        SweepSummary summary = SweepSummary.of(state.trials().stream()
+                .filter(trial -> planned.contains(trial.id())).toList(), sweep.sweep().goal());
+        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("finished", summary.finished());
+        json.put("failed", summary.failed());
+        json.put("not_finished", summary.pending());
+        json.put("metric", sweep.sweep().metric());
+        json.put("goal", sweep.sweep().goal().name().toLowerCase(java.util.Locale.ROOT));
+        json.put("best", summary.best().orElse(null));
+        json.put("seed_spread", summary.seedSpread());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(folder.resolve("summary.json").toFile(), json);
+        tracking.ifPresent(parent -> parent.finish(summary, sweep.sweep().metric()));
+        out.printf("sweep done: %d finished, %d failed, %d not finished%n", summary.finished(), summary.failed(),
+                summary.pending());
+        summary.best().ifPresent(best -> out.printf("best trial %s %s: %s = %s%n", best.id(), best.values(),
+                sweep.sweep().metric(), best.metric()));
+        summary.seedSpread().forEach((setting, spread) -> out.printf("across %d seeds %s: mean %.4f, min %.4f, max %.4f%n",
+                spread.count(), setting, spread.mean(), spread.min(), spread.max()));
+        return summary.failed() > 0 || summary.pending() > 0 ? Main.RUN_FAILED : 0;
+    }
+}

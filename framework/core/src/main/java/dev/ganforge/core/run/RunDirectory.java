@@ -1,0 +1,197 @@
+package dev.ganforge.core.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * The folder a run writes, always, whatever tracker is used:
+ * <pre>
+ *   spec.yaml          the resolved spec (every default filled in)
+ *   classes.txt        class names, one per line, line i = label i
+ *   metrics.csv        see {@link MetricsLog}
+ *   eval.csv           evaluation metrics, see {@link dev.ganforge.core.run.EvaluationLog}
+ *   status.json        {"status": RUNNING|FINISHED|FAILED|KILLED, "reason": …, "step": …, "total_steps": …}
+ *   run-info.json      dataset size and classes, plugin versions, user, git commit; see {@link RunInfo}
+ *   samples/           step-NNNNNNNN-real.png, -fake1.png, -fake2.png
+ *   checkpoints/       see {@link CheckpointStore}
+ *   mlflow.json        what has been mirrored to MLflow (only when tracking is on); see
+ *                      {@code dev.ganforge.tracking.mlflow.SyncState}; mlflow.lock is held while syncing
+ *   mlflow-parent-run  the MLflow run id of the sweep a trial belongs to (sweep trials only)
+ * </pre>
+ * The file names are the constants below; every reader of a run folder takes them from here.
+ */
+public final class RunDirectory {
+
+    /** The resolved spec. */
+    public static final String SPEC_FILE = "spec.yaml";
+    /** Class names, line i = label i. */
+    public static final String CLASSES_FILE = "classes.txt";
+    /** Training metrics, one row per logged step. */
+    public static final String METRICS_FILE = "metrics.csv";
+    /** Evaluation metrics. */
+    public static final String EVALUATION_FILE = "eval.csv";
+    /** The run's status. */
+    public static final String STATUS_FILE = "status.json";
+    /** Sample grids. */
+    public static final String SAMPLES_FOLDER = "samples";
+    /** Checkpoints. */
+    public static final String CHECKPOINTS_FOLDER = "checkpoints";
+    /** The MLflow run id of the parent sweep run, in a sweep trial's folder. */
+    public static final String TRACKING_PARENT_FILE = "mlflow-parent-run";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path root;
+
+    /** @param root the run folder; created by {@link #create} */
+    public RunDirectory(Path root) {
+        this.root = root;
+    }
+
+    /** @return the run folder */
+    public Path root() {
+        return root;
+    }
+
+    /** @return {@code spec.yaml} */
+    public Path specFile() {
+        return root.resolve(SPEC_FILE);
+    }
+
+    /** @return {@code classes.txt} */
+    public Path classesFile() {
+        return root.resolve(CLASSES_FILE);
+    }
+
+    /** @return {@code metrics.csv} */
+    public Path metricsFile() {
+        return root.resolve(METRICS_FILE);
+    }
+
+    /** @return {@code eval.csv} */
+    public Path evaluationFile() {
+        return root.resolve(EVALUATION_FILE);
+    }
+
+    /** @return the {@code samples/} folder */
+    public Path samples() {
+        return root.resolve(SAMPLES_FOLDER);
+    }
+
+    /** @return the run's checkpoint store */
+    public CheckpointStore checkpoints() {
+        return new CheckpointStore(root.resolve(CHECKPOINTS_FOLDER));
+    }
+
+    /**
+     * Creates the folder and writes the resolved spec and the class list.
+     *
+     * @param resolvedSpecYaml the spec with every default filled in
+     * @param classNames class names in label order
+     * @throws UncheckedIOException if the folder cannot be written
+     */
+    public void create(String resolvedSpecYaml, List<String> classNames) {
+        try {
+            Files.createDirectories(samples());
+            writeAtomically(specFile(), resolvedSpecYaml);
+            writeAtomically(classesFile(), String.join("\n", classNames) + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create run folder " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the class names saved with the run, in label order
+     * @throws UncheckedIOException if {@code classes.txt} is missing or unreadable
+     */
+    public List<String> readClassNames() {
+        try {
+            return Files.readAllLines(classesFile(), StandardCharsets.UTF_8).stream()
+                    .filter(line -> !line.isEmpty()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the class list " + classesFile() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Records the run's status atomically.
+     *
+     * @param status the new status
+     * @param reason why it ended (for FAILED and KILLED), or null
+     * @param step steps done
+     * @param totalSteps steps planned
+     */
+    public void writeStatus(RunStatus status, String reason, long step, long totalSteps) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("status", status.name());
+        if (reason != null) {
+            node.put("reason", reason);
+        }
+        node.put("step", step);
+        node.put("total_steps", totalSteps);
+        node.put("updated_ms", System.currentTimeMillis());
+        try {
+            writeAtomically(root.resolve(STATUS_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write status.json in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the recorded status, or RUNNING if none was written
+     * @throws UncheckedIOException if status.json exists but cannot be read
+     */
+    public RunStatus readStatus() {
+        Path file = root.resolve(STATUS_FILE);
+        if (!Files.exists(file)) {
+            return RunStatus.RUNNING;
+        }
+        try {
+            return RunStatus.valueOf(JSON.readTree(file.toFile()).path("status").asText("RUNNING"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The whole of {@code status.json}.
+     *
+     * @param status the status
+     * @param reason why it ended, or null
+     * @param step steps done
+     * @param totalSteps steps planned
+     * @param updatedMs when it was written, Unix epoch milliseconds
+     */
+    public record StatusRecord(RunStatus status, String reason, long step, long totalSteps, long updatedMs) {}
+
+    /**
+     * @return the recorded status with its details, or empty if none was written
+     * @throws UncheckedIOException if status.json exists but cannot be read
+     */
+    public java.util.Optional<StatusRecord> readStatusRecord() {
+        Path file = root.resolve(STATUS_FILE);
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            var node = JSON.readTree(file.toFile());
+            return java.util.Optional.of(new StatusRecord(RunStatus.valueOf(node.path("status").asText("RUNNING")),
+                    node.hasNonNull("reason") ? node.get("reason").asText() : null, node.path("step").asLong(),
+                    node.path("total_steps").asLong(), node.path("updated_ms").asLong()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.ganforge.core.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.config.PluginSection;
+import dev.ganforge.spi.LabeledImages;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code run-info.json}: what a run knows only while it trains and a tracker needs later: the dataset
+ * as loaded (name, size, class count), the plugins and their versions, who ran it, the source's git
+ * commit, and when the run started. Written at every start and resume.
+ *
+ * @param datasetName the dataset plugin name ({@code dataset.type})
+ * @param datasetSize N, the number of training images
+ * @param classCount K, the number of classes
+ * @param plugins role ({@code model}, {@code dataset}, {@code sampler}, {@code optimizer.generator},
+ *     {@code optimizer.discriminator}) to {@code "name version"}
+ * @param user the operating-system user ({@code user.name})
+ * @param gitCommit the commit of the ganforge checkout the code ran from, or null outside a git checkout
+ * @param startedMs when the run first started, Unix epoch milliseconds
+ */
+public record RunInfo(String datasetName, long datasetSize, int classCount, Map<String, String> plugins, String user,
+        String gitCommit, long startedMs) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The file name inside the run folder. */
+    public static final String FILE = "run-info.json";
+
+    /** Copies the plugin map. */
+    public RunInfo {
+        plugins = Map.copyOf(new LinkedHashMap<>(plugins));
+    }
+
+    /**
+     * @param spec the resolved experiment
+     * @param data the loaded dataset
+     * @param startedMs when the run first started (kept from an earlier run-info.json on resume)
+     * @return the info of this run, with the git commit of the running code
+     */
+    public static RunInfo of(ExperimentSpec spec, LabeledImages data, long startedMs) {
+        Map<String, String> plugins = new LinkedHashMap<>();
+        plugins.put("model", describe(spec.model()));
+        plugins.put("dataset", describe(spec.dataset()));
+        plugins.put("sampler", describe(spec.sampler()));
+        plugins.put("optimizer.generator", describe(spec.optimizers().generator()));
+        plugins.put("optimizer.discriminator", describe(spec.optimizers().discriminator()));
+        return new RunInfo(spec.dataset().type(), data.size(), data.numClasses(), plugins,
+                System.getProperty("user.name", "unknown"), headCommit().orElse(null), startedMs);
+    }
+
+    private static String describe(PluginSection section) {
+        return section.type() + " " + section.plugin().version();
+    }
+
+    /**
+     * @param runFolder a run folder
+     * @return its run-info.json, if present
+     * @throws UncheckedIOException if the file exists but cannot be read
+     */
+    public static Optional<RunInfo> read(Path runFolder) {
+        Path file = runFolder.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = JSON.readTree(file.toFile());
+            Map<String, String> plugins = new LinkedHashMap<>();
+            node.path("plugins").fields().forEachRemaining(e -> plugins.put(e.getKey(), e.getValue().asText()));
+            JsonNode commit = node.path("git_commit");
+            return Optional.of(new RunInfo(node.path("dataset").path("name").asText(),
+                    node.path("dataset").path("size").asLong(), node.path("dataset").path("classes").asInt(), plugins,
+                    node.path("user").asText("unknown"), commit.isTextual() ? commit.asText() : null,
+                    node.path("started_ms").asLong()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes {@code run-info.json} atomically.
+     *
+     * @param runFolder the run folder
+     * @throws UncheckedIOException if it cannot be written
+     */
+    public void write(Path runFolder) {
+        ObjectNode node = JSON.createObjectNode();
+        ObjectNode dataset = node.putObject("dataset");
+        dataset.put("name", datasetName);
+        dataset.put("size", datasetSize);
+        dataset.put("classes", classCount);
+        ObjectNode pluginNode = node.putObject("plugins");
+        plugins.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> pluginNode.put(e.getKey(), e.getValue()));
+        node.put("user", user);
+        if (gitCommit != null) {
+            node.put("git_commit", gitCommit);
+        }
+        node.put("started_ms", startedMs);
+        Path file = runFolder.resolve(FILE);
+        Path temporary = runFolder.resolve(FILE + ".tmp");
+        try {
+            Files.writeString(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node),
+                    StandardCharsets.UTF_8);
+            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return the HEAD commit of the git checkout holding the running ganforge code (found from
+     *     where this class was loaded), or empty when it is not in a checkout or git is missing
+     */
+    static Optional<String> headCommit() {
+        try {
+            Path code = Path.of(RunInfo.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path folder = Files.isDirectory(code) ? code : code.getParent();
+            Process git = new ProcessBuilder("git", "-C", folder.toString(), "rev-parse", "HEAD")
+                    .redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!git.waitFor(5, TimeUnit.SECONDS)) {
+                git.destroyForcibly();
+                return Optional.empty();
+            }
+            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return git.exitValue() == 0 && out.matches("[0-9a-f]{40}") ? Optional.of(out) : Optional.empty();
+        } catch (IOException | RuntimeException | java.net.URISyntaxException e) {
+            return Optional.empty(); // no git, or code not loaded from a file
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.ganforge.core.train;
+
+import dev.ganforge.core.run.RunDirectory;
+import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.spi.LabeledImages;
+import java.io.PrintStream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * Watches a run between steps, e.g. the periodic evaluation of {@code dev.ganforge.core.eval}; the
+ * training loop knows only this interface, so evaluation can depend on training and not the reverse.
+ */
+public interface TrainingMonitor {
+
+    /**
+     * @param step steps done so far, 1-based
+     * @param total steps planned
+     * @return whether {@link #afterStep} should run after this step
+     */
+    boolean due(long step, long total);
+
+    /**
+     * @param step steps done so far
+     * @param generator the generator after the step (read only)
+     * @param discriminator the discriminator after the step (read only)
+     * @return null if training may go on, else why the run must stop as FAILED
+     */
+    String afterStep(long step, MultiLayerNetwork generator, MultiLayerNetwork discriminator);
+
+    /** Creates the monitor of one run, or none. */
+    @FunctionalInterface
+    interface Factory {
+
+        /** A factory that never monitors. */
+        Factory NONE = (spec, plugins, data, run, startStep, console) -> null;
+
+        /**
+         * @param spec the resolved experiment
+         * @param plugins its plugins
+         * @param data the training data
+         * @param run the run folder
+         * @param startStep the step the run starts or resumes at
+         * @param console where messages go
+         * @return the monitor, or null when the spec asks for none
+         */
+        TrainingMonitor prepare(ExperimentSpec spec, ResolvedPlugins plugins, LabeledImages data, RunDirectory run,
+                long startStep, PrintStream console);
+    }
+}

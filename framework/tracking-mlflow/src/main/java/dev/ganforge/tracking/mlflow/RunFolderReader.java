@@ -1,0 +1,164 @@
+package dev.ganforge.tracking.mlflow;
+
+import dev.ganforge.core.spec.SpecLoader;
+import dev.ganforge.tracking.mlflow.Tracker.MetricPoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads what a sync sends from a run folder while training may still be writing it: the spec as flat
+ * params, complete metrics rows, and sample grids. Lines not yet ended by a newline are ignored.
+ */
+final class RunFolderReader {
+
+    /** Metric columns of metrics.csv sent to MLflow, under the same names. */
+    static final List<String> METRICS = List.of("epoch", "d_loss", "g_loss", "d_real", "d_fake", "sec_per_step",
+            "samples_per_sec");
+    private static final Pattern SAMPLE = Pattern.compile("step-(\\d+)-([A-Za-z0-9_.-]+)\\.png");
+
+    /** A sample grid file. @param file the PNG @param step its step @param key real, fake1 or fake2 */
+    record Sample(Path file, long step, String key) {}
+
+    /** One metrics row. @param step its step @param points its finite values @param nonFinite values left out */
+    record Row(long step, List<MetricPoint> points, int nonFinite) {}
+
+    private RunFolderReader() {}
+
+    /**
+     * @param specFile the run's spec.yaml
+     * @return its values as dotted keys, without the {@code tracking} section (a URI is no param)
+     */
+    static Map<String, String> specParams(Path specFile) {
+        try {
+            Map<String, String> flat = SpecLoader.flattenYaml(Files.readString(specFile, StandardCharsets.UTF_8));
+            flat.keySet().removeIf(key -> key.equals("tracking") || key.startsWith("tracking."));
+            return flat;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + specFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Evaluation metrics of eval.csv (long format {@code step,metric,value,timestamp_ms}; each
+     * evaluation's rows are appended in one write), grouped into one row per step.
+     *
+     * @param evalFile eval.csv
+     * @param afterStep only steps larger than this
+     * @return one row per evaluated step, in step order; NaN and infinite values left out and counted
+     */
+    static List<Row> evaluationsAfter(Path evalFile, long afterStep) {
+        if (!Files.isRegularFile(evalFile)) {
+            return List.of();
+        }
+        String text;
+        try {
+            text = Files.readString(evalFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + evalFile + ": " + e.getMessage(), e);
+        }
+        java.util.TreeMap<Long, List<MetricPoint>> points = new java.util.TreeMap<>();
+        java.util.Map<Long, Integer> nonFinite = new java.util.HashMap<>();
+        String[] lines = text.substring(0, text.lastIndexOf('\n') + 1).split("\n");
+        for (int i = 1; i < lines.length; i++) {
+            String[] cells = lines[i].strip().split(",");
+            if (cells.length != 4) {
+                continue;
+            }
+            long step = Long.parseLong(cells[0]);
+            if (step <= afterStep) {
+                continue;
+            }
+            double value = Double.parseDouble(cells[2]);
+            points.computeIfAbsent(step, key -> new ArrayList<>());
+            if (Double.isFinite(value)) {
+                points.get(step).add(new MetricPoint(LogBatchLimits.key(cells[1]), value, Long.parseLong(cells[3]), step));
+            } else {
+                nonFinite.merge(step, 1, Integer::sum);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        points.forEach((step, list) -> rows.add(new Row(step, List.copyOf(list), nonFinite.getOrDefault(step, 0))));
+        return rows;
+    }
+
+    /**
+     * @param metricsFile metrics.csv
+     * @param afterStep only rows with a larger step
+     * @return the complete rows after that step, in file order; NaN and infinite values are left out
+     *     of {@link Row#points()} and counted
+     */
+    static List<Row> rowsAfter(Path metricsFile, long afterStep) {
+        if (!Files.isRegularFile(metricsFile)) {
+            return List.of();
+        }
+        String text;
+        try {
+            text = Files.readString(metricsFile, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + metricsFile + ": " + e.getMessage(), e);
+        }
+        String[] lines = text.substring(0, text.lastIndexOf('\n') + 1).split("\n");
+        if (lines.length == 0 || !lines[0].startsWith("step,")) {
+            return List.of();
+        }
+        List<String> header = List.of(lines[0].strip().split(","));
+        int stepColumn = header.indexOf("step");
+        int timeColumn = header.indexOf("timestamp_ms");
+        List<Row> rows = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            String[] cells = lines[i].strip().split(",");
+            if (cells.length != header.size()) {
+                continue; // a row being rewritten by a resume; it is read again next time
+            }
+            long step = Long.parseLong(cells[stepColumn]);
+            if (step <= afterStep) {
+                continue;
+            }
+            long time = Long.parseLong(cells[timeColumn]);
+            List<MetricPoint> points = new ArrayList<>();
+            int nonFinite = 0;
+            for (String metric : METRICS) {
+                int column = header.indexOf(metric);
+                if (column < 0) {
+                    continue;
+                }
+                double value = Double.parseDouble(cells[column]);
+                if (Double.isFinite(value)) {
+                    points.add(new MetricPoint(metric, value, time, step));
+                } else {
+                    nonFinite++;
+                }
+            }
+            rows.add(new Row(step, List.copyOf(points), nonFinite));
+        }
+        return rows;
+    }
+
+    /**
+     * @param samplesFolder the run's samples/ folder
+     * @return its sample grids ordered by step, then key
+     */
+    static List<Sample> samples(Path samplesFolder) {
+        if (!Files.isDirectory(samplesFolder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(samplesFolder)) {
+            return files.map(file -> {
+                Matcher m = SAMPLE.matcher(file.getFileName().toString());
+                return m.matches() ? new Sample(file, Long.parseLong(m.group(1)), m.group(2)) : null;
+            }).filter(s -> s != null).sorted(Comparator.comparingLong(Sample::step).thenComparing(Sample::key)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + samplesFolder + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.ganforge.tracking.mlflow;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * An exclusive lock on {@code mlflow.lock} in a run folder, held during one {@link MlflowSync#sync()},
+ * across processes (an OS file lock) and within one JVM; plus the content hash used to tell changed
+ * artifacts.
+ */
+final class SyncLock implements AutoCloseable {
+
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private SyncLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * @param folder a run folder
+     * @return the held lock
+     * @throws TrackingException (retryable) if another sync holds it
+     * @throws UncheckedIOException if the lock file cannot be opened
+     */
+    static SyncLock acquire(Path folder) {
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(folder.resolve("mlflow.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw new OverlappingFileLockException();
+            }
+            return new SyncLock(channel, lock);
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            throw new TrackingException("another sync of " + folder + " is under way (a training run mirroring it"
+                    + " live, or another 'ganforge sync'); try again when it ends", true, 0, null);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot lock " + folder.resolve("mlflow.lock") + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException ignored) {
+            // nothing was locked
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param file a file
+     * @return the SHA-256 of its content, hex
+     * @throws UncheckedIOException if it cannot be read
+     */
+    static String sha256(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e); // every JDK has SHA-256
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.ganforge.tracking.mlflow;
+
+import static dev.ganforge.tracking.mlflow.RunFolderFixture.checkpoint;
+import static dev.ganforge.tracking.mlflow.RunFolderFixture.rows;
+import static dev.ganforge.tracking.mlflow.RunFolderFixture.sample;
+import static dev.ganforge.tracking.mlflow.RunFolderFixture.spec;
+import static dev.ganforge.tracking.mlflow.RunFolderFixture.status;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ganforge.tracking.mlflow.Tracker.MetricPoint;
+import dev.ganforge.core.run.RunStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MlflowSync against an in-memory tracker: watermarks, order, limits, failures, resume. */
+class MlflowSyncTest {
+
+    @TempDir
+    Path run;
+
+    private final FakeTracker tracker = new FakeTracker();
+    private final List<String> notices = new ArrayList<>();
+
+    private MlflowSync sync() {
+        return new MlflowSync(run, tracker, "http://127.0.0.1:1", null, notices::add);
+    }
+
+    @Test
+    void mirrorsAnEndedRunOnceAndASecondSyncSendsNothing() throws Exception {
+        RunFolderFixture.create(run, spec(4));
+        rows(run, 1, 4, 1.25);
+        sample(run, 2, "real", 10, 5);
+        sample(run, 2, "fake1", 10, 5);
+        checkpoint(run, 4);
+        status(run, "FINISHED", null);
+
+        MlflowSync.Report first = sync().sync();
+        MlflowSync.Report second = sync().sync();
+
+        assertThat(first.complete()).isTrue();
+        assertThat(second.nothingSent()).isTrue();
+        assertThat(tracker.runsCreated).isEqualTo(1);
+        assertThat(tracker.experiments).containsKey("toy");
+        assertThat(tracker.params).containsEntry("training.steps", "4").containsEntry("model.layers", "[4, 8]")
+                .containsEntry("experiment", "toy").doesNotContainKeys("tracking.uri", "tracking.experiment");
+        assertThat(tracker.tags).containsEntry("mlflow.source.type", "LOCAL").containsEntry("mlflow.runName",
+                "toy-" + run.getFileName()).containsEntry("mlflow.loggedImages", "True").containsKey("mlflow.user");
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss")).extracting(MetricPoint::step)
+                .containsExactly(1L, 2L, 3L, 4L);
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss")).extracting(MetricPoint::timestampMs)
+                .containsExactly(1_700_000_000_001L, 1_700_000_000_002L, 1_700_000_000_003L, 1_700_000_000_004L);
+        assertThat(tracker.metrics).hasSize(4 * RunFolderReader.METRICS.size());
+        assertThat(tracker.artifacts.keySet()).contains("spec.yaml", "classes.txt", "metrics.csv", "status.json",
+                "checkpoints/step-00000004/generator.zip", "checkpoints/step-00000004/discriminator.zip");
+        assertThat(tracker.artifacts.keySet().stream().filter(k -> k.startsWith("images/")))
+                .hasSize(4).allMatch(k -> k.matches("images/(real|fake1)\\+step\\+2\\+timestamp\\+\\d+\\+[0-9a-f-]{36}"
+                        + "(\\.png|\\+compressed\\.webp)"));
+        assertThat(tracker.status).isEqualTo(RunStatus.FINISHED);
+    }
+
+    @Test
+    void evaluationMetricsAreMirroredWithTheirStepsOnce() throws Exception {
+        RunFolderFixture.create(run, spec(4));
+        rows(run, 1, 4, 1.0);
+        Files.writeString(run.resolve("eval.csv"), "step,metric,value,timestamp_ms\n"
+                + "2,eval/label_accuracy,0.5,1700000000100\n2,eval/fd_ganforge_cnn,12.5,1700000000100\n"
+                + "4,eval/label_accuracy,0.75,1700000000200\n4,eval/fd_ganforge_cnn,NaN,1700000000200\n");
+
+        sync().sync();
+        Files.writeString(run.resolve("eval.csv"), "4,eval/precision,0.25,1700000000200\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        sync().sync(); // a later evaluation step's rows arrive whole; step 4 was already sent
+        status(run, "FINISHED", null);
+        sync().sync();
+
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/label_accuracy"))
+                .extracting(MetricPoint::step, MetricPoint::value, MetricPoint::timestampMs)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 0.5, 1_700_000_000_100L),
+                        org.assertj.core.groups.Tuple.tuple(4L, 0.75, 1_700_000_000_200L));
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/fd_ganforge_cnn")).hasSize(1);
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/precision")).isEmpty();
+        assertThat(tracker.artifacts).containsKey("eval.csv");
+    }
+
+    @Test
+    void aFailureMidWayResumesWhereItStoppedWithoutDuplicates() throws Exception {
+        RunFolderFixture.create(run, spec(400));
+        rows(run, 1, 400, 1.0); // 2800 points: three metric batches
+        sample(run, 100, "real", 4, 4);
+        sample(run, 200, "real", 4, 4);
+        status(run, "FINISHED", null);
+        for (int failAt = 2; failAt < 30; failAt += 3) {
+            tracker.failAtCall = tracker.calls.size() + failAt;
+            try {
+                sync().sync();
+            } catch (TrackingException expected) {
+                assertThat(expected.retryable()).isTrue();
+            }
+        }
+        tracker.failAtCall = 0;
+        assertThat(sync().sync().complete()).isTrue();
+
+        assertThat(tracker.runsCreated).isEqualTo(1);
+        List<Long> steps = tracker.metrics.stream().filter(m -> m.key().equals("g_loss")).map(MetricPoint::step).toList();
+        assertThat(steps).hasSize(400).isSorted().doesNotHaveDuplicates();
+        assertThat(tracker.batchMetricCounts).allMatch(n -> n <= 1000 && n % RunFolderReader.METRICS.size() == 0);
+        assertThat(tracker.artifacts.keySet().stream().filter(k -> k.startsWith("images/"))).hasSize(4);
+        assertThat(tracker.status).isEqualTo(RunStatus.FINISHED);
+    }
+
+    @Test
+    void nonFiniteValuesAreSkippedAndCounted() throws Exception {
+        RunFolderFixture.create(run, spec(4));
+        rows(run, 1, 2, 1.0);
+        rows(run, 3, 3, Double.NaN);
+        rows(run, 4, 4, Double.POSITIVE_INFINITY);
+        sync().sync();
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss")).extracting(MetricPoint::step)
+                .containsExactly(1L, 2L);
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("g_loss")).hasSize(4);
+        assertThat(tracker.metrics).allMatch(m -> Double.isFinite(m.value()));
+        sync().sync(); // the count goes out as a tag once known
+        assertThat(tracker.tags).containsEntry("ganforge.non_finite_metric_values", "2");
+    }
+
+    @Test
+    void resumeKeepsTheRunParamsAndStepsAndReportsChangedSpecValuesAsTags() throws Exception {
+        RunFolderFixture.create(run, spec(4));
+        rows(run, 1, 4, 1.0);
+        status(run, "KILLED", "stopped by signal at step 4");
+        sync().sync();
+        assertThat(tracker.status).isEqualTo(RunStatus.KILLED);
+        assertThat(tracker.tags).containsEntry("ganforge.status_reason", "stopped by signal at step 4");
+
+        Files.writeString(run.resolve("spec.yaml"), spec(8)); // ganforge resume --set training.steps=8
+        status(run, "RUNNING", null);
+        sync().sync();
+        assertThat(tracker.status).isEqualTo(RunStatus.RUNNING);
+        rows(run, 5, 8, 2.0);
+        status(run, "FINISHED", null);
+        sync().sync();
+
+        assertThat(tracker.runsCreated).isEqualTo(1);
+        assertThat(tracker.params).containsEntry("training.steps", "4");
+        assertThat(tracker.tags).containsEntry("ganforge.changed_param.training.steps", "8");
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss")).extracting(MetricPoint::step)
+                .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        assertThat(tracker.status).isEqualTo(RunStatus.FINISHED);
+    }
+
+    @Test
+    void stepsAtOrBelowTheWatermarkAreNotSentAgainAfterAResumeFromAnOlderCheckpoint() throws Exception {
+        RunFolderFixture.create(run, spec(8));
+        rows(run, 1, 6, 1.0);
+        sync().sync();
+        // the process died at step 6; resume from the checkpoint of step 4 truncates and retrains 5..8
+        Files.writeString(run.resolve("metrics.csv"), Files.readString(run.resolve("metrics.csv")).lines()
+                .limit(5).reduce("", (a, b) -> a + b + "\n"));
+        rows(run, 5, 8, 9.0);
+        sync().sync();
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss"))
+                .extracting(MetricPoint::step, MetricPoint::value).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1L, 1.0), org.assertj.core.groups.Tuple.tuple(2L, 1.0),
+                        org.assertj.core.groups.Tuple.tuple(3L, 1.0), org.assertj.core.groups.Tuple.tuple(4L, 1.0),
+                        org.assertj.core.groups.Tuple.tuple(5L, 1.0), org.assertj.core.groups.Tuple.tuple(6L, 1.0),
+                        org.assertj.core.groups.Tuple.tuple(7L, 9.0), org.assertj.core.groups.Tuple.tuple(8L, 9.0));
+    }
+
+    @Test
+    void aServerWithoutArtifactServingIsReportedOnceAndMetricsStillGoOut() throws Exception {
+        tracker.artifactUri = "/srv/mlflow/artifacts/1/run-1/artifacts";
+        RunFolderFixture.create(run, spec(4));
+        rows(run, 1, 4, 1.0);
+        sample(run, 2, "real", 4, 4);
+        status(run, "FINISHED", null);
+        assertThat(sync().sync().complete()).isTrue();
+        sync().sync();
+        assertThat(notices).filteredOn(n -> n.contains("--no-serve-artifacts")).hasSize(1);
+        assertThat(tracker.metrics).isNotEmpty();
+        assertThat(tracker.artifacts).isEmpty();
+        assertThat(tracker.tags).doesNotContainKey("mlflow.loggedImages");
+        assertThat(tracker.status).isEqualTo(RunStatus.FINISHED);
+    }
+
+    @Test
+    void aCreatedRunWhoseAnswerWasLostIsFoundAgainNotCreatedTwice() throws Exception {
+        RunFolderFixture.create(run, spec(4));
+        rows(run, 1, 2, 1.0);
+        tracker.loseCreateRunAnswer = true;
+        assertThatThrownBy(() -> sync().sync()).isInstanceOf(TrackingException.class);
+        assertThat(SyncState.read(run).runId()).isNull();
+
+        sync().sync();
+
+        assertThat(tracker.runsCreated).isEqualTo(1);
+        assertThat(SyncState.read(run).runId()).isEqualTo("run-1");
+        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss")).hasSize(2);
+    }
+
+    @Test
+    void aRefusedRequestIsNotRetryable() throws Exception {
+        RunFolderFixture.create(run, spec(4));
+        tracker.failAtCall = 1;
+        tracker.failRetryable = false;
+        assertThatThrownBy(() -> sync().sync()).isInstanceOfSatisfying(TrackingException.class,
+                e -> assertThat(e.retryable()).isFalse());
+        assertThat(SyncState.read(run).runId()).isNull();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.ganforge.plugin.datasets;
+
+import dev.ganforge.spi.DatasetPlugin;
+import dev.ganforge.spi.ImageShape;
+import dev.ganforge.spi.LabeledImages;
+import dev.ganforge.spi.SpecField;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The {@code random} dataset: uniform noise images in [-1, 1] with labels {@code i mod K}, made in
+ * memory. For benchmarks ({@code ganforge bench}) and smoke tests of a model's shapes; it reads no
+ * file, so a benchmark measures the training step alone.
+ */
+public class RandomDataset implements DatasetPlugin<RandomDataset.Spec> {
+
+    /**
+     * @param width W in pixels
+     * @param height H in pixels
+     * @param channels C: 1, 3 or 4
+     * @param classes K
+     * @param size N, the number of images
+     * @param seed seed of the noise
+     */
+    public record Spec(
+            @SpecField(doc = "image width in pixels", defaultValue = "28", min = 1, max = 4096) int width,
+            @SpecField(doc = "image height in pixels", defaultValue = "28", min = 1, max = 4096) int height,
+            @SpecField(doc = "channels: 1, 3 or 4", defaultValue = "1", min = 1, max = 4) int channels,
+            @SpecField(doc = "number of classes", defaultValue = "10", min = 1, max = 100000) int classes,
+            @SpecField(doc = "number of images", defaultValue = "1024", min = 1, max = 10_000_000) int size,
+            @SpecField(doc = "seed of the noise", defaultValue = "0") long seed) {
+
+        /** @throws IllegalArgumentException if channels is 2 */
+        public Spec {
+            new ImageShape(channels, height, width);
+        }
+    }
+
+    /** Creates the plugin; it has no state. */
+    public RandomDataset() {}
+
+    @Override
+    public String name() {
+        return "random";
+    }
+
+    @Override
+    public Class<Spec> specClass() {
+        return Spec.class;
+    }
+
+    @Override
+    public String description() {
+        return "uniform noise images in [-1, 1], labels i mod K; for benchmarks and smoke tests";
+    }
+
+    @Override
+    public ImageShape imageShape(Spec spec) {
+        return new ImageShape(spec.channels(), spec.height(), spec.width());
+    }
+
+    @Override
+    public LabeledImages load(Spec spec) {
+        Random random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
+        INDArray images = Nd4j.create(DataType.FLOAT, imageShape(spec).batchShape(spec.size()));
+        Nd4j.getExecutioner().exec(
+                new org.nd4j.linalg.api.ops.random.impl.UniformDistribution(images, -1.0, 1.0), random);
+        int[] labels = new int[spec.size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i % spec.classes();
+        }
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < spec.classes(); k++) {
+            names.add("class-" + k);
+        }
+        return new LabeledImages(images, labels, names, 0);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.ganforge.plugin.metrics;
+
+import java.util.Arrays;
+
+/**
+ * Improved precision and recall of Kynkäänniemi et al., "Improved Precision and Recall Metric for
+ * Assessing Generative Models" (2019, https://arxiv.org/abs/1904.06991). Each set's manifold is the
+ * union of balls around its points with radius the distance to the point's k-th nearest neighbour in
+ * the same set (itself excluded). Precision is the share of generated points inside the real
+ * manifold; recall the share of real points inside the generated manifold. Euclidean distances in
+ * double precision, brute force: O((n + m)² F).
+ */
+public final class PrecisionRecall {
+
+    /**
+     * @param precision share of generated samples inside the real manifold, in [0, 1]
+     * @param recall share of real samples inside the generated manifold, in [0, 1]
+     */
+    public record Result(double precision, double recall) {}
+
+    private PrecisionRecall() {}
+
+    /**
+     * @param real real features {@code [n][F]}, n &gt; k
+     * @param generated generated features {@code [m][F]}, m &gt; k
+     * @param k the neighbour that sets each ball's radius (the paper uses 3)
+     * @return precision and recall
+     * @throws IllegalArgumentException if k &lt; 1 or a set has k points or fewer
+     */
+    public static Result compute(double[][] real, double[][] generated, int k) {
+        if (k < 1 || real.length <= k || generated.length <= k) {
+            throw new IllegalArgumentException("precision/recall with k = " + k + " needs more than k samples in each"
+                    + " set, found " + real.length + " real and " + generated.length + " generated");
+        }
+        double[] realRadii = radii(real, k);
+        double[] generatedRadii = radii(generated, k);
+        return new Result(coverage(generated, real, realRadii), coverage(real, generated, generatedRadii));
+    }
+
+    /** @return squared distance to each point's k-th nearest other point */
+    static double[] radii(double[][] points, int k) {
+        double[] radii = new double[points.length];
+        double[] distances = new double[points.length - 1];
+        for (int i = 0; i < points.length; i++) {
+            int next = 0;
+            for (int j = 0; j < points.length; j++) {
+                if (j != i) {
+                    distances[next++] = squaredDistance(points[i], points[j]);
+                }
+            }
+            double[] copy = distances.clone();
+            Arrays.sort(copy);
+            radii[i] = copy[k - 1];
+        }
+        return radii;
+    }
+
+    /** @return the share of {@code queries} within the radius of at least one manifold point */
+    private static double coverage(double[][] queries, double[][] manifold, double[] radii) {
+        int inside = 0;
+        for (double[] query : queries) {
+            for (int j = 0; j < manifold.length; j++) {
+                if (squaredDistance(query, manifold[j]) <= radii[j]) {
+                    inside++;
+                    break;
+                }
+            }
+        }
+        return (double) inside / queries.length;
+    }
+
+    static double squaredDistance(double[] a, double[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            sum += d * d;
+        }
+        return sum;
+    }
+}
