@@ -10,6 +10,24 @@ import java.util.List;
  */
 public interface PluginLookup {
 
+    /** A lookup with no plugins, for records that select none (e.g. a sweep block). */
+    PluginLookup NONE = new PluginLookup() {
+        @Override
+        public List<String> names(PluginKind kind) {
+            return List.of();
+        }
+
+        @Override
+        public boolean contains(PluginKind kind, String name) {
+            return false;
+        }
+
+        @Override
+        public GanPlugin<?> get(PluginKind kind, String name) {
+            throw new IllegalArgumentException("no " + kind.label() + " plugin '" + name + "'");
+        }
+    };
+
     /**
      * @param kind the plugin kind
      * @return the names of the plugins of that kind, sorted; empty if none

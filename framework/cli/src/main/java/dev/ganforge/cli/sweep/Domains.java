@@ -1,7 +1,7 @@
 package dev.ganforge.cli.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ganforge.config.SpecProblem;
+import dev.ganforge.config.Problems;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,53 +19,52 @@ final class Domains {
 
     private Domains() {}
 
-    static SweepSpec.Domain parse(String file, String path, JsonNode node, SweepSpec.Method method,
-            List<SpecProblem> problems) {
+    static SweepSpec.Domain parse(String path, JsonNode node, SweepSpec.Method method,
+            Problems problems) {
         if (node.isArray()) {
-            return values(file, path, node, problems);
+            return values(path, node, problems);
         }
         if (node.isObject() && node.size() == 1) {
             Map.Entry<String, JsonNode> entry = node.fields().next();
             String kind = entry.getKey();
             if (method == SweepSpec.Method.GRID) {
-                problems.add(new SpecProblem(file, path, node.toString(),
-                        "grid search takes a list of values; distributions need method: random", 0));
+                problems.add(path, node, "grid search takes a list of values; distributions need method: random");
                 return null;
             }
             if (kind.equals("choice")) {
-                return entry.getValue().isArray() ? values(file, path + ".choice", entry.getValue(), problems)
-                        : invalid(file, path, node, "choice takes a list of values", problems);
+                return entry.getValue().isArray() ? values(path + ".choice", entry.getValue(), problems)
+                        : invalid(path, node, "choice takes a list of values", problems);
             }
             if (RANGES.contains(kind)) {
                 JsonNode bounds = entry.getValue();
                 if (!bounds.isArray() || bounds.size() != 2 || !bounds.get(0).isNumber() || !bounds.get(1).isNumber()) {
-                    return invalid(file, path, node, kind + " takes [low, high]", problems);
+                    return invalid(path, node, kind + " takes [low, high]", problems);
                 }
                 double low = bounds.get(0).asDouble();
                 double high = bounds.get(1).asDouble();
                 if (!(high > low) || (kind.equals("log_uniform") && low <= 0)) {
-                    return invalid(file, path, node, "needs low < high" + (kind.equals("log_uniform") ? " and low > 0" : ""),
+                    return invalid(path, node, "needs low < high" + (kind.equals("log_uniform") ? " and low > 0" : ""),
                             problems);
                 }
                 return new SweepSpec.Range(kind, low, high);
             }
         }
-        return invalid(file, path, node, "expected a list of values"
+        return invalid(path, node, "expected a list of values"
                 + (method == SweepSpec.Method.RANDOM ? " or one of {choice|uniform|log_uniform|int: ...}" : ""), problems);
     }
 
-    private static SweepSpec.Domain values(String file, String path, JsonNode list, List<SpecProblem> problems) {
+    private static SweepSpec.Domain values(String path, JsonNode list, Problems problems) {
         if (list.isEmpty()) {
-            return invalid(file, path, list, "needs at least one value", problems);
+            return invalid(path, list, "needs at least one value", problems);
         }
         List<String> values = new ArrayList<>();
         list.forEach(value -> values.add(value.isTextual() ? value.asText() : value.toString()));
         return new SweepSpec.Values(values);
     }
 
-    private static SweepSpec.Domain invalid(String file, String path, JsonNode node, String rule,
-            List<SpecProblem> problems) {
-        problems.add(new SpecProblem(file, path, node.toString(), rule, 0));
+    private static SweepSpec.Domain invalid(String path, JsonNode node, String rule,
+            Problems problems) {
+        problems.add(path, node, rule);
         return null;
     }
 

@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.ganforge.config.PluginLookup;
+import dev.ganforge.config.Problems;
+import dev.ganforge.config.RecordBinder;
 import dev.ganforge.config.SpecException;
+import dev.ganforge.config.YamlDocument;
+import dev.ganforge.spi.SpecField;
+import java.util.Set;
 import dev.ganforge.config.SpecProblem;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,7 +46,6 @@ public final class SweepFile {
 
     private static final ObjectMapper YAML = new ObjectMapper(
             new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
-    private static final List<String> KEYS = List.of("method", "parameters", "trials", "seed", "metric", "goal");
 
     private final Path file;
     private final String baseYaml;
@@ -74,12 +79,13 @@ public final class SweepFile {
      */
     public static SweepFile read(Path file) {
         String name = file.toString();
-        JsonNode root;
+        YamlDocument document;
         try {
-            root = YAML.readTree(Files.readString(file));
+            document = YamlDocument.parse(Files.readString(file));
         } catch (IOException e) {
             throw new SpecException(List.of(SpecProblem.ofFile(name, "cannot read the sweep file: " + e.getMessage(), 0)));
         }
+        JsonNode root = document.root();
         if (root == null || !root.isObject() || !root.has("sweep")) {
             throw new SpecException(List.of(SpecProblem.ofFile(name,
                     "a sweep file is a YAML map with a 'sweep:' block (and the experiment or 'base: FILE')", 0)));
@@ -100,10 +106,10 @@ public final class SweepFile {
                         "cannot read the base experiment " + baseFile + ": " + e.getMessage(), 0)));
             }
         }
-        List<SpecProblem> problems = new ArrayList<>();
-        SweepSpec sweep = parse(name, block, problems);
+        Problems problems = new Problems(name, document.positions());
+        SweepSpec sweep = parse(block, problems);
         if (!problems.isEmpty()) {
-            throw new SpecException(problems);
+            throw new SpecException(problems.list());
         }
         try {
             return new SweepFile(file, YAML.writeValueAsString(experiment), sweep);
@@ -126,65 +132,53 @@ public final class SweepFile {
         return base;
     }
 
-    private static SweepSpec parse(String file, JsonNode block, List<SpecProblem> problems) {
-        if (block == null || !block.isObject()) {
-            problems.add(new SpecProblem(file, "sweep", String.valueOf(block), "must be a map", 0));
-            return null;
+    /**
+     * The scalar keys of the {@code sweep:} block, bound by the strict spec binder (unknown keys with a
+     * did-you-mean hint, types and ranges checked, line numbers); {@code parameters} is read by {@link Domains}.
+     *
+     * @param method grid or random
+     * @param trials number of random trials
+     * @param seed seed of the random search
+     * @param metric the metric that names the best trial
+     * @param goal minimize or maximize
+     */
+    record Block(
+            @SpecField(doc = "grid (every combination) or random (trials draws)", defaultValue = "grid")
+                    SweepSpec.Method method,
+            @SpecField(doc = "number of random trials (method: random)", optional = true, min = 1) Integer trials,
+            @SpecField(doc = "seed of the random search", defaultValue = "0") long seed,
+            @SpecField(doc = "metric that names the best trial, e.g. g_loss or eval/label_accuracy", optional = true)
+                    String metric,
+            @SpecField(doc = "minimize or maximize the metric", defaultValue = "minimize") SweepSpec.Goal goal) {}
+
+    private static final RecordBinder BINDER = new RecordBinder(PluginLookup.NONE);
+
+    private static SweepSpec parse(JsonNode block, Problems problems) {
+        Object bound = BINDER.bindRecord(Block.class, block, "sweep", Set.of("parameters"), problems);
+        Block scalars = bound instanceof Block b ? b : null;
+        if (scalars != null && scalars.method() == SweepSpec.Method.RANDOM && scalars.trials() == null) {
+            problems.addWithoutValue("sweep.trials", "random search needs 'trials: N'");
         }
-        block.fieldNames().forEachRemaining(key -> {
-            if (!KEYS.contains(key)) {
-                problems.add(new SpecProblem(file, "sweep." + key, block.get(key).toString(),
-                        "unknown key; known keys: " + String.join(", ", KEYS), 0));
-            }
-        });
-        SweepSpec.Method method = enumValue(file, block, "method", SweepSpec.Method.class, SweepSpec.Method.GRID, problems);
-        SweepSpec.Goal goal = enumValue(file, block, "goal", SweepSpec.Goal.class, SweepSpec.Goal.MINIMIZE, problems);
-        Integer trials = null;
-        if (block.has("trials")) {
-            JsonNode node = block.get("trials");
-            if (!node.canConvertToInt() || !node.isIntegralNumber() || node.asInt() < 1) {
-                problems.add(new SpecProblem(file, "sweep.trials", node.toString(), "must be an integer >= 1", 0));
-            } else {
-                trials = node.asInt();
-            }
-        }
-        if (method == SweepSpec.Method.RANDOM && trials == null) {
-            problems.add(new SpecProblem(file, "sweep.trials", "(missing)", "random search needs 'trials: N'", 0));
-        }
-        long seed = block.path("seed").asLong(0);
-        String metric = block.has("metric") ? block.get("metric").asText() : null;
+        // the parameters are checked even when a scalar key is wrong, so every problem is reported at once
+        SweepSpec.Method method = scalars != null ? scalars.method()
+                : "random".equalsIgnoreCase(block.path("method").asText()) ? SweepSpec.Method.RANDOM : SweepSpec.Method.GRID;
         Map<String, SweepSpec.Domain> parameters = new LinkedHashMap<>();
         JsonNode parameterNode = block.get("parameters");
         if (parameterNode == null || !parameterNode.isObject() || parameterNode.isEmpty()) {
-            problems.add(new SpecProblem(file, "sweep.parameters", String.valueOf(parameterNode),
-                    "must map at least one dotted spec path to its values", 0));
+            problems.addWithoutValue("sweep.parameters", "must map at least one dotted spec path to its values");
         } else {
             parameterNode.fields().forEachRemaining(entry -> {
-                SweepSpec.Domain domain = Domains.parse(file, "sweep.parameters." + entry.getKey(), entry.getValue(),
-                        method, problems);
+                SweepSpec.Domain domain = Domains.parse("sweep.parameters." + entry.getKey(), entry.getValue(), method,
+                        problems);
                 if (domain != null) {
                     parameters.put(entry.getKey(), domain);
                 }
             });
         }
-        return new SweepSpec(method, parameters, trials, seed, metric, goal);
-    }
-
-    private static <E extends Enum<E>> E enumValue(String file, JsonNode block, String key, Class<E> type, E fallback,
-            List<SpecProblem> problems) {
-        if (!block.has(key)) {
-            return fallback;
+        if (scalars == null) {
+            return null;
         }
-        String text = block.get(key).asText();
-        try {
-            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            List<String> allowed = new ArrayList<>();
-            for (E constant : type.getEnumConstants()) {
-                allowed.add(constant.name().toLowerCase(Locale.ROOT));
-            }
-            problems.add(new SpecProblem(file, "sweep." + key, text, "must be one of " + allowed, 0));
-            return fallback;
-        }
+        return new SweepSpec(scalars.method(), parameters, scalars.trials(), scalars.seed(), scalars.metric(),
+                scalars.goal());
     }
 }
