@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
             SyncCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:a run failed (non-finite loss)", "2:bad command line, spec or plugin",
-            "3:bad data", "4:file I/O failure", "5:tracking server failed or refused a sync",
+            "3:bad data", "4:file I/O failure", "5:tracking server failed or refused a sync", "6:CUDA build started without a usable GPU",
             "130:run stopped by Ctrl-C/SIGTERM (resumable)"})
 public final class GanforgeCommand implements Runnable {
 

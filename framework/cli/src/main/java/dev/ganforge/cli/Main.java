@@ -6,6 +6,7 @@ import com.google.inject.Injector;
 import com.google.inject.Stage;
 import dev.ganforge.core.assembly.CoreModule;
 import dev.ganforge.core.plugin.PluginLoadException;
+import dev.ganforge.core.runtime.NativeRuntime;
 import dev.ganforge.core.plugin.UnknownPluginException;
 import dev.ganforge.config.SpecException;
 import dev.ganforge.core.train.ExperimentException;
@@ -16,7 +17,7 @@ import picocli.CommandLine;
 
 /**
  * The {@code ganforge} command line. Exit codes: 0 success; 1 a run failed (non-finite loss); 2 a bad
- * command line, spec or plugin set; 3 bad data; 4 an I/O failure; 5 a tracking server that failed or refused a sync; 130 a run stopped by Ctrl-C or
+ * command line, spec or plugin set; 3 bad data; 4 an I/O failure; 5 a tracking server that failed or refused a sync; 6 the CUDA build started without a usable GPU; 130 a run stopped by Ctrl-C or
  * SIGTERM (resumable). User errors print one readable message, internal errors keep their stack trace.
  */
 public final class Main {
@@ -31,6 +32,8 @@ public final class Main {
     public static final int IO = 4;
     /** Exit code of a sync that the tracking server failed or refused. */
     public static final int TRACKING = 5;
+    /** Exit code of the CUDA build started without a usable GPU. */
+    public static final int NO_GPU = 6;
     /** Exit code of a run stopped by a signal. */
     public static final int KILLED = 130;
 
@@ -38,7 +41,12 @@ public final class Main {
 
     /** @param args the command line */
     public static void main(String[] args) {
-        dev.ganforge.core.runtime.NativeRuntime.configure();
+        NativeRuntime.configure();
+        String gpuProblem = BackendCheck.cudaProblem(Main.class.getClassLoader(), BackendCheck.CUDA_BACKEND);
+        if (gpuProblem != null) {
+            System.err.println(gpuProblem);
+            System.exit(NO_GPU);
+        }
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 
