@@ -15,7 +15,18 @@ final class BackendCheck {
     /** ND4J's CUDA backend class, present only in the CUDA build. */
     static final String CUDA_BACKEND = "org.nd4j.linalg.jcublas.JCublasBackend";
 
+    /** JavaCPP's CUDA runtime bindings, which load libcudart and the driver's libcuda. */
+    static final String CUDA_RUNTIME = "org.bytedeco.cuda.global.cudart";
+
     private BackendCheck() {}
+
+    private static void initialize(String className, ClassLoader loader) {
+        try {
+            Class.forName(className, true, loader);
+        } catch (ClassNotFoundException absent) {
+            // not the CUDA build's bindings (a test backend): the backend check below decides
+        }
+    }
 
     /**
      * @param loader where to look for the backend class
@@ -31,6 +42,8 @@ final class BackendCheck {
         }
         String reason;
         try {
+            // the CUDA runtime bindings first: ND4J's backend prints a stack trace when they fail to load
+            initialize(CUDA_RUNTIME, loader);
             Nd4jBackend backend = (Nd4jBackend) type.getDeclaredConstructor().newInstance();
             if (!backend.isAvailable() || !backend.canRun()) {
                 reason = "the CUDA runtime found no usable device";
