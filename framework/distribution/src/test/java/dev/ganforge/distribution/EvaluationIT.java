@@ -38,7 +38,7 @@ class EvaluationIT {
         CliFixture.Result result = run("run", specFile.toString(), "--output", out.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(new RunDirectory(out).readStatus()).isEqualTo(RunStatus.FINISHED);
+        assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
         List<String> rows = Files.readAllLines(out.resolve("eval.csv"));
         assertThat(rows.get(0)).isEqualTo(EvaluationLog.HEADER);
         assertThat(rows.stream().skip(1).map(row -> row.split(",")[0]).distinct()).containsExactly("3", "6");

@@ -36,7 +36,7 @@ class RunCommandIT {
                 .containsExactly("2", "4", "6");
         assertThat(Files.readAllLines(out.resolve("classes.txt"))).containsExactly("class-0", "class-1", "class-2");
         assertThat(Files.readString(out.resolve("spec.yaml"))).contains("batch_size: 8").contains("learning_rate");
-        assertThat(new RunDirectory(out).readStatus()).isEqualTo(RunStatus.FINISHED);
+        assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
         for (String step : List.of("00000003", "00000006")) {
             for (String grid : List.of("real", "fake1", "fake2")) {
                 assertThat(out.resolve("samples/step-" + step + "-" + grid + ".png")).exists();

@@ -42,7 +42,7 @@ class SignalIT {
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
 
         RunDirectory run = new RunDirectory(out);
-        assertThat(run.readStatus()).isEqualTo(RunStatus.KILLED);
+        assertThat(run.readStatusRecord().orElseThrow().status()).isEqualTo(RunStatus.KILLED);
         assertThat(run.checkpoints().latest()).isPresent();
         String checkpointStep = run.checkpoints().latest().orElseThrow().getFileName().toString().substring(5);
         assertThat(Long.parseLong(checkpointStep)).isGreaterThanOrEqualTo(4);

@@ -144,22 +144,6 @@ public final class RunDirectory {
     }
 
     /**
-     * @return the recorded status, or RUNNING if none was written
-     * @throws UncheckedIOException if status.json exists but cannot be read
-     */
-    public RunStatus readStatus() {
-        Path file = root.resolve(STATUS_FILE);
-        if (!Files.exists(file)) {
-            return RunStatus.RUNNING;
-        }
-        try {
-            return RunStatus.valueOf(JSON.readTree(file.toFile()).path("status").asText("RUNNING"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
      * The whole of {@code status.json}.
      *
      * @param status the status

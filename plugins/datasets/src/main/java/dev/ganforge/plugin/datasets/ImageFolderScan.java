@@ -65,11 +65,6 @@ record ImageFolderScan(List<String> classNames, List<List<Path>> files, int igno
         return new ImageFolderScan(List.copyOf(names), List.copyOf(files), ignored);
     }
 
-    /** @return the total number of image files */
-    int fileCount() {
-        return files.stream().mapToInt(List::size).sum();
-    }
-
     /** @return the non-hidden entries of a folder */
     private static List<Path> list(Path folder) throws IOException {
         try (Stream<Path> entries = Files.list(folder)) {

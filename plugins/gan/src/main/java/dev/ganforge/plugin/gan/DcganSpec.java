@@ -37,9 +37,4 @@ public record DcganSpec(
             throw new IllegalArgumentException("'layers' needs at least one width");
         }
     }
-
-    /** @return a spec with the seed's defaults (latent 100, layers [64, 128, 256], 5×5 kernels) */
-    public static DcganSpec defaults() {
-        return new DcganSpec(100, List.of(64, 128, 256), 5, 0.2, 0.9, 0.02);
-    }
 }
