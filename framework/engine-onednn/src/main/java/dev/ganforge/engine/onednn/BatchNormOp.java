@@ -1,0 +1,159 @@
+package dev.ganforge.engine.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import dev.ganforge.engine.onednn.Dnnl.Exec;
+import dev.ganforge.engine.onednn.Dnnl.Tensor;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Batch normalisation over N, H, W per channel of an NCHW {@code [B, C, H, W]} input with batch
+ * statistics (Ioffe &amp; Szegedy 2015, https://arxiv.org/abs/1502.03167), oneDNN's batch
+ * normalization primitive with scale and shift
+ * (https://oneapi-src.github.io/oneDNN/dev_guide_batch_normalization.html), and DL4J's
+ * running-statistics update.
+ */
+final class BatchNormOp extends OneDnnOp {
+
+    /** {@link BatchNormalization} on NCHW data with learned gamma and beta. */
+    static final OpFactory FACTORY = new OpFactory() {
+        @Override
+        public boolean accepts(Layer layer) {
+            return layer instanceof BatchNormalization;
+        }
+
+        @Override
+        public Optional<String> unsupported(Layer layer) {
+            BatchNormalization b = (BatchNormalization) layer;
+            return b.isLockGammaBeta() || b.getCnn2DFormat() != CNN2DFormat.NCHW
+                    ? Optional.of("needs NCHW and learned gamma/beta") : Optional.empty();
+        }
+
+        /** DL4J's BatchNormalization layer ignores its configured activation. */
+        @Override
+        public IActivation activation(Layer layer) {
+            return new ActivationIdentity();
+        }
+
+        @Override
+        public OneDnnOp create(Tensor src, Layer layer, Map<String, INDArray> params,
+                Map<String, INDArray> gradients) {
+            return new BatchNormOp(src, (BatchNormalization) layer, params, gradients);
+        }
+    };
+
+    private static final double ONE_ON_2LOGE_10 = 1.0 / (2.0 * Math.log(10.0));
+    private final BatchNormalization config;
+    private final int flags = dnnl_use_scale | dnnl_use_shift;
+    private final Tensor scale;
+    private final Tensor shift;
+    private final Tensor mean;
+    private final Tensor variance;
+    private final Tensor scaleGradient;
+    private final Tensor shiftGradient;
+    private final INDArray globalMean;
+    private final INDArray globalVariance;
+    private final INDArray globalMeanGradient;
+    private final INDArray globalVarianceGradient;
+    private final dnnl_primitive_desc forwardDesc;
+    private final Exec forward;
+    private Exec backward;
+
+    /**
+     * @param src NCHW input {@code [B, C, H, W]}
+     * @param config a supported batch normalisation layer
+     * @param params its gamma, beta, running mean and running variance (or log10 std) views
+     * @param gradients the matching gradient views
+     * @throws OneDnnException if oneDNN cannot create the forward primitive
+     */
+    BatchNormOp(Tensor src, BatchNormalization config, Map<String, INDArray> params,
+            Map<String, INDArray> gradients) {
+        super(src);
+        this.config = config;
+        long channels = dims(src.desc)[1];
+        dnnl_memory_desc_t vector = Dnnl.desc(new long[] {channels}, dnnl_x);
+        scale = Tensor.wrap(vector, params.get(BatchNormalizationParamInitializer.GAMMA));
+        shift = Tensor.wrap(vector, params.get(BatchNormalizationParamInitializer.BETA));
+        scaleGradient = Tensor.wrap(vector, gradients.get(BatchNormalizationParamInitializer.GAMMA));
+        shiftGradient = Tensor.wrap(vector, gradients.get(BatchNormalizationParamInitializer.BETA));
+        mean = Tensor.allocate(vector);
+        variance = Tensor.allocate(vector);
+        String varianceKey = config.isUseLogStd()
+                ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD : BatchNormalizationParamInitializer.GLOBAL_VAR;
+        globalMean = params.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+        globalVariance = params.get(varianceKey);
+        globalMeanGradient = gradients.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
+        globalVarianceGradient = gradients.get(varianceKey);
+        dnnl_batch_normalization_desc_t desc = new dnnl_batch_normalization_desc_t();
+        Dnnl.check(dnnl_batch_normalization_forward_desc_init(desc, dnnl_forward_training, src.desc,
+                (float) config.getEps(), flags), "describing batch normalisation");
+        forwardDesc = Dnnl.primitiveDesc(desc, null, "batch normalisation forward");
+        dst = Tensor.allocate(Dnnl.query(forwardDesc, dnnl_query_dst_md));
+        forward = new Exec(forwardDesc, "batch normalisation forward", DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale,
+                DNNL_ARG_SHIFT, shift, DNNL_ARG_DST, dst, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
+    }
+
+    @Override
+    void forward() {
+        forward.run();
+    }
+
+    @Override
+    Tensor link(Tensor diffDst) {
+        diffSrc = Tensor.allocate(src.desc);
+        dnnl_batch_normalization_desc_t desc = new dnnl_batch_normalization_desc_t();
+        Dnnl.check(dnnl_batch_normalization_backward_desc_init(desc, dnnl_backward, diffDst.desc, src.desc,
+                (float) config.getEps(), flags), "describing batch normalisation backward");
+        dnnl_primitive_desc backwardDesc = Dnnl.primitiveDesc(desc, forwardDesc, "batch normalisation backward");
+        backward = new Exec(backwardDesc, "batch normalisation backward", DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean,
+                DNNL_ARG_VARIANCE, variance, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_SCALE, scale,
+                DNNL_ARG_SHIFT, shift,
+                DNNL_ARG_DIFF_SRC, diffSrc, DNNL_ARG_DIFF_SCALE, scaleGradient, DNNL_ARG_DIFF_SHIFT, shiftGradient);
+        return diffSrc;
+    }
+
+    @Override
+    void backward(boolean parameters, boolean data) {
+        // One primitive computes the input and the gamma/beta gradients together.
+        backward.run();
+        if (parameters) {
+            runningStatisticsGradient();
+        }
+    }
+
+    /**
+     * What DL4J 1.0.0-M2.1's BatchNormalization.backpropGradient writes for the running statistics,
+     * which its no-op updater subtracts: (1 - d)(mean - batchMean) for the mean, and for log10(std)
+     * log10(std[t]) - log10(std[t+1]) with var[t+1] = d var[t] + (1 - d) batchVar (biased).
+     */
+    private void runningStatisticsGradient() {
+        double decay = config.getDecay();
+        INDArray batchMean = mean.buffer();
+        INDArray batchVariance = variance.buffer();
+        long channels = batchMean.length();
+        for (long c = 0; c < channels; c++) {
+            globalMeanGradient.putScalar(c, (1 - decay) * (globalMean.getDouble(c) - batchMean.getDouble(c)));
+            double update;
+            if (config.isUseLogStd()) {
+                double std = Math.pow(10.0, globalVariance.getDouble(c));
+                double var = std * std;
+                double next = decay * var + (1 - decay) * batchVariance.getDouble(c);
+                update = Math.log(var / next) * ONE_ON_2LOGE_10;
+            } else {
+                update = (1 - decay) * (globalVariance.getDouble(c) - batchVariance.getDouble(c));
+            }
+            globalVarianceGradient.putScalar(c, update);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package dev.ganforge.engine.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.*;
+
+import dev.ganforge.engine.onednn.Dnnl.Adapted;
+import dev.ganforge.engine.onednn.Dnnl.Exec;
+import dev.ganforge.engine.onednn.Dnnl.Tensor;
+import java.util.Map;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An operation with weights and a bias (convolution, transposed convolution, dense): forward,
+ * backward to the input and backward to the parameters, each a primitive whose arguments are
+ * copied into the layout it chose only when that differs from what the neighbours hold.
+ *
+ * <p>The weights and bias are DL4J's parameter views ({@code W}, {@code b}), read in place; their
+ * gradients are written into DL4J's gradient views in DL4J's layout, so the network's updater applies
+ * them. A subclass describes its primitives (see https://oneapi-src.github.io/oneDNN/ for the
+ * convolution and inner product primitives) and hands the primitive descriptors to
+ * {@link #buildForward} and {@link #buildBackward}.
+ */
+abstract class WeightedOp extends OneDnnOp {
+    /** DL4J's weight parameter view, in the layout given to the constructor. */
+    final Tensor weights;
+    /** DL4J's bias parameter view, {@code [outputs]}. */
+    final Tensor bias;
+    private final Tensor weightsGradient;
+    private final Tensor biasGradient;
+    /** The forward primitive descriptor, the hint the backward ones need; set by {@link #buildForward}. */
+    dnnl_primitive_desc forwardDesc;
+    private Adapted forwardSrc;
+    private Adapted forwardWeights;
+    private Exec forward;
+    private Adapted dataDiffDst;
+    private Adapted dataWeights;
+    private Adapted dataDiffSrc;
+    private Exec backwardData;
+    private Adapted weightsSrc;
+    private Adapted weightsDiffDst;
+    private Adapted weightsDiff;
+    private Exec backwardWeights;
+    // The weights change only between passes (an update, a restore), not per pass, so their layout
+    // copies are remade only after parametersChanged().
+    private boolean forwardWeightsStale = true;
+    private boolean dataWeightsStale = true;
+
+    /**
+     * @param src the input tensor
+     * @param weightsDesc the layout of DL4J's weight array, which the parameter and gradient views have
+     * @param outputs the number of output channels or units, the bias length
+     * @param params the layer's parameter views, {@code W} and {@code b}
+     * @param gradients the layer's gradient views, {@code W} and {@code b}
+     * @throws IllegalArgumentException if a view is not a contiguous float array of the described size
+     */
+    WeightedOp(Tensor src, dnnl_memory_desc_t weightsDesc, long outputs, Map<String, INDArray> params,
+            Map<String, INDArray> gradients) {
+        super(src);
+        weights = Tensor.wrap(weightsDesc, params.get("W"));
+        weightsGradient = Tensor.wrap(weightsDesc, gradients.get("W"));
+        bias = Tensor.wrap(Dnnl.desc(new long[] {outputs}, dnnl_x), params.get("b"));
+        biasGradient = Tensor.wrap(bias.desc, gradients.get("b"));
+    }
+
+    /**
+     * Creates the forward primitive and {@link #dst} from its descriptor.
+     *
+     * @param pd the forward primitive descriptor
+     * @param what names the operation in error messages
+     */
+    void buildForward(dnnl_primitive_desc pd, String what) {
+        forwardDesc = pd;
+        dst = Tensor.allocate(Dnnl.query(pd, dnnl_query_dst_md));
+        forwardSrc = Adapted.of(src, Dnnl.query(pd, dnnl_query_src_md));
+        forwardWeights = Adapted.of(weights, Dnnl.query(pd, dnnl_query_weights_md));
+        forward = new Exec(pd, what + " forward", DNNL_ARG_SRC, forwardSrc.tensor,
+                DNNL_ARG_WEIGHTS, forwardWeights.tensor, DNNL_ARG_BIAS, bias, DNNL_ARG_DST, dst);
+    }
+
+    /**
+     * Creates both backward primitives; {@link #diffSrc} must be allocated.
+     *
+     * @param dataPd the backward-data primitive descriptor
+     * @param weightsPd the backward-weights primitive descriptor
+     * @param diffDst gradient with respect to {@link #dst}
+     * @param dataWeightsSource the weights backward-data reads ({@link #weights}, or a slice of them)
+     * @param what names the operation in error messages
+     */
+    void buildBackward(dnnl_primitive_desc dataPd, dnnl_primitive_desc weightsPd, Tensor diffDst,
+            Tensor dataWeightsSource, String what) {
+        dataDiffDst = Adapted.of(diffDst, Dnnl.query(dataPd, dnnl_query_diff_dst_md));
+        dataWeights = Adapted.of(dataWeightsSource, Dnnl.query(dataPd, dnnl_query_weights_md));
+        dataDiffSrc = Adapted.into(diffSrc, Dnnl.query(dataPd, dnnl_query_diff_src_md));
+        backwardData = new Exec(dataPd, what + " backward data", DNNL_ARG_DIFF_DST, dataDiffDst.tensor,
+                DNNL_ARG_WEIGHTS, dataWeights.tensor, DNNL_ARG_DIFF_SRC, dataDiffSrc.tensor);
+        dnnl_memory_desc_t wantedSrc = Dnnl.query(weightsPd, dnnl_query_src_md);
+        // The forward pass of the same batch has already copied src into that layout.
+        weightsSrc = Dnnl.same(forwardSrc.tensor.desc, wantedSrc) ? Adapted.filled(forwardSrc.tensor)
+                : Adapted.of(src, wantedSrc);
+        dnnl_memory_desc_t wantedDiffDst = Dnnl.query(weightsPd, dnnl_query_diff_dst_md);
+        weightsDiffDst = Dnnl.same(dataDiffDst.tensor.desc, wantedDiffDst) ? dataDiffDst
+                : Adapted.of(diffDst, wantedDiffDst);
+        weightsDiff = Adapted.into(weightsGradient, Dnnl.query(weightsPd, dnnl_query_diff_weights_md));
+        backwardWeights = new Exec(weightsPd, what + " backward weights", DNNL_ARG_SRC, weightsSrc.tensor,
+                DNNL_ARG_DIFF_DST, weightsDiffDst.tensor, DNNL_ARG_DIFF_WEIGHTS, weightsDiff.tensor,
+                DNNL_ARG_DIFF_BIAS, biasGradient);
+    }
+
+    @Override
+    void parametersChanged() {
+        forwardWeightsStale = true;
+        dataWeightsStale = true;
+    }
+
+    @Override
+    void forward() {
+        forwardSrc.refresh();
+        if (forwardWeightsStale) {
+            forwardWeights.refresh();
+            forwardWeightsStale = false;
+        }
+        forward.run();
+    }
+
+    @Override
+    void backward(boolean parameters, boolean data) {
+        if (data) {
+            dataDiffDst.refresh();
+            if (dataWeightsStale) {
+                dataWeights.refresh();
+                dataWeightsStale = false;
+            }
+            backwardData.run();
+            dataDiffSrc.refresh();
+        }
+        if (parameters) {
+            weightsSrc.refresh();
+            // Backward-data has already copied diffDst when both primitives want the same layout.
+            if (!data || weightsDiffDst != dataDiffDst) {
+                weightsDiffDst.refresh();
+            }
+            backwardWeights.run();
+            weightsDiff.refresh();
+        }
+    }
+}
