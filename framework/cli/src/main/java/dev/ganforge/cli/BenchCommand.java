@@ -1,5 +1,6 @@
 package dev.ganforge.cli;
 
+import java.io.IOException;
 import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -157,7 +158,7 @@ final class BenchCommand implements Callable<Integer> {
         return peak;
     }
 
-    private static long peakRssKib() throws java.io.IOException {
+    private static long peakRssKib() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
             if (line.startsWith("VmHWM:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", ""));

@@ -1,5 +1,7 @@
 package dev.ganforge.cli;
 
+import java.util.Arrays;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import jakarta.inject.Inject;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.SpecLoader;
@@ -78,11 +80,11 @@ final class GenerateCommand implements Callable<Integer> {
             INDArray z = Nd4j.create(checkpoint.generator().params().dataType(), perClass, plugins.latentDim());
             plugins.sampleLatent(z, random);
             int[] labels = new int[perClass];
-            java.util.Arrays.fill(labels, label);
+            Arrays.fill(labels, label);
             INDArray images = Generation.generate(checkpoint.generator(), z, labels, classes.size(), conditional);
             Path classFolder = output.resolve(classes.get(label).replaceAll("[^A-Za-z0-9._-]", "_"));
             for (int i = 0; i < perClass; i++) {
-                ImageGrid.writePng(ImageGrid.tile(images.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(i, i + 1)),
+                ImageGrid.writePng(ImageGrid.tile(images.get(NDArrayIndex.interval(i, i + 1)),
                         1, 0), classFolder.resolve(String.format("%04d.png", i)));
             }
         }

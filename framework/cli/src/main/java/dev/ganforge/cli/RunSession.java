@@ -1,5 +1,6 @@
 package dev.ganforge.cli;
 
+import java.util.function.Consumer;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.tracking.mlflow.LiveSync;
 import dev.ganforge.tracking.mlflow.MlflowSync;
@@ -75,7 +76,7 @@ final class RunSession {
             out.printf(Locale.ROOT, "run %s: %s after %d steps (median %.3f s/step)%s%n", outcome.runDirectory(),
                     outcome.status(), outcome.steps(), outcome.medianSecondsPerStep(),
                     outcome.reason() == null ? "" : " - " + outcome.reason());
-            if (outcome.status() == dev.ganforge.core.run.RunStatus.KILLED) {
+            if (outcome.status() == RunStatus.KILLED) {
                 out.println("continue it with: ./ganforge resume " + outcome.runDirectory());
             }
             out.flush();
@@ -99,7 +100,7 @@ final class RunSession {
 
     private static LiveSync startLiveSync(TrackingSettings settings, Path runDirectory, PrintWriter err) {
         MlflowTracker tracker = new MlflowTracker(settings, 3);
-        java.util.function.Consumer<String> notice = message -> err.println("\n" + message); // below the progress bar
+        Consumer<String> notice = message -> err.println("\n" + message); // below the progress bar
         LiveSync live = new LiveSync(runDirectory,
                 () -> new MlflowSync(runDirectory, tracker, settings.uri(), settings.experiment(), notice),
                 Duration.ofMillis((long) (1000 * seconds("ganforge.tracking.intervalSeconds", 5))), notice);

@@ -1,5 +1,10 @@
 package dev.ganforge.cli;
 
+import dev.ganforge.cli.sweep.SweepTracking;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -67,8 +72,8 @@ final class SweepCommand implements Callable<Integer> {
         Path folder = output != null ? output : Path.of("runs", trials.get(0).spec().experiment() + "-sweep");
         SweepState state = SweepState.load(folder);
         out.printf("sweep %s: %d trials (%s), %d at a time, in %s%n", sweepFile, trials.size(),
-                sweep.sweep().method().name().toLowerCase(java.util.Locale.ROOT), parallel, folder);
-        java.util.Optional<dev.ganforge.cli.sweep.SweepTracking> tracking = dev.ganforge.cli.sweep.SweepTracking.start(
+                sweep.sweep().method().name().toLowerCase(Locale.ROOT), parallel, folder);
+        Optional<SweepTracking> tracking = SweepTracking.start(
                 trials.get(0).spec(), trials.get(0).resolvedYaml(), sweep,
                 List.copyOf(sweep.sweep().parameters().keySet()), state, out);
         tracking.ifPresent(runner::track);
@@ -86,12 +91,12 @@ final class SweepCommand implements Callable<Integer> {
         List<String> planned = trials.stream().map(trial -> trial.state().id()).toList();
         SweepSummary summary = SweepSummary.of(state.trials().stream()
                 .filter(trial -> planned.contains(trial.id())).toList(), sweep.sweep().goal());
-        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        Map<String, Object> json = new LinkedHashMap<>();
         json.put("finished", summary.finished());
         json.put("failed", summary.failed());
         json.put("not_finished", summary.pending());
         json.put("metric", sweep.sweep().metric());
-        json.put("goal", sweep.sweep().goal().name().toLowerCase(java.util.Locale.ROOT));
+        json.put("goal", sweep.sweep().goal().name().toLowerCase(Locale.ROOT));
         json.put("best", summary.best().orElse(null));
         json.put("seed_spread", summary.seedSpread());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)

@@ -1,5 +1,6 @@
 package dev.ganforge.config;
 
+import java.math.BigDecimal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -127,7 +128,7 @@ public final class SpecWriter {
     /** Scalar text; floating-point numbers in plain decimal notation ({@code 0.0002}, not {@code 2.0E-4}). */
     private static String text(JsonNode node) {
         if (node.isFloatingPointNumber() && Double.isFinite(node.doubleValue())) {
-            String plain = new java.math.BigDecimal(Double.toString(node.doubleValue())).toPlainString();
+            String plain = new BigDecimal(Double.toString(node.doubleValue())).toPlainString();
             return plain.contains(".") ? plain.replaceAll("0+$", "").replaceAll("\\.$", ".0") : plain;
         }
         return node.asText();

@@ -1,5 +1,6 @@
 package dev.ganforge.distribution;
 
+import org.assertj.core.api.Assertions;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,7 +36,7 @@ class ArchitectureTest {
             "dev.ganforge.engine.onednn", "dev.ganforge.tracking.mlflow", "dev.ganforge.cli",
             "dev.ganforge.plugin.datasets", "dev.ganforge.plugin.basics", "dev.ganforge.plugin.metrics",
             "dev.ganforge.plugin.gan", "dev.ganforge.plugin.cgan"}) {
-            org.assertj.core.api.Assertions.assertThat(classes.containPackage(module)).as(module).isTrue();
+            Assertions.assertThat(classes.containPackage(module)).as(module).isTrue();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ganforge.distribution;
 
+import org.assertj.core.data.Percentage;
 import static dev.ganforge.distribution.CliFixture.run;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +35,7 @@ class BenchCommandIT {
         assertThat(line.get("steps").asInt()).isEqualTo(3);
         double seconds = line.get("sec_per_step").asDouble();
         assertThat(seconds).isPositive();
-        assertThat(line.get("samples_per_sec").asDouble()).isCloseTo(8 / seconds, org.assertj.core.data.Percentage.withPercentage(2));
+        assertThat(line.get("samples_per_sec").asDouble()).isCloseTo(8 / seconds, Percentage.withPercentage(2));
         assertThat(line.get("threads").asInt()).isPositive();
         assertThat(line.get("peak_rss_mib").asDouble()).isPositive();
         assertThat(line.has("gflop_per_step")).isTrue();

@@ -1,5 +1,10 @@
 package dev.ganforge.distribution;
 
+import dev.ganforge.cli.Main;
+import dev.ganforge.cli.sweep.SweepFile;
+import dev.ganforge.cli.sweep.SweepRunner;
+import java.io.PrintWriter;
+import java.io.Writer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.core.plugin.Plugins;
@@ -43,9 +48,9 @@ class ExperimentFilesTest {
     void sweepFilesPlanValidTrials(Path file) {
         SpecLoader loader = new SpecLoader(Plugins.load(getClass().getClassLoader()));
 
-        var trials = new dev.ganforge.cli.sweep.SweepRunner(loader, new java.io.PrintWriter(java.io.Writer.nullWriter()),
-                dev.ganforge.cli.Main.class.getName())
-                .plan(dev.ganforge.cli.sweep.SweepFile.read(file), List.of());
+        var trials = new SweepRunner(loader, new PrintWriter(Writer.nullWriter()),
+                Main.class.getName())
+                .plan(SweepFile.read(file), List.of());
 
         assertThat(trials).hasSize(4);
         assertThat(trials.stream().map(trial -> trial.state().id()).distinct()).hasSize(4);

@@ -1,5 +1,6 @@
 package dev.ganforge.distribution;
 
+import java.util.Comparator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -94,7 +95,7 @@ final class MlflowRest {
         List<Point> points = new ArrayList<>();
         get("/api/2.0/mlflow/metrics/get-history?run_id=" + q(runId) + "&metric_key=" + q(key)).path("metrics")
                 .forEach(m -> points.add(new Point(m.path("step").asLong(), m.path("value").asDouble(), m.path("timestamp").asLong())));
-        points.sort(java.util.Comparator.comparingLong(Point::timestamp).thenComparingLong(Point::step));
+        points.sort(Comparator.comparingLong(Point::timestamp).thenComparingLong(Point::step));
         return points;
     }
 

@@ -1,5 +1,6 @@
 package dev.ganforge.distribution;
 
+import java.util.function.BooleanSupplier;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,7 +66,7 @@ class MlflowServerRestartIT {
         }
     }
 
-    static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    static void waitFor(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

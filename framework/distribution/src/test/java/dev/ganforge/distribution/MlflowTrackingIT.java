@@ -1,5 +1,8 @@
 package dev.ganforge.distribution;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import static dev.ganforge.distribution.CliFixture.run;
 import static dev.ganforge.distribution.CliFixture.tinySpec;
 import static dev.ganforge.distribution.CliFixture.write;
@@ -118,9 +121,9 @@ class MlflowTrackingIT {
                 && !i.contains("compressed")).findFirst().orElseThrow();
         assertThat(rest.artifact(runId, fake1)).isEqualTo(Files.readAllBytes(out.resolve("samples/step-00000006-fake1.png")));
         byte[] thumbnail = rest.artifact(runId, fake1.replace(".png", "+compressed.webp"));
-        assertThat(new String(thumbnail, 0, 16, java.nio.charset.StandardCharsets.US_ASCII)).startsWith("RIFF")
+        assertThat(new String(thumbnail, 0, 16, StandardCharsets.US_ASCII)).startsWith("RIFF")
                 .endsWith("WEBPVP8L");
-        int vp8l = java.nio.ByteBuffer.wrap(thumbnail, 21, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        int vp8l = ByteBuffer.wrap(thumbnail, 21, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         BufferedImage grid = ImageIO.read(out.resolve("samples/step-00000006-fake1.png").toFile());
         assertThat((vp8l & 0x3fff) + 1).isEqualTo(256); // the grid is wider than high
         assertThat((vp8l >>> 14 & 0x3fff) + 1).isEqualTo(grid.getHeight() * 256 / grid.getWidth());

@@ -1,5 +1,6 @@
 package dev.ganforge.distribution;
 
+import org.nd4j.linalg.api.rng.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.core.plugin.PluginRegistry;
@@ -41,7 +42,7 @@ class PluginJarIT {
                     public record Spec(@SpecField(doc = "value", defaultValue = "0.5") double value) {}
                     public String name() { return "constant"; }
                     public Class<Spec> specClass() { return Spec.class; }
-                    public void sample(Spec spec, INDArray z, org.nd4j.linalg.api.rng.Random random) {
+                    public void sample(Spec spec, INDArray z, Random random) {
                         z.assign(spec.value());
                     }
                 }

@@ -1,5 +1,6 @@
 package dev.ganforge.spi;
 
+import java.util.Locale;
 /**
  * The five kinds of plugin an experiment spec selects by name. Each kind is one section of the
  * experiment YAML: {@code model}, {@code dataset}, {@code optimizers.generator} /
@@ -19,6 +20,6 @@ public enum PluginKind {
 
     /** @return the lowercase name used in listings, e.g. {@code "model"} */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

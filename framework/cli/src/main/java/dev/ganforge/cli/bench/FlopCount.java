@@ -1,5 +1,6 @@
 package dev.ganforge.cli.bench;
 
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -36,7 +37,7 @@ public final class FlopCount {
             } else if (config instanceof ConvolutionLayer conv) {
                 flops += 2.0 * out.length() * conv.getNIn() * conv.getKernelSize()[0] * conv.getKernelSize()[1];
             } else if (config instanceof FeedForwardLayer dense && !(config instanceof
-                    org.deeplearning4j.nn.conf.layers.BatchNormalization)) {
+                    BatchNormalization)) {
                 flops += 2.0 * out.length() * dense.getNIn();
             }
         }

@@ -1,5 +1,6 @@
 package dev.ganforge.cli.sweep;
 
+import java.util.concurrent.ExecutionException;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.config.SpecException;
 import dev.ganforge.core.spec.SpecLoader;
@@ -135,7 +136,7 @@ public final class SweepRunner {
         for (Future<?> future : futures) {
             try {
                 future.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new IllegalStateException("a trial could not be started: " + e.getCause().getMessage(), e.getCause());
             }
         }

@@ -1,5 +1,6 @@
 package dev.ganforge.cli.sweep;
 
+import java.util.Locale;
 import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.SpecLoader;
@@ -148,8 +149,8 @@ public final class SweepTracking {
 
     private static List<KeyValue> parentParams(String baseYaml, SweepFile sweep, List<String> varied) {
         List<KeyValue> params = new ArrayList<>();
-        params.add(new KeyValue("sweep.method", sweep.sweep().method().name().toLowerCase(java.util.Locale.ROOT)));
-        params.add(new KeyValue("sweep.goal", sweep.sweep().goal().name().toLowerCase(java.util.Locale.ROOT)));
+        params.add(new KeyValue("sweep.method", sweep.sweep().method().name().toLowerCase(Locale.ROOT)));
+        params.add(new KeyValue("sweep.goal", sweep.sweep().goal().name().toLowerCase(Locale.ROOT)));
         if (sweep.sweep().metric() != null) {
             params.add(new KeyValue("sweep.metric", sweep.sweep().metric()));
         }

@@ -1,5 +1,8 @@
 package dev.ganforge.cli.sweep;
 
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.Assertions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -28,19 +31,19 @@ class FinalMetricTest {
 
     @Test
     void summaryPicksTheBestByGoalAndSpreadsOverSeeds() {
-        var a = new TrialState("a", java.util.Map.of("seed", "1"), "FINISHED", 1, 0.5, null);
-        var b = new TrialState("b", java.util.Map.of("seed", "2"), "FINISHED", 1, 0.9, null);
-        var c = new TrialState("c", java.util.Map.of("seed", "3"), "FAILED", 2, null, "exit code 1");
+        var a = new TrialState("a", Map.of("seed", "1"), "FINISHED", 1, 0.5, null);
+        var b = new TrialState("b", Map.of("seed", "2"), "FINISHED", 1, 0.9, null);
+        var c = new TrialState("c", Map.of("seed", "3"), "FAILED", 2, null, "exit code 1");
 
-        SweepSummary maximize = SweepSummary.of(java.util.List.of(a, b, c), SweepSpec.Goal.MAXIMIZE);
-        SweepSummary minimize = SweepSummary.of(java.util.List.of(a, b, c), SweepSpec.Goal.MINIMIZE);
+        SweepSummary maximize = SweepSummary.of(List.of(a, b, c), SweepSpec.Goal.MAXIMIZE);
+        SweepSummary minimize = SweepSummary.of(List.of(a, b, c), SweepSpec.Goal.MINIMIZE);
 
         assertThat(maximize.best()).hasValueSatisfying(best -> assertThat(best.id()).isEqualTo("b"));
         assertThat(minimize.best()).hasValueSatisfying(best -> assertThat(best.id()).isEqualTo("a"));
         assertThat(maximize.finished()).isEqualTo(2);
         assertThat(maximize.failed()).isEqualTo(1);
         SweepSummary.Spread spread = maximize.seedSpread().get("{}");
-        assertThat(spread.mean()).isEqualTo(0.7, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(spread.mean()).isEqualTo(0.7, Assertions.within(1e-12));
         assertThat(spread.min()).isEqualTo(0.5);
         assertThat(spread.max()).isEqualTo(0.9);
         assertThat(spread.count()).isEqualTo(2);

@@ -1,5 +1,6 @@
 package dev.ganforge.core.eval;
 
+import java.util.Locale;
 import dev.ganforge.core.io.Folders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -63,7 +64,7 @@ public final class ClassifierStore {
                 MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(
                         target.resolve("classifier.zip").toFile(), false);
                 double accuracy = info.path("held_out_accuracy").asDouble();
-                console.printf(java.util.Locale.ROOT, "domain classifier: cached in %s, held-out accuracy %.4f%n",
+                console.printf(Locale.ROOT, "domain classifier: cached in %s, held-out accuracy %.4f%n",
                         target, accuracy);
                 return new DomainClassifier(network, accuracy, data.classNames());
             }

@@ -1,5 +1,8 @@
 package dev.ganforge.core.eval;
 
+import java.util.Arrays;
+import java.util.Collections;
+import org.nd4j.linalg.api.buffer.DataType;
 import dev.ganforge.core.spec.ClassifierSpec;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
@@ -87,7 +90,7 @@ public final class ClassifierTraining {
         for (int epoch = 0; epoch < epochs; epoch++) {
             shuffle(order, random);
             for (int b = 0; b < perEpoch; b++) {
-                int[] rows = java.util.Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
+                int[] rows = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
                 network.fit(new DataSet(rows(data.images(), rows), oneHot(data.labels(), rows, classes)));
             }
         }
@@ -138,7 +141,7 @@ public final class ClassifierTraining {
     }
 
     private static INDArray oneHot(int[] labels, int[] rows, int classes) {
-        INDArray out = Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, rows.length, classes);
+        INDArray out = Nd4j.create(DataType.FLOAT, rows.length, classes);
         for (int i = 0; i < rows.length; i++) {
             out.putScalar(i, labels[rows[i]], 1.0);
         }
@@ -147,7 +150,7 @@ public final class ClassifierTraining {
 
     private static void shuffle(List<Integer> list, SplittableRandom random) {
         for (int i = list.size() - 1; i > 0; i--) {
-            java.util.Collections.swap(list, i, random.nextInt(i + 1));
+            Collections.swap(list, i, random.nextInt(i + 1));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ganforge.core.eval;
 
+import java.util.Collections;
 import dev.ganforge.core.spec.EvaluationSpec;
 import dev.ganforge.config.PluginSection;
 import dev.ganforge.spi.EvaluationInput;
@@ -177,7 +178,7 @@ public final class GeneratorEvaluation {
         List<Integer> rows = new ArrayList<>();
         for (List<Integer> members : byClass) {
             for (int i = members.size() - 1; i > 0; i--) {
-                java.util.Collections.swap(members, i, random.nextInt(i + 1));
+                Collections.swap(members, i, random.nextInt(i + 1));
             }
             rows.addAll(members.subList(0, Math.min(perClass, members.size())));
         }

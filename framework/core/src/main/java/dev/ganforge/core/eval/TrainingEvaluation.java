@@ -1,5 +1,6 @@
 package dev.ganforge.core.eval;
 
+import java.util.Arrays;
 import dev.ganforge.core.run.EvaluationLog;
 import dev.ganforge.core.spec.EvaluationSpec;
 import dev.ganforge.core.spec.ExperimentSpec;
@@ -160,7 +161,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
         for (long start = 0; start < n; start += BATCH) {
             long end = Math.min(n, start + BATCH);
             INDArray images = Generation.generate(generator, latent.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
-                    java.util.Arrays.copyOfRange(asked, (int) start, (int) end), classes, conditional);
+                    Arrays.copyOfRange(asked, (int) start, (int) end), classes, conditional);
             if (out == null) {
                 long[] shape = images.shape().clone();
                 shape[0] = n;
@@ -178,7 +179,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
             long end = Math.min(n, start + BATCH);
             INDArray batch = images.get(NDArrayIndex.interval(start, end));
             int rows = (int) (end - start);
-            INDArray oneHot = conditional ? Conditioning.oneHot(java.util.Arrays.copyOfRange(imageLabels, (int) start,
+            INDArray oneHot = conditional ? Conditioning.oneHot(Arrays.copyOfRange(imageLabels, (int) start,
                     (int) end), Nd4j.create(batch.dataType(), rows, classes)) : null;
             INDArray input = Conditioning.discriminatorInput(batch, oneHot, Nd4j.create(batch.dataType(), rows,
                     batch.size(1) + (conditional ? classes : 0), batch.size(2), batch.size(3)));

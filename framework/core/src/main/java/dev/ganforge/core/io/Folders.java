@@ -1,5 +1,6 @@
 package dev.ganforge.core.io;
 
+import java.nio.file.LinkOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ public final class Folders {
      * @throws IOException if an entry cannot be deleted
      */
     public static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (var paths = Files.walk(root)) {

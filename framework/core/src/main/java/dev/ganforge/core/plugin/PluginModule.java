@@ -1,5 +1,7 @@
 package dev.ganforge.core.plugin;
 
+import com.google.inject.Injector;
+import com.google.inject.Key;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
@@ -67,10 +69,10 @@ public final class PluginModule extends AbstractModule {
 
     @Provides
     @Singleton
-    PluginRegistry registry(com.google.inject.Injector injector) {
+    PluginRegistry registry(Injector injector) {
         Map<PluginKind, Map<String, GanPlugin<?>>> byKind = new EnumMap<>(PluginKind.class);
         for (PluginKind kind : PluginKind.values()) {
-            byKind.put(kind, injector.getInstance(com.google.inject.Key.get(
+            byKind.put(kind, injector.getInstance(Key.get(
                     new TypeLiteral<Map<String, GanPlugin<?>>>() {}, Names.named("plugins." + kind.label()))));
         }
         return new PluginRegistry(byKind);

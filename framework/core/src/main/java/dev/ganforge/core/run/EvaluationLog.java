@@ -33,7 +33,7 @@ public final class EvaluationLog {
     public EvaluationLog(Path file, long keepThroughStep) {
         this.file = file;
         try {
-            dev.ganforge.core.run.StepCsv.keepThrough(file, HEADER, keepThroughStep);
+            StepCsv.keepThrough(file, HEADER, keepThroughStep);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
         }

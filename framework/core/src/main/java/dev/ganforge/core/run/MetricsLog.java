@@ -34,7 +34,7 @@ public final class MetricsLog implements Closeable {
      */
     public MetricsLog(Path file, long keepThroughStep) {
         try {
-            dev.ganforge.core.run.StepCsv.keepThrough(file, HEADER, keepThroughStep);
+            StepCsv.keepThrough(file, HEADER, keepThroughStep);
             writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);

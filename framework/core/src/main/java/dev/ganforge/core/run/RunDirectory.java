@@ -1,5 +1,6 @@
 package dev.ganforge.core.run;
 
+import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The folder a run writes, always, whatever tracker is used:
@@ -25,7 +28,9 @@ import java.util.List;
  *                      {@code dev.ganforge.tracking.mlflow.SyncState}; mlflow.lock is held while syncing
  *   mlflow-parent-run  the MLflow run id of the sweep a trial belongs to (sweep trials only)
  * </pre>
- * The file names are the constants below; every reader of a run folder takes them from here.
+ * The file names of the training side are the constants and methods below; readers of a run folder
+ * (tracking, sweeps, the CLI) take them from here. {@code mlflow.json} and {@code mlflow.lock} belong
+ * to the MLflow mirror and are named there.
  */
 public final class RunDirectory {
 
@@ -43,6 +48,11 @@ public final class RunDirectory {
     public static final String SAMPLES_FOLDER = "samples";
     /** Checkpoints. */
     public static final String CHECKPOINTS_FOLDER = "checkpoints";
+    /**
+     * A sample grid file in {@link #SAMPLES_FOLDER}: group 1 is the step, group 2 the grid's name
+     * ({@code real}, {@code fake1}, {@code fake2}).
+     */
+    public static final Pattern SAMPLE_FILE = Pattern.compile("step-(\\d+)-([A-Za-z0-9_.-]+)\\.png");
     /** The MLflow run id of the parent sweep run, in a sweep trial's folder. */
     public static final String TRACKING_PARENT_FILE = "mlflow-parent-run";
 
@@ -82,6 +92,15 @@ public final class RunDirectory {
     /** @return the {@code samples/} folder */
     public Path samples() {
         return root.resolve(SAMPLES_FOLDER);
+    }
+
+    /**
+     * @param step the step the grid shows
+     * @param name the grid's name, e.g. {@code real} or {@code fake1}
+     * @return {@code samples/step-NNNNNNNN-NAME.png} (8 digits, so names sort by step); matches {@link #SAMPLE_FILE}
+     */
+    public Path sampleFile(long step, String name) {
+        return samples().resolve(String.format(Locale.ROOT, "step-%08d-%s.png", step, name));
     }
 
     /** @return the run's checkpoint store */
@@ -158,14 +177,14 @@ public final class RunDirectory {
      * @return the recorded status with its details, or empty if none was written
      * @throws UncheckedIOException if status.json exists but cannot be read
      */
-    public java.util.Optional<StatusRecord> readStatusRecord() {
+    public Optional<StatusRecord> readStatusRecord() {
         Path file = root.resolve(STATUS_FILE);
         if (!Files.exists(file)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try {
             var node = JSON.readTree(file.toFile());
-            return java.util.Optional.of(new StatusRecord(RunStatus.valueOf(node.path("status").asText("RUNNING")),
+            return Optional.of(new StatusRecord(RunStatus.valueOf(node.path("status").asText("RUNNING")),
                     node.hasNonNull("reason") ? node.get("reason").asText() : null, node.path("step").asLong(),
                     node.path("total_steps").asLong(), node.path("updated_ms").asLong()));
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package dev.ganforge.core.run;
 
+import java.net.URISyntaxException;
+import java.nio.file.StandardCopyOption;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -111,8 +113,8 @@ public record RunInfo(String datasetName, long datasetSize, int classCount, Map<
         try {
             Files.writeString(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node),
                     StandardCharsets.UTF_8);
-            Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -134,7 +136,7 @@ public record RunInfo(String datasetName, long datasetSize, int classCount, Map<
             }
             String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             return git.exitValue() == 0 && out.matches("[0-9a-f]{40}") ? Optional.of(out) : Optional.empty();
-        } catch (IOException | RuntimeException | java.net.URISyntaxException e) {
+        } catch (IOException | RuntimeException | URISyntaxException e) {
             return Optional.empty(); // no git, or code not loaded from a file
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package dev.ganforge.core.train;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -29,7 +30,7 @@ final class DiscriminatorInput {
      * @param dataType the networks' data type
      */
     DiscriminatorInput(int batchSize, long channels, int classes, long height, long width,
-            org.nd4j.linalg.api.buffer.DataType dataType) {
+            DataType dataType) {
         this.buffer = Nd4j.zeros(dataType, batchSize, channels + classes, height, width);
         this.channels = channels;
         this.written = new int[batchSize];

@@ -1,5 +1,6 @@
 package dev.ganforge.core.train;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class ImageGrid {
         BufferedImage picture = new BufferedImage(columns * (width + padding) + padding,
                 rows * (height + padding) + padding, imageType(channels));
         WritableRaster raster = picture.getRaster();
-        float[] values = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+        float[] values = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
         int[] pixel = new int[raster.getNumBands()];
         for (int n = 0; n < count; n++) {
             int x0 = padding + (n % columns) * (width + padding);

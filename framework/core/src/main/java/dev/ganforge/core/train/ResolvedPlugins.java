@@ -1,5 +1,8 @@
 package dev.ganforge.core.train;
 
+import dev.ganforge.spi.ModelContext;
+import java.util.Arrays;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.config.PluginSection;
 import dev.ganforge.spi.DataException;
@@ -79,11 +82,11 @@ public final class ResolvedPlugins {
      * @param seed weight-initialisation seed
      * @return {generator, discriminator}
      */
-    public org.deeplearning4j.nn.multilayer.MultiLayerNetwork[] createNetworks(ImageShape shape, int numClasses,
+    public MultiLayerNetwork[] createNetworks(ImageShape shape, int numClasses,
             long seed) {
-        dev.ganforge.spi.ModelContext context = new dev.ganforge.spi.ModelContext(shape, numClasses,
+        ModelContext context = new ModelContext(shape, numClasses,
                 generatorUpdater(), discriminatorUpdater(), seed);
-        return new org.deeplearning4j.nn.multilayer.MultiLayerNetwork[] {
+        return new MultiLayerNetwork[] {
             model().createGenerator(modelSpec(), context), model().createDiscriminator(modelSpec(), context)
         };
     }
@@ -97,8 +100,8 @@ public final class ResolvedPlugins {
         if (count == 0) {
             return Double.NaN;
         }
-        double[] sorted = java.util.Arrays.copyOf(values, count);
-        java.util.Arrays.sort(sorted);
+        double[] sorted = Arrays.copyOf(values, count);
+        Arrays.sort(sorted);
         return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
     }
 

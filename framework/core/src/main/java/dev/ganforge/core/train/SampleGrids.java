@@ -1,5 +1,6 @@
 package dev.ganforge.core.train;
 
+import dev.ganforge.core.run.RunDirectory;
 import java.nio.file.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -27,14 +28,14 @@ final class SampleGrids {
     private final INDArray freshLatent;
     private final INDArray sharedLatent;
     private final int[] labels;
-    private final Path folder;
+    private final RunDirectory run;
 
     SampleGrids(ResolvedPlugins plugins, MultiLayerNetwork generator, int classes, boolean conditional, int rows,
-            long seed, Path folder) {
+            long seed, RunDirectory run) {
         this.generator = generator;
         this.classes = classes;
         this.conditional = conditional;
-        this.folder = folder;
+        this.run = run;
         int cells = rows * classes;
         int latentDim = plugins.latentDim();
         Random random = Nd4j.getRandomFactory().getNewRandomInstance(Trainer.mix(seed, -1));
@@ -47,11 +48,10 @@ final class SampleGrids {
     }
 
     void write(long step, INDArray realBatch) {
-        String prefix = String.format("step-%08d-", step);
-        ImageGrid.writePng(ImageGrid.tile(realBatch, REAL_COLUMNS), folder.resolve(prefix + "real.png"));
+        ImageGrid.writePng(ImageGrid.tile(realBatch, REAL_COLUMNS), run.sampleFile(step, "real"));
         ImageGrid.writePng(ImageGrid.tile(Generation.generate(generator, freshLatent, labels, classes, conditional),
-                classes), folder.resolve(prefix + "fake1.png"));
+                classes), run.sampleFile(step, "fake1"));
         ImageGrid.writePng(ImageGrid.tile(Generation.generate(generator, sharedLatent, labels, classes, conditional),
-                classes), folder.resolve(prefix + "fake2.png"));
+                classes), run.sampleFile(step, "fake2"));
     }
 }

@@ -1,5 +1,7 @@
 package dev.ganforge.core.train;
 
+import java.time.Duration;
+import java.util.Locale;
 import dev.ganforge.core.run.Checkpoint;
 import dev.ganforge.core.run.CheckpointStore;
 import dev.ganforge.core.run.MetricsLog;
@@ -101,7 +103,7 @@ public final class Trainer {
         long loadStarted = System.nanoTime();
         LabeledImages data = plugins.loadData();
         double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
-        console.printf(java.util.Locale.ROOT, "loaded %d images of %s in %d classes in %.2f s (%.0f images/s)%n",
+        console.printf(Locale.ROOT, "loaded %d images of %s in %d classes in %.2f s (%.0f images/s)%n",
                 data.size(), data.shape(), data.numClasses(), loadSeconds, data.size() / loadSeconds);
         if (data.size() < training.batchSize()) {
             throw new ExperimentException("the dataset '" + spec.dataset().type() + "' has " + data.size()
@@ -153,7 +155,7 @@ public final class Trainer {
                 data.shape(), plugins.latentDim(), classes, plugins.model().conditional(), batchSize));
         console.println("training step: " + trainingStep.engine());
         SampleGrids grids = new SampleGrids(plugins, generator, classes, plugins.model().conditional(),
-                training.sampleRows(), spec.seed(), run.samples());
+                training.sampleRows(), spec.seed(), run);
         LoopContext context = new LoopContext(plugins, data, generator, discriminator, total,
                 Nd4j.create(data.images().dataType(), batchSize, plugins.latentDim()), new int[batchSize],
                 Nd4j.getRandomFactory().getNewRandomInstance(spec.seed()));
@@ -287,7 +289,7 @@ public final class Trainer {
      */
     private ProgressBar progressBar(long total, long start) {
         boolean terminal = System.console() != null;
-        return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(start, java.time.Duration.ZERO)
+        return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(start, Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(terminal ? 1000 : 10_000).showSpeed()
                 .setConsumer(terminal ? new ConsoleProgressBarConsumer(console)
                         : new DelegatingProgressBarConsumer(console::println, 120))

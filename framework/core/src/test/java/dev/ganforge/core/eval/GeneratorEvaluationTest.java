@@ -1,5 +1,6 @@
 package dev.ganforge.core.eval;
 
+import java.util.stream.IntStream;
 import dev.ganforge.plugin.metrics.LabelAccuracyEvaluator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -132,7 +133,7 @@ class GeneratorEvaluationTest {
         GeneratorEvaluation.Result collapsed = evaluation.evaluate(
                 (latent, asked) -> ClassifierTraining.rows(data.images(), asked.clone()), z, labels);
         GeneratorEvaluation.Result diverse = evaluation.evaluate((latent, asked) -> ClassifierTraining.rows(
-                data.images(), java.util.stream.IntStream.range(0, asked.length).map(i -> asked[i] + CLASSES * i)
+                data.images(), IntStream.range(0, asked.length).map(i -> asked[i] + CLASSES * i)
                         .toArray()), z, labels);
 
         // rows 0..3 of the data are one image of each class: every class collapses to one point

@@ -1,5 +1,7 @@
 package dev.ganforge.core.plugin;
 
+import dev.ganforge.spi.ModelContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -90,12 +92,12 @@ class PluginRegistryTest {
         public Class<NoSpec> specClass() { return NoSpec.class; }
         public boolean conditional() { return false; }
         public int latentDim(NoSpec spec) { return 1; }
-        public org.deeplearning4j.nn.multilayer.MultiLayerNetwork createGenerator(NoSpec spec,
-                dev.ganforge.spi.ModelContext context) {
+        public MultiLayerNetwork createGenerator(NoSpec spec,
+                ModelContext context) {
             throw new UnsupportedOperationException();
         }
-        public org.deeplearning4j.nn.multilayer.MultiLayerNetwork createDiscriminator(NoSpec spec,
-                dev.ganforge.spi.ModelContext context) {
+        public MultiLayerNetwork createDiscriminator(NoSpec spec,
+                ModelContext context) {
             throw new UnsupportedOperationException();
         }
     }

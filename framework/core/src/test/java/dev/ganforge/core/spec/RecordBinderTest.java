@@ -1,5 +1,6 @@
 package dev.ganforge.core.spec;
 
+import java.util.Set;
 import dev.ganforge.config.Problems;
 import dev.ganforge.config.RecordBinder;
 import dev.ganforge.config.SpecException;
@@ -46,7 +47,7 @@ class RecordBinderTest {
         YamlDocument document = YamlDocument.parse("width: 2\nscale: -1e-4\n");
         Problems problems = new Problems("w.yaml", document.positions());
 
-        binder.bindRecord(Window.class, document.root(), "", java.util.Set.of(), problems);
+        binder.bindRecord(Window.class, document.root(), "", Set.of(), problems);
 
         assertThat(problems.list()).singleElement().hasToString("w.yaml:2: scale = -1e-4: must be >= 0");
     }

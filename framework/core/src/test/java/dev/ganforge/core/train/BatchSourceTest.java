@@ -1,5 +1,7 @@
 package dev.ganforge.core.train;
 
+import java.util.Arrays;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.spi.LabeledImages;
@@ -20,7 +22,7 @@ class BatchSourceTest {
         float[] pixels = new float[N * 4];
         int[] labels = new int[N];
         for (int i = 0; i < N; i++) {
-            java.util.Arrays.fill(pixels, i * 4, i * 4 + 4, i);
+            Arrays.fill(pixels, i * 4, i * 4 + 4, i);
             labels[i] = i % 3;
         }
         return new LabeledImages(Nd4j.create(pixels, new long[] {N, 1, 2, 2}, DataType.FLOAT), labels,
@@ -75,7 +77,7 @@ class BatchSourceTest {
         int n = 4096;
         INDArray pixels = Nd4j.create(DataType.FLOAT, n, 1, 32, 32);
         for (int i = 0; i < n; i++) {
-            pixels.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).assign(i);
+            pixels.get(NDArrayIndex.point(i)).assign(i);
         }
         LabeledImages big = new LabeledImages(pixels, new int[n], List.of("a"), 0);
         INDArray expected = load(new BatchSource(big, 1024, 1), 5);

@@ -1,5 +1,7 @@
 package dev.ganforge.engine.onednn;
 
+import java.util.ArrayList;
+import java.util.List;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
@@ -92,7 +94,7 @@ final class Dnnl {
      */
     static final class Handles implements AutoCloseable {
         private static final ThreadLocal<Handles> BUILDING = new ThreadLocal<>();
-        private final java.util.List<Runnable> destroyers = new java.util.ArrayList<>();
+        private final List<Runnable> destroyers = new ArrayList<>();
 
         private Handles() {}
 

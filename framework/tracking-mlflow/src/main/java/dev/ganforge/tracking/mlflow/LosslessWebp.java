@@ -1,5 +1,6 @@
 package dev.ganforge.tracking.mlflow;
 
+import java.nio.charset.StandardCharsets;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 
@@ -119,9 +120,9 @@ final class LosslessWebp {
     private static byte[] riff(byte[] vp8l) {
         int padding = vp8l.length % 2;
         ByteArrayOutputStream out = new ByteArrayOutputStream(vp8l.length + 21);
-        out.writeBytes("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes("RIFF".getBytes(StandardCharsets.US_ASCII));
         writeLittleEndian(out, 4 + 8 + vp8l.length + padding);
-        out.writeBytes("WEBPVP8L".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes("WEBPVP8L".getBytes(StandardCharsets.US_ASCII));
         writeLittleEndian(out, vp8l.length);
         out.writeBytes(vp8l);
         if (padding == 1) {

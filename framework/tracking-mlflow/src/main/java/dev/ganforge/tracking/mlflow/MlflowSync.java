@@ -119,7 +119,7 @@ public final class MlflowSync {
             if (Files.isRegularFile(parentFile)) {
                 try {
                     tags.add(new KeyValue("mlflow.parentRunId", Files.readString(parentFile).trim())); // sweep trial
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     log.accept("MLflow: cannot read " + parentFile + ": " + e.getMessage());
                 }
             }

@@ -1,5 +1,6 @@
 package dev.ganforge.tracking.mlflow;
 
+import java.util.Optional;
 import dev.ganforge.core.run.RunStatus;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -90,7 +91,7 @@ public final class MlflowTracker implements Tracker {
     }
 
     @Override
-    public java.util.Optional<RemoteRun> findRun(String experimentId, String tagKey, String tagValue) {
+    public Optional<RemoteRun> findRun(String experimentId, String tagKey, String tagValue) {
         Service.SearchRuns.Builder request = Service.SearchRuns.newBuilder().addExperimentIds(experimentId)
                 .setFilter("tags.`" + tagKey + "` = '" + tagValue.replace("'", "\\'") + "'").setMaxResults(1);
         Service.SearchRuns.Response response = parse(http.post(API + "runs/search", print(request)),

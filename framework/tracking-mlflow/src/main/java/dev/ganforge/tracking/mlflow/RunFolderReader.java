@@ -1,5 +1,8 @@
 package dev.ganforge.tracking.mlflow;
 
+import java.util.HashMap;
+import java.util.TreeMap;
+import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.tracking.mlflow.Tracker.MetricPoint;
 import java.io.IOException;
@@ -24,7 +27,6 @@ final class RunFolderReader {
     /** Metric columns of metrics.csv sent to MLflow, under the same names. */
     static final List<String> METRICS = List.of("epoch", "d_loss", "g_loss", "d_real", "d_fake", "sec_per_step",
             "samples_per_sec");
-    private static final Pattern SAMPLE = Pattern.compile("step-(\\d+)-([A-Za-z0-9_.-]+)\\.png");
 
     /** A sample grid file. @param file the PNG @param step its step @param key real, fake1 or fake2 */
     record Sample(Path file, long step, String key) {}
@@ -66,8 +68,8 @@ final class RunFolderReader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + evalFile + ": " + e.getMessage(), e);
         }
-        java.util.TreeMap<Long, List<MetricPoint>> points = new java.util.TreeMap<>();
-        java.util.Map<Long, Integer> nonFinite = new java.util.HashMap<>();
+        TreeMap<Long, List<MetricPoint>> points = new TreeMap<>();
+        Map<Long, Integer> nonFinite = new HashMap<>();
         String[] lines = text.substring(0, text.lastIndexOf('\n') + 1).split("\n");
         for (int i = 1; i < lines.length; i++) {
             String[] cells = lines[i].strip().split(",");
@@ -154,7 +156,7 @@ final class RunFolderReader {
         }
         try (Stream<Path> files = Files.list(samplesFolder)) {
             return files.map(file -> {
-                Matcher m = SAMPLE.matcher(file.getFileName().toString());
+                Matcher m = RunDirectory.SAMPLE_FILE.matcher(file.getFileName().toString());
                 return m.matches() ? new Sample(file, Long.parseLong(m.group(1)), m.group(2)) : null;
             }).filter(s -> s != null).sorted(Comparator.comparingLong(Sample::step).thenComparing(Sample::key)).toList();
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.ganforge.tracking.mlflow;
 
+import java.util.Optional;
 import dev.ganforge.core.run.RunStatus;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +48,7 @@ public interface Tracker {
      * @return an active run of the experiment with that tag, if any
      * @throws TrackingException if the server fails or refuses
      */
-    java.util.Optional<RemoteRun> findRun(String experimentId, String tagKey, String tagValue);
+    Optional<RemoteRun> findRun(String experimentId, String tagKey, String tagValue);
 
     /**
      * @param runId a run id

@@ -1,5 +1,7 @@
 package dev.ganforge.tracking.mlflow;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import dev.ganforge.core.spec.TrackingSpec;
 import java.nio.file.Path;
 import java.util.Map;
@@ -68,8 +70,8 @@ public record TrackingSettings(String uri, String experiment, String username, S
     /** @return the value of an HTTP {@code Authorization} header, if credentials are set */
     Optional<String> authorization() {
         if (username != null && password != null) {
-            return Optional.of("Basic " + java.util.Base64.getEncoder().encodeToString(
-                    (username + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return Optional.of("Basic " + Base64.getEncoder().encodeToString(
+                    (username + ":" + password).getBytes(StandardCharsets.UTF_8)));
         }
         if (token != null) {
             return Optional.of("Bearer " + token);

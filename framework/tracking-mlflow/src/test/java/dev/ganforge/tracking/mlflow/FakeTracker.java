@@ -1,5 +1,6 @@
 package dev.ganforge.tracking.mlflow;
 
+import java.util.Optional;
 import dev.ganforge.core.run.RunStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,7 +61,7 @@ class FakeTracker implements Tracker {
     }
 
     @Override
-    public java.util.Optional<RemoteRun> findRun(String experimentId, String tagKey, String tagValue) {
+    public Optional<RemoteRun> findRun(String experimentId, String tagKey, String tagValue) {
         call("findRun");
         return createdRuns.entrySet().stream().filter(e -> tagValue.equals(e.getValue().get(tagKey))).findFirst()
                 .map(e -> new RemoteRun(e.getKey(), experimentId, artifactUri));

@@ -1,5 +1,6 @@
 package dev.ganforge.tracking.mlflow;
 
+import org.assertj.core.api.Assertions;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.rows;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.spec;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.status;
@@ -100,7 +101,7 @@ class LiveSyncTest {
         Thread.sleep(300);
         try {
             new MlflowSync(run, tracker, "http://127.0.0.1:1", null, notices::add).sync();
-            org.assertj.core.api.Assertions.fail("the second sync should be refused");
+            Assertions.fail("the second sync should be refused");
         } catch (TrackingException e) {
             assertThat(e.getMessage()).contains("another sync");
         }

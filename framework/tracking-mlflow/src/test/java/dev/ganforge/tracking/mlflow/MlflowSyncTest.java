@@ -1,5 +1,7 @@
 package dev.ganforge.tracking.mlflow;
 
+import java.nio.file.StandardOpenOption;
+import org.assertj.core.groups.Tuple;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.checkpoint;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.rows;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.sample;
@@ -73,15 +75,15 @@ class MlflowSyncTest {
 
         sync().sync();
         Files.writeString(run.resolve("eval.csv"), "4,eval/precision,0.25,1700000000200\n",
-                java.nio.file.StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND);
         sync().sync(); // a later evaluation step's rows arrive whole; step 4 was already sent
         status(run, "FINISHED", null);
         sync().sync();
 
         assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/label_accuracy"))
                 .extracting(MetricPoint::step, MetricPoint::value, MetricPoint::timestampMs)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(2L, 0.5, 1_700_000_000_100L),
-                        org.assertj.core.groups.Tuple.tuple(4L, 0.75, 1_700_000_000_200L));
+                .containsExactly(Tuple.tuple(2L, 0.5, 1_700_000_000_100L),
+                        Tuple.tuple(4L, 0.75, 1_700_000_000_200L));
         assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/fd_ganforge_cnn")).hasSize(1);
         assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/precision")).isEmpty();
         assertThat(tracker.artifacts).containsKey("eval.csv");
@@ -165,10 +167,10 @@ class MlflowSyncTest {
         sync().sync();
         assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss"))
                 .extracting(MetricPoint::step, MetricPoint::value).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(1L, 1.0), org.assertj.core.groups.Tuple.tuple(2L, 1.0),
-                        org.assertj.core.groups.Tuple.tuple(3L, 1.0), org.assertj.core.groups.Tuple.tuple(4L, 1.0),
-                        org.assertj.core.groups.Tuple.tuple(5L, 1.0), org.assertj.core.groups.Tuple.tuple(6L, 1.0),
-                        org.assertj.core.groups.Tuple.tuple(7L, 9.0), org.assertj.core.groups.Tuple.tuple(8L, 9.0));
+                        Tuple.tuple(1L, 1.0), Tuple.tuple(2L, 1.0),
+                        Tuple.tuple(3L, 1.0), Tuple.tuple(4L, 1.0),
+                        Tuple.tuple(5L, 1.0), Tuple.tuple(6L, 1.0),
+                        Tuple.tuple(7L, 9.0), Tuple.tuple(8L, 9.0));
     }
 
     @Test

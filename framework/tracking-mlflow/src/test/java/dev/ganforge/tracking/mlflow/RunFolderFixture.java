@@ -1,5 +1,6 @@
 package dev.ganforge.tracking.mlflow;
 
+import java.nio.file.StandardOpenOption;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ final class RunFolderFixture {
         for (long step = from; step <= to; step++) {
             text.append(String.format(Locale.ROOT, "%d,0,%s,0.5,0.6,0.4,0.01,100.0,%d%n", step, dLoss, 1_700_000_000_000L + step));
         }
-        Files.writeString(run.resolve("metrics.csv"), text, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(run.resolve("metrics.csv"), text, StandardOpenOption.APPEND);
     }
 
     static void sample(Path run, long step, String key, int width, int height) throws IOException {

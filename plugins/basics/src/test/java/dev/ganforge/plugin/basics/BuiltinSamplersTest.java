@@ -1,5 +1,6 @@
 package dev.ganforge.plugin.basics;
 
+import dev.ganforge.spi.SamplerPlugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -63,7 +64,7 @@ class BuiltinSamplersTest {
     }
 
     private static <S extends Record> INDArray sample(
-            dev.ganforge.spi.SamplerPlugin<S> sampler, S spec, long seed) {
+            SamplerPlugin<S> sampler, S spec, long seed) {
         INDArray z = Nd4j.create(DataType.FLOAT, ROWS, LATENT);
         sampler.sample(spec, z, Nd4j.getRandomFactory().getNewRandomInstance(seed));
         return z;

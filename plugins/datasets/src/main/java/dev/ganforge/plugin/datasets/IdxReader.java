@@ -1,5 +1,6 @@
 package dev.ganforge.plugin.datasets;
 
+import java.io.EOFException;
 import dev.ganforge.spi.DataException;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.LabeledImages;
@@ -110,7 +111,7 @@ final class IdxReader {
         requireFile(file, kind);
         try (InputStream in = open(file)) {
             return in.readAllBytes();
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
             throw new DataException(kind + " file " + file + " is gzip-compressed but its data is corrupt or"
                     + " truncated: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.ganforge.plugin.datasets;
 
+import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import dev.ganforge.spi.DatasetPlugin;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.LabeledImages;
@@ -68,7 +69,7 @@ public class RandomDataset implements DatasetPlugin<RandomDataset.Spec> {
         Random random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
         INDArray images = Nd4j.create(DataType.FLOAT, imageShape(spec).batchShape(spec.size()));
         Nd4j.getExecutioner().exec(
-                new org.nd4j.linalg.api.ops.random.impl.UniformDistribution(images, -1.0, 1.0), random);
+                new UniformDistribution(images, -1.0, 1.0), random);
         int[] labels = new int[spec.size()];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = i % spec.classes();

@@ -1,5 +1,7 @@
 package dev.ganforge.plugin.datasets;
 
+import java.util.Arrays;
+import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -117,7 +119,7 @@ class ImageFolderPixelsTest {
     void readsCmykJpegThroughTwelveMonkeys() throws IOException {
         int[] samples = new int[16 * 8 * 4];
         for (int p = 0; p < 16 * 8; p++) { // left half no ink (white), right half full ink (black)
-            java.util.Arrays.fill(samples, p * 4, p * 4 + 4, p % 16 < 8 ? 255 : 0);
+            Arrays.fill(samples, p * 4, p * 4 + 4, p % 16 < 8 ? 255 : 0);
         }
         ImageFixtures.cmykJpeg(root.resolve("a/1.jpg"), 16, 8, samples);
 
@@ -129,7 +131,7 @@ class ImageFolderPixelsTest {
 
     @Test
     void valuesStayInsideMinusOneToOneAfterResizing() throws IOException {
-        int[] noise = new java.util.Random(7).ints(37 * 23, 0, 256).toArray();
+        int[] noise = new Random(7).ints(37 * 23, 0, 256).toArray();
         ImageFixtures.greyPng(root.resolve("a/1.png"), 37, 23, noise);
 
         LabeledImages images = load(16, 64, 3);
