@@ -30,6 +30,7 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -67,8 +68,8 @@ final class BenchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "experiment YAML file")
     Path specFile;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a spec key (repeatable)")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    OverrideOptions set;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "20", description = "timed steps (default 20)")
     int steps;
@@ -81,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
         if (steps < 1 || warmup < 0) {
             throw new ExperimentException("--steps must be >= 1 and --warmup >= 0");
         }
-        ExperimentSpec spec = loader.load(specFile, overrides);
+        ExperimentSpec spec = loader.load(specFile, set.values());
         ResolvedPlugins plugins = new ResolvedPlugins(spec);
         int batchSize = spec.training().batchSize();
         LabeledImages data = plugins.loadData();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -55,18 +56,18 @@ final class ClassifierCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "SPEC", description = "experiment YAML file")
         Path specFile;
 
-        @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a spec key (repeatable)")
-        List<String> overrides = new ArrayList<>();
+        @Mixin
+        OverrideOptions set;
 
         @Option(names = "--retrain", description = "train again even if a cached classifier exists")
         boolean retrain;
 
         @Override
         public Integer call() {
-            ExperimentSpec spec = loader.load(specFile, overrides);
+            ExperimentSpec spec = loader.load(specFile, set.values());
             if (spec.evaluation() == null) {
                 List<String> withDefaults = new ArrayList<>(List.of("evaluation={}"));
-                withDefaults.addAll(overrides);
+                withDefaults.addAll(set.values());
                 spec = loader.load(specFile, withDefaults);
             }
             ClassifierSpec settings = spec.evaluation().classifier();

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -52,9 +53,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "best, last (default) or a checkpoint folder")
     String checkpointName;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE",
-            description = "override a saved spec key, e.g. --set evaluation.samples_per_class=200")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    OverrideOptions set;
 
     @Override
     public Integer call() {
@@ -62,10 +62,10 @@ final class EvaluateCommand implements Callable<Integer> {
         ExperimentSpec spec = loader.load(run.specFile(), List.of());
         if (spec.evaluation() == null) { // a run trained without evaluation: use the defaults
             List<String> withDefaults = new ArrayList<>(List.of("evaluation={}"));
-            withDefaults.addAll(overrides);
+            withDefaults.addAll(set.values());
             spec = loader.load(run.specFile(), withDefaults);
-        } else if (!overrides.isEmpty()) {
-            spec = loader.load(run.specFile(), overrides);
+        } else if (!set.values().isEmpty()) {
+            spec = loader.load(run.specFile(), set.values());
         }
         Path folder = Checkpoints.resolve(run, checkpointName);
         Checkpoint checkpoint = CheckpointStore.read(folder, true);

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -38,13 +39,12 @@ final class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder written by 'ganforge run'")
     Path runDirectory;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE",
-            description = "override a saved spec key, e.g. --set training.steps=2000 to train longer")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    OverrideOptions set;
 
     @Override
     public Integer call() {
-        ExperimentSpec spec = loader.load(new RunDirectory(runDirectory).specFile(), overrides);
+        ExperimentSpec spec = loader.load(new RunDirectory(runDirectory).specFile(), set.values());
         return session.train(spec, loader.toYaml(spec), runDirectory, true, commandSpec.commandLine().getOut(),
                 commandSpec.commandLine().getErr());
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -39,16 +40,15 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "experiment YAML file")
     Path specFile;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE",
-            description = "override a spec key, e.g. --set training.steps=100 (repeatable)")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    OverrideOptions set;
 
     @Option(names = "--output", paramLabel = "DIR", description = "run folder (default runs/<experiment>/<run id>)")
     Path output;
 
     @Override
     public Integer call() {
-        ExperimentSpec spec = loader.load(specFile, overrides);
+        ExperimentSpec spec = loader.load(specFile, set.values());
         Path runDirectory = output != null ? output : Path.of("runs", spec.experiment(),
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         return session.train(spec, loader.toYaml(spec), runDirectory, false, commandSpec.commandLine().getOut(),

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -50,8 +51,8 @@ final class SweepCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "sweep YAML file (an experiment with a sweep: block)")
     Path sweepFile;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a key in every trial (repeatable)")
-    List<String> overrides = new ArrayList<>();
+    @Mixin
+    OverrideOptions set;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "1",
             description = "trials at once (default 1); each gets cores/N math threads")
@@ -68,7 +69,7 @@ final class SweepCommand implements Callable<Integer> {
         PrintWriter out = commandSpec.commandLine().getOut();
         SweepFile sweep = SweepFile.read(sweepFile);
         SweepRunner runner = new SweepRunner(loader, out, Main.class.getName());
-        List<SweepRunner.Trial> trials = runner.plan(sweep, overrides);
+        List<SweepRunner.Trial> trials = runner.plan(sweep, set.values());
         Path folder = output != null ? output : Path.of("runs", trials.get(0).spec().experiment() + "-sweep");
         SweepState state = SweepState.load(folder);
         out.printf("sweep %s: %d trials (%s), %d at a time, in %s%n", sweepFile, trials.size(),
