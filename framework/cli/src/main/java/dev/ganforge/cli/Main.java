@@ -88,7 +88,7 @@ public final class Main {
      * @return the injector the commands are created by
      * @throws PluginLoadException if a plugin or engine cannot be loaded, or two share a name
      */
-    static Injector application(ClassLoader classLoader) {
+    public static Injector application(ClassLoader classLoader) {
         try {
             return Guice.createInjector(Stage.PRODUCTION, CoreModule.discover(classLoader));
         } catch (CreationException e) {

@@ -1,42 +1,42 @@
 package dev.ganforge.cli;
 
-import java.util.function.Consumer;
 import dev.ganforge.core.spec.ExperimentSpec;
-import dev.ganforge.tracking.mlflow.LiveSync;
-import dev.ganforge.tracking.mlflow.MlflowSync;
-import dev.ganforge.tracking.mlflow.MlflowTracker;
-import dev.ganforge.tracking.mlflow.SyncState;
-import dev.ganforge.tracking.mlflow.TrackingSettings;
 import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.core.run.RunOutcome;
 import dev.ganforge.core.run.RunStatus;
 import dev.ganforge.core.train.Trainer;
 import dev.ganforge.core.train.TrainerFactory;
+import dev.ganforge.core.tracking.RunTracker;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Orchestrates one run (the {@code run} and {@code resume} commands): a {@link Trainer} with a shutdown hook, so Ctrl-C or SIGTERM ends the run after the current
- * step with a final checkpoint, and prints how it ended. When tracking is on (spec {@code tracking.uri}
- * or {@code MLFLOW_TRACKING_URI}) a {@link LiveSync} mirrors the run folder into MLflow meanwhile, and
- * a last sync runs after training, waiting at most {@code ganforge.tracking.finalWaitSeconds} (system
- * property, default 60; 10 after a signal). Sync interval: {@code ganforge.tracking.intervalSeconds}
- * (default 5).
+ * step with a final checkpoint, and prints how it ended. Each installed {@link RunTracker} that the
+ * spec or the environment turns on (MLflow: {@code tracking.uri} or {@code MLFLOW_TRACKING_URI})
+ * mirrors the run folder meanwhile and finishes its last sync after training.
  */
 final class RunSession {
 
     private final TrainerFactory trainers;
+    private final Map<String, RunTracker> trackers;
 
-    /** @param trainers makes the trainer of each run */
+    /**
+     * @param trainers makes the trainer of each run
+     * @param trackers the installed trackers by name (MLflow); each decides from the spec and the
+     *     environment whether it mirrors a run
+     */
     @Inject
-    RunSession(TrainerFactory trainers) {
+    RunSession(TrainerFactory trainers, Map<String, RunTracker> trackers) {
         this.trainers = trainers;
+        this.trackers = trackers;
     }
 
     /**
@@ -47,14 +47,16 @@ final class RunSession {
      */
     int train(ExperimentSpec spec, String resolvedYaml, Path runDirectory, boolean resume, PrintWriter out,
             PrintWriter err) {
-        Optional<TrackingSettings> tracking;
-        try {
-            tracking = TrackingSettings.resolve(spec.tracking(), System.getenv());
-        } catch (IllegalArgumentException e) {
-            throw new ExperimentException(TrackingSettings.URI_VARIABLE + ": " + e.getMessage());
-        }
         Trainer trainer = trainers.create(spec, resolvedYaml, runDirectory, System.err);
-        LiveSync live = tracking.map(settings -> startLiveSync(settings, runDirectory, err)).orElse(null);
+        List<RunTracker.LiveMirror> mirrors = new ArrayList<>();
+        for (RunTracker tracker : trackers.values()) {
+            try {
+                tracker.start(spec, runDirectory, System.getenv(), err).ifPresent(mirrors::add);
+            } catch (IllegalArgumentException e) {
+                mirrors.forEach(mirror -> mirror.finish(null, out));
+                throw new ExperimentException(e.getMessage());
+            }
+        }
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             trainer.requestStop();
@@ -68,10 +70,7 @@ final class RunSession {
         RunOutcome outcome = null;
         try {
             outcome = trainer.run(resume);
-            if (live != null) {
-                finishSync(live, runDirectory, outcome, out);
-                live = null;
-            }
+            finishMirrors(mirrors, outcome.status(), out);
             // printed before the stop hook is released, so a run stopped by a signal still says how it ended
             out.printf(Locale.ROOT, "run %s: %s after %d steps (median %.3f s/step)%s%n", outcome.runDirectory(),
                     outcome.status(), outcome.steps(), outcome.medianSecondsPerStep(),
@@ -81,9 +80,7 @@ final class RunSession {
             }
             out.flush();
         } finally {
-            if (live != null) {
-                finishSync(live, runDirectory, outcome, out);
-            }
+            finishMirrors(mirrors, outcome == null ? null : outcome.status(), out); // training threw
             done.countDown();
         }
         try {
@@ -98,34 +95,11 @@ final class RunSession {
         };
     }
 
-    private static LiveSync startLiveSync(TrackingSettings settings, Path runDirectory, PrintWriter err) {
-        MlflowTracker tracker = new MlflowTracker(settings, 3);
-        Consumer<String> notice = message -> err.println("\n" + message); // below the progress bar
-        LiveSync live = new LiveSync(runDirectory,
-                () -> new MlflowSync(runDirectory, tracker, settings.uri(), settings.experiment(), notice),
-                Duration.ofMillis((long) (1000 * seconds("ganforge.tracking.intervalSeconds", 5))), notice);
-        err.println("MLflow: mirroring " + runDirectory + " to " + settings.uri());
-        live.start();
-        return live;
-    }
-
-    private static void finishSync(LiveSync live, Path runDirectory, RunOutcome outcome, PrintWriter out) {
-        double wait = seconds("ganforge.tracking.finalWaitSeconds",
-                outcome != null && outcome.status() == RunStatus.KILLED ? 10 : 60);
-        boolean complete = live.finish(Duration.ofMillis((long) (1000 * wait)));
-        SyncState state = SyncState.read(runDirectory);
-        if (state.runId() != null) {
-            out.println("MLflow run: " + state.trackingUri() + "/#/experiments/" + state.experimentId() + "/runs/"
-                    + state.runId());
+    /** Finishes and forgets every live mirror, so a second call does nothing. */
+    private static void finishMirrors(List<RunTracker.LiveMirror> mirrors, RunStatus status, PrintWriter out) {
+        for (RunTracker.LiveMirror mirror : mirrors) {
+            mirror.finish(status, out);
         }
-        if (!complete) {
-            out.println("MLflow: the run is not fully mirrored" + (live.problem() == null ? "" : " (" + live.problem() + ")")
-                    + "; the run folder has everything. Send the rest with: ganforge sync " + runDirectory);
-        }
-    }
-
-    private static double seconds(String property, double fallback) {
-        String value = System.getProperty(property);
-        return value == null ? fallback : Double.parseDouble(value);
+        mirrors.clear();
     }
 }

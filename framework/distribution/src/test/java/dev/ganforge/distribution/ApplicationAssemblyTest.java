@@ -1,0 +1,54 @@
+package dev.ganforge.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+import dev.ganforge.cli.Main;
+import dev.ganforge.core.assembly.CoreModule;
+import dev.ganforge.core.plugin.PluginLoadException;
+import dev.ganforge.core.plugin.PluginRegistry;
+import dev.ganforge.core.spec.SpecLoader;
+import dev.ganforge.core.tracking.RunTracker;
+import dev.ganforge.core.train.TrainerFactory;
+import dev.ganforge.core.train.TrainingEngines;
+import dev.ganforge.engine.onednn.OneDnnEngine;
+import dev.ganforge.spi.PluginKind;
+import dev.ganforge.tracking.mlflow.MlflowRunTracker;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The CPU distribution as the CLI assembles it: one Injector over everything ServiceLoader finds. */
+class ApplicationAssemblyTest {
+
+    private final Injector injector = Main.application(getClass().getClassLoader());
+
+    @Test
+    void bindsThePluginsEnginesAndTrackersOfTheDistribution() {
+        PluginRegistry registry = injector.getInstance(PluginRegistry.class);
+        assertThat(registry.names(PluginKind.MODEL)).containsExactly("cgan", "gan");
+        assertThat(registry.names(PluginKind.DATASET)).contains("fashion-mnist", "idx", "image-folder", "random");
+        assertThat(injector.getInstance(TrainingEngines.class).names()).containsExactly("dl4j", "onednn");
+        Map<String, RunTracker> trackers = injector.getInstance(Key.get(new TypeLiteral<Map<String, RunTracker>>() {}));
+        assertThat(trackers).containsOnlyKeys("mlflow");
+        assertThat(trackers.get("mlflow")).isInstanceOf(MlflowRunTracker.class);
+    }
+
+    @Test
+    void sharesOneSpecLoaderAndOneTrainerFactoryEngineSet() {
+        assertThat(injector.getInstance(SpecLoader.class)).isSameAs(injector.getInstance(SpecLoader.class));
+        assertThat(injector.getInstance(TrainerFactory.class).engines())
+                .isSameAs(injector.getInstance(TrainingEngines.class));
+    }
+
+    @Test
+    void twoEnginesWithOneNameAreRefusedNamingBothClasses() {
+        assertThatThrownBy(() -> new CoreModule(List.of(), List.of(new OneDnnEngine(), new OneDnnEngine()), List.of()))
+                .isInstanceOf(PluginLoadException.class)
+                .hasMessageContaining("two training engines are named 'onednn'")
+                .hasMessageContaining(OneDnnEngine.class.getName());
+    }
+}
