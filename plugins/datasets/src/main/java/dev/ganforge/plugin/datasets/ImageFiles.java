@@ -1,7 +1,9 @@
 package dev.ganforge.plugin.datasets;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +16,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.spi.IIORegistry;
 import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes PNG, JPEG, PNM (PGM/PPM) and BMP files with an explicitly chosen ImageIO reader.
@@ -42,17 +45,23 @@ final class ImageFiles {
     }
 
     /**
-     * Decodes the first image in a file.
+     * Decodes the first image in a file, after checking that a PNG or JPEG file is complete and
+     * undamaged ({@link ImageIntegrity}). The file is read once, into memory.
      *
      * @param file an image file
      * @return the decoded image, as the reader delivers it (any colour model or sample size)
-     * @throws IOException if the file cannot be read or no reader can decode it; the message says why
+     * @throws IOException if the file cannot be read, is a truncated or damaged PNG or JPEG (the message
+     *     starts with "truncated" or "damaged"), or no reader can decode it; the message says why
      */
     static BufferedImage read(Path file) throws IOException {
-        try (ImageInputStream input = ImageIO.createImageInputStream(file.toFile())) {
-            if (input == null) {
-                throw new IOException("cannot open the file");
-            }
+        byte[] data;
+        try {
+            data = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IOException("cannot read the file (" + e.getClass().getSimpleName() + ")", e);
+        }
+        ImageIntegrity.check(data);
+        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             List<ImageReaderSpi> candidates = candidates(input);
             if (candidates.isEmpty()) {
                 throw new IOException("not a PNG, JPEG, PNM or BMP image: no decoder recognises its first bytes");

@@ -13,6 +13,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -92,6 +94,21 @@ final class ImageFixtures {
             writer.dispose();
         }
         return file;
+    }
+
+    /**
+     * Writes a grey noise image (seeded, so the same every run) in {@code format} ("png" or "jpeg"),
+     * large enough that its image data spans many bytes.
+     */
+    static Path noise(Path file, String format, int width, int height, long seed) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        image.getRaster().setPixels(0, 0, width, height, new Random(seed).ints(width * height, 0, 256).toArray());
+        return write(image, format, file);
+    }
+
+    /** Writes the first {@code length} bytes of {@code source} to {@code file}, as an interrupted copy would. */
+    static Path cut(Path source, Path file, int length) throws IOException {
+        return bytes(file, Arrays.copyOf(Files.readAllBytes(source), length));
     }
 
     static Path write(BufferedImage image, String format, Path file) throws IOException {
