@@ -30,8 +30,15 @@ import java.util.Set;
  * plugin's spec record). An absent or null key takes its {@link SpecField#defaultValue()}, bound
  * exactly as if written in the file; without a default it is null when {@link SpecField#optional()},
  * else a problem.
+ *
+ * <p>Top-level keys starting with {@value #EXTENSION_PREFIX} (as in Docker Compose) are ignored, not
+ * unknown: they give blocks that only hold YAML anchors a home, e.g.
+ * {@code x-adam: &adam {type: adam, learning_rate: 0.0002}} and then {@code generator: *adam}.
  */
 public final class RecordBinder {
+
+    /** Prefix of the top-level keys the binder ignores. */
+    public static final String EXTENSION_PREFIX = "x-";
 
     /** Marks a value that could not be bound; its problem is already recorded. */
     static final Object FAILED = new Object();
@@ -87,7 +94,8 @@ public final class RecordBinder {
         known.addAll(keys);
         for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
-            if (!known.contains(entry.getKey())) {
+            boolean extension = path.isEmpty() && entry.getKey().startsWith(EXTENSION_PREFIX);
+            if (!known.contains(entry.getKey()) && !extension) {
                 problems.add(SpecNames.child(path, entry.getKey()), entry.getValue(), "unknown key"
                         + SpecNames.didYouMean(entry.getKey(), known) + "; known keys: " + String.join(", ", known));
             }

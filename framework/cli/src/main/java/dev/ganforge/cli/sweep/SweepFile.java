@@ -96,7 +96,8 @@ public final class SweepFile {
         if (base != null) {
             Path baseFile = file.toAbsolutePath().getParent().resolve(base.asText());
             try {
-                JsonNode baseTree = YAML.readTree(Files.readString(baseFile));
+                // YamlDocument, not a plain Jackson tree, so anchors and merge keys in the base resolve
+                JsonNode baseTree = YamlDocument.parse(Files.readString(baseFile)).root();
                 if (baseTree == null || !baseTree.isObject()) {
                     throw new IOException("not a YAML map");
                 }

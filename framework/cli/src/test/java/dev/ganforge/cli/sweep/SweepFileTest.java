@@ -3,8 +3,10 @@ package dev.ganforge.cli.sweep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ganforge.config.SpecException;
 import dev.ganforge.config.SpecProblem;
+import dev.ganforge.config.YamlDocument;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,5 +73,28 @@ class SweepFileTest {
             assertThat(typo.rule()).contains("metric");
             assertThat(typo.line()).isEqualTo(5);
         });
+    }
+
+    @Test
+    void baseExperimentMayUseAnchorsAliasesAndMergeKeys() throws IOException {
+        Files.writeString(folder.resolve("base.yaml"), """
+                experiment: x
+                x-adam: &adam {type: adam, learning_rate: 0.0001}
+                optimizers:
+                  generator: *adam
+                  discriminator: {<<: *adam, beta1: 0.5}
+                """);
+        SweepFile sweep = SweepFile.read(write("""
+                base: base.yaml
+                sweep:
+                  parameters:
+                    seed: [1, 2]
+                """));
+
+        JsonNode optimizers = YamlDocument.parse(sweep.baseYaml()).root().get("optimizers");
+        assertThat(optimizers.at("/generator/type").asText()).isEqualTo("adam");
+        assertThat(optimizers.at("/generator/learning_rate").asDouble()).isEqualTo(0.0001);
+        assertThat(optimizers.at("/discriminator/learning_rate").asDouble()).isEqualTo(0.0001);
+        assertThat(optimizers.at("/discriminator/beta1").asDouble()).isEqualTo(0.5);
     }
 }

@@ -35,6 +35,16 @@ import java.util.stream.Collectors;
  * <p>Paths in a spec ({@code java.nio.file.Path} keys) are kept exactly as written; a relative path
  * is relative to the working directory, as with any command-line tool, not to the spec file.
  * A key given as {@code null} counts as absent (it takes its default).
+ *
+ * <p>Standard YAML anchors, aliases and merge keys work ({@code generator: *adam},
+ * {@code <<: *adam}; see {@link YamlDocument}); top-level keys starting with {@code x-} are ignored,
+ * so blocks that only hold anchors have a home:
+ * <pre>
+ * x-adam: &amp;adam {type: adam, learning_rate: 0.0002, beta1: 0.5}
+ * optimizers:
+ *   generator: *adam
+ *   discriminator: {&lt;&lt;: *adam, learning_rate: 0.0001}
+ * </pre>
  */
 public final class SpecLoader {
 

@@ -8,13 +8,28 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.ganforge.core.spec.ToyPlugins.ToyAdamSpec;
 import dev.ganforge.core.spec.ToyPlugins.ToyFolderSpec;
 import dev.ganforge.core.spec.ToyPlugins.ToyModelSpec;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SpecOverridesTest {
 
     private final SpecLoader loader = new SpecLoader(ToyPlugins.registry());
+
+    @TempDir
+    Path folder;
+
+    /** Writes the spec to a file, as users give it, and loads it with the overrides. */
+    private List<SpecProblem> fileProblems(String yaml, String... overrides) throws IOException {
+        Path file = folder.resolve("spec.yaml");
+        Files.writeString(file, yaml);
+        SpecException e = catchThrowableOfType(SpecException.class, () -> loader.load(file, List.of(overrides)));
+        assertThat(e).as("expected a SpecException").isNotNull();
+        return e.problems();
+    }
 
     private ExperimentSpec load(String... overrides) {
         return loader.parse(SpecLoaderTest.FULL, "full.yaml", List.of(overrides));
@@ -109,5 +124,71 @@ class SpecOverridesTest {
     @Test
     void emptyValueMeansAbsentSoTheDefaultApplies() {
         assertThat(load("training.batch_size=").training().batchSize()).isEqualTo(64);
+    }
+
+    @Test
+    void unknownKeyInAMapAnOverrideCreatedNamesTheOverrideNotALineOfTheFile() throws IOException {
+        String yaml = "# an experiment\n# with comments first\n" + SpecLoaderTest.MINIMAL;
+
+        assertThat(fileProblems(yaml, "nosuch.key=1")).singleElement().satisfies(problem -> {
+            assertThat(problem.file()).isEqualTo("--set nosuch.key=1");
+            assertThat(problem.path()).isEqualTo("nosuch");
+            assertThat(problem.line()).isZero();
+            assertThat(problem.rule()).startsWith("unknown key");
+        });
+        assertThat(fileProblems(yaml, "training.extra.deeper.x=1")).singleElement().satisfies(problem -> {
+            assertThat(problem.file()).isEqualTo("--set training.extra.deeper.x=1");
+            assertThat(problem.path()).isEqualTo("training.extra");
+            assertThat(problem.line()).isZero();
+        });
+    }
+
+    @Test
+    void everyProblemUnderAMapAnOverrideSetNamesTheOverride() throws IOException {
+        String override = "sampler={type: uniform, scale: -1, bogus: 1}";
+
+        assertThat(fileProblems(SpecLoaderTest.FULL, override)).extracting(SpecProblem::toString).containsExactly(
+                "--set " + override + ": sampler.bogus = 1: unknown key; known keys: type, scale",
+                "--set " + override + ": sampler.scale = -1: must be >= 0");
+    }
+
+    @Test
+    void nullOverrideRemovesTheKeySoTheTypeCanBeSwitchedOnTheCommandLine() throws IOException {
+        Path file = folder.resolve("spec.yaml");
+        Files.writeString(file, SpecLoaderTest.FULL);
+
+        ExperimentSpec spec = loader.load(file, List.of("dataset.type=image-folder", "dataset.root=../data",
+                "dataset.split=~", "dataset.resize=null"));
+
+        assertThat(spec.dataset().spec()).isEqualTo(new ToyFolderSpec(Path.of("../data"), false));
+    }
+
+    @Test
+    void removingAnAbsentKeyIsFineAndCreatesNothing() {
+        ExperimentSpec spec = loader.parse(SpecLoaderTest.MINIMAL, "tiny.yaml",
+                List.of("training.batch_size=~", "nosuch.key=~", "optimizers.generator.beta1=~", "model.layers[7]=~"));
+
+        assertThat(spec.training().batchSize()).isEqualTo(64);
+        assertThat(spec.optimizers().generator().spec()).isEqualTo(new ToyAdamSpec(0.0002, 0.9));
+    }
+
+    @Test
+    void removingARequiredKeyIsAMissingKeyNamingTheOverride() throws IOException {
+        assertThat(fileProblems(SpecLoaderTest.FULL, "model.type=~")).singleElement().satisfies(problem -> {
+            assertThat(problem.file()).isEqualTo("--set model.type=~");
+            assertThat(problem.path()).isEqualTo("model.type");
+            assertThat(problem.rule()).startsWith("required key is missing");
+        });
+    }
+
+    @Test
+    void nullOverrideRemovesAListElement() {
+        assertThat(((ToyModelSpec) load("model.layers[0]=~").model().spec()).layers()).containsExactly(64, 128);
+    }
+
+    @Test
+    void removingInsideAScalarIsAProblem() {
+        assertThat(problems("training.steps.x=~")).singleElement().satisfies(problem -> assertThat(problem.rule())
+                .isEqualTo("override 'training.steps.x=~' cannot remove 'x' inside a value that is not a map"));
     }
 }
