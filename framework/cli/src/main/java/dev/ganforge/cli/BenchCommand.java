@@ -1,7 +1,5 @@
 package dev.ganforge.cli;
 
-import java.io.IOException;
-import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ganforge.cli.bench.FlopCount;
@@ -10,18 +8,18 @@ import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.core.train.ResolvedPlugins;
-import dev.ganforge.core.train.TrainingStep;
-import dev.ganforge.core.train.TrainingEngines;
 import dev.ganforge.core.train.StepSetup;
+import dev.ganforge.core.train.TrainingEngines;
+import dev.ganforge.core.train.TrainingStep;
 import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.LabeledImages;
+import jakarta.inject.Inject;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -31,22 +29,25 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code ganforge bench SPEC [--steps N] [--warmup W]}: times N training steps of the spec's model on
- * the first batch of the spec's dataset, held in memory (use the {@code random} dataset to avoid
+ * {@code ganforge bench SPEC [--steps N] [--warmup W]}: times N training steps of the spec's model
+ * on the first batch of the spec's dataset, held in memory (use the {@code random} dataset to avoid
  * reading files), with no image or checkpoint writing, and prints one JSON line with the fields of
  * {@code shared/bench/torch_cgan_reference.py}: {@code sec_per_step} (median over the timed steps,
- * seconds), {@code samples_per_sec}, {@code gflop_per_step} (see {@link FlopCount}),
- * {@code gflops_achieved}, {@code threads}, plus memory in MiB: {@code peak_heap_mib} (Java heap
- * pools), {@code rss_mib} (resident set at the end) and {@code peak_rss_mib} (the process's VmHWM).
+ * seconds), {@code samples_per_sec}, {@code gflop_per_step} (see {@link FlopCount}), {@code
+ * gflops_achieved}, {@code threads}, plus memory in MiB: {@code peak_heap_mib} (Java heap pools),
+ * {@code rss_mib} (resident set at the end) and {@code peak_rss_mib} (the process's VmHWM).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time training steps of a spec's model on in-memory tensors; prints one JSON line.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description =
+                "Time training steps of a spec's model on in-memory tensors; prints one JSON line.")
 final class BenchCommand implements Callable<Integer> {
 
     private final SpecLoader loader;
@@ -62,19 +63,25 @@ final class BenchCommand implements Callable<Integer> {
         this.engines = engines;
     }
 
-    @Spec
-    CommandSpec commandSpec;
+    @Spec CommandSpec commandSpec;
 
     @Parameters(index = "0", paramLabel = "SPEC", description = "experiment YAML file")
     Path specFile;
 
-    @Mixin
-    OverrideOptions set;
+    @Mixin OverrideOptions set;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "20", description = "timed steps (default 20)")
+    @Option(
+            names = "--steps",
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "timed steps (default 20)")
     int steps;
 
-    @Option(names = "--warmup", paramLabel = "W", defaultValue = "5", description = "untimed steps first (default 5)")
+    @Option(
+            names = "--warmup",
+            paramLabel = "W",
+            defaultValue = "5",
+            description = "untimed steps first (default 5)")
     int warmup;
 
     @Override
@@ -87,8 +94,11 @@ final class BenchCommand implements Callable<Integer> {
         int batchSize = spec.training().batchSize();
         LabeledImages data = plugins.loadData();
         if (data.size() < batchSize) {
-            throw new ExperimentException("the dataset has " + data.size() + " images, fewer than one batch of "
-                    + batchSize);
+            throw new ExperimentException(
+                    "the dataset has "
+                            + data.size()
+                            + " images, fewer than one batch of "
+                            + batchSize);
         }
         int classes = data.numClasses();
         boolean conditional = plugins.model().conditional();
@@ -102,9 +112,19 @@ final class BenchCommand implements Callable<Integer> {
             labels[i] = i % classes;
         }
         INDArray z = Nd4j.create(real.dataType(), batchSize, latentDim);
-        double gflop = gflopPerStep(generator, discriminator, z, real, labels, classes, conditional);
-        TrainingStep step = engines.create(spec.training().engine(), new StepSetup(generator, discriminator,
-                data.shape(), latentDim, classes, conditional, batchSize));
+        double gflop =
+                gflopPerStep(generator, discriminator, z, real, labels, classes, conditional);
+        TrainingStep step =
+                engines.create(
+                        spec.training().engine(),
+                        new StepSetup(
+                                generator,
+                                discriminator,
+                                data.shape(),
+                                latentDim,
+                                classes,
+                                conditional,
+                                batchSize));
         Random random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
         double[] seconds = new double[steps];
         for (int i = 0; i < warmup + steps; i++) {
@@ -126,8 +146,13 @@ final class BenchCommand implements Callable<Integer> {
         line.put("samples_per_sec", round(batchSize / median, 1));
         line.put("gflop_per_step", round(gflop, 2));
         line.put("gflops_achieved", round(gflop / median, 1));
-        line.put("threads", Integer.parseInt(String.valueOf(
-                Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("omp.threads", "0"))));
+        line.put(
+                "threads",
+                Integer.parseInt(
+                        String.valueOf(
+                                Nd4j.getExecutioner()
+                                        .getEnvironmentInformation()
+                                        .getOrDefault("omp.threads", "0"))));
         line.put("engine", engine);
         line.put("native", NativeRuntime.configure());
         line.put("peak_heap_mib", round(peakHeapBytes() / 1048576.0, 1));
@@ -137,16 +162,39 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static double gflopPerStep(MultiLayerNetwork generator, MultiLayerNetwork discriminator, INDArray z,
-            INDArray real, int[] labels, int classes, boolean conditional) {
+    private static double gflopPerStep(
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            INDArray z,
+            INDArray real,
+            int[] labels,
+            int classes,
+            boolean conditional) {
         int batch = (int) real.size(0);
-        INDArray oneHot = conditional ? Conditioning.oneHot(labels, Nd4j.create(real.dataType(), batch, classes)) : null;
-        INDArray generatorInput = Conditioning.generatorInput(z, oneHot,
-                Nd4j.create(real.dataType(), batch, z.size(1) + (conditional ? classes : 0)));
-        INDArray discriminatorInput = Conditioning.discriminatorInput(real, oneHot, Nd4j.create(real.dataType(),
-                batch, real.size(1) + (conditional ? classes : 0), real.size(2), real.size(3)));
-        return FlopCount.step(FlopCount.forward(generator, generatorInput),
-                FlopCount.forward(discriminator, discriminatorInput)) / 1e9;
+        INDArray oneHot =
+                conditional
+                        ? Conditioning.oneHot(labels, Nd4j.create(real.dataType(), batch, classes))
+                        : null;
+        INDArray generatorInput =
+                Conditioning.generatorInput(
+                        z,
+                        oneHot,
+                        Nd4j.create(
+                                real.dataType(), batch, z.size(1) + (conditional ? classes : 0)));
+        INDArray discriminatorInput =
+                Conditioning.discriminatorInput(
+                        real,
+                        oneHot,
+                        Nd4j.create(
+                                real.dataType(),
+                                batch,
+                                real.size(1) + (conditional ? classes : 0),
+                                real.size(2),
+                                real.size(3)));
+        return FlopCount.step(
+                        FlopCount.forward(generator, generatorInput),
+                        FlopCount.forward(discriminator, discriminatorInput))
+                / 1e9;
     }
 
     private static long peakHeapBytes() {

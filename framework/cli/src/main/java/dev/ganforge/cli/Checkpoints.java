@@ -1,7 +1,7 @@
 package dev.ganforge.cli;
 
-import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.core.run.RunDirectory;
+import dev.ganforge.core.train.ExperimentException;
 import java.nio.file.Path;
 
 /** Turns a {@code --checkpoint best|last|DIR} option into a checkpoint folder. */

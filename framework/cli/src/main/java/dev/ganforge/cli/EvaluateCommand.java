@@ -1,15 +1,15 @@
 package dev.ganforge.cli;
 
-import jakarta.inject.Inject;
 import dev.ganforge.core.eval.TrainingEvaluation;
-import dev.ganforge.core.spec.ExperimentSpec;
-import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.run.Checkpoint;
 import dev.ganforge.core.run.CheckpointStore;
+import dev.ganforge.core.run.RunDirectory;
+import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.core.train.ResolvedPlugins;
-import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.spi.LabeledImages;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,19 +18,24 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code ganforge evaluate RUN_DIR [--checkpoint best|last|DIR] [--set evaluation.KEY=VALUE]}: computes
- * the evaluation metrics of a run's checkpoint with the run's saved spec (its {@code evaluation:}
- * section, or the defaults when it has none), appends them to the run's {@code eval.csv} under the
- * checkpoint's step, and prints them. Reads the dataset (for the classifier and the real statistics).
+ * {@code ganforge evaluate RUN_DIR [--checkpoint best|last|DIR] [--set evaluation.KEY=VALUE]}:
+ * computes the evaluation metrics of a run's checkpoint with the run's saved spec (its {@code
+ * evaluation:} section, or the defaults when it has none), appends them to the run's {@code
+ * eval.csv} under the checkpoint's step, and prints them. Reads the dataset (for the classifier and
+ * the real statistics).
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = "Compute evaluation metrics for a run's checkpoint; appends them to RUN_DIR/eval.csv.")
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description =
+                "Compute evaluation metrics for a run's checkpoint; appends them to"
+                        + " RUN_DIR/eval.csv.")
 final class EvaluateCommand implements Callable<Integer> {
 
     private final SpecLoader loader;
@@ -43,18 +48,22 @@ final class EvaluateCommand implements Callable<Integer> {
         this.loader = loader;
     }
 
-    @Spec
-    CommandSpec commandSpec;
+    @Spec CommandSpec commandSpec;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder written by 'ganforge run'")
+    @Parameters(
+            index = "0",
+            paramLabel = "RUN_DIR",
+            description = "a run folder written by 'ganforge run'")
     Path runDirectory;
 
-    @Option(names = "--checkpoint", paramLabel = "best|last|DIR", defaultValue = "last",
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "best|last|DIR",
+            defaultValue = "last",
             description = "best, last (default) or a checkpoint folder")
     String checkpointName;
 
-    @Mixin
-    OverrideOptions set;
+    @Mixin OverrideOptions set;
 
     @Override
     public Integer call() {
@@ -72,14 +81,27 @@ final class EvaluateCommand implements Callable<Integer> {
         ResolvedPlugins plugins = new ResolvedPlugins(spec);
         LabeledImages data = plugins.loadData();
         if (!data.classNames().equals(run.readClassNames())) {
-            throw new ExperimentException("the classes in the data changed since the run: " + run.classesFile()
-                    + " lists " + run.readClassNames() + ", the data has " + data.classNames());
+            throw new ExperimentException(
+                    "the classes in the data changed since the run: "
+                            + run.classesFile()
+                            + " lists "
+                            + run.readClassNames()
+                            + ", the data has "
+                            + data.classNames());
         }
-        TrainingEvaluation evaluation = TrainingEvaluation.prepare(spec, plugins, data, run, Long.MAX_VALUE, System.err);
-        Map<String, Double> metrics = evaluation.measure(checkpoint.step(), checkpoint.generator(),
-                checkpoint.discriminator()).metrics();
+        TrainingEvaluation evaluation =
+                TrainingEvaluation.prepare(spec, plugins, data, run, Long.MAX_VALUE, System.err);
+        Map<String, Double> metrics =
+                evaluation
+                        .measure(
+                                checkpoint.step(),
+                                checkpoint.generator(),
+                                checkpoint.discriminator())
+                        .metrics();
         var out = commandSpec.commandLine().getOut();
-        out.printf("checkpoint %s (step %d) of %s:%n", folder.getFileName(), checkpoint.step(), runDirectory);
+        out.printf(
+                "checkpoint %s (step %d) of %s:%n",
+                folder.getFileName(), checkpoint.step(), runDirectory);
         metrics.forEach((name, value) -> out.printf(Locale.ROOT, "  %-40s %.6f%n", name, value));
         out.println("appended to " + run.evaluationFile());
         return 0;

@@ -1,37 +1,41 @@
 package dev.ganforge.cli;
 
-import java.util.Arrays;
-import org.nd4j.linalg.indexing.NDArrayIndex;
-import jakarta.inject.Inject;
-import dev.ganforge.core.spec.ExperimentSpec;
-import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.run.Checkpoint;
 import dev.ganforge.core.run.CheckpointStore;
+import dev.ganforge.core.run.RunDirectory;
+import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.core.train.Generation;
 import dev.ganforge.core.train.ImageGrid;
 import dev.ganforge.core.train.ResolvedPlugins;
-import dev.ganforge.core.run.RunDirectory;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code ganforge generate RUN_DIR --per-class N --output OUT}: writes N generated PNGs per class into
- * {@code OUT/<class>/NNNN.png} from a run's checkpoint ({@code --checkpoint best|last|DIR}), using only the run folder (saved spec, class
- * list, generator); no dataset is read. Characters other than letters, digits, '.', '_' and '-' in
- * class names become '_' in folder names.
+ * {@code ganforge generate RUN_DIR --per-class N --output OUT}: writes N generated PNGs per class
+ * into {@code OUT/<class>/NNNN.png} from a run's checkpoint ({@code --checkpoint best|last|DIR}),
+ * using only the run folder (saved spec, class list, generator); no dataset is read. Characters
+ * other than letters, digits, '.', '_' and '-' in class names become '_' in folder names.
  */
-@Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Write N generated images per class from a run's latest checkpoint; no dataset needed.")
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description =
+                "Write N generated images per class from a run's latest checkpoint; no dataset"
+                        + " needed.")
 final class GenerateCommand implements Callable<Integer> {
 
     private final SpecLoader loader;
@@ -44,23 +48,39 @@ final class GenerateCommand implements Callable<Integer> {
         this.loader = loader;
     }
 
-    @Spec
-    CommandSpec commandSpec;
+    @Spec CommandSpec commandSpec;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder written by 'ganforge run'")
+    @Parameters(
+            index = "0",
+            paramLabel = "RUN_DIR",
+            description = "a run folder written by 'ganforge run'")
     Path runDirectory;
 
-    @Option(names = "--per-class", paramLabel = "N", required = true, description = "images per class (>= 1)")
+    @Option(
+            names = "--per-class",
+            paramLabel = "N",
+            required = true,
+            description = "images per class (>= 1)")
     int perClass;
 
-    @Option(names = "--output", paramLabel = "OUT", required = true, description = "folder for OUT/<class>/*.png")
+    @Option(
+            names = "--output",
+            paramLabel = "OUT",
+            required = true,
+            description = "folder for OUT/<class>/*.png")
     Path output;
 
-    @Option(names = "--checkpoint", paramLabel = "best|last|DIR", defaultValue = "last",
+    @Option(
+            names = "--checkpoint",
+            paramLabel = "best|last|DIR",
+            defaultValue = "last",
             description = "best, last (default) or a checkpoint folder")
     String checkpointName;
 
-    @Option(names = "--seed", paramLabel = "SEED", description = "seed of the latent vectors (default: the run's seed)")
+    @Option(
+            names = "--seed",
+            paramLabel = "SEED",
+            description = "seed of the latent vectors (default: the run's seed)")
     Long seed;
 
     @Override
@@ -75,21 +95,34 @@ final class GenerateCommand implements Callable<Integer> {
         Checkpoint checkpoint = CheckpointStore.read(folder, false);
         ResolvedPlugins plugins = new ResolvedPlugins(spec);
         boolean conditional = plugins.model().conditional();
-        Random random = Nd4j.getRandomFactory().getNewRandomInstance(seed != null ? seed : spec.seed());
+        Random random =
+                Nd4j.getRandomFactory().getNewRandomInstance(seed != null ? seed : spec.seed());
         for (int label = 0; label < classes.size(); label++) {
-            INDArray z = Nd4j.create(checkpoint.generator().params().dataType(), perClass, plugins.latentDim());
+            INDArray z =
+                    Nd4j.create(
+                            checkpoint.generator().params().dataType(),
+                            perClass,
+                            plugins.latentDim());
             plugins.sampleLatent(z, random);
             int[] labels = new int[perClass];
             Arrays.fill(labels, label);
-            INDArray images = Generation.generate(checkpoint.generator(), z, labels, classes.size(), conditional);
-            Path classFolder = output.resolve(classes.get(label).replaceAll("[^A-Za-z0-9._-]", "_"));
+            INDArray images =
+                    Generation.generate(
+                            checkpoint.generator(), z, labels, classes.size(), conditional);
+            Path classFolder =
+                    output.resolve(classes.get(label).replaceAll("[^A-Za-z0-9._-]", "_"));
             for (int i = 0; i < perClass; i++) {
-                ImageGrid.writePng(ImageGrid.tile(images.get(NDArrayIndex.interval(i, i + 1)),
-                        1, 0), classFolder.resolve(String.format("%04d.png", i)));
+                ImageGrid.writePng(
+                        ImageGrid.tile(images.get(NDArrayIndex.interval(i, i + 1)), 1, 0),
+                        classFolder.resolve(String.format("%04d.png", i)));
             }
         }
-        commandSpec.commandLine().getOut().printf("wrote %d images per class for %d classes into %s (checkpoint %s)%n",
-                perClass, classes.size(), output, folder.getFileName());
+        commandSpec
+                .commandLine()
+                .getOut()
+                .printf(
+                        "wrote %d images per class for %d classes into %s (checkpoint %s)%n",
+                        perClass, classes.size(), output, folder.getFileName());
         return 0;
     }
 }

@@ -4,9 +4,9 @@ import com.google.inject.Injector;
 import picocli.CommandLine;
 
 /**
- * Lets picocli create ganforge's commands through the application's {@link Injector}, so each command
- * receives its collaborators in its constructor; picocli's own classes (help, converters) come from
- * its default factory.
+ * Lets picocli create ganforge's commands through the application's {@link Injector}, so each
+ * command receives its collaborators in its constructor; picocli's own classes (help, converters)
+ * come from its default factory.
  */
 final class GuiceFactory implements CommandLine.IFactory {
 

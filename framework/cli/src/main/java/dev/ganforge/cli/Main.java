@@ -4,11 +4,11 @@ import com.google.inject.CreationException;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Stage;
+import dev.ganforge.config.SpecException;
 import dev.ganforge.core.assembly.CoreModule;
 import dev.ganforge.core.plugin.PluginLoadException;
-import dev.ganforge.core.runtime.NativeRuntime;
 import dev.ganforge.core.plugin.UnknownPluginException;
-import dev.ganforge.config.SpecException;
+import dev.ganforge.core.runtime.NativeRuntime;
 import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.spi.DataException;
 import java.io.PrintWriter;
@@ -16,38 +16,53 @@ import java.io.UncheckedIOException;
 import picocli.CommandLine;
 
 /**
- * The {@code ganforge} command line. Exit codes: 0 success; 1 a run failed (non-finite loss); 2 a bad
- * command line, spec or plugin set; 3 bad data; 4 an I/O failure; 5 a tracking server that failed or refused a sync; 6 the CUDA build started without a usable GPU; 130 a run stopped by Ctrl-C or
- * SIGTERM (resumable). User errors print one readable message, internal errors keep their stack trace.
+ * The {@code ganforge} command line. Exit codes: 0 success; 1 a run failed (non-finite loss); 2 a
+ * bad command line, spec or plugin set; 3 bad data; 4 an I/O failure; 5 a tracking server that
+ * failed or refused a sync; 6 the CUDA build started without a usable GPU; 130 a run stopped by
+ * Ctrl-C or SIGTERM (resumable). User errors print one readable message, internal errors keep their
+ * stack trace.
  */
 public final class Main {
 
     /** Exit code of a failed run. */
     public static final int RUN_FAILED = 1;
+
     /** Exit code of a bad command line, spec or plugin set. */
     public static final int USAGE = 2;
+
     /** Exit code of unreadable or unsuitable data. */
     public static final int DATA = 3;
+
     /** Exit code of a file that cannot be read or written. */
     public static final int IO = 4;
+
     /** Exit code of a sync that the tracking server failed or refused. */
     public static final int TRACKING = 5;
+
     /** Exit code of the CUDA build started without a usable GPU. */
     public static final int NO_GPU = 6;
+
     /** Exit code of a run stopped by a signal. */
     public static final int KILLED = 130;
 
     private Main() {}
 
-    /** @param args the command line */
+    /**
+     * @param args the command line
+     */
     public static void main(String[] args) {
         NativeRuntime.configure();
-        String gpuProblem = BackendCheck.cudaProblem(Main.class.getClassLoader(), BackendCheck.CUDA_BACKEND);
+        String gpuProblem =
+                BackendCheck.cudaProblem(Main.class.getClassLoader(), BackendCheck.CUDA_BACKEND);
         if (gpuProblem != null) {
             System.err.println(gpuProblem);
             System.exit(NO_GPU);
         }
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        System.exit(
+                execute(
+                        args,
+                        new PrintWriter(System.out, true),
+                        new PrintWriter(System.err, true)));
     }
 
     /**
@@ -66,23 +81,26 @@ public final class Main {
             err.println("error: " + e.getMessage());
             return USAGE;
         }
-        CommandLine commandLine = new CommandLine(GanforgeCommand.class, new GuiceFactory(injector));
+        CommandLine commandLine =
+                new CommandLine(GanforgeCommand.class, new GuiceFactory(injector));
         commandLine.setOut(out);
         commandLine.setErr(err);
-        commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
-            int code = userErrorCode(exception);
-            if (code == 0) {
-                throw exception;
-            }
-            err.println("error: " + exception.getMessage());
-            return code;
-        });
+        commandLine.setExecutionExceptionHandler(
+                (exception, command, parseResult) -> {
+                    int code = userErrorCode(exception);
+                    if (code == 0) {
+                        throw exception;
+                    }
+                    err.println("error: " + exception.getMessage());
+                    return code;
+                });
         return commandLine.execute(args);
     }
 
     /**
-     * The composition root: the one Injector of the process, from the core's module (plugins, engines,
-     * spec loader, trainer factory) over what {@link java.util.ServiceLoader} finds on the class loader.
+     * The composition root: the one Injector of the process, from the core's module (plugins,
+     * engines, spec loader, trainer factory) over what {@link java.util.ServiceLoader} finds on the
+     * class loader.
      *
      * @param classLoader where plugins and engines are looked up
      * @return the injector the commands are created by
@@ -100,8 +118,10 @@ public final class Main {
     }
 
     private static int userErrorCode(Exception exception) {
-        if (exception instanceof SpecException || exception instanceof UnknownPluginException
-                || exception instanceof PluginLoadException || exception instanceof ExperimentException) {
+        if (exception instanceof SpecException
+                || exception instanceof UnknownPluginException
+                || exception instanceof PluginLoadException
+                || exception instanceof ExperimentException) {
             return USAGE;
         }
         if (exception instanceof DataException) {

@@ -12,12 +12,18 @@ import picocli.CommandLine.Option;
  */
 final class OverrideOptions {
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE",
-            description = "override a spec key, e.g. --set training.steps=100 (repeatable); PATH=~ removes"
-                    + " the key so its default applies, e.g. --set dataset.type=idx --set dataset.split=~")
+    @Option(
+            names = "--set",
+            paramLabel = "PATH=VALUE",
+            description =
+                    "override a spec key, e.g. --set training.steps=100 (repeatable); PATH=~"
+                            + " removes the key so its default applies, e.g. --set dataset.type=idx"
+                            + " --set dataset.split=~")
     List<String> overrides = new ArrayList<>();
 
-    /** @return the overrides in command-line order */
+    /**
+     * @return the overrides in command-line order
+     */
     List<String> values() {
         return overrides;
     }

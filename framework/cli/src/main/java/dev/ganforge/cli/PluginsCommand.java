@@ -1,20 +1,27 @@
 package dev.ganforge.cli;
 
-import jakarta.inject.Inject;
-import dev.ganforge.core.plugin.PluginRegistry;
 import dev.ganforge.config.SpecKey;
+import dev.ganforge.core.plugin.PluginRegistry;
 import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.spi.GanPlugin;
 import dev.ganforge.spi.PluginKind;
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** {@code ganforge plugins}: every plugin found on the classpath, its kind, name, version and spec keys. */
-@Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = "List every plugin found (kind, name, version) with its spec keys, defaults and ranges.")
+/**
+ * {@code ganforge plugins}: every plugin found on the classpath, its kind, name, version and spec
+ * keys.
+ */
+@Command(
+        name = "plugins",
+        mixinStandardHelpOptions = true,
+        description =
+                "List every plugin found (kind, name, version) with its spec keys, defaults and"
+                        + " ranges.")
 final class PluginsCommand implements Callable<Integer> {
 
     private final PluginRegistry registry;
@@ -27,18 +34,24 @@ final class PluginsCommand implements Callable<Integer> {
         this.registry = registry;
     }
 
-    @Spec
-    CommandSpec commandSpec;
+    @Spec CommandSpec commandSpec;
 
     @Override
     public Integer call() {
         PrintWriter out = commandSpec.commandLine().getOut();
         for (PluginKind kind : PluginKind.values()) {
             for (GanPlugin<?> plugin : registry.all().get(kind).values()) {
-                out.printf("%-9s %-14s %-6s %s%n", kind.label(), plugin.name(), plugin.version(), plugin.description());
+                out.printf(
+                        "%-9s %-14s %-6s %s%n",
+                        kind.label(), plugin.name(), plugin.version(), plugin.description());
                 for (SpecKey key : SpecLoader.describe(plugin.specClass())) {
-                    out.printf("    %-22s %-8s %s%s%s%n", key.key(), key.type(),
-                            key.required() ? "required" : "default " + key.defaultValue(), range(key), " - " + key.doc());
+                    out.printf(
+                            "    %-22s %-8s %s%s%s%n",
+                            key.key(),
+                            key.type(),
+                            key.required() ? "required" : "default " + key.defaultValue(),
+                            range(key),
+                            " - " + key.doc());
                 }
             }
         }
@@ -49,10 +62,16 @@ final class PluginsCommand implements Callable<Integer> {
         if (key.min() == null && key.max() == null) {
             return "";
         }
-        return " [" + (key.min() == null ? "" : format(key.min())) + ".." + (key.max() == null ? "" : format(key.max())) + "]";
+        return " ["
+                + (key.min() == null ? "" : format(key.min()))
+                + ".."
+                + (key.max() == null ? "" : format(key.max()))
+                + "]";
     }
 
     private static String format(double value) {
-        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+        return value == Math.rint(value) && Math.abs(value) < 1e15
+                ? Long.toString((long) value)
+                : Double.toString(value);
     }
 }

@@ -1,23 +1,27 @@
 package dev.ganforge.cli;
 
-import jakarta.inject.Inject;
+import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.SpecLoader;
-import dev.ganforge.core.run.RunDirectory;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code ganforge resume RUN_DIR [--set training.steps=N]}: continues a run from its latest checkpoint. */
-@Command(name = "resume", mixinStandardHelpOptions = true,
-        description = "Continue a killed or finished run from its latest checkpoint, with its saved spec and classes.")
+/**
+ * {@code ganforge resume RUN_DIR [--set training.steps=N]}: continues a run from its latest
+ * checkpoint.
+ */
+@Command(
+        name = "resume",
+        mixinStandardHelpOptions = true,
+        description =
+                "Continue a killed or finished run from its latest checkpoint, with its saved spec"
+                        + " and classes.")
 final class ResumeCommand implements Callable<Integer> {
 
     private final SpecLoader loader;
@@ -33,19 +37,25 @@ final class ResumeCommand implements Callable<Integer> {
         this.session = session;
     }
 
-    @Spec
-    CommandSpec commandSpec;
+    @Spec CommandSpec commandSpec;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder written by 'ganforge run'")
+    @Parameters(
+            index = "0",
+            paramLabel = "RUN_DIR",
+            description = "a run folder written by 'ganforge run'")
     Path runDirectory;
 
-    @Mixin
-    OverrideOptions set;
+    @Mixin OverrideOptions set;
 
     @Override
     public Integer call() {
         ExperimentSpec spec = loader.load(new RunDirectory(runDirectory).specFile(), set.values());
-        return session.train(spec, loader.toYaml(spec), runDirectory, true, commandSpec.commandLine().getOut(),
+        return session.train(
+                spec,
+                loader.toYaml(spec),
+                runDirectory,
+                true,
+                commandSpec.commandLine().getOut(),
                 commandSpec.commandLine().getErr());
     }
 }

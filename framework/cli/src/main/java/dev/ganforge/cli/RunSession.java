@@ -1,27 +1,28 @@
 package dev.ganforge.cli;
 
-import dev.ganforge.core.spec.ExperimentSpec;
-import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.core.run.RunOutcome;
 import dev.ganforge.core.run.RunStatus;
+import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.core.tracking.RunTracker;
+import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.core.train.Trainer;
 import dev.ganforge.core.train.TrainerFactory;
-import dev.ganforge.core.tracking.RunTracker;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Orchestrates one run (the {@code run} and {@code resume} commands): a {@link Trainer} with a shutdown hook, so Ctrl-C or SIGTERM ends the run after the current
- * step with a final checkpoint, and prints how it ended. Each installed {@link RunTracker} that the
- * spec or the environment turns on (MLflow: {@code tracking.uri} or {@code MLFLOW_TRACKING_URI})
- * mirrors the run folder meanwhile and finishes its last sync after training.
+ * Orchestrates one run (the {@code run} and {@code resume} commands): a {@link Trainer} with a
+ * shutdown hook, so Ctrl-C or SIGTERM ends the run after the current step with a final checkpoint,
+ * and prints how it ended. Each installed {@link RunTracker} that the spec or the environment turns
+ * on (MLflow: {@code tracking.uri} or {@code MLFLOW_TRACKING_URI}) mirrors the run folder meanwhile
+ * and finishes its last sync after training.
  */
 final class RunSession {
 
@@ -42,10 +43,17 @@ final class RunSession {
     /**
      * Trains one run to its end, a failure or a signal.
      *
-     * @return the exit code: 0 finished, {@link Main#KILLED} stopped by a signal, {@link Main#RUN_FAILED} failed
-     * @throws ExperimentException if the tracking URI in the environment is malformed, or the run cannot start
+     * @return the exit code: 0 finished, {@link Main#KILLED} stopped by a signal, {@link
+     *     Main#RUN_FAILED} failed
+     * @throws ExperimentException if the tracking URI in the environment is malformed, or the run
+     *     cannot start
      */
-    int train(ExperimentSpec spec, String resolvedYaml, Path runDirectory, boolean resume, PrintWriter out,
+    int train(
+            ExperimentSpec spec,
+            String resolvedYaml,
+            Path runDirectory,
+            boolean resume,
+            PrintWriter out,
             PrintWriter err) {
         Trainer trainer = trainers.create(spec, resolvedYaml, runDirectory, System.err);
         List<RunTracker.LiveMirror> mirrors = new ArrayList<>();
@@ -58,29 +66,41 @@ final class RunSession {
             }
         }
         CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            trainer.requestStop();
-            try {
-                done.await(120, TimeUnit.SECONDS); // let the final checkpoint and sync finish before the JVM exits
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "ganforge-stop");
+        Thread hook =
+                new Thread(
+                        () -> {
+                            trainer.requestStop();
+                            try {
+                                done.await(
+                                        120, TimeUnit.SECONDS); // let the final checkpoint and sync
+                                // finish before the JVM exits
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "ganforge-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         RunOutcome outcome = null;
         try {
             outcome = trainer.run(resume);
             finishMirrors(mirrors, outcome.status(), out);
-            // printed before the stop hook is released, so a run stopped by a signal still says how it ended
-            out.printf(Locale.ROOT, "run %s: %s after %d steps (median %.3f s/step)%s%n", outcome.runDirectory(),
-                    outcome.status(), outcome.steps(), outcome.medianSecondsPerStep(),
+            // printed before the stop hook is released, so a run stopped by a signal still says how
+            // it ended
+            out.printf(
+                    Locale.ROOT,
+                    "run %s: %s after %d steps (median %.3f s/step)%s%n",
+                    outcome.runDirectory(),
+                    outcome.status(),
+                    outcome.steps(),
+                    outcome.medianSecondsPerStep(),
                     outcome.reason() == null ? "" : " - " + outcome.reason());
             if (outcome.status() == RunStatus.KILLED) {
                 out.println("continue it with: ./ganforge resume " + outcome.runDirectory());
             }
             out.flush();
         } finally {
-            finishMirrors(mirrors, outcome == null ? null : outcome.status(), out); // training threw
+            finishMirrors(
+                    mirrors, outcome == null ? null : outcome.status(), out); // training threw
             done.countDown();
         }
         try {
@@ -96,7 +116,8 @@ final class RunSession {
     }
 
     /** Finishes and forgets every live mirror, so a second call does nothing. */
-    private static void finishMirrors(List<RunTracker.LiveMirror> mirrors, RunStatus status, PrintWriter out) {
+    private static void finishMirrors(
+            List<RunTracker.LiveMirror> mirrors, RunStatus status, PrintWriter out) {
         for (RunTracker.LiveMirror mirror : mirrors) {
             mirror.finish(status, out);
         }

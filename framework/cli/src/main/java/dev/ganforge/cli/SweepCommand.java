@@ -1,38 +1,40 @@
 package dev.ganforge.cli;
 
-import dev.ganforge.cli.sweep.SweepTracking;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import jakarta.inject.Inject;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.cli.sweep.SweepFile;
 import dev.ganforge.cli.sweep.SweepRunner;
 import dev.ganforge.cli.sweep.SweepState;
 import dev.ganforge.cli.sweep.SweepSummary;
+import dev.ganforge.cli.sweep.SweepTracking;
+import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.train.ExperimentException;
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ganforge sweep SPEC [--set …] [--parallel N] [--output DIR]}: runs a hyperparameter sweep
  * (see {@link SweepFile}) into {@code runs/<experiment>-sweep/} (one folder per trial) and writes
  * {@code summary.json}. Re-running the same command resumes the sweep.
  */
-@Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = "Run a hyperparameter sweep: one run per trial; re-run the same command to resume.")
+@Command(
+        name = "sweep",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run a hyperparameter sweep: one run per trial; re-run the same command to resume.")
 final class SweepCommand implements Callable<Integer> {
 
     private final SpecLoader loader;
@@ -45,20 +47,27 @@ final class SweepCommand implements Callable<Integer> {
         this.loader = loader;
     }
 
-    @Spec
-    CommandSpec commandSpec;
+    @Spec CommandSpec commandSpec;
 
-    @Parameters(index = "0", paramLabel = "SPEC", description = "sweep YAML file (an experiment with a sweep: block)")
+    @Parameters(
+            index = "0",
+            paramLabel = "SPEC",
+            description = "sweep YAML file (an experiment with a sweep: block)")
     Path sweepFile;
 
-    @Mixin
-    OverrideOptions set;
+    @Mixin OverrideOptions set;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--parallel",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "trials at once (default 1); each gets cores/N math threads")
     int parallel;
 
-    @Option(names = "--output", paramLabel = "DIR", description = "sweep folder (default runs/<experiment>-sweep)")
+    @Option(
+            names = "--output",
+            paramLabel = "DIR",
+            description = "sweep folder (default runs/<experiment>-sweep)")
     Path output;
 
     @Override
@@ -70,13 +79,26 @@ final class SweepCommand implements Callable<Integer> {
         SweepFile sweep = SweepFile.read(sweepFile);
         SweepRunner runner = new SweepRunner(loader, out, Main.class.getName());
         List<SweepRunner.Trial> trials = runner.plan(sweep, set.values());
-        Path folder = output != null ? output : Path.of("runs", trials.get(0).spec().experiment() + "-sweep");
+        Path folder =
+                output != null
+                        ? output
+                        : Path.of("runs", trials.get(0).spec().experiment() + "-sweep");
         SweepState state = SweepState.load(folder);
-        out.printf("sweep %s: %d trials (%s), %d at a time, in %s%n", sweepFile, trials.size(),
-                sweep.sweep().method().name().toLowerCase(Locale.ROOT), parallel, folder);
-        Optional<SweepTracking> tracking = SweepTracking.start(
-                trials.get(0).spec(), trials.get(0).resolvedYaml(), sweep,
-                List.copyOf(sweep.sweep().parameters().keySet()), state, out);
+        out.printf(
+                "sweep %s: %d trials (%s), %d at a time, in %s%n",
+                sweepFile,
+                trials.size(),
+                sweep.sweep().method().name().toLowerCase(Locale.ROOT),
+                parallel,
+                folder);
+        Optional<SweepTracking> tracking =
+                SweepTracking.start(
+                        trials.get(0).spec(),
+                        trials.get(0).resolvedYaml(),
+                        sweep,
+                        List.copyOf(sweep.sweep().parameters().keySet()),
+                        state,
+                        out);
         tracking.ifPresent(runner::track);
         Thread hook = new Thread(runner::stop, "ganforge-sweep-stop");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -90,8 +112,12 @@ final class SweepCommand implements Callable<Integer> {
             }
         }
         List<String> planned = trials.stream().map(trial -> trial.state().id()).toList();
-        SweepSummary summary = SweepSummary.of(state.trials().stream()
-                .filter(trial -> planned.contains(trial.id())).toList(), sweep.sweep().goal());
+        SweepSummary summary =
+                SweepSummary.of(
+                        state.trials().stream()
+                                .filter(trial -> planned.contains(trial.id()))
+                                .toList(),
+                        sweep.sweep().goal());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("finished", summary.finished());
         json.put("failed", summary.failed());
@@ -100,15 +126,32 @@ final class SweepCommand implements Callable<Integer> {
         json.put("goal", sweep.sweep().goal().name().toLowerCase(Locale.ROOT));
         json.put("best", summary.best().orElse(null));
         json.put("seed_spread", summary.seedSpread());
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(folder.resolve("summary.json").toFile(), json);
         tracking.ifPresent(parent -> parent.finish(summary, sweep.sweep().metric()));
-        out.printf("sweep done: %d finished, %d failed, %d not finished%n", summary.finished(), summary.failed(),
-                summary.pending());
-        summary.best().ifPresent(best -> out.printf("best trial %s %s: %s = %s%n", best.id(), best.values(),
-                sweep.sweep().metric(), best.metric()));
-        summary.seedSpread().forEach((setting, spread) -> out.printf("across %d seeds %s: mean %.4f, min %.4f, max %.4f%n",
-                spread.count(), setting, spread.mean(), spread.min(), spread.max()));
+        out.printf(
+                "sweep done: %d finished, %d failed, %d not finished%n",
+                summary.finished(), summary.failed(), summary.pending());
+        summary.best()
+                .ifPresent(
+                        best ->
+                                out.printf(
+                                        "best trial %s %s: %s = %s%n",
+                                        best.id(),
+                                        best.values(),
+                                        sweep.sweep().metric(),
+                                        best.metric()));
+        summary.seedSpread()
+                .forEach(
+                        (setting, spread) ->
+                                out.printf(
+                                        "across %d seeds %s: mean %.4f, min %.4f, max %.4f%n",
+                                        spread.count(),
+                                        setting,
+                                        spread.mean(),
+                                        spread.min(),
+                                        spread.max()));
         return summary.failed() > 0 || summary.pending() > 0 ? Main.RUN_FAILED : 0;
     }
 }

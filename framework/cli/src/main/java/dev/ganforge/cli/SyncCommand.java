@@ -2,12 +2,12 @@ package dev.ganforge.cli;
 
 import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.spec.SpecLoader;
+import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.tracking.mlflow.MlflowSync;
 import dev.ganforge.tracking.mlflow.MlflowTracker;
 import dev.ganforge.tracking.mlflow.SyncState;
 import dev.ganforge.tracking.mlflow.TrackingException;
 import dev.ganforge.tracking.mlflow.TrackingSettings;
-import dev.ganforge.core.train.ExperimentException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -19,31 +19,44 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code ganforge sync RUN_DIR…}: mirrors run folders into MLflow, sending only what mlflow.json says
- * is missing; a folder without spec.yaml (e.g. {@code runs/}) is searched for run folders. The server
- * is {@code --tracking-uri}, else the spec's {@code tracking.uri}, else {@code MLFLOW_TRACKING_URI},
- * else the one recorded in mlflow.json. Credentials come from the environment only.
+ * {@code ganforge sync RUN_DIR…}: mirrors run folders into MLflow, sending only what mlflow.json
+ * says is missing; a folder without spec.yaml (e.g. {@code runs/}) is searched for run folders. The
+ * server is {@code --tracking-uri}, else the spec's {@code tracking.uri}, else {@code
+ * MLFLOW_TRACKING_URI}, else the one recorded in mlflow.json. Credentials come from the environment
+ * only.
  */
-@Command(name = "sync", mixinStandardHelpOptions = true,
-        description = "Send run folders (or every run under a folder) to MLflow; sends only what is missing.")
+@Command(
+        name = "sync",
+        mixinStandardHelpOptions = true,
+        description =
+                "Send run folders (or every run under a folder) to MLflow; sends only what is"
+                        + " missing.")
 final class SyncCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec commandSpec;
+    @Spec CommandSpec commandSpec;
 
-    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run folders, or folders holding run folders")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "RUN_DIR",
+            description = "run folders, or folders holding run folders")
     List<Path> folders;
 
-    @Option(names = "--tracking-uri", paramLabel = "URI", description = "MLflow server (default: see above)")
+    @Option(
+            names = "--tracking-uri",
+            paramLabel = "URI",
+            description = "MLflow server (default: see above)")
     String trackingUri;
 
-    @Option(names = "--experiment", paramLabel = "NAME", description = "MLflow experiment (default: the spec's)")
+    @Option(
+            names = "--experiment",
+            paramLabel = "NAME",
+            description = "MLflow experiment (default: the spec's)")
     String experiment;
 
     @Override
@@ -59,14 +72,33 @@ final class SyncCommand implements Callable<Integer> {
             try {
                 TrackingSettings settings = settings(run);
                 MlflowTracker tracker = new MlflowTracker(settings, 4);
-                MlflowSync sync = new MlflowSync(run, tracker, settings.uri(),
-                        experiment != null ? experiment : settings.experiment(), err::println);
+                MlflowSync sync =
+                        new MlflowSync(
+                                run,
+                                tracker,
+                                settings.uri(),
+                                experiment != null ? experiment : settings.experiment(),
+                                err::println);
                 MlflowSync.Report report = sync.sync();
                 SyncState state = sync.state();
-                out.printf("%s: %s; %s%s%n", run, report.nothingSent() ? "already up to date"
-                        : String.format("sent %d metric values, %d params, %d tags, %d sample grids, %d artifacts",
-                                report.metricPoints(), report.params(), report.tags(), report.images(), report.artifacts()),
-                        settings.uri() + "/#/experiments/" + state.experimentId() + "/runs/" + state.runId(),
+                out.printf(
+                        "%s: %s; %s%s%n",
+                        run,
+                        report.nothingSent()
+                                ? "already up to date"
+                                : String.format(
+                                        "sent %d metric values, %d params, %d tags, %d sample"
+                                                + " grids, %d artifacts",
+                                        report.metricPoints(),
+                                        report.params(),
+                                        report.tags(),
+                                        report.images(),
+                                        report.artifacts()),
+                        settings.uri()
+                                + "/#/experiments/"
+                                + state.experimentId()
+                                + "/runs/"
+                                + state.runId(),
                         report.complete() ? "" : " (the run has not ended)");
             } catch (TrackingException | IllegalArgumentException | UncheckedIOException e) {
                 err.println("error: " + run + ": " + e.getMessage());
@@ -81,21 +113,29 @@ final class SyncCommand implements Callable<Integer> {
         String uri = trackingUri;
         String specExperiment = null;
         try {
-            Map<String, String> spec = SpecLoader.flattenYaml(Files.readString(run.resolve(RunDirectory.SPEC_FILE)));
+            Map<String, String> spec =
+                    SpecLoader.flattenYaml(Files.readString(run.resolve(RunDirectory.SPEC_FILE)));
             uri = uri != null ? uri : spec.get("tracking.uri");
             specExperiment = spec.get("tracking.experiment");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + run.resolve(RunDirectory.SPEC_FILE) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read " + run.resolve(RunDirectory.SPEC_FILE) + ": " + e.getMessage(),
+                    e);
         }
         uri = uri != null ? uri : env.get(TrackingSettings.URI_VARIABLE);
         uri = uri != null && !uri.isBlank() ? uri : SyncState.read(run).trackingUri();
         if (uri == null) {
-            throw new IllegalArgumentException("no MLflow server: give --tracking-uri or set " + TrackingSettings.URI_VARIABLE);
+            throw new IllegalArgumentException(
+                    "no MLflow server: give --tracking-uri or set "
+                            + TrackingSettings.URI_VARIABLE);
         }
         return TrackingSettings.withUri(uri, specExperiment, env);
     }
 
-    /** @return the folder if it holds spec.yaml, else every folder under it that does (not below a run folder) */
+    /**
+     * @return the folder if it holds spec.yaml, else every folder under it that does (not below a
+     *     run folder)
+     */
     private static List<Path> runFolders(Path folder) {
         if (Files.isRegularFile(folder.resolve(RunDirectory.SPEC_FILE))) {
             return List.of(folder);
@@ -104,7 +144,10 @@ final class SyncCommand implements Callable<Integer> {
             throw new ExperimentException(folder + " is not a folder");
         }
         try (Stream<Path> paths = Files.walk(folder)) {
-            List<Path> found = paths.filter(p -> Files.isRegularFile(p.resolve(RunDirectory.SPEC_FILE))).sorted().toList();
+            List<Path> found =
+                    paths.filter(p -> Files.isRegularFile(p.resolve(RunDirectory.SPEC_FILE)))
+                            .sorted()
+                            .toList();
             if (found.isEmpty()) {
                 throw new ExperimentException("no run folders (with spec.yaml) under " + folder);
             }

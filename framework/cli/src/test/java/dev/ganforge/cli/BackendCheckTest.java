@@ -7,25 +7,38 @@ import org.nd4j.common.io.Resource;
 import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4jBackend;
 
-/** The CUDA build's start-up check: silent in the CPU build, one line when the GPU cannot be used. */
+/**
+ * The CUDA build's start-up check: silent in the CPU build, one line when the GPU cannot be used.
+ */
 class BackendCheckTest {
 
     @Test
     void theCpuBuildHasNoCudaBackendAndPassesSilently() {
-        assertThat(BackendCheck.cudaProblem(getClass().getClassLoader(), BackendCheck.CUDA_BACKEND)).isNull();
+        assertThat(BackendCheck.cudaProblem(getClass().getClassLoader(), BackendCheck.CUDA_BACKEND))
+                .isNull();
     }
 
     @Test
     void anUnavailableBackendGivesOneLineThatSaysWhy() {
-        String message = BackendCheck.cudaProblem(getClass().getClassLoader(), NoDeviceBackend.class.getName());
-        assertThat(message).startsWith("ganforge: this is the CUDA build").contains("no usable NVIDIA GPU")
-                .contains("the CUDA runtime found no usable device").contains("8.6").doesNotContain("\n");
+        String message =
+                BackendCheck.cudaProblem(
+                        getClass().getClassLoader(), NoDeviceBackend.class.getName());
+        assertThat(message)
+                .startsWith("ganforge: this is the CUDA build")
+                .contains("no usable NVIDIA GPU")
+                .contains("the CUDA runtime found no usable device")
+                .contains("8.6")
+                .doesNotContain("\n");
     }
 
     @Test
     void aBackendThatCannotLoadItsLibraryNamesTheLibrary() {
-        String message = BackendCheck.cudaProblem(getClass().getClassLoader(), MissingDriverBackend.class.getName());
-        assertThat(message).contains("libcuda.so.1: cannot open shared object file").doesNotContain("\n");
+        String message =
+                BackendCheck.cudaProblem(
+                        getClass().getClassLoader(), MissingDriverBackend.class.getName());
+        assertThat(message)
+                .contains("libcuda.so.1: cannot open shared object file")
+                .doesNotContain("\n");
     }
 
     /** Stands in for ND4J's CUDA backend on a machine without a GPU. */
@@ -78,7 +91,9 @@ class BackendCheckTest {
     public static class MissingDriverBackend extends NoDeviceBackend {
         @Override
         public boolean isAvailable() {
-            throw new RuntimeException(new UnsatisfiedLinkError("libjnicudart.so: libcuda.so.1: cannot open shared object file"));
+            throw new RuntimeException(
+                    new UnsatisfiedLinkError(
+                            "libjnicudart.so: libcuda.so.1: cannot open shared object file"));
         }
     }
 }

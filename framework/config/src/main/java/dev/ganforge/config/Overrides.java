@@ -9,15 +9,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Applies {@code --set path=value} overrides to a YAML tree before binding, e.g.
- * {@code training.steps=100}, {@code model.layers=[32,64]}, {@code model.layers[0]=32},
- * {@code dataset.type=idx}. The value is parsed as a YAML scalar or flow value; missing
- * intermediate maps are created. A null value ({@code path=~}, {@code path=null} or
- * {@code path=}) removes the key, or the list element, so its default applies: with
- * {@code dataset.type=idx dataset.split=~} a key the new type does not know goes away; removing
- * a key that is not there does nothing. A key an override adds that the spec does not know is
- * reported by the binder like any unknown key. Problems at, below or in a map created by an
- * override name the override instead of the file.
+ * Applies {@code --set path=value} overrides to a YAML tree before binding, e.g. {@code
+ * training.steps=100}, {@code model.layers=[32,64]}, {@code model.layers[0]=32}, {@code
+ * dataset.type=idx}. The value is parsed as a YAML scalar or flow value; missing intermediate maps
+ * are created. A null value ({@code path=~}, {@code path=null} or {@code path=}) removes the key,
+ * or the list element, so its default applies: with {@code dataset.type=idx dataset.split=~} a key
+ * the new type does not know goes away; removing a key that is not there does nothing. A key an
+ * override adds that the spec does not know is reported by the binder like any unknown key.
+ * Problems at, below or in a map created by an override name the override instead of the file.
  */
 public final class Overrides {
 
@@ -28,21 +27,28 @@ public final class Overrides {
     /**
      * @param root the top-level map; changed in place
      * @param overrides the {@code path=value} strings, applied in order
-     * @param problems where malformed overrides are recorded (path and value of the override, no line)
+     * @param problems where malformed overrides are recorded (path and value of the override, no
+     *     line)
      */
     public static void apply(ObjectNode root, List<String> overrides, Problems problems) {
         for (String override : overrides) {
             int equals = override.indexOf('=');
             String path = equals < 0 ? override.trim() : override.substring(0, equals).trim();
             if (equals < 0) {
-                problems.addText("", null, "override '" + override + "' has no '='; expected path=value");
+                problems.addText(
+                        "", null, "override '" + override + "' has no '='; expected path=value");
                 continue;
             }
             String[] segments = path.split("\\.", -1);
             for (String segment : segments) {
                 if (!SEGMENT.matcher(segment).matches()) {
-                    problems.addText("", null, "override '" + override
-                            + "' has a malformed path; expected dotted keys like training.steps");
+                    problems.addText(
+                            "",
+                            null,
+                            "override '"
+                                    + override
+                                    + "' has a malformed path; expected dotted keys like"
+                                    + " training.steps");
                     segments = null;
                     break;
                 }
@@ -55,7 +61,10 @@ public final class Overrides {
             try {
                 value = YamlDocument.value(text);
             } catch (JsonProcessingException e) {
-                problems.addText(path, text, "override '" + override + "' has a value that is not valid YAML");
+                problems.addText(
+                        path,
+                        text,
+                        "override '" + override + "' has a value that is not valid YAML");
                 continue;
             }
             Outcome outcome = value.isNull() ? remove(root, segments) : set(root, segments, value);
@@ -102,7 +111,8 @@ public final class Overrides {
                 JsonNode list = map.get(key);
                 int index = Integer.parseInt(segment.group(2));
                 if (!(list instanceof ArrayNode array) || index >= array.size()) {
-                    return Outcome.failed("names element " + index + " of '" + key + "', which is not there");
+                    return Outcome.failed(
+                            "names element " + index + " of '" + key + "', which is not there");
                 }
                 if (last) {
                     array.set(index, value);
@@ -138,7 +148,8 @@ public final class Overrides {
             }
             path = SpecNames.child(path, key);
             if (!(current instanceof ObjectNode map)) {
-                return Outcome.failed("cannot remove '" + key + "' inside a value that is not a map");
+                return Outcome.failed(
+                        "cannot remove '" + key + "' inside a value that is not a map");
             }
             JsonNode next = map.get(key);
             if (segment.group(2) != null) {

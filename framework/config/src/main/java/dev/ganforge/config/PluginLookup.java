@@ -5,28 +5,30 @@ import dev.ganforge.spi.PluginKind;
 import java.util.List;
 
 /**
- * The plugins that a {@code type:} key may name, as the binder sees them. The core's plugin registry
- * implements it; a test can pass a small map-backed lookup.
+ * The plugins that a {@code type:} key may name, as the binder sees them. The core's plugin
+ * registry implements it; a test can pass a small map-backed lookup.
  */
 public interface PluginLookup {
 
     /** A lookup with no plugins, for records that select none (e.g. a sweep block). */
-    PluginLookup NONE = new PluginLookup() {
-        @Override
-        public List<String> names(PluginKind kind) {
-            return List.of();
-        }
+    PluginLookup NONE =
+            new PluginLookup() {
+                @Override
+                public List<String> names(PluginKind kind) {
+                    return List.of();
+                }
 
-        @Override
-        public boolean contains(PluginKind kind, String name) {
-            return false;
-        }
+                @Override
+                public boolean contains(PluginKind kind, String name) {
+                    return false;
+                }
 
-        @Override
-        public GanPlugin<?> get(PluginKind kind, String name) {
-            throw new IllegalArgumentException("no " + kind.label() + " plugin '" + name + "'");
-        }
-    };
+                @Override
+                public GanPlugin<?> get(PluginKind kind, String name) {
+                    throw new IllegalArgumentException(
+                            "no " + kind.label() + " plugin '" + name + "'");
+                }
+            };
 
     /**
      * @param kind the plugin kind

@@ -4,7 +4,8 @@ import dev.ganforge.spi.GanPlugin;
 import java.util.Objects;
 
 /**
- * One plugin section of an experiment spec: the YAML {@code type:} and the plugin's bound spec record.
+ * One plugin section of an experiment spec: the YAML {@code type:} and the plugin's bound spec
+ * record.
  *
  * @param type the plugin name given as {@code type:}
  * @param plugin the plugin of that name
@@ -12,14 +13,19 @@ import java.util.Objects;
  */
 public record PluginSection(String type, GanPlugin<?> plugin, Record spec) {
 
-    /** @throws IllegalArgumentException if the spec record is not the plugin's spec class */
+    /**
+     * @throws IllegalArgumentException if the spec record is not the plugin's spec class
+     */
     public PluginSection {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(plugin, "plugin");
         Objects.requireNonNull(spec, "spec");
         if (!plugin.specClass().isInstance(spec)) {
             throw new IllegalArgumentException(
-                    "spec " + spec.getClass().getName() + " is not a " + plugin.specClass().getName());
+                    "spec "
+                            + spec.getClass().getName()
+                            + " is not a "
+                            + plugin.specClass().getName());
         }
     }
 

@@ -40,8 +40,8 @@ public final class Problems {
     }
 
     /**
-     * Notes that the value at a path now comes from a {@code --set} override, so problems at or below
-     * it name the override instead of the file.
+     * Notes that the value at a path now comes from a {@code --set} override, so problems at or
+     * below it name the override instead of the file.
      *
      * @param path dotted path the override set
      * @param override the override as given, {@code path=value}
@@ -61,12 +61,20 @@ public final class Problems {
      * override replaced it, or a default filled an explicit null).
      */
     public void forget(String path) {
-        positions.keySet().removeIf(
-                key -> key.equals(path) || key.startsWith(path + ".") || key.startsWith(path + "["));
+        positions
+                .keySet()
+                .removeIf(
+                        key ->
+                                key.equals(path)
+                                        || key.startsWith(path + ".")
+                                        || key.startsWith(path + "["));
         positions.put(path, new Position(0, null));
     }
 
-    /** @return the scalar at the path as written in the file, or null when it did not come from the file */
+    /**
+     * @return the scalar at the path as written in the file, or null when it did not come from the
+     *     file
+     */
     public String originalText(String path) {
         Position position = positions.get(path);
         return position == null ? null : position.text();
@@ -92,7 +100,10 @@ public final class Problems {
         return text.length() > MAX_VALUE_LENGTH ? text.substring(0, MAX_VALUE_LENGTH) + "…" : text;
     }
 
-    /** The line of the path, else of its nearest ancestor; 0 past a value that did not come from the file. */
+    /**
+     * The line of the path, else of its nearest ancestor; 0 past a value that did not come from the
+     * file.
+     */
     private int line(String path) {
         String current = path;
         while (true) {
@@ -107,7 +118,10 @@ public final class Problems {
         }
     }
 
-    /** @return the file, or {@code --set path=value} when the value at or above the path came from one */
+    /**
+     * @return the file, or {@code --set path=value} when the value at or above the path came from
+     *     one
+     */
     private String source(String path) {
         String current = path;
         while (true) {

@@ -25,15 +25,15 @@ import java.util.Set;
  * problems, and binding carries on so every problem in a file is found in one pass.
  *
  * <p>Supported component types: the scalars of {@link ScalarBinder}, {@code List<E>} of any
- * supported type, nested records, and {@link PluginSection} (its component, or the component holding
- * a {@code List<PluginSection>}, must carry {@link SelectsPlugin}; the {@code type:} key picks the plugin and the other keys bind onto the
- * plugin's spec record). An absent or null key takes its {@link SpecField#defaultValue()}, bound
- * exactly as if written in the file; without a default it is null when {@link SpecField#optional()},
- * else a problem.
+ * supported type, nested records, and {@link PluginSection} (its component, or the component
+ * holding a {@code List<PluginSection>}, must carry {@link SelectsPlugin}; the {@code type:} key
+ * picks the plugin and the other keys bind onto the plugin's spec record). An absent or null key
+ * takes its {@link SpecField#defaultValue()}, bound exactly as if written in the file; without a
+ * default it is null when {@link SpecField#optional()}, else a problem.
  *
- * <p>Top-level keys starting with {@value #EXTENSION_PREFIX} (as in Docker Compose) are ignored, not
- * unknown: they give blocks that only hold YAML anchors a home, e.g.
- * {@code x-adam: &adam {type: adam, learning_rate: 0.0002}} and then {@code generator: *adam}.
+ * <p>Top-level keys starting with {@value #EXTENSION_PREFIX} (as in Docker Compose) are ignored,
+ * not unknown: they give blocks that only hold YAML anchors a home, e.g. {@code x-adam: &adam
+ * {type: adam, learning_rate: 0.0002}} and then {@code generator: *adam}.
  */
 public final class RecordBinder {
 
@@ -45,7 +45,9 @@ public final class RecordBinder {
 
     private final PluginLookup registry;
 
-    /** @param registry the plugins that {@code type:} keys may name */
+    /**
+     * @param registry the plugins that {@code type:} keys may name
+     */
     public RecordBinder(PluginLookup registry) {
         this.registry = registry;
     }
@@ -69,10 +71,14 @@ public final class RecordBinder {
         return type.cast(bound);
     }
 
-    /** @return the bound record, or {@link #FAILED} after recording its problems */
-    public Object bindRecord(Class<?> type, JsonNode node, String path, Set<String> alsoKnown, Problems problems) {
+    /**
+     * @return the bound record, or {@link #FAILED} after recording its problems
+     */
+    public Object bindRecord(
+            Class<?> type, JsonNode node, String path, Set<String> alsoKnown, Problems problems) {
         RecordComponent[] components = type.getRecordComponents();
-        List<String> keys = Arrays.stream(components).map(c -> SpecNames.snakeCase(c.getName())).toList();
+        List<String> keys =
+                Arrays.stream(components).map(c -> SpecNames.snakeCase(c.getName())).toList();
         if (!(node instanceof ObjectNode map)) {
             problems.add(path, node, "expected a map with keys: " + String.join(", ", keys));
             return FAILED;
@@ -88,7 +94,11 @@ public final class RecordBinder {
         return complete ? construct(type, components, values, path, problems) : FAILED;
     }
 
-    private void reportUnknownKeys(ObjectNode map, List<String> keys, Set<String> alsoKnown, String path,
+    private void reportUnknownKeys(
+            ObjectNode map,
+            List<String> keys,
+            Set<String> alsoKnown,
+            String path,
             Problems problems) {
         List<String> known = new ArrayList<>(alsoKnown);
         known.addAll(keys);
@@ -96,13 +106,19 @@ public final class RecordBinder {
             Map.Entry<String, JsonNode> entry = it.next();
             boolean extension = path.isEmpty() && entry.getKey().startsWith(EXTENSION_PREFIX);
             if (!known.contains(entry.getKey()) && !extension) {
-                problems.add(SpecNames.child(path, entry.getKey()), entry.getValue(), "unknown key"
-                        + SpecNames.didYouMean(entry.getKey(), known) + "; known keys: " + String.join(", ", known));
+                problems.add(
+                        SpecNames.child(path, entry.getKey()),
+                        entry.getValue(),
+                        "unknown key"
+                                + SpecNames.didYouMean(entry.getKey(), known)
+                                + "; known keys: "
+                                + String.join(", ", known));
             }
         }
     }
 
-    private Object bindComponent(RecordComponent component, JsonNode node, String path, Problems problems) {
+    private Object bindComponent(
+            RecordComponent component, JsonNode node, String path, Problems problems) {
         SpecField field = component.getAnnotation(SpecField.class);
         if (node == null || node.isNull()) {
             if (field != null && !SpecField.NO_DEFAULT.equals(field.defaultValue())) {
@@ -110,7 +126,10 @@ public final class RecordBinder {
                 try {
                     node = YamlDocument.value(field.defaultValue());
                 } catch (JsonProcessingException e) {
-                    problems.addText(path, field.defaultValue(), "the spec record's default is not valid YAML");
+                    problems.addText(
+                            path,
+                            field.defaultValue(),
+                            "the spec record's default is not valid YAML");
                     return FAILED;
                 }
             } else if (field != null && field.optional() && !component.getType().isPrimitive()) {
@@ -128,11 +147,13 @@ public final class RecordBinder {
     }
 
     /**
-     * A plugin section given without {@code type:} takes the type of its default, so
-     * {@code --set optimizers.generator.learning_rate=1e-4} tunes the default optimizer.
+     * A plugin section given without {@code type:} takes the type of its default, so {@code --set
+     * optimizers.generator.learning_rate=1e-4} tunes the default optimizer.
      */
     private static JsonNode withDefaultType(JsonNode node, SpecField field) {
-        if (!(node instanceof ObjectNode map) || map.has("type") || field == null
+        if (!(node instanceof ObjectNode map)
+                || map.has("type")
+                || field == null
                 || SpecField.NO_DEFAULT.equals(field.defaultValue())) {
             return node;
         }
@@ -149,27 +170,47 @@ public final class RecordBinder {
         return node;
     }
 
-    private Object bindValue(Type type, JsonNode node, String path, SpecField field, SelectsPlugin selects,
+    private Object bindValue(
+            Type type,
+            JsonNode node,
+            String path,
+            SpecField field,
+            SelectsPlugin selects,
             Problems problems) {
         Class<?> raw = rawClass(type);
         if (raw == PluginSection.class) {
             if (selects == null) {
-                throw new IllegalStateException("PluginSection at '" + path + "' lacks @SelectsPlugin");
+                throw new IllegalStateException(
+                        "PluginSection at '" + path + "' lacks @SelectsPlugin");
             }
             return bindSection(selects.value(), node, path, problems);
         } else if (raw.isRecord()) {
             return bindRecord(raw, node, path, Set.of(), problems);
         } else if (raw == List.class) {
-            return bindList(((ParameterizedType) type).getActualTypeArguments()[0], node, path, field, selects,
+            return bindList(
+                    ((ParameterizedType) type).getActualTypeArguments()[0],
+                    node,
+                    path,
+                    field,
+                    selects,
                     problems);
         } else if (ScalarBinder.supports(raw)) {
             return ScalarBinder.bind(raw, node, path, field, problems);
         }
-        throw new IllegalStateException("spec key '" + path + "' has unsupported type " + type.getTypeName());
+        throw new IllegalStateException(
+                "spec key '" + path + "' has unsupported type " + type.getTypeName());
     }
 
-    /** {@code selects} applies to each element, so a {@code List<PluginSection>} is a list of plugin sections. */
-    private Object bindList(Type elementType, JsonNode node, String path, SpecField field, SelectsPlugin selects,
+    /**
+     * {@code selects} applies to each element, so a {@code List<PluginSection>} is a list of plugin
+     * sections.
+     */
+    private Object bindList(
+            Type elementType,
+            JsonNode node,
+            String path,
+            SpecField field,
+            SelectsPlugin selects,
             Problems problems) {
         if (!node.isArray()) {
             problems.add(path, node, "expected a list, e.g. [1, 2]");
@@ -178,7 +219,14 @@ public final class RecordBinder {
         List<Object> values = new ArrayList<>();
         boolean complete = true;
         for (int i = 0; i < node.size(); i++) {
-            Object value = bindValue(elementType, node.get(i), path + "[" + i + "]", field, selects, problems);
+            Object value =
+                    bindValue(
+                            elementType,
+                            node.get(i),
+                            path + "[" + i + "]",
+                            field,
+                            selects,
+                            problems);
             complete &= value != FAILED;
             values.add(value);
         }
@@ -192,13 +240,18 @@ public final class RecordBinder {
      * @return the section, or null if it does not bind
      */
     public PluginSection sectionOrNull(PluginKind kind, JsonNode node, String path) {
-        Object section = node == null ? FAILED : bindSection(kind, node, path, new Problems("", Map.of()));
+        Object section =
+                node == null ? FAILED : bindSection(kind, node, path, new Problems("", Map.of()));
         return section == FAILED ? null : (PluginSection) section;
     }
 
     private Object bindSection(PluginKind kind, JsonNode node, String path, Problems problems) {
         List<String> names = registry.names(kind);
-        String known = "known " + kind.label() + " plugins: " + (names.isEmpty() ? "(none)" : String.join(", ", names));
+        String known =
+                "known "
+                        + kind.label()
+                        + " plugins: "
+                        + (names.isEmpty() ? "(none)" : String.join(", ", names));
         if (!(node instanceof ObjectNode map)) {
             problems.add(path, node, "expected a map with a 'type' key; " + known);
             return FAILED;
@@ -212,7 +265,10 @@ public final class RecordBinder {
         String name = typeNode.isValueNode() ? typeNode.asText() : null;
         if (name == null || !registry.contains(kind, name)) {
             String hint = name == null ? "" : SpecNames.didYouMean(name, names);
-            problems.add(typePath, typeNode, "unknown " + kind.label() + " plugin" + hint + "; " + known);
+            problems.add(
+                    typePath,
+                    typeNode,
+                    "unknown " + kind.label() + " plugin" + hint + "; " + known);
             return FAILED;
         }
         GanPlugin<?> plugin = registry.get(kind, name);
@@ -220,16 +276,22 @@ public final class RecordBinder {
         return spec == FAILED ? FAILED : new PluginSection(name, plugin, (Record) spec);
     }
 
-    private static Object construct(Class<?> type, RecordComponent[] components, Object[] values, String path,
+    private static Object construct(
+            Class<?> type,
+            RecordComponent[] components,
+            Object[] values,
+            String path,
             Problems problems) {
-        Class<?>[] parameterTypes = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+        Class<?>[] parameterTypes =
+                Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
         try {
             Constructor<?> constructor = type.getDeclaredConstructor(parameterTypes);
             constructor.setAccessible(true); // plugin spec records need not be public
             return constructor.newInstance(values);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException) {
+            if (cause instanceof IllegalArgumentException
+                    || cause instanceof NullPointerException) {
                 problems.addWithoutValue(path, String.valueOf(cause.getMessage()));
                 return FAILED;
             }

@@ -15,23 +15,34 @@ import java.util.stream.Collectors;
  * String, {@link Path} or an enum, checking {@link SpecField#min()}/{@link SpecField#max()}.
  *
  * <p>Whole numbers never bind to a fraction-free type from a fraction ({@code 1.5} or {@code 2.0}
- * for an int is an error). A quoted number ({@code "64"}) is accepted for a number, as Jackson does.
- * Strings take any scalar as written ({@code experiment: 2024} is the name {@code "2024"}).
- * Paths are kept as written; a relative path is resolved later against the working directory.
- * NaN is never a valid number.
+ * for an int is an error). A quoted number ({@code "64"}) is accepted for a number, as Jackson
+ * does. Strings take any scalar as written ({@code experiment: 2024} is the name {@code "2024"}).
+ * Paths are kept as written; a relative path is resolved later against the working directory. NaN
+ * is never a valid number.
  */
 public final class ScalarBinder {
 
     private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
-    private static final Pattern DECIMAL = Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
+    private static final Pattern DECIMAL =
+            Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
 
     private ScalarBinder() {}
 
-    /** @return whether {@link #bind} supports the type */
+    /**
+     * @return whether {@link #bind} supports the type
+     */
     public static boolean supports(Class<?> type) {
-        return type == int.class || type == Integer.class || type == long.class || type == Long.class
-                || type == double.class || type == Double.class || type == boolean.class || type == Boolean.class
-                || type == String.class || type == Path.class || type.isEnum();
+        return type == int.class
+                || type == Integer.class
+                || type == long.class
+                || type == Long.class
+                || type == double.class
+                || type == Double.class
+                || type == boolean.class
+                || type == Boolean.class
+                || type == String.class
+                || type == Path.class
+                || type.isEnum();
     }
 
     /**
@@ -41,13 +52,15 @@ public final class ScalarBinder {
      * @param field the component's annotation, for the range; may be null
      * @return the value, or {@link RecordBinder#FAILED} after recording a problem
      */
-    public static Object bind(Class<?> type, JsonNode node, String path, SpecField field, Problems problems) {
+    public static Object bind(
+            Class<?> type, JsonNode node, String path, SpecField field, Problems problems) {
         if (!node.isValueNode() || node.isNull()) {
             String found = node.isObject() ? "a map" : node.isArray() ? "a list" : "nothing (null)";
             problems.add(path, node, "expected " + describe(type) + ", found " + found);
             return RecordBinder.FAILED;
         }
-        String text = problems.originalText(path) != null ? problems.originalText(path) : node.asText();
+        String text =
+                problems.originalText(path) != null ? problems.originalText(path) : node.asText();
         if (type == String.class) {
             return text;
         }
@@ -71,9 +84,14 @@ public final class ScalarBinder {
         return number(type, node, text, path, field, problems);
     }
 
-    /** @return the expected value in words, e.g. {@code an integer} or {@code one of: a, b} */
+    /**
+     * @return the expected value in words, e.g. {@code an integer} or {@code one of: a, b}
+     */
     public static String describe(Class<?> type) {
-        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+        if (type == int.class
+                || type == Integer.class
+                || type == long.class
+                || type == Long.class) {
             return "an integer";
         } else if (type == double.class || type == Double.class) {
             return "a number";
@@ -82,13 +100,16 @@ public final class ScalarBinder {
         } else if (type == Path.class) {
             return "a path";
         } else if (type.isEnum()) {
-            return "one of: " + Arrays.stream(type.getEnumConstants()).map(c -> SpecNames.enumText((Enum<?>) c))
-                    .collect(Collectors.joining(", "));
+            return "one of: "
+                    + Arrays.stream(type.getEnumConstants())
+                            .map(c -> SpecNames.enumText((Enum<?>) c))
+                            .collect(Collectors.joining(", "));
         }
         return "a string";
     }
 
-    private static Object enumConstant(Class<?> type, JsonNode node, String text, String path, Problems problems) {
+    private static Object enumConstant(
+            Class<?> type, JsonNode node, String text, String path, Problems problems) {
         String wanted = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         for (Object constant : type.getEnumConstants()) {
             if (((Enum<?>) constant).name().equals(wanted)) {
@@ -98,21 +119,34 @@ public final class ScalarBinder {
         return fail(type, node, path, problems);
     }
 
-    private static Object number(Class<?> type, JsonNode node, String text, String path, SpecField field,
+    private static Object number(
+            Class<?> type,
+            JsonNode node,
+            String text,
+            String path,
+            SpecField field,
             Problems problems) {
         boolean whole = type != double.class && type != Double.class;
         Number value;
         if (whole) {
-            BigInteger big = node.isIntegralNumber() ? node.bigIntegerValue()
-                    : node.isTextual() && INTEGER.matcher(text.trim()).matches() ? new BigInteger(text.trim()) : null;
+            BigInteger big =
+                    node.isIntegralNumber()
+                            ? node.bigIntegerValue()
+                            : node.isTextual() && INTEGER.matcher(text.trim()).matches()
+                                    ? new BigInteger(text.trim())
+                                    : null;
             if (big == null) {
                 return fail(type, node, path, problems);
             }
             boolean isInt = type == int.class || type == Integer.class;
             long low = isInt ? Integer.MIN_VALUE : Long.MIN_VALUE;
             long high = isInt ? Integer.MAX_VALUE : Long.MAX_VALUE;
-            if (big.compareTo(BigInteger.valueOf(low)) < 0 || big.compareTo(BigInteger.valueOf(high)) > 0) {
-                problems.add(path, node, "out of range for " + (isInt ? "a 32-bit" : "a 64-bit") + " integer");
+            if (big.compareTo(BigInteger.valueOf(low)) < 0
+                    || big.compareTo(BigInteger.valueOf(high)) > 0) {
+                problems.add(
+                        path,
+                        node,
+                        "out of range for " + (isInt ? "a 32-bit" : "a 64-bit") + " integer");
                 return RecordBinder.FAILED;
             }
             value = isInt ? (Number) big.intValue() : (Number) big.longValue();
@@ -127,7 +161,8 @@ public final class ScalarBinder {
     }
 
     /** Checks a number against the component's range, recording a problem if outside. */
-    public static boolean inRange(Number value, JsonNode node, String path, SpecField field, Problems problems) {
+    public static boolean inRange(
+            Number value, JsonNode node, String path, SpecField field, Problems problems) {
         if (field == null) {
             return true;
         }

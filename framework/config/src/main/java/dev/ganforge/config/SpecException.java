@@ -20,7 +20,9 @@ public final class SpecException extends RuntimeException {
         this.problems = List.copyOf(problems);
     }
 
-    /** @return every problem, in the order found; never empty */
+    /**
+     * @return every problem, in the order found; never empty
+     */
     public List<SpecProblem> problems() {
         return problems;
     }
@@ -29,8 +31,12 @@ public final class SpecException extends RuntimeException {
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a SpecException needs at least one problem");
         }
-        String header = problems.size() == 1 ? "1 problem in the experiment spec:"
-                : problems.size() + " problems in the experiment spec:";
-        return problems.stream().map(SpecProblem::toString).collect(Collectors.joining("\n  ", header + "\n  ", ""));
+        String header =
+                problems.size() == 1
+                        ? "1 problem in the experiment spec:"
+                        : problems.size() + " problems in the experiment spec:";
+        return problems.stream()
+                .map(SpecProblem::toString)
+                .collect(Collectors.joining("\n  ", header + "\n  ", ""));
     }
 }

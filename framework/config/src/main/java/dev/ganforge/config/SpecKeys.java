@@ -12,7 +12,9 @@ public final class SpecKeys {
 
     private SpecKeys() {}
 
-    /** @return the record's keys in component order; nested records' keys follow, dotted */
+    /**
+     * @return the record's keys in component order; nested records' keys follow, dotted
+     */
     public static List<SpecKey> describe(Class<? extends Record> type) {
         List<SpecKey> keys = new ArrayList<>();
         describe(type, "", keys);
@@ -23,14 +25,25 @@ public final class SpecKeys {
         for (RecordComponent component : type.getRecordComponents()) {
             String key = SpecNames.child(prefix, SpecNames.snakeCase(component.getName()));
             SpecField field = component.getAnnotation(SpecField.class);
-            boolean hasDefault = field != null && !SpecField.NO_DEFAULT.equals(field.defaultValue());
-            String typeName = typeName(component.getGenericType(), component.getAnnotation(SelectsPlugin.class));
-            keys.add(new SpecKey(key, typeName,
-                    field == null ? "" : field.doc(),
-                    hasDefault ? field.defaultValue() : null,
-                    field == null || field.min() == Double.NEGATIVE_INFINITY ? null : field.min(),
-                    field == null || field.max() == Double.POSITIVE_INFINITY ? null : field.max(),
-                    !hasDefault && (field == null || !field.optional())));
+            boolean hasDefault =
+                    field != null && !SpecField.NO_DEFAULT.equals(field.defaultValue());
+            String typeName =
+                    typeName(
+                            component.getGenericType(),
+                            component.getAnnotation(SelectsPlugin.class));
+            keys.add(
+                    new SpecKey(
+                            key,
+                            typeName,
+                            field == null ? "" : field.doc(),
+                            hasDefault ? field.defaultValue() : null,
+                            field == null || field.min() == Double.NEGATIVE_INFINITY
+                                    ? null
+                                    : field.min(),
+                            field == null || field.max() == Double.POSITIVE_INFINITY
+                                    ? null
+                                    : field.max(),
+                            !hasDefault && (field == null || !field.optional())));
             Class<?> raw = RecordBinder.rawClass(component.getGenericType());
             if (raw.isRecord() && raw != PluginSection.class) {
                 describe(raw, key, keys);
@@ -43,7 +56,8 @@ public final class SpecKeys {
         if (raw == PluginSection.class) {
             return (selects == null ? "plugin" : selects.value().label() + " plugin") + " section";
         } else if (raw == List.class) {
-            return "list of " + typeName(((ParameterizedType) type).getActualTypeArguments()[0], selects);
+            return "list of "
+                    + typeName(((ParameterizedType) type).getActualTypeArguments()[0], selects);
         } else if (raw.isRecord()) {
             return "map";
         }

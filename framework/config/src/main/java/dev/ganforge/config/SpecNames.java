@@ -8,7 +8,9 @@ public final class SpecNames {
 
     private SpecNames() {}
 
-    /** @return the YAML key for a component name: {@code batchSize} → {@code batch_size} */
+    /**
+     * @return the YAML key for a component name: {@code batchSize} → {@code batch_size}
+     */
     public static String snakeCase(String componentName) {
         StringBuilder key = new StringBuilder();
         for (char c : componentName.toCharArray()) {
@@ -21,19 +23,23 @@ public final class SpecNames {
         return key.toString();
     }
 
-    /** @return an enum constant's YAML spelling: {@code CENTER_CROP} → {@code center-crop} */
+    /**
+     * @return an enum constant's YAML spelling: {@code CENTER_CROP} → {@code center-crop}
+     */
     public static String enumText(Enum<?> constant) {
         return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** @return {@code path.key}, or {@code key} at the top level */
+    /**
+     * @return {@code path.key}, or {@code key} at the top level
+     */
     public static String child(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
     /**
-     * @return {@code "; did you mean 'x'?"} for the closest candidate within a few edits, else
-     *     the empty string
+     * @return {@code "; did you mean 'x'?"} for the closest candidate within a few edits, else the
+     *     empty string
      */
     public static String didYouMean(String given, Collection<String> candidates) {
         String best = null;
@@ -49,7 +55,10 @@ public final class SpecNames {
         return best != null && bestDistance <= allowed ? "; did you mean '" + best + "'?" : "";
     }
 
-    /** Levenshtein distance, counting a swap of two neighbours as one edit (typos like {@code szie}). */
+    /**
+     * Levenshtein distance, counting a swap of two neighbours as one edit (typos like {@code
+     * szie}).
+     */
     public static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {
@@ -61,8 +70,13 @@ public final class SpecNames {
         for (int i = 1; i <= a.length(); i++) {
             for (int j = 1; j <= b.length(); j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                d[i][j] =
+                        Math.min(
+                                Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1
+                        && j > 1
+                        && a.charAt(i - 1) == b.charAt(j - 2)
+                        && a.charAt(i - 2) == b.charAt(j - 1)) {
                     d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
                 }
             }
@@ -70,7 +84,9 @@ public final class SpecNames {
         return d[a.length()][b.length()];
     }
 
-    /** @return a number as written in a rule: whole numbers without a fraction */
+    /**
+     * @return a number as written in a rule: whole numbers without a fraction
+     */
     public static String number(double value) {
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             return Long.toString((long) value);

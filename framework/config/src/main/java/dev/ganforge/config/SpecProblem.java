@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * One problem in an experiment spec: where it is, what was found there, and the rule it broke.
  *
- * <p>{@link #toString()} gives one readable line, for example
- * {@code experiments/x.yaml:14: training.batch_size = -3: must be >= 1}.
+ * <p>{@link #toString()} gives one readable line, for example {@code experiments/x.yaml:14:
+ * training.batch_size = -3: must be >= 1}.
  *
  * @param file the spec file (or source name) the problem is in
  * @param path the dotted YAML path, e.g. {@code training.batch_size} or {@code model.layers[1]};
@@ -14,11 +14,14 @@ import java.util.Objects;
  * @param value the value found, as written; null when the key is missing or the problem concerns
  *     the whole file
  * @param rule the rule the value broke, e.g. {@code must be >= 1}
- * @param line the 1-based line in the file, or 0 when unknown (a default, an override, the whole file)
+ * @param line the 1-based line in the file, or 0 when unknown (a default, an override, the whole
+ *     file)
  */
 public record SpecProblem(String file, String path, String value, String rule, int line) {
 
-    /** @throws NullPointerException if file, path or rule is null */
+    /**
+     * @throws NullPointerException if file, path or rule is null
+     */
     public SpecProblem {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(path, "path");

@@ -1,6 +1,5 @@
 package dev.ganforge.config;
 
-import java.math.BigDecimal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,38 +19,47 @@ import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 /**
- * Writes a bound spec back out: as a YAML tree and text (snake_case keys in component order,
- * {@code type:} first in plugin sections, null optional keys left out), and as flat dotted keys.
- * Reading the YAML text again gives an equal spec.
+ * Writes a bound spec back out: as a YAML tree and text (snake_case keys in component order, {@code
+ * type:} first in plugin sections, null optional keys left out), and as flat dotted keys. Reading
+ * the YAML text again gives an equal spec.
  */
 public final class SpecWriter {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final YAMLMapper YAML = new YAMLMapper(YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
-            .build());
+    private static final YAMLMapper YAML =
+            new YAMLMapper(
+                    YAMLFactory.builder()
+                            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                            .build());
 
     private SpecWriter() {}
 
-    /** @return the YAML text of a record */
+    /**
+     * @return the YAML text of a record
+     */
     public static String toYaml(Record spec) {
         try {
             return YAML.writeValueAsString(toTree(spec));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a spec tree as YAML", e); // a tree always writes
+            throw new IllegalStateException(
+                    "cannot write a spec tree as YAML", e); // a tree always writes
         }
     }
 
-    /** @return dotted keys to string values, lists written as {@code [64, 128]}, in component order */
+    /**
+     * @return dotted keys to string values, lists written as {@code [64, 128]}, in component order
+     */
     public static Map<String, String> flatten(Record spec) {
         Map<String, String> flat = new LinkedHashMap<>();
         flatten(toTree(spec), "", flat);
         return flat;
     }
 
-    /** @return dotted keys to string values of a YAML tree, lists written as {@code [64, 128]} */
+    /**
+     * @return dotted keys to string values of a YAML tree, lists written as {@code [64, 128]}
+     */
     public static Map<String, String> flatten(JsonNode tree) {
         Map<String, String> flat = new LinkedHashMap<>();
         if (tree != null && !tree.isNull()) {
@@ -59,7 +68,9 @@ public final class SpecWriter {
         return flat;
     }
 
-    /** @return the YAML tree of a record */
+    /**
+     * @return the YAML tree of a record
+     */
     public static ObjectNode toTree(Record spec) {
         ObjectNode map = NODES.objectNode();
         if (spec instanceof PluginSection section) {
@@ -106,7 +117,8 @@ public final class SpecWriter {
             accessor.setAccessible(true); // plugin spec records need not be public
             return accessor.invoke(spec);
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot read " + component.getName() + " of " + spec.getClass(), e);
+            throw new IllegalStateException(
+                    "cannot read " + component.getName() + " of " + spec.getClass(), e);
         }
     }
 
@@ -117,19 +129,30 @@ public final class SpecWriter {
                 flatten(entry.getValue(), SpecNames.child(path, entry.getKey()), flat);
             }
         } else if (node.isArray()) {
-            flat.put(path, StreamSupport.stream(node.spliterator(), false)
-                    .map(element -> element.isValueNode() ? text(element) : element.toString())
-                    .collect(Collectors.joining(", ", "[", "]")));
+            flat.put(
+                    path,
+                    StreamSupport.stream(node.spliterator(), false)
+                            .map(
+                                    element ->
+                                            element.isValueNode()
+                                                    ? text(element)
+                                                    : element.toString())
+                            .collect(Collectors.joining(", ", "[", "]")));
         } else {
             flat.put(path, text(node));
         }
     }
 
-    /** Scalar text; floating-point numbers in plain decimal notation ({@code 0.0002}, not {@code 2.0E-4}). */
+    /**
+     * Scalar text; floating-point numbers in plain decimal notation ({@code 0.0002}, not {@code
+     * 2.0E-4}).
+     */
     private static String text(JsonNode node) {
         if (node.isFloatingPointNumber() && Double.isFinite(node.doubleValue())) {
             String plain = new BigDecimal(Double.toString(node.doubleValue())).toPlainString();
-            return plain.contains(".") ? plain.replaceAll("0+$", "").replaceAll("\\.$", ".0") : plain;
+            return plain.contains(".")
+                    ? plain.replaceAll("0+$", "").replaceAll("\\.$", ".0")
+                    : plain;
         }
         return node.asText();
     }

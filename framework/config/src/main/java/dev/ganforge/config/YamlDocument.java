@@ -11,18 +11,19 @@ import java.util.Map;
  * text of every value (so problems can quote {@code 1e-4} as written, not as {@code 1.0E-4}), and
  * duplicate keys (which a plain tree silently overwrites).
  *
- * <p>Anchors, aliases and merge keys are resolved, so the tree holds no trace of them:
- * {@code generator: *adam} is a copy of the map anchored as {@code &adam}, and {@code <<: *adam}
- * adds that map's keys to the map it is in (keys written there win; of {@code <<: [*a, *b]} the
- * earlier map wins). Values brought in by an alias keep the lines where they are written. Against
- * alias bombs, at most 50 aliases may name a map or a list (SnakeYAML's
- * {@code maxAliasesForCollections}) and a document may expand to at most 100,000 values.
+ * <p>Anchors, aliases and merge keys are resolved, so the tree holds no trace of them: {@code
+ * generator: *adam} is a copy of the map anchored as {@code &adam}, and {@code <<: *adam} adds that
+ * map's keys to the map it is in (keys written there win; of {@code <<: [*a, *b]} the earlier map
+ * wins). Values brought in by an alias keep the lines where they are written. Against alias bombs,
+ * at most 50 aliases may name a map or a list (SnakeYAML's {@code maxAliasesForCollections}) and a
+ * document may expand to at most 100,000 values.
  *
  * @param root the first document's root; null for an empty document
  * @param positions line and original text per dotted path
  * @param duplicates dotted paths of keys given twice in one map
  */
-public record YamlDocument(JsonNode root, Map<String, Position> positions, List<String> duplicates) {
+public record YamlDocument(
+        JsonNode root, Map<String, Position> positions, List<String> duplicates) {
 
     /**
      * @param line 1-based line of the key or value; 0 when unknown
@@ -44,7 +45,8 @@ public record YamlDocument(JsonNode root, Map<String, Position> positions, List<
     }
 
     /**
-     * Parses a YAML scalar or flow value, as in a {@code @SpecField} default or a {@code --set} value.
+     * Parses a YAML scalar or flow value, as in a {@code @SpecField} default or a {@code --set}
+     * value.
      *
      * @param text e.g. {@code 64}, {@code [64, 128]}, {@code {type: adam}}, {@code fail}
      * @return the value; a null node for empty text

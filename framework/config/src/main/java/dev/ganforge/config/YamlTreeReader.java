@@ -35,12 +35,12 @@ import org.yaml.snakeyaml.events.ScalarEvent;
  * ({@code &name}), aliases ({@code *name}) and merge keys ({@code <<: *name}).
  *
  * <p>An alias stands for a copy of the value anchored before it; the copied values keep the lines
- * where they are written. A merge key takes a map, or a list of maps, and adds their keys to the map
- * it is in with YAML 1.1 semantics (https://yaml.org/type/merge.html): keys written in the map win,
- * and of a list the earlier maps win. As SnakeYAML's composer does, at most
- * {@link LoaderOptions#getMaxAliasesForCollections()} aliases may name a map or a list; in addition
- * the whole document may expand to at most {@link #MAX_VALUES} values, so that alias bombs
- * ("billion laughs") are refused before they use up memory.
+ * where they are written. A merge key takes a map, or a list of maps, and adds their keys to the
+ * map it is in with YAML 1.1 semantics (https://yaml.org/type/merge.html): keys written in the map
+ * win, and of a list the earlier maps win. As SnakeYAML's composer does, at most {@link
+ * LoaderOptions#getMaxAliasesForCollections()} aliases may name a map or a list; in addition the
+ * whole document may expand to at most {@link #MAX_VALUES} values, so that alias bombs ("billion
+ * laughs") are refused before they use up memory.
  */
 final class YamlTreeReader {
 
@@ -56,8 +56,12 @@ final class YamlTreeReader {
     private final TreeMap<String, Position> positions = new TreeMap<>();
     private final List<String> duplicates = new ArrayList<>();
     private final Map<String, Anchored> anchors = new HashMap<>();
-    /** Anchors whose value is being read: an alias to one of them would make a value contain itself. */
+
+    /**
+     * Anchors whose value is being read: an alias to one of them would make a value contain itself.
+     */
     private final Set<String> open = new HashSet<>();
+
     private int values;
     private int aliases;
 
@@ -74,7 +78,9 @@ final class YamlTreeReader {
         this.parser = parser;
     }
 
-    /** @see YamlDocument#parse(String) */
+    /**
+     * @see YamlDocument#parse(String)
+     */
     static YamlDocument document(String yaml) throws JsonProcessingException {
         try (EventParser parser = (EventParser) FACTORY.createParser(yaml)) {
             YamlTreeReader reader = new YamlTreeReader(parser);
@@ -98,14 +104,15 @@ final class YamlTreeReader {
         if (anchor != null) {
             open.add(anchor);
         }
-        JsonNode node = switch (parser.currentToken()) {
-            case START_OBJECT -> map(path, line);
-            case START_ARRAY -> list(path, line);
-            default -> {
-                positions.put(path, new Position(line, parser.getText()));
-                yield scalar();
-            }
-        };
+        JsonNode node =
+                switch (parser.currentToken()) {
+                    case START_OBJECT -> map(path, line);
+                    case START_ARRAY -> list(path, line);
+                    default -> {
+                        positions.put(path, new Position(line, parser.getText()));
+                        yield scalar();
+                    }
+                };
         if (anchor != null) {
             open.remove(anchor);
             anchors.put(anchor, new Anchored(node, below(path), values - start));
@@ -157,23 +164,33 @@ final class YamlTreeReader {
     private JsonNode alias(String path, int line) throws IOException {
         String name = parser.getText();
         if (open.contains(name)) {
-            throw error("alias *" + name + " is used inside the value anchored as &" + name
-                    + "; a value cannot contain itself");
+            throw error(
+                    "alias *"
+                            + name
+                            + " is used inside the value anchored as &"
+                            + name
+                            + "; a value cannot contain itself");
         }
         Anchored target = anchors.get(name);
         if (target == null) {
-            throw error("alias *" + name + " names no anchor; write &" + name + " on a value above it");
+            throw error(
+                    "alias *" + name + " names no anchor; write &" + name + " on a value above it");
         }
         if (target.node().isContainerNode() && ++aliases > OPTIONS.getMaxAliasesForCollections()) {
-            throw error("more than " + OPTIONS.getMaxAliasesForCollections()
-                    + " aliases of maps or lists, the YAML parser's limit against alias bombs");
+            throw error(
+                    "more than "
+                            + OPTIONS.getMaxAliasesForCollections()
+                            + " aliases of maps or lists, the YAML parser's limit against alias"
+                            + " bombs");
         }
         count(target.size());
-        target.positions().forEach((suffix, position) -> {
-            if (!suffix.isEmpty()) {
-                positions.put(path + suffix, position);
-            }
-        });
+        target.positions()
+                .forEach(
+                        (suffix, position) -> {
+                            if (!suffix.isEmpty()) {
+                                positions.put(path + suffix, position);
+                            }
+                        });
         if (target.node().isContainerNode()) {
             positions.putIfAbsent(path, new Position(line, null));
         } else {
@@ -198,8 +215,15 @@ final class YamlTreeReader {
             }
         }
         if (sources.isEmpty()) {
-            throw new JsonParseException(parser, "the merge key '" + MERGE_KEY + "' at " + mergePath
-                    + " takes a map, an alias of a map (<<: *name) or a list of them (<<: [*a, *b])", location);
+            throw new JsonParseException(
+                    parser,
+                    "the merge key '"
+                            + MERGE_KEY
+                            + "' at "
+                            + mergePath
+                            + " takes a map, an alias of a map (<<: *name) or a list of them (<<:"
+                            + " [*a, *b])",
+                    location);
         }
         return sources;
     }
@@ -219,28 +243,38 @@ final class YamlTreeReader {
             }
         }
         // the merge key's own line stays, for the problem of a second merge key in the map
-        below(mergePath).keySet().stream().filter(suffix -> !suffix.isEmpty())
+        below(mergePath).keySet().stream()
+                .filter(suffix -> !suffix.isEmpty())
                 .forEach(suffix -> positions.remove(mergePath + suffix));
         positions.putAll(adopted);
     }
 
-    /** @return the positions at and below a path, keyed by the suffix below it */
+    /**
+     * @return the positions at and below a path, keyed by the suffix below it
+     */
     private Map<String, Position> below(String path) {
         Map<String, Position> below = new HashMap<>();
-        positions.subMap(path, true, path + Character.MAX_VALUE, true).forEach((key, position) -> {
-            String suffix = key.substring(path.length());
-            if (suffix.isEmpty() || suffix.startsWith(".") || suffix.startsWith("[")) {
-                below.put(suffix, position);
-            }
-        });
+        positions
+                .subMap(path, true, path + Character.MAX_VALUE, true)
+                .forEach(
+                        (key, position) -> {
+                            String suffix = key.substring(path.length());
+                            if (suffix.isEmpty()
+                                    || suffix.startsWith(".")
+                                    || suffix.startsWith("[")) {
+                                below.put(suffix, position);
+                            }
+                        });
         return below;
     }
 
     private void count(int added) throws JsonParseException {
         values += added;
         if (values > MAX_VALUES) {
-            throw error("the document expands to more than " + MAX_VALUES
-                    + " values through its aliases; refused as a likely alias bomb");
+            throw error(
+                    "the document expands to more than "
+                            + MAX_VALUES
+                            + " values through its aliases; refused as a likely alias bomb");
         }
     }
 
@@ -252,10 +286,12 @@ final class YamlTreeReader {
         JsonToken token = parser.currentToken();
         if (token.isNumeric()) {
             try {
-                return token == JsonToken.VALUE_NUMBER_INT ? NODES.numberNode(parser.getBigIntegerValue())
+                return token == JsonToken.VALUE_NUMBER_INT
+                        ? NODES.numberNode(parser.getBigIntegerValue())
                         : NODES.numberNode(parser.getDoubleValue());
             } catch (JsonProcessingException e) {
-                // YAML number forms Jackson cannot convert (.nan, .inf) stay text; the binder refuses them
+                // YAML number forms Jackson cannot convert (.nan, .inf) stay text; the binder
+                // refuses them
                 return NODES.textNode(parser.getText());
             }
         }
@@ -276,28 +312,47 @@ final class YamlTreeReader {
 
         @Override
         protected YAMLParser _createParser(Reader reader, IOContext context) {
-            return new EventParser(context, _parserFeatures, _yamlParserFeatures, _loaderOptions, _objectCodec,
+            return new EventParser(
+                    context,
+                    _parserFeatures,
+                    _yamlParserFeatures,
+                    _loaderOptions,
+                    _objectCodec,
                     reader);
         }
     }
 
-    /** Jackson's YAML parser with the anchor and the style of the current token, which it keeps to itself. */
+    /**
+     * Jackson's YAML parser with the anchor and the style of the current token, which it keeps to
+     * itself.
+     */
     private static final class EventParser extends YAMLParser {
 
-        EventParser(IOContext context, int parserFeatures, int yamlFeatures, LoaderOptions options,
-                ObjectCodec codec, Reader reader) {
+        EventParser(
+                IOContext context,
+                int parserFeatures,
+                int yamlFeatures,
+                LoaderOptions options,
+                ObjectCodec codec,
+                Reader reader) {
             super(context, parserFeatures, yamlFeatures, options, codec, reader);
         }
 
-        /** @return the anchor ({@code &name}) on the current value, or null */
+        /**
+         * @return the anchor ({@code &name}) on the current value, or null
+         */
         String anchor() {
             Event event = _lastEvent;
             return event instanceof NodeEvent node ? node.getAnchor() : null;
         }
 
-        /** @return whether the current field name is the merge key: {@code <<} unquoted */
+        /**
+         * @return whether the current field name is the merge key: {@code <<} unquoted
+         */
         boolean isMergeKey() {
-            return _lastEvent instanceof ScalarEvent scalar && scalar.isPlain() && MERGE_KEY.equals(scalar.getValue());
+            return _lastEvent instanceof ScalarEvent scalar
+                    && scalar.isPlain()
+                    && MERGE_KEY.equals(scalar.getValue());
         }
     }
 }

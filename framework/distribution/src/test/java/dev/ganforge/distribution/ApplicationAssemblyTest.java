@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The CPU distribution as the CLI assembles it: one Injector over everything ServiceLoader finds. */
+/**
+ * The CPU distribution as the CLI assembles it: one Injector over everything ServiceLoader finds.
+ */
 class ApplicationAssemblyTest {
 
     private final Injector injector = Main.application(getClass().getClassLoader());
@@ -30,23 +32,32 @@ class ApplicationAssemblyTest {
     void bindsThePluginsEnginesAndTrackersOfTheDistribution() {
         PluginRegistry registry = injector.getInstance(PluginRegistry.class);
         assertThat(registry.names(PluginKind.MODEL)).containsExactly("cgan", "gan");
-        assertThat(registry.names(PluginKind.DATASET)).contains("fashion-mnist", "idx", "image-folder", "random");
-        assertThat(injector.getInstance(TrainingEngines.class).names()).containsExactly("dl4j", "onednn");
-        Map<String, RunTracker> trackers = injector.getInstance(Key.get(new TypeLiteral<Map<String, RunTracker>>() {}));
+        assertThat(registry.names(PluginKind.DATASET))
+                .contains("fashion-mnist", "idx", "image-folder", "random");
+        assertThat(injector.getInstance(TrainingEngines.class).names())
+                .containsExactly("dl4j", "onednn");
+        Map<String, RunTracker> trackers =
+                injector.getInstance(Key.get(new TypeLiteral<Map<String, RunTracker>>() {}));
         assertThat(trackers).containsOnlyKeys("mlflow");
         assertThat(trackers.get("mlflow")).isInstanceOf(MlflowRunTracker.class);
     }
 
     @Test
     void sharesOneSpecLoaderAndOneTrainerFactoryEngineSet() {
-        assertThat(injector.getInstance(SpecLoader.class)).isSameAs(injector.getInstance(SpecLoader.class));
+        assertThat(injector.getInstance(SpecLoader.class))
+                .isSameAs(injector.getInstance(SpecLoader.class));
         assertThat(injector.getInstance(TrainerFactory.class).engines())
                 .isSameAs(injector.getInstance(TrainingEngines.class));
     }
 
     @Test
     void twoEnginesWithOneNameAreRefusedNamingBothClasses() {
-        assertThatThrownBy(() -> new CoreModule(List.of(), List.of(new OneDnnEngine(), new OneDnnEngine()), List.of()))
+        assertThatThrownBy(
+                        () ->
+                                new CoreModule(
+                                        List.of(),
+                                        List.of(new OneDnnEngine(), new OneDnnEngine()),
+                                        List.of()))
                 .isInstanceOf(PluginLoadException.class)
                 .hasMessageContaining("two training engines are named 'onednn'")
                 .hasMessageContaining(OneDnnEngine.class.getName());

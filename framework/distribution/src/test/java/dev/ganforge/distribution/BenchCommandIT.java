@@ -1,6 +1,5 @@
 package dev.ganforge.distribution;
 
-import org.assertj.core.data.Percentage;
 import static dev.ganforge.distribution.CliFixture.run;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,23 +7,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `ganforge bench` prints one JSON line with the PyTorch yardstick's fields, consistent with each other. */
+/**
+ * `ganforge bench` prints one JSON line with the PyTorch yardstick's fields, consistent with each
+ * other.
+ */
 class BenchCommandIT {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @Test
     void printsOneJsonLineWithTimingFlopsAndMemory() throws Exception {
-        Path spec = write(temp, "bench.yaml", """
-                experiment: bench_tiny
-                dataset: {type: random, width: 8, height: 8, classes: 3, size: 16}
-                model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
-                training: {batch_size: 8, steps: 1}
-                """);
+        Path spec =
+                write(
+                        temp,
+                        "bench.yaml",
+                        """
+                        experiment: bench_tiny
+                        dataset: {type: random, width: 8, height: 8, classes: 3, size: 16}
+                        model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
+                        training: {batch_size: 8, steps: 1}
+                        """);
 
         CliFixture.Result result = run("bench", spec.toString(), "--steps", "3", "--warmup", "1");
 
@@ -35,21 +41,28 @@ class BenchCommandIT {
         assertThat(line.get("steps").asInt()).isEqualTo(3);
         double seconds = line.get("sec_per_step").asDouble();
         assertThat(seconds).isPositive();
-        assertThat(line.get("samples_per_sec").asDouble()).isCloseTo(8 / seconds, Percentage.withPercentage(2));
+        assertThat(line.get("samples_per_sec").asDouble())
+                .isCloseTo(8 / seconds, Percentage.withPercentage(2));
         assertThat(line.get("threads").asInt()).isPositive();
         assertThat(line.get("peak_rss_mib").asDouble()).isPositive();
         assertThat(line.has("gflop_per_step")).isTrue();
-        assertThat(line.get("engine").asText()).as("a float32 cGAN trains on ganforge's oneDNN step").isEqualTo("onednn");
+        assertThat(line.get("engine").asText())
+                .as("a float32 cGAN trains on ganforge's oneDNN step")
+                .isEqualTo("onednn");
     }
 
     @Test
     void rejectsAZeroStepCount() throws Exception {
-        Path spec = write(temp, "bench.yaml", """
-                experiment: bench_tiny
-                dataset: {type: random, width: 8, height: 8, classes: 3, size: 16}
-                model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
-                training: {batch_size: 8, steps: 1}
-                """);
+        Path spec =
+                write(
+                        temp,
+                        "bench.yaml",
+                        """
+                        experiment: bench_tiny
+                        dataset: {type: random, width: 8, height: 8, classes: 3, size: 16}
+                        model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
+                        training: {batch_size: 8, steps: 1}
+                        """);
 
         CliFixture.Result result = run("bench", spec.toString(), "--steps", "0");
 

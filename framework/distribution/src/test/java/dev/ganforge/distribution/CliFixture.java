@@ -13,18 +13,19 @@ final class CliFixture {
     /** A tiny conditional experiment on {@link SyntheticDataset}: 8×8 grey images, 3 classes. */
     static String tinySpec(int steps) {
         return """
-                experiment: tiny
-                seed: 7
-                dataset: {type: synthetic, size: 48, classes: 3, side: 8}
-                model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
-                training:
-                  batch_size: 8
-                  steps: %d
-                  log_every: 2
-                  sample_every: 3
-                  checkpoint_every: 4
-                  sample_rows: 2
-                """.formatted(steps);
+        experiment: tiny
+        seed: 7
+        dataset: {type: synthetic, size: 48, classes: 3, side: 8}
+        model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
+        training:
+          batch_size: 8
+          steps: %d
+          log_every: 2
+          sample_every: 3
+          checkpoint_every: 4
+          sample_rows: 2
+        """
+                .formatted(steps);
     }
 
     static Path write(Path folder, String name, String text) throws IOException {

@@ -14,20 +14,24 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Evaluation during training, the best checkpoint, and the evaluate, generate and classifier commands. */
+/**
+ * Evaluation during training, the best checkpoint, and the evaluate, generate and classifier
+ * commands.
+ */
 class EvaluationIT {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     private String spec(int steps) {
-        return tinySpec(steps) + """
+        return tinySpec(steps)
+                + """
                 evaluation:
                   every: 3
                   samples_per_class: 8
                   classifier: {cache: %s, min_updates: 20, batch_size: 8}
                   best_metric: eval/fd_ganforge_cnn
-                """.formatted(temp.resolve("classifiers"));
+                """
+                        .formatted(temp.resolve("classifiers"));
     }
 
     @Test
@@ -38,26 +42,44 @@ class EvaluationIT {
         CliFixture.Result result = run("run", specFile.toString(), "--output", out.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
+        assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status())
+                .isEqualTo(RunStatus.FINISHED);
         List<String> rows = Files.readAllLines(out.resolve("eval.csv"));
         assertThat(rows.get(0)).isEqualTo(EvaluationLog.HEADER);
-        assertThat(rows.stream().skip(1).map(row -> row.split(",")[0]).distinct()).containsExactly("3", "6");
-        assertThat(rows.stream().skip(1).map(row -> row.split(",")[1]).distinct()).contains("eval/label_accuracy",
-                "eval/label_accuracy/class-0", "eval/fd_ganforge_cnn", "eval/precision", "eval/recall",
-                "eval/classifier_real_accuracy", "eval/samples", "health/d_real", "health/d_fake",
-                "health/min_diversity_ratio");
-        assertThat(rows).contains(rows.stream().filter(r -> r.startsWith("6,eval/samples,24.0,")).findFirst().orElseThrow());
+        assertThat(rows.stream().skip(1).map(row -> row.split(",")[0]).distinct())
+                .containsExactly("3", "6");
+        assertThat(rows.stream().skip(1).map(row -> row.split(",")[1]).distinct())
+                .contains(
+                        "eval/label_accuracy",
+                        "eval/label_accuracy/class-0",
+                        "eval/fd_ganforge_cnn",
+                        "eval/precision",
+                        "eval/recall",
+                        "eval/classifier_real_accuracy",
+                        "eval/samples",
+                        "health/d_real",
+                        "health/d_fake",
+                        "health/min_diversity_ratio");
+        assertThat(rows)
+                .contains(
+                        rows.stream()
+                                .filter(r -> r.startsWith("6,eval/samples,24.0,"))
+                                .findFirst()
+                                .orElseThrow());
         Path best = out.resolve("checkpoints/best");
         assertThat(best.resolve("generator.zip")).exists();
-        assertThat(Files.readString(best.resolve("best.properties"))).contains("metric=eval/fd_ganforge_cnn");
+        assertThat(Files.readString(best.resolve("best.properties")))
+                .contains("metric=eval/fd_ganforge_cnn");
         try (var classifiers = Files.list(temp.resolve("classifiers"))) {
             assertThat(classifiers.toList()).hasSize(1);
         }
 
-        CliFixture.Result second = run("run", specFile.toString(), "--output", temp.resolve("again").toString());
+        CliFixture.Result second =
+                run("run", specFile.toString(), "--output", temp.resolve("again").toString());
         assertThat(second.exitCode()).as(second.err()).isZero();
         try (var classifiers = Files.list(temp.resolve("classifiers"))) {
-            assertThat(classifiers.toList()).hasSize(1); // same data and settings: reused, not retrained
+            assertThat(classifiers.toList())
+                    .hasSize(1); // same data and settings: reused, not retrained
         }
     }
 
@@ -69,14 +91,25 @@ class EvaluationIT {
         long rowsBefore = Files.readAllLines(out.resolve("eval.csv")).size();
 
         CliFixture.Result evaluated = run("evaluate", out.toString(), "--checkpoint", "best");
-        CliFixture.Result generated = run("generate", out.toString(), "--per-class", "1", "--output",
-                temp.resolve("images").toString(), "--checkpoint", "best");
+        CliFixture.Result generated =
+                run(
+                        "generate",
+                        out.toString(),
+                        "--per-class",
+                        "1",
+                        "--output",
+                        temp.resolve("images").toString(),
+                        "--checkpoint",
+                        "best");
         CliFixture.Result missing = run("evaluate", temp.resolve("nothing").toString());
         CliFixture.Result classifier = run("classifier", "train", specFile.toString());
 
         assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
-        assertThat(evaluated.out()).contains("eval/fd_ganforge_cnn").contains("eval/label_accuracy");
-        assertThat(Files.readAllLines(out.resolve("eval.csv")).size()).isGreaterThan((int) rowsBefore);
+        assertThat(evaluated.out())
+                .contains("eval/fd_ganforge_cnn")
+                .contains("eval/label_accuracy");
+        assertThat(Files.readAllLines(out.resolve("eval.csv")).size())
+                .isGreaterThan((int) rowsBefore);
         assertThat(generated.exitCode()).as(generated.err()).isZero();
         assertThat(temp.resolve("images/class-2/0000.png")).exists();
         assertThat(missing.exitCode()).isNotZero();
@@ -84,19 +117,33 @@ class EvaluationIT {
         assertThat(classifier.out()).contains("held-out accuracy");
         try (var classifiers = Files.list(temp.resolve("classifiers"))) {
             Path cached = classifiers.toList().get(0);
-            assertThat(classifier.out()).contains(cached.getFileName().toString()); // reused, not a new one
+            assertThat(classifier.out())
+                    .contains(cached.getFileName().toString()); // reused, not a new one
         }
     }
 
     @Test
     void evaluateUsesDefaultsForARunTrainedWithoutEvaluation() throws Exception {
         Path out = temp.resolve("plain");
-        assertThat(run("run", write(temp, "plain.yaml", tinySpec(4)).toString(), "--output", out.toString())
-                .exitCode()).isZero();
+        assertThat(
+                        run(
+                                        "run",
+                                        write(temp, "plain.yaml", tinySpec(4)).toString(),
+                                        "--output",
+                                        out.toString())
+                                .exitCode())
+                .isZero();
 
-        CliFixture.Result result = run("evaluate", out.toString(), "--set", "evaluation.samples_per_class=8",
-                "--set", "evaluation.classifier.cache=" + temp.resolve("classifiers"),
-                "--set", "evaluation.classifier.min_updates=10");
+        CliFixture.Result result =
+                run(
+                        "evaluate",
+                        out.toString(),
+                        "--set",
+                        "evaluation.samples_per_class=8",
+                        "--set",
+                        "evaluation.classifier.cache=" + temp.resolve("classifiers"),
+                        "--set",
+                        "evaluation.classifier.min_updates=10");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(Files.readString(out.resolve("eval.csv"))).contains("4,eval/fd_ganforge_cnn,");

@@ -1,15 +1,15 @@
 package dev.ganforge.distribution;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ganforge.cli.Main;
 import dev.ganforge.cli.sweep.SweepFile;
 import dev.ganforge.cli.sweep.SweepRunner;
-import java.io.PrintWriter;
-import java.io.Writer;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.ganforge.core.plugin.Plugins;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.SpecLoader;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +28,11 @@ class ExperimentFilesTest {
         assertThat(folder).isDirectory();
         List<Path> files;
         try (Stream<Path> list = Files.list(folder)) {
-            files = list.filter(p -> p.toString().endsWith(".yaml"))
-                    .filter(p -> !p.getFileName().toString().startsWith("sweep_")).sorted().toList();
+            files =
+                    list.filter(p -> p.toString().endsWith(".yaml"))
+                            .filter(p -> !p.getFileName().toString().startsWith("sweep_"))
+                            .sorted()
+                            .toList();
         }
         assertThat(files).hasSizeGreaterThanOrEqualTo(4);
         return files.stream();
@@ -37,7 +40,10 @@ class ExperimentFilesTest {
 
     static Stream<Path> sweeps() throws Exception {
         try (Stream<Path> list = Files.list(Path.of("../../experiments"))) {
-            List<Path> files = list.filter(p -> p.getFileName().toString().startsWith("sweep_")).sorted().toList();
+            List<Path> files =
+                    list.filter(p -> p.getFileName().toString().startsWith("sweep_"))
+                            .sorted()
+                            .toList();
             assertThat(files).isNotEmpty();
             return files.stream();
         }
@@ -48,9 +54,9 @@ class ExperimentFilesTest {
     void sweepFilesPlanValidTrials(Path file) {
         SpecLoader loader = new SpecLoader(Plugins.load(getClass().getClassLoader()));
 
-        var trials = new SweepRunner(loader, new PrintWriter(Writer.nullWriter()),
-                Main.class.getName())
-                .plan(SweepFile.read(file), List.of());
+        var trials =
+                new SweepRunner(loader, new PrintWriter(Writer.nullWriter()), Main.class.getName())
+                        .plan(SweepFile.read(file), List.of());
 
         assertThat(trials).hasSize(4);
         assertThat(trials.stream().map(trial -> trial.state().id()).distinct()).hasSize(4);

@@ -15,37 +15,46 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shipped main job, {@code experiments/cgan_fashion_mnist.yaml}, trained for real (1,200 steps on
- * Fashion-MNIST, about 3 minutes on 2 cores with the classifier's first training): the run finishes
- * and its generator learns the classes, measured by the run's own evaluation. Slow: {@code mvn -Pslow verify}.
+ * The shipped main job, {@code experiments/cgan_fashion_mnist.yaml}, trained for real (1,200 steps
+ * on Fashion-MNIST, about 3 minutes on 2 cores with the classifier's first training): the run
+ * finishes and its generator learns the classes, measured by the run's own evaluation. Slow: {@code
+ * mvn -Pslow verify}.
  *
- * <p>The bounds are far from what a working run reaches (label accuracy 0.80, step-1200 FD well below
- * step 400's) and far above what a broken one gives (label accuracy about 0.1 = chance for 10 classes,
- * FD that does not fall), so they hold on any CPU.
+ * <p>The bounds are far from what a working run reaches (label accuracy 0.80, step-1200 FD well
+ * below step 400's) and far above what a broken one gives (label accuracy about 0.1 = chance for 10
+ * classes, FD that does not fall), so they hold on any CPU.
  */
 @Tag("slow")
 class FashionMnistTrainingIT {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @Test
     void theMainJobLearnsTheClasses() throws Exception {
         Path out = temp.resolve("run");
-        CliFixture.Result result = run("run", Path.of("../../experiments/cgan_fashion_mnist.yaml").toString(),
-                "--output", out.toString(), "--set", "evaluation.classifier.cache=" + temp.resolve("classifiers"));
+        CliFixture.Result result =
+                run(
+                        "run",
+                        Path.of("../../experiments/cgan_fashion_mnist.yaml").toString(),
+                        "--output",
+                        out.toString(),
+                        "--set",
+                        "evaluation.classifier.cache=" + temp.resolve("classifiers"));
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
+        assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status())
+                .isEqualTo(RunStatus.FINISHED);
         Map<String, Map<Long, Double>> metrics = new TreeMap<>();
         List<String> rows = Files.readAllLines(out.resolve(RunDirectory.EVALUATION_FILE));
         for (String row : rows.subList(1, rows.size())) {
             String[] cells = row.split(",");
-            metrics.computeIfAbsent(cells[1], key -> new TreeMap<>()).put(Long.parseLong(cells[0]),
-                    Double.parseDouble(cells[2]));
+            metrics.computeIfAbsent(cells[1], key -> new TreeMap<>())
+                    .put(Long.parseLong(cells[0]), Double.parseDouble(cells[2]));
         }
         assertThat(metrics.get("eval/label_accuracy").get(1200L)).isGreaterThan(0.5);
-        assertThat(metrics.get("eval/fd_ganforge_cnn").get(1200L)).isLessThan(metrics.get("eval/fd_ganforge_cnn").get(400L));
-        assertThat(out.resolve(RunDirectory.SAMPLES_FOLDER).resolve("step-00001200-fake1.png")).exists();
+        assertThat(metrics.get("eval/fd_ganforge_cnn").get(1200L))
+                .isLessThan(metrics.get("eval/fd_ganforge_cnn").get(400L));
+        assertThat(out.resolve(RunDirectory.SAMPLES_FOLDER).resolve("step-00001200-fake1.png"))
+                .exists();
     }
 }

@@ -16,16 +16,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A server with MLflow's basic-auth app: credentials from the environment work, none give one clear error. */
+/**
+ * A server with MLflow's basic-auth app: credentials from the environment work, none give one clear
+ * error.
+ */
 class MlflowBasicAuthIT {
 
     private static MlflowServer server;
 
-    @TempDir
-    static Path serverFolder;
+    @TempDir static Path serverFolder;
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -41,29 +42,64 @@ class MlflowBasicAuthIT {
 
     @Test
     void withoutCredentialsTrainingFinishesAndTheErrorSaysWhatToSet() throws Exception {
-        assertThat(System.getenv("MLFLOW_TRACKING_USERNAME")).as("this test needs no credentials in its environment").isNull();
+        assertThat(System.getenv("MLFLOW_TRACKING_USERNAME"))
+                .as("this test needs no credentials in its environment")
+                .isNull();
         Path out = temp.resolve("run");
-        CliFixture.Result result = run("run", write(temp, "tiny.yaml",
-                MlflowTrackingIT.trackedSpec(4, server.uri(), "no-credentials")).toString(), "--output", out.toString());
+        CliFixture.Result result =
+                run(
+                        "run",
+                        write(
+                                        temp,
+                                        "tiny.yaml",
+                                        MlflowTrackingIT.trackedSpec(
+                                                4, server.uri(), "no-credentials"))
+                                .toString(),
+                        "--output",
+                        out.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("FINISHED after 4 steps").contains("ganforge sync " + out);
-        assertThat(result.err()).contains("HTTP 401").contains("set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD")
+        assertThat(result.out())
+                .contains("FINISHED after 4 steps")
+                .contains("ganforge sync " + out);
+        assertThat(result.err())
+                .contains("HTTP 401")
+                .contains("set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD")
                 .contains("not retried");
         assertThat(SyncState.read(out).runId()).isNull();
-        assertThatThrownBy(() -> new MlflowRest(server.uri(), MlflowServer.ADMIN, MlflowServer.ADMIN_PASSWORD)
-                .runIds("no-credentials")).hasMessageContaining("404");
+        assertThatThrownBy(
+                        () ->
+                                new MlflowRest(
+                                                server.uri(),
+                                                MlflowServer.ADMIN,
+                                                MlflowServer.ADMIN_PASSWORD)
+                                        .runIds("no-credentials"))
+                .hasMessageContaining("404");
     }
 
     @Test
-    void withCredentialsFromTheEnvironmentTheRunArrivesAndThePasswordAppearsNowhere() throws Exception {
-        Path spec = write(temp, "tiny.yaml", MlflowTrackingIT.trackedSpec(4, server.uri(), "with-credentials"));
+    void withCredentialsFromTheEnvironmentTheRunArrivesAndThePasswordAppearsNowhere()
+            throws Exception {
+        Path spec =
+                write(
+                        temp,
+                        "tiny.yaml",
+                        MlflowTrackingIT.trackedSpec(4, server.uri(), "with-credentials"));
         Path out = temp.resolve("run");
         Path log = temp.resolve("log.txt");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dganforge.tracking.intervalSeconds=0.5", "-cp", System.getProperty("java.class.path"),
-                "dev.ganforge.cli.Main", "run", spec.toString(), "--output", out.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Dganforge.tracking.intervalSeconds=0.5",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "dev.ganforge.cli.Main",
+                                "run",
+                                spec.toString(),
+                                "--output",
+                                out.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile());
         builder.environment().put("MLFLOW_TRACKING_USERNAME", MlflowServer.ADMIN);
         builder.environment().put("MLFLOW_TRACKING_PASSWORD", MlflowServer.ADMIN_PASSWORD);
         Process process = builder.start();
@@ -71,18 +107,30 @@ class MlflowBasicAuthIT {
 
         String output = Files.readString(log);
         assertThat(process.exitValue()).as(output).isZero();
-        MlflowRest rest = new MlflowRest(server.uri(), MlflowServer.ADMIN, MlflowServer.ADMIN_PASSWORD);
+        MlflowRest rest =
+                new MlflowRest(server.uri(), MlflowServer.ADMIN, MlflowServer.ADMIN_PASSWORD);
         String runId = SyncState.read(out).runId();
         assertThat(rest.runIds("with-credentials")).containsExactly(runId);
         assertThat(rest.status(runId)).isEqualTo("FINISHED");
-        assertThat(rest.history(runId, "d_loss")).extracting(MlflowRest.Point::step).containsExactly(2L, 4L);
+        assertThat(rest.history(runId, "d_loss"))
+                .extracting(MlflowRest.Point::step)
+                .containsExactly(2L, 4L);
         assertThat(rest.artifacts(runId)).contains("spec.yaml", "metrics.csv");
         assertThat(output).doesNotContain(MlflowServer.ADMIN_PASSWORD);
-        assertThat(rest.params(runId).values()).noneMatch(v -> v.contains(MlflowServer.ADMIN_PASSWORD));
-        assertThat(rest.tags(runId).values()).noneMatch(v -> v.contains(MlflowServer.ADMIN_PASSWORD));
+        assertThat(rest.params(runId).values())
+                .noneMatch(v -> v.contains(MlflowServer.ADMIN_PASSWORD));
+        assertThat(rest.tags(runId).values())
+                .noneMatch(v -> v.contains(MlflowServer.ADMIN_PASSWORD));
         try (Stream<Path> files = Files.walk(out)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".json") || f.toString().endsWith(".yaml")).toList()) {
-                assertThat(Files.readString(file)).as(file.toString()).doesNotContain(MlflowServer.ADMIN_PASSWORD);
+            for (Path file :
+                    files.filter(
+                                    f ->
+                                            f.toString().endsWith(".json")
+                                                    || f.toString().endsWith(".yaml"))
+                            .toList()) {
+                assertThat(Files.readString(file))
+                        .as(file.toString())
+                        .doesNotContain(MlflowServer.ADMIN_PASSWORD);
             }
         }
     }
@@ -92,14 +140,22 @@ class MlflowBasicAuthIT {
         Path runs = temp.resolve("runs");
         System.setProperty("ganforge.tracking.finalWaitSeconds", "1");
         try {
-            assertThat(run("run", write(temp, "tiny.yaml", CliFixture.tinySpec(2)).toString(), "--output",
-                    runs.resolve("a").toString()).exitCode()).isZero();
+            assertThat(
+                            run(
+                                            "run",
+                                            write(temp, "tiny.yaml", CliFixture.tinySpec(2))
+                                                    .toString(),
+                                            "--output",
+                                            runs.resolve("a").toString())
+                                    .exitCode())
+                    .isZero();
         } finally {
             System.clearProperty("ganforge.tracking.finalWaitSeconds");
         }
         CliFixture.Result sync = run("sync", runs.toString(), "--tracking-uri", server.uri());
         assertThat(sync.exitCode()).isEqualTo(5);
         assertThat(sync.err()).contains("HTTP 401").contains("MLFLOW_TRACKING_USERNAME");
-        assertThat(List.of(sync.out(), sync.err())).noneMatch(text -> text.contains(MlflowServer.ADMIN_PASSWORD));
+        assertThat(List.of(sync.out(), sync.err()))
+                .noneMatch(text -> text.contains(MlflowServer.ADMIN_PASSWORD));
     }
 }

@@ -17,16 +17,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real MLflow tracking server ({@code mlflow server}, the Python package) owned by a test: SQLite
- * backend and artifact store in a temporary folder, a free port on 127.0.0.1, readiness by
- * {@code GET /health}. It can be killed and restarted on the same port and store. Fails (never skips)
- * when the {@code mlflow} executable is missing; {@code MLFLOW_EXECUTABLE} may name it.
+ * backend and artifact store in a temporary folder, a free port on 127.0.0.1, readiness by {@code
+ * GET /health}. It can be killed and restarted on the same port and store. Fails (never skips) when
+ * the {@code mlflow} executable is missing; {@code MLFLOW_EXECUTABLE} may name it.
  */
 final class MlflowServer implements AutoCloseable {
 
     /** The admin of a basic-auth server. */
     static final String ADMIN = "admin";
+
     /** The admin password of a basic-auth server (set through its auth config file). */
     static final String ADMIN_PASSWORD = "ganforge-test-Secret-7319";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
     private final Path folder;
     private final int port;
@@ -34,7 +36,8 @@ final class MlflowServer implements AutoCloseable {
     private final boolean basicAuth;
     private Process process;
 
-    private MlflowServer(Path folder, boolean basicAuth, List<String> extraArguments) throws IOException {
+    private MlflowServer(Path folder, boolean basicAuth, List<String> extraArguments)
+            throws IOException {
         this.folder = folder;
         this.port = freePort();
         this.basicAuth = basicAuth;
@@ -46,19 +49,27 @@ final class MlflowServer implements AutoCloseable {
         return start(folder, false);
     }
 
-    /** Starts a server; {@code basicAuth} adds {@code --app-name basic-auth} with admin/{@link #ADMIN_PASSWORD}. */
-    static MlflowServer start(Path folder, boolean basicAuth, String... extraArguments) throws Exception {
+    /**
+     * Starts a server; {@code basicAuth} adds {@code --app-name basic-auth} with admin/{@link
+     * #ADMIN_PASSWORD}.
+     */
+    static MlflowServer start(Path folder, boolean basicAuth, String... extraArguments)
+            throws Exception {
         MlflowServer server = new MlflowServer(folder, basicAuth, List.of(extraArguments));
         server.startProcess();
         return server;
     }
 
-    /** @return http://127.0.0.1:port */
+    /**
+     * @return http://127.0.0.1:port
+     */
     String uri() {
         return "http://127.0.0.1:" + port;
     }
 
-    /** @return a port where nothing listens */
+    /**
+     * @return a port where nothing listens
+     */
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
@@ -67,31 +78,58 @@ final class MlflowServer implements AutoCloseable {
 
     void startProcess() throws Exception {
         Files.createDirectories(folder);
-        List<String> command = new ArrayList<>(List.of(executable(), "server", "--host", "127.0.0.1", "--port",
-                Integer.toString(port), "--workers", "1", "--backend-store-uri",
-                "sqlite:///" + folder.resolve("mlflow.db").toAbsolutePath()));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                executable(),
+                                "server",
+                                "--host",
+                                "127.0.0.1",
+                                "--port",
+                                Integer.toString(port),
+                                "--workers",
+                                "1",
+                                "--backend-store-uri",
+                                "sqlite:///" + folder.resolve("mlflow.db").toAbsolutePath()));
         if (!extraArguments.contains("--no-serve-artifacts")) {
-            command.addAll(List.of("--artifacts-destination", folder.resolve("artifacts").toAbsolutePath().toString()));
+            command.addAll(
+                    List.of(
+                            "--artifacts-destination",
+                            folder.resolve("artifacts").toAbsolutePath().toString()));
         }
         if (extraArguments.contains("--no-serve-artifacts")) {
-            command.addAll(List.of("--default-artifact-root", folder.resolve("artifacts").toAbsolutePath().toString()));
+            command.addAll(
+                    List.of(
+                            "--default-artifact-root",
+                            folder.resolve("artifacts").toAbsolutePath().toString()));
         }
         command.addAll(extraArguments);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve("server.log").toFile()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .directory(folder.toFile())
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.appendTo(
+                                        folder.resolve("server.log").toFile()));
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(key -> key.startsWith("MLFLOW_"));
         if (basicAuth) {
             command.addAll(List.of("--app-name", "basic-auth"));
             Path config = folder.resolve("basic_auth.ini");
-            Files.writeString(config, """
+            Files.writeString(
+                    config,
+                    """
                     [mlflow]
                     default_permission = READ
                     database_uri = sqlite:///%s
                     admin_username = %s
                     admin_password = %s
                     authorization_function = mlflow.server.auth:authenticate_request_basic_auth
-                    """.formatted(folder.resolve("auth.db").toAbsolutePath(), ADMIN, ADMIN_PASSWORD));
+                    """
+                            .formatted(
+                                    folder.resolve("auth.db").toAbsolutePath(),
+                                    ADMIN,
+                                    ADMIN_PASSWORD));
             env.put("MLFLOW_AUTH_CONFIG_PATH", config.toString());
             env.put("MLFLOW_FLASK_SERVER_SECRET_KEY", "ganforge-test-flask-secret");
         }
@@ -101,11 +139,16 @@ final class MlflowServer implements AutoCloseable {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("mlflow server exited with " + process.exitValue() + ":\n" + log());
+                throw new IllegalStateException(
+                        "mlflow server exited with " + process.exitValue() + ":\n" + log());
             }
             try {
-                HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(uri() + "/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> health =
+                        client.send(
+                                HttpRequest.newBuilder(URI.create(uri() + "/health"))
+                                        .timeout(Duration.ofSeconds(2))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
                     return;
                 }
@@ -115,7 +158,8 @@ final class MlflowServer implements AutoCloseable {
             Thread.sleep(250);
         }
         close();
-        throw new IllegalStateException("mlflow server not ready within " + START_TIMEOUT + ":\n" + log());
+        throw new IllegalStateException(
+                "mlflow server not ready within " + START_TIMEOUT + ":\n" + log());
     }
 
     /** Kills the server and its workers (SIGKILL), as a crash would. */
@@ -165,7 +209,9 @@ final class MlflowServer implements AutoCloseable {
                 return candidate.toString();
             }
         }
-        throw new IllegalStateException("the MLflow tests need a real MLflow server, but the 'mlflow' command is not on"
-                + " PATH: install it with 'pip install mlflow' (.ci/run does) or set MLFLOW_EXECUTABLE");
+        throw new IllegalStateException(
+                "the MLflow tests need a real MLflow server, but the 'mlflow' command is not on"
+                        + " PATH: install it with 'pip install mlflow' (.ci/run does) or set"
+                        + " MLFLOW_EXECUTABLE");
     }
 }

@@ -1,8 +1,5 @@
 package dev.ganforge.distribution;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import static dev.ganforge.distribution.CliFixture.run;
 import static dev.ganforge.distribution.CliFixture.tinySpec;
 import static dev.ganforge.distribution.CliFixture.write;
@@ -12,6 +9,9 @@ import dev.ganforge.tracking.mlflow.MlflowTracker;
 import dev.ganforge.tracking.mlflow.SyncState;
 import dev.ganforge.tracking.mlflow.TrackingSettings;
 import java.awt.image.BufferedImage;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,16 +29,15 @@ class MlflowTrackingIT {
     private static MlflowRest rest;
     private static String uri;
 
-    @TempDir
-    static Path serverFolder;
+    @TempDir static Path serverFolder;
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @BeforeAll
     static void startServer() throws Exception {
         System.setProperty("ganforge.tracking.intervalSeconds", "0.5");
-        // .ci/run starts one shared server (SQLite backend, 127.0.0.1) and names it here; run alone,
+        // .ci/run starts one shared server (SQLite backend, 127.0.0.1) and names it here; run
+        // alone,
         // the test starts its own. Tests that kill or reconfigure a server always start their own.
         String shared = System.getenv("GANFORGE_TEST_MLFLOW_URI");
         if (shared != null && !shared.isBlank()) {
@@ -64,8 +63,12 @@ class MlflowTrackingIT {
     @Test
     void aRunShowsItsParamsMetricsStepImagesArtifactsAndStatus() throws Exception {
         Path out = temp.resolve("run");
-        CliFixture.Result result = run("run", write(temp, "tiny.yaml", trackedSpec(6, uri, "normal")).toString(),
-                "--output", out.toString());
+        CliFixture.Result result =
+                run(
+                        "run",
+                        write(temp, "tiny.yaml", trackedSpec(6, uri, "normal")).toString(),
+                        "--output",
+                        out.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         String runId = SyncState.read(out).runId();
@@ -74,67 +77,124 @@ class MlflowTrackingIT {
         assertThat(rest.status(runId)).isEqualTo("FINISHED");
 
         Map<String, String> params = rest.params(runId);
-        assertThat(params).containsEntry("experiment", "tiny").containsEntry("training.steps", "6")
-                .containsEntry("model.type", "cgan").containsEntry("model.layers", "[4, 8]")
-                .containsEntry("optimizers.generator.type", "adam").containsEntry("dataset_info.name", "synthetic")
-                .containsEntry("dataset_info.size", "48").containsEntry("dataset_info.class_count", "3")
-                .containsKey("optimizers.generator.learning_rate").doesNotContainKey("tracking.uri");
+        assertThat(params)
+                .containsEntry("experiment", "tiny")
+                .containsEntry("training.steps", "6")
+                .containsEntry("model.type", "cgan")
+                .containsEntry("model.layers", "[4, 8]")
+                .containsEntry("optimizers.generator.type", "adam")
+                .containsEntry("dataset_info.name", "synthetic")
+                .containsEntry("dataset_info.size", "48")
+                .containsEntry("dataset_info.class_count", "3")
+                .containsKey("optimizers.generator.learning_rate")
+                .doesNotContainKey("tracking.uri");
         assertThat(params.get("plugin.model")).startsWith("cgan ");
         Map<String, String> tags = rest.tags(runId);
-        assertThat(tags).containsEntry("mlflow.runName", "tiny-run").containsEntry("mlflow.source.type", "LOCAL")
-                .containsEntry("mlflow.source.name", "ganforge").containsEntry("mlflow.loggedImages", "True")
-                .containsEntry("mlflow.user", System.getProperty("user.name")).containsEntry("ganforge.status", "FINISHED");
+        assertThat(tags)
+                .containsEntry("mlflow.runName", "tiny-run")
+                .containsEntry("mlflow.source.type", "LOCAL")
+                .containsEntry("mlflow.source.name", "ganforge")
+                .containsEntry("mlflow.loggedImages", "True")
+                .containsEntry("mlflow.user", System.getProperty("user.name"))
+                .containsEntry("ganforge.status", "FINISHED");
         assertThat(tags.get("mlflow.source.git.commit")).matches("[0-9a-f]{40}");
-        // the run is found by its sync id, as a sync does when the answer to its create request was lost
+        // the run is found by its sync id, as a sync does when the answer to its create request was
+        // lost
         MlflowTracker tracker = new MlflowTracker(TrackingSettings.withUri(uri, null, Map.of()), 1);
-        assertThat(tracker.findRun(SyncState.read(out).experimentId(), "ganforge.sync_id", tags.get("ganforge.sync_id")))
+        assertThat(
+                        tracker.findRun(
+                                SyncState.read(out).experimentId(),
+                                "ganforge.sync_id",
+                                tags.get("ganforge.sync_id")))
                 .hasValueSatisfying(found -> assertThat(found.runId()).isEqualTo(runId));
-        assertThat(tracker.findRun(SyncState.read(out).experimentId(), "ganforge.sync_id", "no-such-id")).isEmpty();
+        assertThat(
+                        tracker.findRun(
+                                SyncState.read(out).experimentId(),
+                                "ganforge.sync_id",
+                                "no-such-id"))
+                .isEmpty();
 
         List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
         List<String> header = List.of(rows.get(0).split(","));
-        for (String metric : List.of("d_loss", "g_loss", "d_real", "d_fake", "sec_per_step", "samples_per_sec")) {
+        for (String metric :
+                List.of(
+                        "d_loss",
+                        "g_loss",
+                        "d_real",
+                        "d_fake",
+                        "sec_per_step",
+                        "samples_per_sec")) {
             List<MlflowRest.Point> history = rest.history(runId, metric);
             assertThat(history).extracting(MlflowRest.Point::step).containsExactly(2L, 4L, 6L);
             for (int i = 0; i < 3; i++) {
                 String[] cells = rows.get(i + 1).split(",");
-                assertThat(history.get(i).value()).isEqualTo(Double.parseDouble(cells[header.indexOf(metric)]));
-                assertThat(history.get(i).timestamp()).isEqualTo(Long.parseLong(cells[header.indexOf("timestamp_ms")]));
+                assertThat(history.get(i).value())
+                        .isEqualTo(Double.parseDouble(cells[header.indexOf(metric)]));
+                assertThat(history.get(i).timestamp())
+                        .isEqualTo(Long.parseLong(cells[header.indexOf("timestamp_ms")]));
             }
         }
 
         List<String> artifacts = rest.artifacts(runId);
-        assertThat(artifacts).contains("spec.yaml", "classes.txt", "metrics.csv", "status.json",
-                "checkpoints/step-00000006/generator.zip", "checkpoints/step-00000006/discriminator.zip",
-                "checkpoints/step-00000006/state.properties");
+        assertThat(artifacts)
+                .contains(
+                        "spec.yaml",
+                        "classes.txt",
+                        "metrics.csv",
+                        "status.json",
+                        "checkpoints/step-00000006/generator.zip",
+                        "checkpoints/step-00000006/discriminator.zip",
+                        "checkpoints/step-00000006/state.properties");
         List<String> images = artifacts.stream().filter(a -> a.startsWith("images/")).toList();
         assertThat(images).hasSize(2 * 3 * 2); // steps 3 and 6, real/fake1/fake2, PNG and thumbnail
         for (String key : List.of("real", "fake1", "fake2")) {
             for (int step : List.of(3, 6)) {
                 String stem = "images/" + key + "+step+" + step + "+timestamp+";
-                assertThat(images).filteredOn(i -> i.startsWith(stem)).hasSize(2)
-                        .anyMatch(i -> i.matches("images/\\w+\\+step\\+\\d+\\+timestamp\\+\\d+\\+[0-9a-f-]{36}\\.png"))
+                assertThat(images)
+                        .filteredOn(i -> i.startsWith(stem))
+                        .hasSize(2)
+                        .anyMatch(
+                                i ->
+                                        i.matches(
+                                                "images/\\w+\\+step\\+\\d+\\+timestamp\\+\\d+\\+[0-9a-f-]{36}\\.png"))
                         .anyMatch(i -> i.endsWith("+compressed.webp"));
             }
         }
-        String fake1 = images.stream().filter(i -> i.startsWith("images/fake1+step+6+") && i.endsWith(".png")
-                && !i.contains("compressed")).findFirst().orElseThrow();
-        assertThat(rest.artifact(runId, fake1)).isEqualTo(Files.readAllBytes(out.resolve("samples/step-00000006-fake1.png")));
+        String fake1 =
+                images.stream()
+                        .filter(
+                                i ->
+                                        i.startsWith("images/fake1+step+6+")
+                                                && i.endsWith(".png")
+                                                && !i.contains("compressed"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(rest.artifact(runId, fake1))
+                .isEqualTo(Files.readAllBytes(out.resolve("samples/step-00000006-fake1.png")));
         byte[] thumbnail = rest.artifact(runId, fake1.replace(".png", "+compressed.webp"));
-        assertThat(new String(thumbnail, 0, 16, StandardCharsets.US_ASCII)).startsWith("RIFF")
+        assertThat(new String(thumbnail, 0, 16, StandardCharsets.US_ASCII))
+                .startsWith("RIFF")
                 .endsWith("WEBPVP8L");
         int vp8l = ByteBuffer.wrap(thumbnail, 21, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         BufferedImage grid = ImageIO.read(out.resolve("samples/step-00000006-fake1.png").toFile());
         assertThat((vp8l & 0x3fff) + 1).isEqualTo(256); // the grid is wider than high
         assertThat((vp8l >>> 14 & 0x3fff) + 1).isEqualTo(grid.getHeight() * 256 / grid.getWidth());
-        assertThat(rest.artifact(runId, "spec.yaml")).isEqualTo(Files.readAllBytes(out.resolve("spec.yaml")));
+        assertThat(rest.artifact(runId, "spec.yaml"))
+                .isEqualTo(Files.readAllBytes(out.resolve("spec.yaml")));
     }
 
     @Test
     void resumeContinuesTheSameRunAndSteps() throws Exception {
         Path out = temp.resolve("run");
-        assertThat(run("run", write(temp, "four.yaml", trackedSpec(4, uri, "resumed")).toString(), "--output",
-                out.toString()).exitCode()).isZero();
+        assertThat(
+                        run(
+                                        "run",
+                                        write(temp, "four.yaml", trackedSpec(4, uri, "resumed"))
+                                                .toString(),
+                                        "--output",
+                                        out.toString())
+                                .exitCode())
+                .isZero();
         String runId = SyncState.read(out).runId();
         assertThat(rest.status(runId)).isEqualTo("FINISHED");
 
@@ -142,26 +202,39 @@ class MlflowTrackingIT {
 
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(rest.runIds("resumed")).containsExactly(runId);
-        assertThat(rest.history(runId, "d_loss")).extracting(MlflowRest.Point::step).containsExactly(2L, 4L, 6L, 8L);
+        assertThat(rest.history(runId, "d_loss"))
+                .extracting(MlflowRest.Point::step)
+                .containsExactly(2L, 4L, 6L, 8L);
         assertThat(rest.params(runId)).containsEntry("training.steps", "4");
         assertThat(rest.tags(runId)).containsEntry("ganforge.changed_param.training.steps", "8");
         assertThat(rest.status(runId)).isEqualTo("FINISHED");
-        assertThat(rest.artifacts(runId)).contains("checkpoints/step-00000004/generator.zip",
-                "checkpoints/step-00000008/generator.zip");
+        assertThat(rest.artifacts(runId))
+                .contains(
+                        "checkpoints/step-00000004/generator.zip",
+                        "checkpoints/step-00000008/generator.zip");
     }
 
     @Test
-    void runsTrainedWhileTheServerIsUnreachableAreSentBySyncAndASecondSyncChangesNothing() throws Exception {
+    void runsTrainedWhileTheServerIsUnreachableAreSentBySyncAndASecondSyncChangesNothing()
+            throws Exception {
         String nowhere = "http://127.0.0.1:" + MlflowServer.freePort();
         Path runs = temp.resolve("runs");
         System.setProperty("ganforge.tracking.finalWaitSeconds", "2");
         CliFixture.Result first;
         CliFixture.Result second;
         try {
-            first = run("run", write(temp, "a.yaml", trackedSpec(4, nowhere, "offline")).toString(), "--output",
-                    runs.resolve("tiny/a").toString());
-            second = run("run", write(temp, "b.yaml", trackedSpec(6, nowhere, "offline")).toString(), "--output",
-                    runs.resolve("tiny/b").toString());
+            first =
+                    run(
+                            "run",
+                            write(temp, "a.yaml", trackedSpec(4, nowhere, "offline")).toString(),
+                            "--output",
+                            runs.resolve("tiny/a").toString());
+            second =
+                    run(
+                            "run",
+                            write(temp, "b.yaml", trackedSpec(6, nowhere, "offline")).toString(),
+                            "--output",
+                            runs.resolve("tiny/b").toString());
         } finally {
             System.clearProperty("ganforge.tracking.finalWaitSeconds");
         }
@@ -178,8 +251,12 @@ class MlflowTrackingIT {
         String a = SyncState.read(runs.resolve("tiny/a")).runId();
         String b = SyncState.read(runs.resolve("tiny/b")).runId();
         assertThat(ids).containsExactlyInAnyOrder(a, b);
-        assertThat(rest.history(a, "g_loss")).extracting(MlflowRest.Point::step).containsExactly(2L, 4L);
-        assertThat(rest.history(b, "g_loss")).extracting(MlflowRest.Point::step).containsExactly(2L, 4L, 6L);
+        assertThat(rest.history(a, "g_loss"))
+                .extracting(MlflowRest.Point::step)
+                .containsExactly(2L, 4L);
+        assertThat(rest.history(b, "g_loss"))
+                .extracting(MlflowRest.Point::step)
+                .containsExactly(2L, 4L, 6L);
         assertThat(rest.status(b)).isEqualTo("FINISHED");
         List<String> artifactsBefore = rest.artifacts(b);
         Map<String, String> tagsBefore = rest.tags(b);

@@ -1,12 +1,10 @@
 package dev.ganforge.distribution;
 
-import org.nd4j.linalg.api.rng.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.core.plugin.PluginRegistry;
 import dev.ganforge.core.plugin.Plugins;
 import dev.ganforge.spi.PluginKind;
-import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -26,14 +24,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PluginJarIT {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @Test
     void aPluginJarOnTheClassPathIsDiscovered() throws Exception {
         Path source = temp.resolve("src/example/ConstantSampler.java");
         Files.createDirectories(source.getParent());
-        Files.writeString(source, """
+        Files.writeString(
+                source,
+                """
                 package example;
                 import dev.ganforge.spi.SamplerPlugin;
                 import dev.ganforge.spi.SpecField;
@@ -50,21 +49,36 @@ class PluginJarIT {
         Path classes = temp.resolve("classes");
         Files.createDirectories(classes);
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-        int status = compiler.run(null, null, null, "-d", classes.toString(), "-cp",
-                System.getProperty("java.class.path"), source.toString());
+        int status =
+                compiler.run(
+                        null,
+                        null,
+                        null,
+                        "-d",
+                        classes.toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        source.toString());
         assertThat(status).isZero();
         Path jar = temp.resolve("plugins/constant-sampler.jar");
         Files.createDirectories(jar.getParent());
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            add(out, "META-INF/services/dev.ganforge.spi.GanPlugin", "example.ConstantSampler\n".getBytes(StandardCharsets.UTF_8));
-            for (String name : List.of("example/ConstantSampler.class", "example/ConstantSampler$Spec.class")) {
+            add(
+                    out,
+                    "META-INF/services/dev.ganforge.spi.GanPlugin",
+                    "example.ConstantSampler\n".getBytes(StandardCharsets.UTF_8));
+            for (String name :
+                    List.of(
+                            "example/ConstantSampler.class",
+                            "example/ConstantSampler$Spec.class")) {
                 add(out, name, Files.readAllBytes(classes.resolve(name)));
             }
         }
 
         PluginRegistry without = Plugins.load(getClass().getClassLoader());
         PluginRegistry with;
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
+        try (URLClassLoader loader =
+                new URLClassLoader(new URL[] {jar.toUri().toURL()}, getClass().getClassLoader())) {
             with = Plugins.load(loader);
         }
 

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The run, resume and generate commands end to end on a tiny synthetic experiment. */
 class RunCommandIT {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @Test
     void runWritesTheWholeRunDirectory() throws Exception {
@@ -31,12 +30,18 @@ class RunCommandIT {
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("FINISHED after 6 steps");
         List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
-        assertThat(metrics.get(0)).startsWith("step,epoch,d_loss,g_loss,d_real,d_fake,sec_per_step,samples_per_sec");
-        assertThat(metrics.subList(1, metrics.size())).extracting(line -> line.split(",")[0])
+        assertThat(metrics.get(0))
+                .startsWith("step,epoch,d_loss,g_loss,d_real,d_fake,sec_per_step,samples_per_sec");
+        assertThat(metrics.subList(1, metrics.size()))
+                .extracting(line -> line.split(",")[0])
                 .containsExactly("2", "4", "6");
-        assertThat(Files.readAllLines(out.resolve("classes.txt"))).containsExactly("class-0", "class-1", "class-2");
-        assertThat(Files.readString(out.resolve("spec.yaml"))).contains("batch_size: 8").contains("learning_rate");
-        assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
+        assertThat(Files.readAllLines(out.resolve("classes.txt")))
+                .containsExactly("class-0", "class-1", "class-2");
+        assertThat(Files.readString(out.resolve("spec.yaml")))
+                .contains("batch_size: 8")
+                .contains("learning_rate");
+        assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status())
+                .isEqualTo(RunStatus.FINISHED);
         for (String step : List.of("00000003", "00000006")) {
             for (String grid : List.of("real", "fake1", "fake2")) {
                 assertThat(out.resolve("samples/step-" + step + "-" + grid + ".png")).exists();
@@ -46,29 +51,53 @@ class RunCommandIT {
         BufferedImage fake1 = ImageIO.read(out.resolve("samples/step-00000006-fake1.png").toFile());
         assertThat(fake1.getWidth()).isEqualTo(3 * 10 + 2);
         assertThat(fake1.getHeight()).isEqualTo(2 * 10 + 2);
-        assertThat(new RunDirectory(out).checkpoints().latest()).hasValueSatisfying(
-                latest -> assertThat(latest.getFileName().toString()).isEqualTo("step-00000006"));
+        assertThat(new RunDirectory(out).checkpoints().latest())
+                .hasValueSatisfying(
+                        latest ->
+                                assertThat(latest.getFileName().toString())
+                                        .isEqualTo("step-00000006"));
     }
 
     @Test
     void resumeContinuesTheSameStepsAsAnUninterruptedRun() throws Exception {
         Path straight = temp.resolve("straight");
         Path resumed = temp.resolve("resumed");
-        assertThat(run("run", write(temp, "eight.yaml", tinySpec(8)).toString(), "--output", straight.toString())
-                .exitCode()).isZero();
-        assertThat(run("run", write(temp, "four.yaml", tinySpec(4)).toString(), "--output", resumed.toString())
-                .exitCode()).isZero();
+        assertThat(
+                        run(
+                                        "run",
+                                        write(temp, "eight.yaml", tinySpec(8)).toString(),
+                                        "--output",
+                                        straight.toString())
+                                .exitCode())
+                .isZero();
+        assertThat(
+                        run(
+                                        "run",
+                                        write(temp, "four.yaml", tinySpec(4)).toString(),
+                                        "--output",
+                                        resumed.toString())
+                                .exitCode())
+                .isZero();
 
         CliFixture.Result result = run("resume", resumed.toString(), "--set", "training.steps=8");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(Files.readAllLines(resumed.resolve("metrics.csv")).stream().skip(1)
-                .map(line -> line.split(",")[0])).containsExactly("2", "4", "6", "8");
+        assertThat(
+                        Files.readAllLines(resumed.resolve("metrics.csv")).stream()
+                                .skip(1)
+                                .map(line -> line.split(",")[0]))
+                .containsExactly("2", "4", "6", "8");
         var a = CheckpointStore.read(straight.resolve("checkpoints/step-00000008"), true);
         var b = CheckpointStore.read(resumed.resolve("checkpoints/step-00000008"), true);
         assertThat(b.step()).isEqualTo(8);
-        assertThat(a.generator().params().sub(b.generator().params()).amaxNumber().doubleValue()).isLessThan(1e-4);
-        assertThat(a.discriminator().params().sub(b.discriminator().params()).amaxNumber().doubleValue())
+        assertThat(a.generator().params().sub(b.generator().params()).amaxNumber().doubleValue())
+                .isLessThan(1e-4);
+        assertThat(
+                        a.discriminator()
+                                .params()
+                                .sub(b.discriminator().params())
+                                .amaxNumber()
+                                .doubleValue())
                 .isLessThan(1e-4);
         assertThat(Files.readString(resumed.resolve("spec.yaml"))).contains("steps: 8");
     }
@@ -76,16 +105,24 @@ class RunCommandIT {
     @Test
     void generateWritesImagesPerClassWithoutTheDataset() throws Exception {
         Path out = temp.resolve("run");
-        assertThat(run("run", write(temp, "tiny.yaml", tinySpec(4)).toString(), "--output", out.toString())
-                .exitCode()).isZero();
+        assertThat(
+                        run(
+                                        "run",
+                                        write(temp, "tiny.yaml", tinySpec(4)).toString(),
+                                        "--output",
+                                        out.toString())
+                                .exitCode())
+                .isZero();
         Path images = temp.resolve("generated");
 
-        CliFixture.Result result = run("generate", out.toString(), "--per-class", "2", "--output", images.toString());
+        CliFixture.Result result =
+                run("generate", out.toString(), "--per-class", "2", "--output", images.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         for (String name : List.of("class-0", "class-1", "class-2")) {
             try (var files = Files.list(images.resolve(name))) {
-                assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly("0000.png", "0001.png");
+                assertThat(files.map(p -> p.getFileName().toString()).sorted())
+                        .containsExactly("0000.png", "0001.png");
             }
             BufferedImage image = ImageIO.read(images.resolve(name).resolve("0000.png").toFile());
             assertThat(image.getWidth()).isEqualTo(8);
@@ -96,17 +133,35 @@ class RunCommandIT {
     @Test
     void nonFiniteLossFailsTheRunAndKeepsTheLastGoodCheckpoint() throws Exception {
         Path out = temp.resolve("run");
-        assertThat(run("run", write(temp, "tiny.yaml", tinySpec(4)).toString(), "--output", out.toString())
-                .exitCode()).isZero();
+        assertThat(
+                        run(
+                                        "run",
+                                        write(temp, "tiny.yaml", tinySpec(4)).toString(),
+                                        "--output",
+                                        out.toString())
+                                .exitCode())
+                .isZero();
 
-        CliFixture.Result result = run("resume", out.toString(), "--set", "training.steps=8", "--set",
-                "dataset.nan=true");
+        CliFixture.Result result =
+                run(
+                        "resume",
+                        out.toString(),
+                        "--set",
+                        "training.steps=8",
+                        "--set",
+                        "dataset.nan=true");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.out()).contains("FAILED").contains("non-finite loss at step 5");
-        assertThat(Files.readString(out.resolve("status.json"))).contains("FAILED").contains("non-finite loss");
-        assertThat(new RunDirectory(out).checkpoints().latest()).hasValueSatisfying(
-                latest -> assertThat(latest.getFileName().toString()).isEqualTo("step-00000004"));
-        assertThat(Files.readAllLines(out.resolve("metrics.csv"))).hasSize(3); // header + steps 2 and 4
+        assertThat(Files.readString(out.resolve("status.json")))
+                .contains("FAILED")
+                .contains("non-finite loss");
+        assertThat(new RunDirectory(out).checkpoints().latest())
+                .hasValueSatisfying(
+                        latest ->
+                                assertThat(latest.getFileName().toString())
+                                        .isEqualTo("step-00000004"));
+        assertThat(Files.readAllLines(out.resolve("metrics.csv")))
+                .hasSize(3); // header + steps 2 and 4
     }
 }

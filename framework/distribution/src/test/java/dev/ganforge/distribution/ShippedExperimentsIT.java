@@ -15,17 +15,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every shipped experiment and sweep in {@code experiments/} runs end to end for two steps, as a user
- * would start it (face specs pointed at the ORL faces in {@code ../shared/data/att_faces}), so a
- * shipped file cannot rot into one that validates but fails at run time. Evaluation is switched off
- * ({@code --set evaluation=~}): its classifier takes minutes and has its own tests (EvaluationIT).
+ * Every shipped experiment and sweep in {@code experiments/} runs end to end for two steps, as a
+ * user would start it (face specs pointed at the ORL faces in {@code ../shared/data/att_faces}), so
+ * a shipped file cannot rot into one that validates but fails at run time. Evaluation is switched
+ * off ({@code --set evaluation=~}): its classifier takes minutes and has its own tests
+ * (EvaluationIT).
  */
 class ShippedExperimentsIT {
 
-    private static final Path FACES = Path.of("../../../shared/data/att_faces").toAbsolutePath().normalize();
+    private static final Path FACES =
+            Path.of("../../../shared/data/att_faces").toAbsolutePath().normalize();
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     static Stream<Path> experiments() throws Exception {
         return ExperimentFilesTest.experiments();
@@ -36,9 +37,23 @@ class ShippedExperimentsIT {
     }
 
     private static List<String> shortRun(Path file) throws Exception {
-        List<String> overrides = new ArrayList<>(List.of("--set", "training.steps=2", "--set", "training.epochs=~",
-                "--set", "training.batch_size=8", "--set", "training.log_every=1", "--set", "training.sample_every=2",
-                "--set", "training.checkpoint_every=2", "--set", "evaluation=~"));
+        List<String> overrides =
+                new ArrayList<>(
+                        List.of(
+                                "--set",
+                                "training.steps=2",
+                                "--set",
+                                "training.epochs=~",
+                                "--set",
+                                "training.batch_size=8",
+                                "--set",
+                                "training.log_every=1",
+                                "--set",
+                                "training.sample_every=2",
+                                "--set",
+                                "training.checkpoint_every=2",
+                                "--set",
+                                "evaluation=~"));
         String text = Files.readString(file);
         if (text.contains("image-folder")) {
             assertThat(FACES).as("the ORL faces (see README)").isDirectory();
@@ -54,14 +69,17 @@ class ShippedExperimentsIT {
     @MethodSource("experiments")
     void eachExperimentTrainsTwoSteps(Path file) throws Exception {
         Path out = temp.resolve("run");
-        List<String> args = new ArrayList<>(List.of("run", file.toString(), "--output", out.toString()));
+        List<String> args =
+                new ArrayList<>(List.of("run", file.toString(), "--output", out.toString()));
         args.addAll(shortRun(file));
 
         CliFixture.Result result = run(args.toArray(String[]::new));
 
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status()).isEqualTo(RunStatus.FINISHED);
-        assertThat(Files.readAllLines(out.resolve(RunDirectory.METRICS_FILE))).hasSize(3); // header + 2 steps
+        assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status())
+                .isEqualTo(RunStatus.FINISHED);
+        assertThat(Files.readAllLines(out.resolve(RunDirectory.METRICS_FILE)))
+                .hasSize(3); // header + 2 steps
         assertThat(new RunDirectory(out).sampleFile(2, "fake1")).exists();
     }
 
@@ -69,8 +87,15 @@ class ShippedExperimentsIT {
     @MethodSource("sweeps")
     void eachSweepRunsAllItsTrials(Path file) throws Exception {
         Path out = temp.resolve("sweep");
-        List<String> args = new ArrayList<>(List.of("sweep", file.toString(), "--output", out.toString(),
-                "--parallel", "2"));
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "sweep",
+                                file.toString(),
+                                "--output",
+                                out.toString(),
+                                "--parallel",
+                                "2"));
         args.addAll(shortRun(file));
 
         CliFixture.Result result = run(args.toArray(String[]::new));
@@ -80,7 +105,8 @@ class ShippedExperimentsIT {
             List<Path> folders = trials.filter(Files::isDirectory).toList();
             assertThat(folders).hasSize(4);
             for (Path trial : folders) {
-                assertThat(new RunDirectory(trial).readStatusRecord().orElseThrow().status()).as(trial.toString())
+                assertThat(new RunDirectory(trial).readStatusRecord().orElseThrow().status())
+                        .as(trial.toString())
                         .isEqualTo(RunStatus.FINISHED);
             }
         }

@@ -13,30 +13,49 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SIGTERM to a real ganforge process: a final checkpoint, status KILLED, metrics kept, resumable. */
+/**
+ * SIGTERM to a real ganforge process: a final checkpoint, status KILLED, metrics kept, resumable.
+ */
 class SignalIT {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @Test
     void sigtermWritesAFinalCheckpointAndMarksTheRunKilled() throws Exception {
-        Path spec = write(temp, "long.yaml", tinySpec(1_000_000).replace("checkpoint_every: 4", "checkpoint_every: 100000"));
+        Path spec =
+                write(
+                        temp,
+                        "long.yaml",
+                        tinySpec(1_000_000)
+                                .replace("checkpoint_every: 4", "checkpoint_every: 100000"));
         Path out = temp.resolve("run");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.ganforge.cli.Main",
-                "run", spec.toString(), "--output", out.toString())
-                .redirectErrorStream(true).redirectOutput(temp.resolve("log.txt").toFile()).start();
+        Process process =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "dev.ganforge.cli.Main",
+                                "run",
+                                spec.toString(),
+                                "--output",
+                                out.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(temp.resolve("log.txt").toFile())
+                        .start();
         Path metrics = out.resolve("metrics.csv");
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline
                 && (!Files.exists(metrics) || Files.readAllLines(metrics).size() < 3)) {
             Thread.sleep(200);
         }
-        assertThat(Files.readAllLines(metrics)).as(Files.readString(temp.resolve("log.txt"))).hasSizeGreaterThan(2);
+        assertThat(Files.readAllLines(metrics))
+                .as(Files.readString(temp.resolve("log.txt")))
+                .hasSizeGreaterThan(2);
 
         String running = Files.readString(out.resolve("status.json"));
-        assertThat(running).contains("RUNNING").doesNotContain("\"step\" : 0,"); // progress is visible
+        assertThat(running)
+                .contains("RUNNING")
+                .doesNotContain("\"step\" : 0,"); // progress is visible
 
         process.destroy(); // SIGTERM on Linux
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -44,12 +63,14 @@ class SignalIT {
         RunDirectory run = new RunDirectory(out);
         assertThat(run.readStatusRecord().orElseThrow().status()).isEqualTo(RunStatus.KILLED);
         assertThat(run.checkpoints().latest()).isPresent();
-        String checkpointStep = run.checkpoints().latest().orElseThrow().getFileName().toString().substring(5);
+        String checkpointStep =
+                run.checkpoints().latest().orElseThrow().getFileName().toString().substring(5);
         assertThat(Long.parseLong(checkpointStep)).isGreaterThanOrEqualTo(4);
         List<String> rows = Files.readAllLines(metrics);
         assertThat(rows.get(0)).startsWith("step,");
         assertThat(Files.readString(out.resolve("status.json"))).contains("stopped by signal");
-        assertThat(Files.readString(temp.resolve("log.txt"))).contains("KILLED after")
+        assertThat(Files.readString(temp.resolve("log.txt")))
+                .contains("KILLED after")
                 .contains("continue it with: ./ganforge resume " + out);
     }
 }

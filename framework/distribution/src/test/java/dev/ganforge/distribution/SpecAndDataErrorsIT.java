@@ -9,25 +9,35 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** User errors: every spec problem at once, data smaller than a batch, a model that does not fit. */
+/**
+ * User errors: every spec problem at once, data smaller than a batch, a model that does not fit.
+ */
 class SpecAndDataErrorsIT {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @Test
     void everySpecProblemIsReportedBeforeTrainingWithExitCode2() throws Exception {
-        Path spec = write(temp, "bad.yaml", tinySpec(4)
-                .replace("batch_size: 8", "batch_szie: 8")
-                .replace("kernel_size: 3", "kernel_size: -3")
-                .replace("type: cgan,", "type: cgan, colour: red,"));
+        Path spec =
+                write(
+                        temp,
+                        "bad.yaml",
+                        tinySpec(4)
+                                .replace("batch_size: 8", "batch_szie: 8")
+                                .replace("kernel_size: 3", "kernel_size: -3")
+                                .replace("type: cgan,", "type: cgan, colour: red,"));
         Path out = temp.resolve("run");
 
         CliFixture.Result result = run("run", spec.toString(), "--output", out.toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("bad.yaml").contains("training.batch_szie").contains("batch_size")
-                .contains("model.kernel_size").contains("-3").contains("model.colour")
+        assertThat(result.err())
+                .contains("bad.yaml")
+                .contains("training.batch_szie")
+                .contains("batch_size")
+                .contains("model.kernel_size")
+                .contains("-3")
+                .contains("model.colour")
                 .doesNotContain("\tat dev.ganforge");
         assertThat(out).doesNotExist();
     }
@@ -36,7 +46,8 @@ class SpecAndDataErrorsIT {
     void unknownPluginListsTheKnownNames() throws Exception {
         Path spec = write(temp, "bad.yaml", tinySpec(4).replace("type: cgan", "type: cgann"));
 
-        CliFixture.Result result = run("run", spec.toString(), "--output", temp.resolve("run").toString());
+        CliFixture.Result result =
+                run("run", spec.toString(), "--output", temp.resolve("run").toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("cgann").contains("cgan").contains("gan");
@@ -46,7 +57,8 @@ class SpecAndDataErrorsIT {
     void datasetSmallerThanOneBatchIsAClearError() throws Exception {
         Path spec = write(temp, "small.yaml", tinySpec(4).replace("size: 48", "size: 5"));
 
-        CliFixture.Result result = run("run", spec.toString(), "--output", temp.resolve("run").toString());
+        CliFixture.Result result =
+                run("run", spec.toString(), "--output", temp.resolve("run").toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("5 images").contains("training.batch_size = 8");
@@ -54,33 +66,64 @@ class SpecAndDataErrorsIT {
 
     @Test
     void modelThatDoesNotFitTheImageSizeIsReportedBeforeLoading() throws Exception {
-        Path spec = write(temp, "deep.yaml", tinySpec(4).replace("layers: [4, 8]", "layers: [4, 8, 16, 32]"));
+        Path spec =
+                write(
+                        temp,
+                        "deep.yaml",
+                        tinySpec(4).replace("layers: [4, 8]", "layers: [4, 8, 16, 32]"));
 
-        CliFixture.Result result = run("run", spec.toString(), "--output", temp.resolve("run").toString());
+        CliFixture.Result result =
+                run("run", spec.toString(), "--output", temp.resolve("run").toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("model.layers").contains("divisible by 2^4").contains("8x8");
+        assertThat(result.err())
+                .contains("model.layers")
+                .contains("divisible by 2^4")
+                .contains("8x8");
         assertThat(temp.resolve("run")).doesNotExist();
     }
 
     @Test
     void modelThatDoesNotFitIsReportedTogetherWithTheOtherSpecProblems() throws Exception {
-        Path spec = write(temp, "deep2.yaml", tinySpec(4).replace("layers: [4, 8]", "layers: [4, 8, 16, 32]"));
+        Path spec =
+                write(
+                        temp,
+                        "deep2.yaml",
+                        tinySpec(4).replace("layers: [4, 8]", "layers: [4, 8, 16, 32]"));
 
-        CliFixture.Result result = run("run", spec.toString(), "--output", temp.resolve("run").toString(),
-                "--set", "training.log_evry=3");
+        CliFixture.Result result =
+                run(
+                        "run",
+                        spec.toString(),
+                        "--output",
+                        temp.resolve("run").toString(),
+                        "--set",
+                        "training.log_evry=3");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("2 problems").contains("deep2.yaml").contains("divisible by 2^4")
-                .contains("--set training.log_evry=3").contains("did you mean 'log_every'?");
+        assertThat(result.err())
+                .contains("2 problems")
+                .contains("deep2.yaml")
+                .contains("divisible by 2^4")
+                .contains("--set training.log_evry=3")
+                .contains("did you mean 'log_every'?");
     }
 
     @Test
     void missingFashionMnistFilesNameThePathAndTheFix() throws Exception {
-        Path spec = write(temp, "fm.yaml", tinySpec(4).replace("{type: synthetic, size: 48, classes: 3, side: 8}",
-                "{type: fashion-mnist, path: " + temp.resolve("nowhere") + "}"));
+        Path spec =
+                write(
+                        temp,
+                        "fm.yaml",
+                        tinySpec(4)
+                                .replace(
+                                        "{type: synthetic, size: 48, classes: 3, side: 8}",
+                                        "{type: fashion-mnist, path: "
+                                                + temp.resolve("nowhere")
+                                                + "}"));
 
-        CliFixture.Result result = run("run", spec.toString(), "--output", temp.resolve("run").toString());
+        CliFixture.Result result =
+                run("run", spec.toString(), "--output", temp.resolve("run").toString());
 
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.err()).contains("nowhere").contains("dataset-fashion-mnist");
@@ -91,8 +134,15 @@ class SpecAndDataErrorsIT {
         CliFixture.Result result = run("plugins");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("model     cgan").contains("model     gan").contains("dataset   image-folder")
-                .contains("dataset   fashion-mnist").contains("optimizer adam").contains("sampler   uniform")
-                .contains("latent_dim").contains("learning_rate").contains("class_order");
+        assertThat(result.out())
+                .contains("model     cgan")
+                .contains("model     gan")
+                .contains("dataset   image-folder")
+                .contains("dataset   fashion-mnist")
+                .contains("optimizer adam")
+                .contains("sampler   uniform")
+                .contains("latent_dim")
+                .contains("learning_rate")
+                .contains("class_order");
     }
 }

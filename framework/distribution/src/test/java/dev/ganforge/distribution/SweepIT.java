@@ -16,30 +16,41 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sweeps end to end: every trial a run, the best one named, invalid trials found first, resumable. */
+/**
+ * Sweeps end to end: every trial a run, the best one named, invalid trials found first, resumable.
+ */
 class SweepIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     private Path sweepFile(int steps, String parameters) throws Exception {
-        return write(temp, "sweep.yaml", tinySpec(steps) + """
-                sweep:
-                  method: grid
-                  metric: g_loss
-                  goal: minimize
-                  parameters:
-                """ + parameters);
+        return write(
+                temp,
+                "sweep.yaml",
+                tinySpec(steps)
+                        + """
+                        sweep:
+                          method: grid
+                          metric: g_loss
+                          goal: minimize
+                          parameters:
+                        """
+                        + parameters);
     }
 
     @Test
     void gridSweepRunsEveryTrialInParallelAndNamesTheBest() throws Exception {
-        Path file = sweepFile(4, "    model.latent_dim: [2, 4]\n    optimizers.generator.learning_rate: [0.001, 0.002]\n");
+        Path file =
+                sweepFile(
+                        4,
+                        "    model.latent_dim: [2, 4]\n"
+                                + "    optimizers.generator.learning_rate: [0.001, 0.002]\n");
         Path folder = temp.resolve("sweep");
 
-        CliFixture.Result result = run("sweep", file.toString(), "--parallel", "2", "--output", folder.toString());
+        CliFixture.Result result =
+                run("sweep", file.toString(), "--parallel", "2", "--output", folder.toString());
 
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
         JsonNode state = JSON.readTree(folder.resolve("sweep.json").toFile());
@@ -47,7 +58,8 @@ class SweepIT {
         for (JsonNode trial : state.get("trials")) {
             assertThat(trial.get("status").asText()).isEqualTo("FINISHED");
             assertThat(trial.get("metric").isNumber()).isTrue();
-            assertThat(folder.resolve("trial-" + trial.get("id").asText()).resolve("metrics.csv")).exists();
+            assertThat(folder.resolve("trial-" + trial.get("id").asText()).resolve("metrics.csv"))
+                    .exists();
         }
         JsonNode summary = JSON.readTree(folder.resolve("summary.json").toFile());
         assertThat(summary.get("finished").asInt()).isEqualTo(4);
@@ -66,7 +78,10 @@ class SweepIT {
         CliFixture.Result result = run("sweep", file.toString(), "--output", folder.toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("training.batch_size").contains("-2").contains("{training.batch_size=-2}");
+        assertThat(result.err())
+                .contains("training.batch_size")
+                .contains("-2")
+                .contains("{training.batch_size=-2}");
         assertThat(folder).doesNotExist();
     }
 
@@ -78,7 +93,8 @@ class SweepIT {
         CliFixture.Result result = run("sweep", file.toString(), "--output", folder.toString());
 
         assertThat(result.exitCode()).as(result.out()).isZero();
-        JsonNode spread = JSON.readTree(folder.resolve("summary.json").toFile()).get("seed_spread").get("{}");
+        JsonNode spread =
+                JSON.readTree(folder.resolve("summary.json").toFile()).get("seed_spread").get("{}");
         assertThat(spread.get("count").asInt()).isEqualTo(3);
         assertThat(spread.get("min").asDouble()).isLessThanOrEqualTo(spread.get("mean").asDouble());
         assertThat(spread.get("mean").asDouble()).isLessThanOrEqualTo(spread.get("max").asDouble());
@@ -88,19 +104,31 @@ class SweepIT {
     void anInterruptedSweepResumesWithoutRedoingFinishedTrials() throws Exception {
         Path file = sweepFile(40, "    model.latent_dim: [2, 3, 4]\n");
         Path folder = temp.resolve("sweep");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.ganforge.cli.Main",
-                "sweep", file.toString(), "--output", folder.toString()));
-        Process sweep = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(temp.resolve("sweep.log").toFile()).start();
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "dev.ganforge.cli.Main",
+                                "sweep",
+                                file.toString(),
+                                "--output",
+                                folder.toString()));
+        Process sweep =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(temp.resolve("sweep.log").toFile())
+                        .start();
         Path state = folder.resolve("sweep.json");
         long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline
                 && !(Files.exists(state) && Files.readString(state).contains("FINISHED"))) {
             Thread.sleep(200);
         }
-        assertThat(Files.readString(state)).as(Files.readString(temp.resolve("sweep.log"))).contains("FINISHED");
+        assertThat(Files.readString(state))
+                .as(Files.readString(temp.resolve("sweep.log")))
+                .contains("FINISHED");
         sweep.destroy(); // SIGTERM: running trials checkpoint and stop
         assertThat(sweep.waitFor(180, TimeUnit.SECONDS)).isTrue();
         JsonNode interrupted = JSON.readTree(state.toFile());
@@ -116,7 +144,9 @@ class SweepIT {
         CliFixture.Result result = run("sweep", file.toString(), "--output", folder.toString());
 
         assertThat(result.exitCode()).as(result.out()).isZero();
-        assertThat(result.out()).contains("trial " + finishedId).contains("finished earlier, skipped");
+        assertThat(result.out())
+                .contains("trial " + finishedId)
+                .contains("finished earlier, skipped");
         assertThat(Files.getLastModifiedTime(finishedMetrics)).isEqualTo(before);
         JsonNode after = JSON.readTree(state.toFile());
         assertThat(after.get("trials")).hasSize(3);

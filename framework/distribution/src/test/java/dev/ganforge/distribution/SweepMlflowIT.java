@@ -24,11 +24,9 @@ class SweepMlflowIT {
     private static MlflowServer server;
     private static MlflowRest rest;
 
-    @TempDir
-    static Path serverFolder;
+    @TempDir static Path serverFolder;
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -47,9 +45,18 @@ class SweepMlflowIT {
     @Test
     void parentRunWithNestedTrialsAndTheBestTrialNamed() throws Exception {
         Path folder = temp.resolve("sweep");
-        String[] command = {"sweep", "../../experiments/sweep_cgan_fashion_mnist.yaml", "--parallel", "2",
-            "--output", folder.toString(), "--set", "tracking.uri=" + server.uri(),
-            "--set", "tracking.experiment=sweep-it"};
+        String[] command = {
+            "sweep",
+            "../../experiments/sweep_cgan_fashion_mnist.yaml",
+            "--parallel",
+            "2",
+            "--output",
+            folder.toString(),
+            "--set",
+            "tracking.uri=" + server.uri(),
+            "--set",
+            "tracking.experiment=sweep-it"
+        };
 
         CliFixture.Result result = run(command);
 
@@ -72,15 +79,23 @@ class SweepMlflowIT {
             assertThat(rest.tags(child)).containsEntry("mlflow.parentRunId", parent);
             assertThat(rest.status(child)).isEqualTo("FINISHED");
             Map<String, String> params = rest.params(child);
-            combinations.add(params.get("optimizers.generator.learning_rate") + "/" + params.get("model.latent_dim"));
+            combinations.add(
+                    params.get("optimizers.generator.learning_rate")
+                            + "/"
+                            + params.get("model.latent_dim"));
             assertThat(rest.history(child, "g_loss")).isNotEmpty();
         }
-        assertThat(combinations).containsExactly("0.0002/100", "0.0002/32", "0.0005/100", "0.0005/32");
+        assertThat(combinations)
+                .containsExactly("0.0002/100", "0.0002/32", "0.0005/100", "0.0005/32");
         Map<String, String> parentTags = rest.tags(parent);
-        assertThat(parentTags).containsKey("ganforge.best_trial").containsEntry("mlflow.runName",
-                "cgan_fashion_mnist-sweep");
-        assertThat(rest.params(parent)).containsEntry("sweep.method", "grid").containsEntry("sweep.metric", "g_loss")
-                .doesNotContainKey("model.latent_dim").containsKey("training.steps");
+        assertThat(parentTags)
+                .containsKey("ganforge.best_trial")
+                .containsEntry("mlflow.runName", "cgan_fashion_mnist-sweep");
+        assertThat(rest.params(parent))
+                .containsEntry("sweep.method", "grid")
+                .containsEntry("sweep.metric", "g_loss")
+                .doesNotContainKey("model.latent_dim")
+                .containsKey("training.steps");
         assertThat(rest.history(parent, "sweep/trials_finished").get(0).value()).isEqualTo(4.0);
         assertThat(rest.history(parent, "best/g_loss")).hasSize(1);
         assertThat(rest.status(parent)).isEqualTo("FINISHED");

@@ -10,7 +10,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Test dataset: class k is an image of constant brightness -1 + 2k/(K-1) plus noise; NaN pixels on demand. */
+/**
+ * Test dataset: class k is an image of constant brightness -1 + 2k/(K-1) plus noise; NaN pixels on
+ * demand.
+ */
 public class SyntheticDataset implements DatasetPlugin<SyntheticDataset.Spec> {
 
     /** Spec of the synthetic data. */
@@ -38,7 +41,10 @@ public class SyntheticDataset implements DatasetPlugin<SyntheticDataset.Spec> {
     @Override
     public LabeledImages load(Spec spec) {
         Nd4j.getRandom().setSeed(5);
-        INDArray images = Nd4j.rand(DataType.FLOAT, spec.size(), 1, spec.side(), spec.side()).muli(0.2).subi(0.1);
+        INDArray images =
+                Nd4j.rand(DataType.FLOAT, spec.size(), 1, spec.side(), spec.side())
+                        .muli(0.2)
+                        .subi(0.1);
         int[] labels = new int[spec.size()];
         List<String> names = new ArrayList<>();
         for (int k = 0; k < spec.classes(); k++) {

@@ -27,11 +27,13 @@ public final class Conditioning {
     public static INDArray generatorInput(INDArray z, INDArray oneHot, INDArray out) {
         long latent = z.size(1);
         long classes = oneHot == null ? 0 : oneHot.size(1);
-        require(out.rank() == 2 && out.size(0) == z.size(0) && out.size(1) == latent + classes,
+        require(
+                out.rank() == 2 && out.size(0) == z.size(0) && out.size(1) == latent + classes,
                 "generator input must be [" + z.size(0) + ", " + (latent + classes) + "]");
         out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latent)).assign(z);
         if (oneHot != null) {
-            out.get(NDArrayIndex.all(), NDArrayIndex.interval(latent, latent + classes)).assign(oneHot);
+            out.get(NDArrayIndex.all(), NDArrayIndex.interval(latent, latent + classes))
+                    .assign(oneHot);
         }
         return out;
     }
@@ -48,10 +50,21 @@ public final class Conditioning {
     public static INDArray discriminatorInput(INDArray images, INDArray oneHot, INDArray out) {
         long channels = images.size(1);
         long classes = oneHot == null ? 0 : oneHot.size(1);
-        require(out.rank() == 4 && out.size(0) == images.size(0) && out.size(1) == channels + classes
-                        && out.size(2) == images.size(2) && out.size(3) == images.size(3),
-                "discriminator input must be [" + images.size(0) + ", " + (channels + classes) + ", "
-                        + images.size(2) + ", " + images.size(3) + "]");
+        require(
+                out.rank() == 4
+                        && out.size(0) == images.size(0)
+                        && out.size(1) == channels + classes
+                        && out.size(2) == images.size(2)
+                        && out.size(3) == images.size(3),
+                "discriminator input must be ["
+                        + images.size(0)
+                        + ", "
+                        + (channels + classes)
+                        + ", "
+                        + images.size(2)
+                        + ", "
+                        + images.size(3)
+                        + "]");
         out.get(channelRange(0, channels)).assign(images);
         if (oneHot != null) {
             INDArray maps = out.get(channelRange(channels, channels + classes));
@@ -90,7 +103,10 @@ public final class Conditioning {
 
     private static INDArrayIndex[] channelRange(long from, long to) {
         return new INDArrayIndex[] {
-            NDArrayIndex.all(), NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all()
+            NDArrayIndex.all(),
+            NDArrayIndex.interval(from, to),
+            NDArrayIndex.all(),
+            NDArrayIndex.all()
         };
     }
 

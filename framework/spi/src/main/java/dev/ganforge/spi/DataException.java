@@ -7,7 +7,9 @@ package dev.ganforge.spi;
  */
 public class DataException extends RuntimeException {
 
-    /** @param message names the file, what was expected and what was found */
+    /**
+     * @param message names the file, what was expected and what was found
+     */
     public DataException(String message) {
         super(message);
     }

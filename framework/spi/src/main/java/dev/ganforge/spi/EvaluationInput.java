@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param conditional whether the generator was given the labels in {@code generatedLabels}; when
  *     false those labels carry no meaning and label metrics do not apply
  * @param realLabels the class of each real sample, length N, in [0, K)
- * @param realFeatures the classifier's penultimate-layer activations of the real images, {@code [N, F]}
+ * @param realFeatures the classifier's penultimate-layer activations of the real images, {@code [N,
+ *     F]}
  * @param generatedLabels the class each generated sample was asked for, length M, in [0, K)
  * @param generatedFeatures penultimate-layer activations of the generated images, {@code [M, F]}
  * @param generatedProbabilities the classifier's class probabilities (softmax) of the generated
@@ -31,21 +32,36 @@ public record EvaluationInput(
         INDArray generatedFeatures,
         INDArray generatedProbabilities) {
 
-    /** @throws IllegalArgumentException if the row counts or feature widths disagree */
+    /**
+     * @throws IllegalArgumentException if the row counts or feature widths disagree
+     */
     public EvaluationInput {
         Objects.requireNonNull(backbone, "backbone");
         classNames = List.copyOf(classNames);
-        check(realFeatures.rank() == 2 && realFeatures.size(0) == realLabels.length,
+        check(
+                realFeatures.rank() == 2 && realFeatures.size(0) == realLabels.length,
                 "realFeatures must be [" + realLabels.length + ", F]");
-        check(generatedFeatures.rank() == 2 && generatedFeatures.size(0) == generatedLabels.length,
+        check(
+                generatedFeatures.rank() == 2
+                        && generatedFeatures.size(0) == generatedLabels.length,
                 "generatedFeatures must be [" + generatedLabels.length + ", F]");
-        check(realFeatures.size(1) == generatedFeatures.size(1), "real and generated features differ in width");
-        check(generatedProbabilities.rank() == 2 && generatedProbabilities.size(0) == generatedLabels.length
-                && generatedProbabilities.size(1) == classNames.size(),
-                "generatedProbabilities must be [" + generatedLabels.length + ", " + classNames.size() + "]");
+        check(
+                realFeatures.size(1) == generatedFeatures.size(1),
+                "real and generated features differ in width");
+        check(
+                generatedProbabilities.rank() == 2
+                        && generatedProbabilities.size(0) == generatedLabels.length
+                        && generatedProbabilities.size(1) == classNames.size(),
+                "generatedProbabilities must be ["
+                        + generatedLabels.length
+                        + ", "
+                        + classNames.size()
+                        + "]");
     }
 
-    /** @return K, the number of classes */
+    /**
+     * @return K, the number of classes
+     */
     public int numClasses() {
         return classNames.size();
     }

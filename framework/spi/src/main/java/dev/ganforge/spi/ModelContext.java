@@ -13,9 +13,15 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param seed weight-initialisation seed
  */
 public record ModelContext(
-        ImageShape imageShape, int numClasses, IUpdater generatorUpdater, IUpdater discriminatorUpdater, long seed) {
+        ImageShape imageShape,
+        int numClasses,
+        IUpdater generatorUpdater,
+        IUpdater discriminatorUpdater,
+        long seed) {
 
-    /** @throws IllegalArgumentException if {@code numClasses < 1}, or an argument is null */
+    /**
+     * @throws IllegalArgumentException if {@code numClasses < 1}, or an argument is null
+     */
     public ModelContext {
         Objects.requireNonNull(imageShape, "imageShape");
         Objects.requireNonNull(generatorUpdater, "generatorUpdater");
@@ -24,7 +30,8 @@ public record ModelContext(
             throw new IllegalArgumentException("numClasses must be >= 1, found " + numClasses);
         }
         if (generatorUpdater == discriminatorUpdater) {
-            throw new IllegalArgumentException("generator and discriminator must not share one updater instance");
+            throw new IllegalArgumentException(
+                    "generator and discriminator must not share one updater instance");
         }
     }
 }

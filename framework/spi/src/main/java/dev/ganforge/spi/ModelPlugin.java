@@ -7,15 +7,16 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * Supplies a GAN's generator and discriminator factories.
  *
  * <p>Contract for the networks (checked by the shared plugin contract tests):
+ *
  * <ul>
- *   <li>Generator input: {@code [B, latentDim + (conditional ? K : 0)]}, the latent vector z followed
- *       by the one-hot label (see {@link Conditioning#generatorInput}). Output: images
- *       {@code [B, C, H, W]} in [-1, 1] (tanh). No output layer, so gradients from the discriminator
- *       can be passed in with {@code backpropGradient}.</li>
+ *   <li>Generator input: {@code [B, latentDim + (conditional ? K : 0)]}, the latent vector z
+ *       followed by the one-hot label (see {@link Conditioning#generatorInput}). Output: images
+ *       {@code [B, C, H, W]} in [-1, 1] (tanh). No output layer, so gradients from the
+ *       discriminator can be passed in with {@code backpropGradient}.
  *   <li>Discriminator input: {@code [B, C + (conditional ? K : 0), H, W]}, the image with the label
- *       broadcast to K maps of H×W on the channel axis (see {@link Conditioning#discriminatorInput}).
- *       Output: one logit per example, {@code [B, 1]}, from an output layer whose loss is
- *       {@link BinaryCrossEntropyWithLogits}.</li>
+ *       broadcast to K maps of H×W on the channel axis (see {@link
+ *       Conditioning#discriminatorInput}). Output: one logit per example, {@code [B, 1]}, from an
+ *       output layer whose loss is {@link BinaryCrossEntropyWithLogits}.
  * </ul>
  *
  * @param <S> the model's spec record
@@ -27,7 +28,9 @@ public interface ModelPlugin<S extends Record> extends GanPlugin<S> {
         return PluginKind.MODEL;
     }
 
-    /** @return whether the networks take the class label as input */
+    /**
+     * @return whether the networks take the class label as input
+     */
     boolean conditional();
 
     /**
@@ -37,7 +40,8 @@ public interface ModelPlugin<S extends Record> extends GanPlugin<S> {
     int latentDim(S spec);
 
     /**
-     * Checks the spec against the data before anything is built, so every problem is reported at once.
+     * Checks the spec against the data before anything is built, so every problem is reported at
+     * once.
      *
      * @param spec the bound model spec
      * @param imageShape the dataset's image shape

@@ -1,10 +1,11 @@
 package dev.ganforge.spi;
 
 import java.util.Locale;
+
 /**
  * The five kinds of plugin an experiment spec selects by name. Each kind is one section of the
- * experiment YAML: {@code model}, {@code dataset}, {@code optimizers.generator} /
- * {@code optimizers.discriminator}, {@code sampler}, and the list {@code evaluation.evaluators}.
+ * experiment YAML: {@code model}, {@code dataset}, {@code optimizers.generator} / {@code
+ * optimizers.discriminator}, {@code sampler}, and the list {@code evaluation.evaluators}.
  */
 public enum PluginKind {
     /** Supplies the generator and discriminator networks ({@link ModelPlugin}). */
@@ -18,7 +19,9 @@ public enum PluginKind {
     /** Computes quality metrics of generated samples ({@link EvaluatorPlugin}). */
     EVALUATOR;
 
-    /** @return the lowercase name used in listings, e.g. {@code "model"} */
+    /**
+     * @return the lowercase name used in listings, e.g. {@code "model"}
+     */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

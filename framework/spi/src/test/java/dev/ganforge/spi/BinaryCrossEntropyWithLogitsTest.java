@@ -26,7 +26,9 @@ class BinaryCrossEntropyWithLogitsTest {
         for (int i = 0; i < logits.length; i++) {
             double p = 1.0 / (1.0 + Math.exp(-logits[i]));
             double naive = -(targets[i] * Math.log(p) + (1 - targets[i]) * Math.log(1 - p));
-            assertThat(scores.getDouble(i)).as("logit %s, target %s", logits[i], targets[i]).isCloseTo(naive, within(1e-12));
+            assertThat(scores.getDouble(i))
+                    .as("logit %s, target %s", logits[i], targets[i])
+                    .isCloseTo(naive, within(1e-12));
         }
     }
 
@@ -37,7 +39,8 @@ class BinaryCrossEntropyWithLogitsTest {
         INDArray scores = loss.computeScoreArray(column(targets), column(logits), IDENTITY, null);
         INDArray gradients = loss.computeGradient(column(targets), column(logits), IDENTITY, null);
         for (int i = 0; i < logits.length; i++) {
-            assertThat(BinaryCrossEntropyWithLogits.loss(logits[i], targets[i])).isCloseTo(scores.getDouble(i), within(1e-9));
+            assertThat(BinaryCrossEntropyWithLogits.loss(logits[i], targets[i]))
+                    .isCloseTo(scores.getDouble(i), within(1e-9));
             assertThat(BinaryCrossEntropyWithLogits.gradient(logits[i], targets[i]))
                     .isCloseTo(gradients.getDouble(i), within(1e-12));
         }
@@ -53,7 +56,8 @@ class BinaryCrossEntropyWithLogitsTest {
             assertScoreAndGradient(x, 1.0, Math.log1p(Math.exp(-x)), 0.0);
             assertScoreAndGradient(-x, 0.0, Math.log1p(Math.exp(-x)), 0.0);
         }
-        assertThat(loss.computeScore(column(0.0), column(1e4), IDENTITY, null, true)).isEqualTo(1e4);
+        assertThat(loss.computeScore(column(0.0), column(1e4), IDENTITY, null, true))
+                .isEqualTo(1e4);
     }
 
     @Test
@@ -68,16 +72,25 @@ class BinaryCrossEntropyWithLogitsTest {
         }
     }
 
-    /** Why we have our own loss: a confident discriminator must still give the generator a gradient. */
+    /**
+     * Why we have our own loss: a confident discriminator must still give the generator a gradient.
+     */
     @Test
     void gradientDoesNotVanishForAConfidentlyRejectedFakeUnlikeLossBinaryXent() {
         INDArray target = column(1.0);
         INDArray logit = column(-30.0);
-        assertThat(loss.computeGradient(target, logit, IDENTITY, null).getDouble(0)).isCloseTo(-1.0, within(1e-12));
+        assertThat(loss.computeGradient(target, logit, IDENTITY, null).getDouble(0))
+                .isCloseTo(-1.0, within(1e-12));
 
-        // DL4J's loss on the sigmoid output clips the probability and multiplies by sigmoid'(-30) ≈ 1e-13.
-        double dl4jGradient = new LossBinaryXENT().computeGradient(target, logit, new ActivationSigmoid(), null).getDouble(0);
-        assertThat(Math.abs(dl4jGradient)).as("LossBinaryXENT gradient at logit -30, target 1").isLessThan(1e-6);
+        // DL4J's loss on the sigmoid output clips the probability and multiplies by sigmoid'(-30) ≈
+        // 1e-13.
+        double dl4jGradient =
+                new LossBinaryXENT()
+                        .computeGradient(target, logit, new ActivationSigmoid(), null)
+                        .getDouble(0);
+        assertThat(Math.abs(dl4jGradient))
+                .as("LossBinaryXENT gradient at logit -30, target 1")
+                .isLessThan(1e-6);
     }
 
     @Test
@@ -96,7 +109,8 @@ class BinaryCrossEntropyWithLogitsTest {
                 preOutput.putScalar(i, j, original - h);
                 double minus = loss.computeScore(labels, preOutput, tanh, null, false);
                 preOutput.putScalar(i, j, original);
-                assertThat(analytic.getDouble(i, j)).as("dL/dx[%d, %d]", i, j)
+                assertThat(analytic.getDouble(i, j))
+                        .as("dL/dx[%d, %d]", i, j)
                         .isCloseTo((plus - minus) / (2 * h), within(1e-7));
             }
         }
@@ -104,19 +118,23 @@ class BinaryCrossEntropyWithLogitsTest {
 
     @Test
     void scoreSumsColumnsPerExampleAndAveragesOverTheBatch() {
-        INDArray logits = Nd4j.createFromArray(new double[][] {{0.5, -1.0}, {2.0, 0.0}, {-3.0, 1.5}});
+        INDArray logits =
+                Nd4j.createFromArray(new double[][] {{0.5, -1.0}, {2.0, 0.0}, {-3.0, 1.5}});
         INDArray labels = Nd4j.createFromArray(new double[][] {{1.0, 0.0}, {0.0, 1.0}, {1.0, 1.0}});
         INDArray perExample = loss.computeScoreArray(labels, logits, IDENTITY, null);
         assertThat(perExample.length()).isEqualTo(3);
         double total = 0;
         for (int i = 0; i < 3; i++) {
-            double expected = naive(logits.getDouble(i, 0), labels.getDouble(i, 0))
-                    + naive(logits.getDouble(i, 1), labels.getDouble(i, 1));
+            double expected =
+                    naive(logits.getDouble(i, 0), labels.getDouble(i, 0))
+                            + naive(logits.getDouble(i, 1), labels.getDouble(i, 1));
             assertThat(perExample.getDouble(i)).isCloseTo(expected, within(1e-12));
             total += expected;
         }
-        assertThat(loss.computeScore(labels, logits, IDENTITY, null, false)).isCloseTo(total, within(1e-12));
-        assertThat(loss.computeScore(labels, logits, IDENTITY, null, true)).isCloseTo(total / 3, within(1e-12));
+        assertThat(loss.computeScore(labels, logits, IDENTITY, null, false))
+                .isCloseTo(total, within(1e-12));
+        assertThat(loss.computeScore(labels, logits, IDENTITY, null, true))
+                .isCloseTo(total / 3, within(1e-12));
     }
 
     @Test
@@ -132,13 +150,20 @@ class BinaryCrossEntropyWithLogitsTest {
         assertThat(gradient.getDouble(2, 0)).isCloseTo(1.0 / (1.0 + Math.exp(-3.0)), within(1e-12));
     }
 
-    private void assertScoreAndGradient(double logit, double target, double expectedScore, double expectedGradient) {
-        double score = loss.computeScoreArray(column(target), column(logit), IDENTITY, null).getDouble(0);
-        double gradient = loss.computeGradient(column(target), column(logit), IDENTITY, null).getDouble(0);
-        assertThat(score).as("score at logit %s, target %s", logit, target)
-                .isFinite().isCloseTo(expectedScore, within(1e-12 * Math.max(1, Math.abs(expectedScore))));
-        assertThat(gradient).as("gradient at logit %s, target %s", logit, target)
-                .isFinite().isCloseTo(expectedGradient, within(1e-12));
+    private void assertScoreAndGradient(
+            double logit, double target, double expectedScore, double expectedGradient) {
+        double score =
+                loss.computeScoreArray(column(target), column(logit), IDENTITY, null).getDouble(0);
+        double gradient =
+                loss.computeGradient(column(target), column(logit), IDENTITY, null).getDouble(0);
+        assertThat(score)
+                .as("score at logit %s, target %s", logit, target)
+                .isFinite()
+                .isCloseTo(expectedScore, within(1e-12 * Math.max(1, Math.abs(expectedScore))));
+        assertThat(gradient)
+                .as("gradient at logit %s, target %s", logit, target)
+                .isFinite()
+                .isCloseTo(expectedGradient, within(1e-12));
     }
 
     private static double naive(double logit, double target) {

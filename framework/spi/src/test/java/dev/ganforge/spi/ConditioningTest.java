@@ -20,7 +20,9 @@ class ConditioningTest {
         assertThat(oneHot).isSameAs(out);
         for (int i = 0; i < LABELS.length; i++) {
             for (int k = 0; k < CLASSES; k++) {
-                assertThat(oneHot.getDouble(i, k)).as("[%d, %d]", i, k).isEqualTo(k == LABELS[i] ? 1.0 : 0.0);
+                assertThat(oneHot.getDouble(i, k))
+                        .as("[%d, %d]", i, k)
+                        .isEqualTo(k == LABELS[i] ? 1.0 : 0.0);
             }
         }
     }
@@ -29,7 +31,9 @@ class ConditioningTest {
     void generatorInputIsZFollowedByTheOneHotLabel() {
         INDArray z = Nd4j.arange(4 * 5).castTo(DataType.DOUBLE).reshape(4, 5).addi(0.5);
         INDArray oneHot = oneHot(LABELS);
-        INDArray input = Conditioning.generatorInput(z, oneHot, Nd4j.create(DataType.DOUBLE, 4, 5 + CLASSES));
+        INDArray input =
+                Conditioning.generatorInput(
+                        z, oneHot, Nd4j.create(DataType.DOUBLE, 4, 5 + CLASSES));
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 5; j++) {
                 assertThat(input.getDouble(i, j)).isEqualTo(z.getDouble(i, j));
@@ -51,19 +55,26 @@ class ConditioningTest {
     void discriminatorInputAppendsOneAllOnesMapForTheLabel() {
         int channels = 2;
         INDArray images = Nd4j.rand(DataType.DOUBLE, 4, channels, 3, 5).subi(0.5);
-        INDArray input = Conditioning.discriminatorInput(images, oneHot(LABELS),
-                Nd4j.valueArrayOf(new long[] {4, channels + CLASSES, 3, 5}, -9.0, DataType.DOUBLE));
+        INDArray input =
+                Conditioning.discriminatorInput(
+                        images,
+                        oneHot(LABELS),
+                        Nd4j.valueArrayOf(
+                                new long[] {4, channels + CLASSES, 3, 5}, -9.0, DataType.DOUBLE));
         for (int i = 0; i < 4; i++) {
             for (int c = 0; c < channels; c++) {
-                assertThat(input.slice(i).slice(c)).as("image channel %d of example %d", c, i)
+                assertThat(input.slice(i).slice(c))
+                        .as("image channel %d of example %d", c, i)
                         .isEqualTo(images.slice(i).slice(c));
             }
             for (int k = 0; k < CLASSES; k++) {
                 INDArray map = input.slice(i).slice(channels + k);
                 double expected = k == LABELS[i] ? 1.0 : 0.0;
-                assertThat(map.minNumber().doubleValue()).as("map %d of example %d (label %d)", k, i, LABELS[i])
+                assertThat(map.minNumber().doubleValue())
+                        .as("map %d of example %d (label %d)", k, i, LABELS[i])
                         .isEqualTo(expected);
-                assertThat(map.maxNumber().doubleValue()).as("map %d of example %d (label %d)", k, i, LABELS[i])
+                assertThat(map.maxNumber().doubleValue())
+                        .as("map %d of example %d (label %d)", k, i, LABELS[i])
                         .isEqualTo(expected);
             }
         }
@@ -79,7 +90,8 @@ class ConditioningTest {
             for (int c = 0; c < channels; c++) {
                 for (int y = 0; y < 3; y++) {
                     for (int x = 0; x < 3; x++) {
-                        assertThat(imageGradient.getDouble(i, c, y, x)).isEqualTo(inputGradient.getDouble(i, c, y, x));
+                        assertThat(imageGradient.getDouble(i, c, y, x))
+                                .isEqualTo(inputGradient.getDouble(i, c, y, x));
                     }
                 }
             }
@@ -90,19 +102,33 @@ class ConditioningTest {
     void shapeMismatchesAreRejected() {
         INDArray z = Nd4j.rand(DataType.DOUBLE, 4, 5);
         INDArray oneHot = oneHot(LABELS);
-        assertThatThrownBy(() -> Conditioning.generatorInput(z, oneHot, Nd4j.create(DataType.DOUBLE, 4, 5)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[4, 8]");
-        assertThatThrownBy(() -> Conditioning.generatorInput(z, oneHot, Nd4j.create(DataType.DOUBLE, 3, 8)))
+        assertThatThrownBy(
+                        () ->
+                                Conditioning.generatorInput(
+                                        z, oneHot, Nd4j.create(DataType.DOUBLE, 4, 5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[4, 8]");
+        assertThatThrownBy(
+                        () ->
+                                Conditioning.generatorInput(
+                                        z, oneHot, Nd4j.create(DataType.DOUBLE, 3, 8)))
                 .isInstanceOf(IllegalArgumentException.class);
         INDArray images = Nd4j.rand(DataType.DOUBLE, 4, 1, 6, 6);
-        assertThatThrownBy(() -> Conditioning.discriminatorInput(images, oneHot,
-                Nd4j.create(DataType.DOUBLE, 4, 1, 6, 6)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[4, 4, 6, 6]");
-        assertThatThrownBy(() -> Conditioning.discriminatorInput(images, oneHot,
-                Nd4j.create(DataType.DOUBLE, 4, 4, 6, 5)))
+        assertThatThrownBy(
+                        () ->
+                                Conditioning.discriminatorInput(
+                                        images, oneHot, Nd4j.create(DataType.DOUBLE, 4, 1, 6, 6)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[4, 4, 6, 6]");
+        assertThatThrownBy(
+                        () ->
+                                Conditioning.discriminatorInput(
+                                        images, oneHot, Nd4j.create(DataType.DOUBLE, 4, 4, 6, 5)))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Conditioning.oneHot(LABELS, Nd4j.create(DataType.DOUBLE, 3, CLASSES)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 rows");
+        assertThatThrownBy(
+                        () -> Conditioning.oneHot(LABELS, Nd4j.create(DataType.DOUBLE, 3, CLASSES)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("4 rows");
     }
 
     private static INDArray oneHot(int[] labels) {

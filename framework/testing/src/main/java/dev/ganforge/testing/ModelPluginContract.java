@@ -30,9 +30,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
- * The shared JUnit 5 contract every {@link ModelPlugin} must pass: discovery by
- * {@link java.util.ServiceLoader}, a lowercase name, the network shapes and ranges promised by
- * {@link ModelPlugin}'s Javadoc, one CPU training step through the networks' own DL4J API, and a
+ * The shared JUnit 5 contract every {@link ModelPlugin} must pass: discovery by {@link
+ * java.util.ServiceLoader}, a lowercase name, the network shapes and ranges promised by {@link
+ * ModelPlugin}'s Javadoc, one CPU training step through the networks' own DL4J API, and a
  * checkpoint round trip through {@link ModelSerializer}. A plugin's test extends this class and
  * supplies a small spec so the whole suite runs in seconds.
  *
@@ -51,31 +51,52 @@ public abstract class ModelPluginContract<S extends Record> {
     /** Creates the contract; subclasses supply the plugin and a small spec. */
     protected ModelPluginContract() {}
 
-    /** @return a new instance of the plugin under test, created with {@code new} */
+    /**
+     * @return a new instance of the plugin under test, created with {@code new}
+     */
     protected abstract ModelPlugin<S> plugin();
 
-    /** @return a tiny spec (few, narrow layers; small kernel) that fits {@link #imageShape()} */
+    /**
+     * @return a tiny spec (few, narrow layers; small kernel) that fits {@link #imageShape()}
+     */
     protected abstract S smallSpec();
 
-    /** @return a small image shape (C, H, W), e.g. 3×16×16, that {@link #smallSpec()} accepts */
+    /**
+     * @return a small image shape (C, H, W), e.g. 3×16×16, that {@link #smallSpec()} accepts
+     */
     protected abstract ImageShape imageShape();
 
-    /** @return K, the number of classes given to the model (used only by conditional models) */
+    /**
+     * @return K, the number of classes given to the model (used only by conditional models)
+     */
     protected abstract int numClasses();
 
-    /** @return a context with {@link #imageShape()}, {@link #numClasses()}, two separate Adam updaters and a fixed seed */
+    /**
+     * @return a context with {@link #imageShape()}, {@link #numClasses()}, two separate Adam
+     *     updaters and a fixed seed
+     */
     protected ModelContext context() {
-        return new ModelContext(imageShape(), numClasses(), new Adam(1e-2, 0.5, 0.999, 1e-8),
-                new Adam(1e-2, 0.5, 0.999, 1e-8), SEED);
+        return new ModelContext(
+                imageShape(),
+                numClasses(),
+                new Adam(1e-2, 0.5, 0.999, 1e-8),
+                new Adam(1e-2, 0.5, 0.999, 1e-8),
+                SEED);
     }
 
     @Test
     void serviceLoaderFindsThePluginByNameAsAModel() {
         ModelPlugin<S> plugin = plugin();
-        List<GanPlugin<?>> found = PluginDiscoveryContract.discoveredPlugins().stream()
-                .filter(candidate -> candidate.name().equals(plugin.name()) && candidate.kind() == PluginKind.MODEL)
-                .toList();
-        assertThat(found).as("model plugins named '%s' in META-INF/services", plugin.name()).hasSize(1);
+        List<GanPlugin<?>> found =
+                PluginDiscoveryContract.discoveredPlugins().stream()
+                        .filter(
+                                candidate ->
+                                        candidate.name().equals(plugin.name())
+                                                && candidate.kind() == PluginKind.MODEL)
+                        .toList();
+        assertThat(found)
+                .as("model plugins named '%s' in META-INF/services", plugin.name())
+                .hasSize(1);
         assertThat(found.get(0)).isExactlyInstanceOf(plugin.getClass());
         assertThat(plugin.specClass().isRecord()).as("spec class is a record").isTrue();
     }
@@ -96,19 +117,29 @@ public abstract class ModelPluginContract<S extends Record> {
     void generatorOutputIsNchwImagesInMinusOneToOne() {
         MultiLayerNetwork generator = newGenerator();
         assertThat(generator.getOutputLayer())
-                .as("the generator has no output layer, so D's input gradient can be back-propagated into it")
+                .as(
+                        "the generator has no output layer, so D's input gradient can be"
+                                + " back-propagated into it")
                 .isNotInstanceOf(IOutputLayer.class);
-        // Scaled-up weights drive the last layer into saturation: only a bounded (tanh) output stays in range.
+        // Scaled-up weights drive the last layer into saturation: only a bounded (tanh) output
+        // stays in range.
         generator.params().muli(50);
         INDArray input = generatorInput(12);
         for (boolean training : new boolean[] {false, true}) {
             INDArray images = generator.output(input, training);
-            assertThat(images.shape()).as("generator output shape, training=%s", training)
+            assertThat(images.shape())
+                    .as("generator output shape, training=%s", training)
                     .containsExactly(imageShape().batchShape(BATCH));
             assertFinite("generator output", images);
-            assertThat(images.minNumber().doubleValue()).as("min, training=%s", training).isGreaterThanOrEqualTo(-1.0);
-            assertThat(images.maxNumber().doubleValue()).as("max, training=%s", training).isLessThanOrEqualTo(1.0);
-            assertThat(maxAbs(images)).as("saturated output reaches the ends of the range").isGreaterThan(0.9);
+            assertThat(images.minNumber().doubleValue())
+                    .as("min, training=%s", training)
+                    .isGreaterThanOrEqualTo(-1.0);
+            assertThat(images.maxNumber().doubleValue())
+                    .as("max, training=%s", training)
+                    .isLessThanOrEqualTo(1.0);
+            assertThat(maxAbs(images))
+                    .as("saturated output reaches the ends of the range")
+                    .isGreaterThan(0.9);
         }
     }
 
@@ -117,25 +148,36 @@ public abstract class ModelPluginContract<S extends Record> {
         INDArray images = newGenerator().output(generatorInput(1), false);
         MultiLayerNetwork discriminator = newDiscriminator();
         INDArray input = discriminatorInput(images);
-        assertThat(input.size(1)).as("discriminator input channels")
+        assertThat(input.size(1))
+                .as("discriminator input channels")
                 .isEqualTo(imageShape().channels() + (plugin().conditional() ? numClasses() : 0));
         for (boolean training : new boolean[] {false, true}) {
             INDArray logits = discriminator.output(input, training);
             assertThat(logits.shape()).as("discriminator output shape").containsExactly(BATCH, 1);
             assertFinite("discriminator logits", logits);
         }
-        assertThat(discriminator.getLayerWiseConfigurations().getConf(discriminator.getnLayers() - 1).getLayer())
-                .isInstanceOfSatisfying(BaseOutputLayer.class, output ->
-                        assertThat(output.getLossFn()).isInstanceOf(BinaryCrossEntropyWithLogits.class));
+        assertThat(
+                        discriminator
+                                .getLayerWiseConfigurations()
+                                .getConf(discriminator.getnLayers() - 1)
+                                .getLayer())
+                .isInstanceOfSatisfying(
+                        BaseOutputLayer.class,
+                        output ->
+                                assertThat(output.getLossFn())
+                                        .isInstanceOf(BinaryCrossEntropyWithLogits.class));
     }
 
     @Test
     void discriminatorGradientsAreFiniteAndNonZero() {
         MultiLayerNetwork discriminator = newDiscriminator();
         INDArray input = discriminatorInput(newGenerator().output(generatorInput(2), false));
-        Pair<Gradient, INDArray> pass = discriminator.calculateGradients(input, Nd4j.zeros(input.dataType(), BATCH, 1),
-                null, null);
-        assertThat(pass.getSecond().shape()).as("input gradient shape").containsExactly(input.shape());
+        Pair<Gradient, INDArray> pass =
+                discriminator.calculateGradients(
+                        input, Nd4j.zeros(input.dataType(), BATCH, 1), null, null);
+        assertThat(pass.getSecond().shape())
+                .as("input gradient shape")
+                .containsExactly(input.shape());
         assertFinite("discriminator input gradient", pass.getSecond());
         assertThat(maxAbs(pass.getSecond())).as("max |dL/d input|").isGreaterThan(0.0);
         INDArray parameterGradient = discriminator.getGradientsViewArray();
@@ -158,59 +200,88 @@ public abstract class ModelPluginContract<S extends Record> {
         INDArray ones = Nd4j.ones(fake.dataType(), BATCH, 1);
 
         // Discriminator: fake images with target 0.
-        Pair<Gradient, INDArray> discriminatorPass = discriminator.calculateGradients(fake, zeros, null, null);
+        Pair<Gradient, INDArray> discriminatorPass =
+                discriminator.calculateGradients(fake, zeros, null, null);
         applyUpdate(discriminator, discriminatorPass.getFirst(), workspaces);
 
         // Generator: non-saturating loss, target 1, gradient of the image channels back through G.
-        Pair<Gradient, INDArray> generatorPass = discriminator.calculateGradients(fake, ones, null, null);
-        INDArray imageGradient = Conditioning.imageGradient(generatorPass.getSecond(), imageShape().channels()).dup();
+        Pair<Gradient, INDArray> generatorPass =
+                discriminator.calculateGradients(fake, ones, null, null);
+        INDArray imageGradient =
+                Conditioning.imageGradient(generatorPass.getSecond(), imageShape().channels())
+                        .dup();
         Pair<Gradient, INDArray> backward = generator.backpropGradient(imageGradient, workspaces);
         assertFinite("generator parameter gradient", generator.getGradientsViewArray());
-        assertThat(maxAbs(generator.getGradientsViewArray())).as("max |dL/d generator params|").isGreaterThan(0.0);
+        assertThat(maxAbs(generator.getGradientsViewArray()))
+                .as("max |dL/d generator params|")
+                .isGreaterThan(0.0);
         applyUpdate(generator, backward.getFirst(), workspaces);
 
         assertFinite("generator parameters", generator.params());
         assertFinite("discriminator parameters", discriminator.params());
-        assertThat(Tensors.maxAbsDifference(generator.params(), generatorBefore)).as("generator change").isGreaterThan(0.0);
+        assertThat(Tensors.maxAbsDifference(generator.params(), generatorBefore))
+                .as("generator change")
+                .isGreaterThan(0.0);
         assertThat(Tensors.maxAbsDifference(discriminator.params(), discriminatorBefore))
-                .as("discriminator change").isGreaterThan(0.0);
+                .as("discriminator change")
+                .isGreaterThan(0.0);
     }
 
     @Test
-    void checkpointsRoundTripWithIdenticalParametersAndOutputs(@TempDir Path directory) throws IOException {
+    void checkpointsRoundTripWithIdenticalParametersAndOutputs(@TempDir Path directory)
+            throws IOException {
         MultiLayerNetwork generator = newGenerator();
         MultiLayerNetwork discriminator = newDiscriminator();
         // Train once so the updater state and BatchNorm statistics are not their initial values.
-        discriminator.fit(discriminatorInput(generator.output(generatorInput(4), false)),
+        discriminator.fit(
+                discriminatorInput(generator.output(generatorInput(4), false)),
                 Nd4j.zeros(BATCH, 1));
 
         INDArray generatorIn = generatorInput(5);
         INDArray discriminatorIn = discriminatorInput(generator.output(generatorIn, false));
-        MultiLayerNetwork generatorCopy = roundTrip(generator, directory.resolve("generator.zip").toFile());
-        MultiLayerNetwork discriminatorCopy = roundTrip(discriminator, directory.resolve("discriminator.zip").toFile());
+        MultiLayerNetwork generatorCopy =
+                roundTrip(generator, directory.resolve("generator.zip").toFile());
+        MultiLayerNetwork discriminatorCopy =
+                roundTrip(discriminator, directory.resolve("discriminator.zip").toFile());
 
-        Tensors.assertIdentical("generator output after the round trip", generatorCopy.output(generatorIn, false),
+        Tensors.assertIdentical(
+                "generator output after the round trip",
+                generatorCopy.output(generatorIn, false),
                 generator.output(generatorIn, false));
-        Tensors.assertIdentical("discriminator output after the round trip",
-                discriminatorCopy.output(discriminatorIn, false), discriminator.output(discriminatorIn, false));
-        assertThat(discriminatorCopy.getLayerWiseConfigurations().getConf(discriminatorCopy.getnLayers() - 1).getLayer())
-                .isInstanceOfSatisfying(BaseOutputLayer.class, output ->
-                        assertThat(output.getLossFn()).isInstanceOf(BinaryCrossEntropyWithLogits.class));
+        Tensors.assertIdentical(
+                "discriminator output after the round trip",
+                discriminatorCopy.output(discriminatorIn, false),
+                discriminator.output(discriminatorIn, false));
+        assertThat(
+                        discriminatorCopy
+                                .getLayerWiseConfigurations()
+                                .getConf(discriminatorCopy.getnLayers() - 1)
+                                .getLayer())
+                .isInstanceOfSatisfying(
+                        BaseOutputLayer.class,
+                        output ->
+                                assertThat(output.getLossFn())
+                                        .isInstanceOf(BinaryCrossEntropyWithLogits.class));
     }
 
-    /** @return a new generator from {@link #smallSpec()} and {@link #context()} */
+    /**
+     * @return a new generator from {@link #smallSpec()} and {@link #context()}
+     */
     protected MultiLayerNetwork newGenerator() {
         return plugin().createGenerator(smallSpec(), context());
     }
 
-    /** @return a new discriminator from {@link #smallSpec()} and {@link #context()} */
+    /**
+     * @return a new discriminator from {@link #smallSpec()} and {@link #context()}
+     */
     protected MultiLayerNetwork newDiscriminator() {
         return plugin().createDiscriminator(smallSpec(), context());
     }
 
     /**
      * @param seed seed of z ~ N(0, 1)
-     * @return {@code [B, latentDim (+K)]}: z, followed by the one-hot of label {@code i mod K} for a conditional model
+     * @return {@code [B, latentDim (+K)]}: z, followed by the one-hot of label {@code i mod K} for
+     *     a conditional model
      */
     protected INDArray generatorInput(long seed) {
         Nd4j.getRandom().setSeed(seed);
@@ -227,7 +298,8 @@ public abstract class ModelPluginContract<S extends Record> {
     protected INDArray discriminatorInput(INDArray images) {
         INDArray oneHot = oneHotOrNull();
         long channels = images.size(1) + (oneHot == null ? 0 : oneHot.size(1));
-        INDArray out = Nd4j.create(images.dataType(), BATCH, channels, images.size(2), images.size(3));
+        INDArray out =
+                Nd4j.create(images.dataType(), BATCH, channels, images.size(2), images.size(3));
         return Conditioning.discriminatorInput(images, oneHot, out);
     }
 
@@ -242,18 +314,23 @@ public abstract class ModelPluginContract<S extends Record> {
         return Conditioning.oneHot(labels, Nd4j.create(BATCH, numClasses()));
     }
 
-    private static void applyUpdate(MultiLayerNetwork network, Gradient gradient, LayerWorkspaceMgr workspaces) {
+    private static void applyUpdate(
+            MultiLayerNetwork network, Gradient gradient, LayerWorkspaceMgr workspaces) {
         network.getUpdater().update(network, gradient, 0, 0, BATCH, workspaces);
         INDArray params = network.params();
         params.subi(network.getGradientsViewArray().reshape(params.shape()));
     }
 
-    private static MultiLayerNetwork roundTrip(MultiLayerNetwork network, File file) throws IOException {
+    private static MultiLayerNetwork roundTrip(MultiLayerNetwork network, File file)
+            throws IOException {
         ModelSerializer.writeModel(network, file, true);
         MultiLayerNetwork copy = ModelSerializer.restoreMultiLayerNetwork(file, true);
-        assertThat(copy.getLayerWiseConfigurations()).isEqualTo(network.getLayerWiseConfigurations());
+        assertThat(copy.getLayerWiseConfigurations())
+                .isEqualTo(network.getLayerWiseConfigurations());
         Tensors.assertIdentical("parameters after the round trip", copy.params(), network.params());
-        Tensors.assertIdentical("updater state after the round trip", copy.getUpdater().getStateViewArray(),
+        Tensors.assertIdentical(
+                "updater state after the round trip",
+                copy.getUpdater().getStateViewArray(),
                 network.getUpdater().getStateViewArray());
         return copy;
     }

@@ -21,7 +21,8 @@ public final class Tensors {
         double[] values = toDoubles(array);
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) {
-                throw new AssertionError(what + " holds the non-finite value " + values[i] + " at flat index " + i);
+                throw new AssertionError(
+                        what + " holds the non-finite value " + values[i] + " at flat index " + i);
             }
         }
     }

@@ -1,8 +1,8 @@
 package dev.ganforge.cli.bench;
 
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
@@ -10,10 +10,10 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Floating-point operations of one forward pass, counted from layer shapes exactly as
- * {@code shared/bench/torch_cgan_reference.py} counts them (2 × multiply-adds of convolutions,
- * transposed convolutions and dense layers; BatchNorm and activations are not counted):
- * conv {@code 2·|out|·Cin·k·k}, deconv {@code 2·|in|·Cout·k·k}, dense {@code 2·|out|·nIn}.
+ * Floating-point operations of one forward pass, counted from layer shapes exactly as {@code
+ * shared/bench/torch_cgan_reference.py} counts them (2 × multiply-adds of convolutions, transposed
+ * convolutions and dense layers; BatchNorm and activations are not counted): conv {@code
+ * 2·|out|·Cin·k·k}, deconv {@code 2·|in|·Cout·k·k}, dense {@code 2·|out|·nIn}.
  */
 public final class FlopCount {
 
@@ -33,11 +33,21 @@ public final class FlopCount {
             INDArray out = activations.get(i + 1);
             var config = layer.conf().getLayer();
             if (config instanceof Deconvolution2D deconv) {
-                flops += 2.0 * in.length() * deconv.getNOut() * deconv.getKernelSize()[0] * deconv.getKernelSize()[1];
+                flops +=
+                        2.0
+                                * in.length()
+                                * deconv.getNOut()
+                                * deconv.getKernelSize()[0]
+                                * deconv.getKernelSize()[1];
             } else if (config instanceof ConvolutionLayer conv) {
-                flops += 2.0 * out.length() * conv.getNIn() * conv.getKernelSize()[0] * conv.getKernelSize()[1];
-            } else if (config instanceof FeedForwardLayer dense && !(config instanceof
-                    BatchNormalization)) {
+                flops +=
+                        2.0
+                                * out.length()
+                                * conv.getNIn()
+                                * conv.getKernelSize()[0]
+                                * conv.getKernelSize()[1];
+            } else if (config instanceof FeedForwardLayer dense
+                    && !(config instanceof BatchNormalization)) {
                 flops += 2.0 * out.length() * dense.getNIn();
             }
         }

@@ -14,7 +14,8 @@ import java.util.List;
  */
 public final class FinalMetric {
 
-    private static final List<String> FILES = List.of(RunDirectory.METRICS_FILE, RunDirectory.EVALUATION_FILE);
+    private static final List<String> FILES =
+            List.of(RunDirectory.METRICS_FILE, RunDirectory.EVALUATION_FILE);
 
     private FinalMetric() {}
 
@@ -47,7 +48,10 @@ public final class FinalMetric {
                 String text = null;
                 if (column >= 0 && column < cells.length) {
                     text = cells[column];
-                } else if (column < 0 && metricColumn >= 0 && valueColumn >= 0 && valueColumn < cells.length
+                } else if (column < 0
+                        && metricColumn >= 0
+                        && valueColumn >= 0
+                        && valueColumn < cells.length
                         && metric.equals(cells[metricColumn])) {
                     text = cells[valueColumn];
                 }

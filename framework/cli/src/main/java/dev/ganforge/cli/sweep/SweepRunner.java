@@ -1,10 +1,9 @@
 package dev.ganforge.cli.sweep;
 
-import java.util.concurrent.ExecutionException;
-import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.config.SpecException;
-import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.config.SpecProblem;
+import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.core.spec.SpecLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -19,19 +18,20 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a sweep's trials, each as a normal run in its own process and folder
- * ({@code <sweep folder>/trial-<id>/}), up to {@code parallel} at a time. Each process gets
- * {@code max(1, cores / parallel)} native math threads ({@code OMP_NUM_THREADS},
- * {@code OPENBLAS_NUM_THREADS}), so parallel trials do not oversubscribe the CPU, and memory cannot
- * grow across trials. Every trial's spec is validated before the first one starts. Re-running the
- * same sweep resumes it: finished trials are skipped, killed or interrupted ones resume from their
- * checkpoint, failed ones are retried once.
+ * Runs a sweep's trials, each as a normal run in its own process and folder ({@code <sweep
+ * folder>/trial-<id>/}), up to {@code parallel} at a time. Each process gets {@code max(1, cores /
+ * parallel)} native math threads ({@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS}), so
+ * parallel trials do not oversubscribe the CPU, and memory cannot grow across trials. Every trial's
+ * spec is validated before the first one starts. Re-running the same sweep resumes it: finished
+ * trials are skipped, killed or interrupted ones resume from their checkpoint, failed ones are
+ * retried once.
  */
 public final class SweepRunner {
 
@@ -46,7 +46,9 @@ public final class SweepRunner {
     private volatile SweepTracking tracking;
     private final String mainClass;
 
-    /** @param parent the sweep's MLflow parent run; trials started afterwards become its children */
+    /**
+     * @param parent the sweep's MLflow parent run; trials started afterwards become its children
+     */
     public void track(SweepTracking parent) {
         this.tracking = parent;
     }
@@ -54,8 +56,8 @@ public final class SweepRunner {
     /**
      * @param loader the spec loader (with the plugin registry)
      * @param out where progress lines go
-     * @param mainClass the class whose {@code main} runs {@code ganforge run} in a trial's JVM (the CLI's
-     *     entry point, passed in so that this package does not depend on the CLI's)
+     * @param mainClass the class whose {@code main} runs {@code ganforge run} in a trial's JVM (the
+     *     CLI's entry point, passed in so that this package does not depend on the CLI's)
      */
     public SweepRunner(SpecLoader loader, PrintWriter out, String mainClass) {
         this.loader = loader;
@@ -81,13 +83,23 @@ public final class SweepRunner {
             List<String> all = new ArrayList<>(overrides);
             all.addAll(TrialPlan.overrides(values));
             try {
-                ExperimentSpec spec = loader.parse(sweepFile.baseYaml(), sweepFile.file().toString(), all);
+                ExperimentSpec spec =
+                        loader.parse(sweepFile.baseYaml(), sweepFile.file().toString(), all);
                 String yaml = loader.toYaml(spec);
-                trials.add(new Trial(new TrialState(identity(yaml), values, "PENDING", 0, null, null), spec, yaml));
+                trials.add(
+                        new Trial(
+                                new TrialState(identity(yaml), values, "PENDING", 0, null, null),
+                                spec,
+                                yaml));
             } catch (SpecException e) {
                 for (SpecProblem problem : e.problems()) {
-                    problems.add(new SpecProblem(problem.file(), problem.path(), problem.value(),
-                            problem.rule() + " (in the trial with " + values + ")", problem.line()));
+                    problems.add(
+                            new SpecProblem(
+                                    problem.file(),
+                                    problem.path(),
+                                    problem.value(),
+                                    problem.rule() + " (in the trial with " + values + ")",
+                                    problem.line()));
                 }
             }
         }
@@ -121,12 +133,25 @@ public final class SweepRunner {
                 state.put(current);
             }
             if (current.status().equals("FINISHED")) {
-                out.println("trial " + current.id() + " " + current.values() + ": finished earlier, skipped");
+                out.println(
+                        "trial "
+                                + current.id()
+                                + " "
+                                + current.values()
+                                + ": finished earlier, skipped");
                 continue;
             }
             if (current.status().equals("FAILED") && current.attempts() >= MAX_ATTEMPTS) {
-                out.println("trial " + current.id() + " " + current.values() + ": failed " + current.attempts()
-                        + " times, not retried (" + current.reason() + ")");
+                out.println(
+                        "trial "
+                                + current.id()
+                                + " "
+                                + current.values()
+                                + ": failed "
+                                + current.attempts()
+                                + " times, not retried ("
+                                + current.reason()
+                                + ")");
                 continue;
             }
             TrialState start = current;
@@ -137,7 +162,8 @@ public final class SweepRunner {
             try {
                 future.get();
             } catch (ExecutionException e) {
-                throw new IllegalStateException("a trial could not be started: " + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException(
+                        "a trial could not be started: " + e.getCause().getMessage(), e.getCause());
             }
         }
         pool.awaitTermination(1, TimeUnit.DAYS);
@@ -159,14 +185,21 @@ public final class SweepRunner {
         }
     }
 
-    private Void runTrial(Path folder, Trial trial, TrialState start, int threads, SweepState state, String metric)
+    private Void runTrial(
+            Path folder,
+            Trial trial,
+            TrialState start,
+            int threads,
+            SweepState state,
+            String metric)
             throws IOException, InterruptedException {
         if (stopRequested) {
             return null;
         }
         Path runDirectory = folder.resolve(start.folderName());
-        boolean resume = Files.exists(runDirectory.resolve("checkpoints/latest"))
-                && !start.status().equals("FAILED");
+        boolean resume =
+                Files.exists(runDirectory.resolve("checkpoints/latest"))
+                        && !start.status().equals("FAILED");
         Files.createDirectories(runDirectory);
         if (tracking != null) {
             tracking.markChild(runDirectory);
@@ -177,17 +210,30 @@ public final class SweepRunner {
         if (resume) {
             command.addAll(List.of("resume", runDirectory.toString()));
         } else {
-            command.addAll(List.of("run", trialSpec.toString(), "--output", runDirectory.toString()));
+            command.addAll(
+                    List.of("run", trialSpec.toString(), "--output", runDirectory.toString()));
         }
         state.put(start.with("RUNNING", start.attempts() + 1, null, null));
-        out.println("trial " + start.id() + " " + start.values() + ": " + (resume ? "resuming" : "starting")
-                + " in " + runDirectory);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(folder.resolve(start.folderName() + ".log").toFile()));
+        out.println(
+                "trial "
+                        + start.id()
+                        + " "
+                        + start.values()
+                        + ": "
+                        + (resume ? "resuming" : "starting")
+                        + " in "
+                        + runDirectory);
+        ProcessBuilder builder =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.appendTo(
+                                        folder.resolve(start.folderName() + ".log").toFile()));
         builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
         builder.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
         if (threads * parallelism > 0 && parallelism > 1) {
-            // OpenMP threads that spin while waiting starve the other trials' threads on shared cores
+            // OpenMP threads that spin while waiting starve the other trials' threads on shared
+            // cores
             builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
         }
         Process process = builder.start();
@@ -195,11 +241,23 @@ public final class SweepRunner {
         int code = process.waitFor();
         running.remove(process);
         Double value = metric == null ? null : FinalMetric.read(runDirectory, metric);
-        String status = code == 0 ? "FINISHED" : code == 130 || code == 143 || stopRequested ? "KILLED" : "FAILED";
-        String reason = status.equals("FAILED") ? "exit code " + code + ", see " + start.folderName() + ".log" : null;
+        String status =
+                code == 0
+                        ? "FINISHED"
+                        : code == 130 || code == 143 || stopRequested ? "KILLED" : "FAILED";
+        String reason =
+                status.equals("FAILED")
+                        ? "exit code " + code + ", see " + start.folderName() + ".log"
+                        : null;
         state.put(start.with(status, start.attempts() + 1, value, reason));
-        out.println("trial " + start.id() + " " + start.values() + ": " + status
-                + (value == null ? "" : " (" + metric + " = " + value + ")"));
+        out.println(
+                "trial "
+                        + start.id()
+                        + " "
+                        + start.values()
+                        + ": "
+                        + status
+                        + (value == null ? "" : " (" + metric + " = " + value + ")"));
         return null;
     }
 
@@ -207,7 +265,8 @@ public final class SweepRunner {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!argument.startsWith("-agentlib") && !argument.startsWith("-javaagent")
+            if (!argument.startsWith("-agentlib")
+                    && !argument.startsWith("-javaagent")
                     && !argument.startsWith("-XX:StartFlightRecording")) {
                 command.add(argument);
             }
@@ -224,7 +283,9 @@ public final class SweepRunner {
      */
     public static String identity(String resolvedYaml) {
         try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(resolvedYaml.getBytes(StandardCharsets.UTF_8));
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(resolvedYaml.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash).substring(0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

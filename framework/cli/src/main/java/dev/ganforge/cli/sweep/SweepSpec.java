@@ -10,11 +10,16 @@ import java.util.Map;
  * @param parameters dotted spec paths (as for {@code --set}) to their domains, in file order
  * @param trials number of random trials (random search only; null for grid)
  * @param seed seed of the random search (the trials' own seeds come from their specs)
- * @param metric the metric that names the best trial (a column of metrics.csv such as
- *     {@code g_loss}, or an evaluation metric such as {@code eval/label_accuracy}), or null
+ * @param metric the metric that names the best trial (a column of metrics.csv such as {@code
+ *     g_loss}, or an evaluation metric such as {@code eval/label_accuracy}), or null
  * @param goal whether a smaller or a larger metric is better
  */
-public record SweepSpec(Method method, Map<String, Domain> parameters, Integer trials, long seed, String metric,
+public record SweepSpec(
+        Method method,
+        Map<String, Domain> parameters,
+        Integer trials,
+        long seed,
+        String metric,
         Goal goal) {
 
     /** How trials are chosen. */
@@ -35,14 +40,17 @@ public record SweepSpec(Method method, Map<String, Domain> parameters, Integer t
 
     /** The values one parameter may take. */
     public sealed interface Domain {
-        /** @return a readable form for messages, e.g. {@code log_uniform[1e-05, 0.001]} */
+        /**
+         * @return a readable form for messages, e.g. {@code log_uniform[1e-05, 0.001]}
+         */
         String describe();
     }
 
     /**
      * A fixed list of values (grid search, or {@code choice} in random search).
      *
-     * @param values YAML scalar or flow values, as written (e.g. {@code "0.0002"}, {@code "[32, 64]"})
+     * @param values YAML scalar or flow values, as written (e.g. {@code "0.0002"}, {@code "[32,
+     *     64]"})
      */
     public record Values(List<String> values) implements Domain {
         @Override

@@ -19,7 +19,8 @@ import java.util.Map;
  */
 public final class SweepState {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private final Path file;
     private final Map<String, TrialState> trials = new LinkedHashMap<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
@@ -43,18 +44,23 @@ public final class SweepState {
                     state.properties.putAll(stored.properties());
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + state.file + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot read " + state.file + ": " + e.getMessage(), e);
             }
         }
         return state;
     }
 
-    /** @return the trial of that identity, or null */
+    /**
+     * @return the trial of that identity, or null
+     */
     public synchronized TrialState get(String id) {
         return trials.get(id);
     }
 
-    /** @return every trial, in first-recorded order */
+    /**
+     * @return every trial, in first-recorded order
+     */
     public synchronized List<TrialState> trials() {
         return new ArrayList<>(trials.values());
     }
@@ -65,7 +71,9 @@ public final class SweepState {
         save();
     }
 
-    /** @return a recorded sweep-level property (e.g. the MLflow parent run id), or null */
+    /**
+     * @return a recorded sweep-level property (e.g. the MLflow parent run id), or null
+     */
     public synchronized String property(String key) {
         return properties.get(key);
     }
@@ -80,8 +88,13 @@ public final class SweepState {
         try {
             Files.createDirectories(file.getParent());
             Path temporary = file.resolveSibling("sweep.json.tmp");
-            JSON.writeValue(temporary.toFile(), new Stored(new ArrayList<>(trials.values()), properties));
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            JSON.writeValue(
+                    temporary.toFile(), new Stored(new ArrayList<>(trials.values()), properties));
+            Files.move(
+                    temporary,
+                    file,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -8,17 +8,22 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The end-of-sweep summary: trials finished and failed, the best trial by the sweep metric and goal,
- * and, when {@code seed} is one of the swept parameters, the spread of the metric across seeds for
- * each combination of the other parameters (single GAN runs are noisy).
+ * The end-of-sweep summary: trials finished and failed, the best trial by the sweep metric and
+ * goal, and, when {@code seed} is one of the swept parameters, the spread of the metric across
+ * seeds for each combination of the other parameters (single GAN runs are noisy).
  *
  * @param finished trials that finished
  * @param failed trials that failed (after their retry)
  * @param pending trials not finished: killed, interrupted or not started
  * @param best the best finished trial with a metric value, if any
- * @param seedSpread per combination of the non-seed parameters: mean, min, max and count of the metric
+ * @param seedSpread per combination of the non-seed parameters: mean, min, max and count of the
+ *     metric
  */
-public record SweepSummary(int finished, int failed, int pending, Optional<TrialState> best,
+public record SweepSummary(
+        int finished,
+        int failed,
+        int pending,
+        Optional<TrialState> best,
         Map<String, Spread> seedSpread) {
 
     /**
@@ -43,25 +48,43 @@ public record SweepSummary(int finished, int failed, int pending, Optional<Trial
             switch (trial.status()) {
                 case "FINISHED" -> finished++;
                 case "FAILED" -> failed++;
-                default -> { }
+                default -> {}
             }
             if (trial.status().equals("FINISHED") && trial.metric() != null) {
                 scored.add(trial);
                 if (trial.values().containsKey("seed")) {
                     Map<String, String> others = new LinkedHashMap<>(trial.values());
                     others.remove("seed");
-                    bySetting.computeIfAbsent(others.toString(), key -> new ArrayList<>()).add(trial.metric());
+                    bySetting
+                            .computeIfAbsent(others.toString(), key -> new ArrayList<>())
+                            .add(trial.metric());
                 }
             }
         }
         Comparator<TrialState> order = Comparator.comparingDouble(TrialState::metric);
-        Optional<TrialState> best = goal == SweepSpec.Goal.MINIMIZE ? scored.stream().min(order)
-                : scored.stream().max(order);
+        Optional<TrialState> best =
+                goal == SweepSpec.Goal.MINIMIZE
+                        ? scored.stream().min(order)
+                        : scored.stream().max(order);
         Map<String, Spread> spread = new LinkedHashMap<>();
-        bySetting.forEach((setting, values) -> spread.put(setting, new Spread(
-                values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
-                values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
-                values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), values.size())));
+        bySetting.forEach(
+                (setting, values) ->
+                        spread.put(
+                                setting,
+                                new Spread(
+                                        values.stream()
+                                                .mapToDouble(Double::doubleValue)
+                                                .average()
+                                                .orElse(Double.NaN),
+                                        values.stream()
+                                                .mapToDouble(Double::doubleValue)
+                                                .min()
+                                                .orElse(Double.NaN),
+                                        values.stream()
+                                                .mapToDouble(Double::doubleValue)
+                                                .max()
+                                                .orElse(Double.NaN),
+                                        values.size())));
         return new SweepSummary(finished, failed, trials.size() - finished - failed, best, spread);
     }
 }

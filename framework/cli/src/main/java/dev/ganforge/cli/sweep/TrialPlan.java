@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 
 /**
  * Expands a sweep into its trials' parameter values: for grid search the Cartesian product in file
- * order (the last parameter varies fastest); for random search {@code trials} draws from a
- * {@link SplittableRandom} seeded with the sweep's seed, so the same file always gives the same trials.
+ * order (the last parameter varies fastest); for random search {@code trials} draws from a {@link
+ * SplittableRandom} seeded with the sweep's seed, so the same file always gives the same trials.
  */
 public final class TrialPlan {
 
@@ -39,7 +39,8 @@ public final class TrialPlan {
         SplittableRandom random = new SplittableRandom(sweep.seed());
         for (int i = 0; i < sweep.trials(); i++) {
             Map<String, String> values = new LinkedHashMap<>();
-            sweep.parameters().forEach((path, domain) -> values.put(path, Domains.sample(domain, random)));
+            sweep.parameters()
+                    .forEach((path, domain) -> values.put(path, Domains.sample(domain, random)));
             trials.add(values);
         }
         return trials;

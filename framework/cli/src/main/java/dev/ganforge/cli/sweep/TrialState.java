@@ -12,10 +12,17 @@ import java.util.Map;
  * @param metric the sweep metric's final value, or null when unknown
  * @param reason why the last attempt failed, or null
  */
-public record TrialState(String id, Map<String, String> values, String status, int attempts, Double metric,
+public record TrialState(
+        String id,
+        Map<String, String> values,
+        String status,
+        int attempts,
+        Double metric,
         String reason) {
 
-    /** @return the trial's folder name inside the sweep folder */
+    /**
+     * @return the trial's folder name inside the sweep folder
+     */
     public String folderName() {
         return "trial-" + id;
     }

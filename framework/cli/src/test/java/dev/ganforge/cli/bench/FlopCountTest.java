@@ -2,7 +2,6 @@ package dev.ganforge.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ganforge.cli.bench.FlopCount;
 import dev.ganforge.plugin.gan.DcganNetworks;
 import dev.ganforge.plugin.gan.DcganSpec;
 import dev.ganforge.spi.ImageShape;
@@ -21,7 +20,8 @@ class FlopCountTest {
         DcganSpec spec = new DcganSpec(4, List.of(4, 8), 3, 0.2, 0.9, 0.02);
         ImageShape shape = new ImageShape(1, 8, 8);
         var generator = DcganNetworks.generator(spec, shape, 3, new Adam(), 1, DataType.FLOAT);
-        var discriminator = DcganNetworks.discriminator(spec, shape, 3, new Adam(), 1, DataType.FLOAT);
+        var discriminator =
+                DcganNetworks.discriminator(spec, shape, 3, new Adam(), 1, DataType.FLOAT);
 
         double g = FlopCount.forward(generator, Nd4j.rand(DataType.FLOAT, 8, 7));
         double d = FlopCount.forward(discriminator, Nd4j.rand(DataType.FLOAT, 8, 4, 8, 8));

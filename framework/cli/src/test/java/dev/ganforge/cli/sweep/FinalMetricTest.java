@@ -1,31 +1,35 @@
 package dev.ganforge.cli.sweep;
 
-import java.util.List;
-import java.util.Map;
-import org.assertj.core.api.Assertions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sweep metric is read from metrics.csv columns and from eval.csv's long format. */
 class FinalMetricTest {
 
-    @TempDir
-    Path run;
+    @TempDir Path run;
 
     @Test
     void readsTheLastValueOfAMetricsColumnAndOfAnEvaluationMetric() throws Exception {
-        Files.writeString(run.resolve("metrics.csv"), "step,epoch,d_loss,g_loss\n10,0,1.5,0.9\n20,0,1.25,0.75\n");
-        Files.writeString(run.resolve("eval.csv"), "step,metric,value,timestamp_ms\n"
-                + "10,eval/label_accuracy,0.5,1\n10,eval/fd_ganforge_cnn,30.0,1\n"
-                + "20,eval/label_accuracy,0.8,2\n20,eval/fd_ganforge_cnn,NaN,2\n");
+        Files.writeString(
+                run.resolve("metrics.csv"),
+                "step,epoch,d_loss,g_loss\n10,0,1.5,0.9\n20,0,1.25,0.75\n");
+        Files.writeString(
+                run.resolve("eval.csv"),
+                "step,metric,value,timestamp_ms\n"
+                        + "10,eval/label_accuracy,0.5,1\n10,eval/fd_ganforge_cnn,30.0,1\n"
+                        + "20,eval/label_accuracy,0.8,2\n20,eval/fd_ganforge_cnn,NaN,2\n");
 
         assertThat(FinalMetric.read(run, "g_loss")).isEqualTo(0.75);
         assertThat(FinalMetric.read(run, "eval/label_accuracy")).isEqualTo(0.8);
-        assertThat(FinalMetric.read(run, "eval/fd_ganforge_cnn")).isEqualTo(30.0); // the last finite value
+        assertThat(FinalMetric.read(run, "eval/fd_ganforge_cnn"))
+                .isEqualTo(30.0); // the last finite value
         assertThat(FinalMetric.read(run, "eval/precision")).isNull();
     }
 
@@ -38,8 +42,10 @@ class FinalMetricTest {
         SweepSummary maximize = SweepSummary.of(List.of(a, b, c), SweepSpec.Goal.MAXIMIZE);
         SweepSummary minimize = SweepSummary.of(List.of(a, b, c), SweepSpec.Goal.MINIMIZE);
 
-        assertThat(maximize.best()).hasValueSatisfying(best -> assertThat(best.id()).isEqualTo("b"));
-        assertThat(minimize.best()).hasValueSatisfying(best -> assertThat(best.id()).isEqualTo("a"));
+        assertThat(maximize.best())
+                .hasValueSatisfying(best -> assertThat(best.id()).isEqualTo("b"));
+        assertThat(minimize.best())
+                .hasValueSatisfying(best -> assertThat(best.id()).isEqualTo("a"));
         assertThat(maximize.finished()).isEqualTo(2);
         assertThat(maximize.failed()).isEqualTo(1);
         SweepSummary.Spread spread = maximize.seedSpread().get("{}");

@@ -1,9 +1,8 @@
 package dev.ganforge.core.eval;
 
-import java.util.Locale;
-import dev.ganforge.core.io.Folders;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ganforge.core.io.Folders;
 import dev.ganforge.core.spec.ClassifierSpec;
 import dev.ganforge.spi.LabeledImages;
 import java.io.IOException;
@@ -17,29 +16,34 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The classifier cache: one folder per fingerprint under {@code evaluation.classifier.cache}, holding
- * {@code classifier.zip} (the DL4J network) and {@code classifier.json} (held-out accuracy, classes,
- * image counts). A classifier is trained once per data and settings and reused by every run.
+ * The classifier cache: one folder per fingerprint under {@code evaluation.classifier.cache},
+ * holding {@code classifier.zip} (the DL4J network) and {@code classifier.json} (held-out accuracy,
+ * classes, image counts). A classifier is trained once per data and settings and reused by every
+ * run.
  *
- * <p>The fingerprint is a SHA-256 of the <em>decoded</em> data (the float32 image bytes, shape, labels
- * and class names), so it covers whatever a dataset plugin does (file contents, resizing, channel
- * conversion) for every dataset type alike, plus the classifier settings and seed. Folders are
- * written under a temporary name and renamed into place, so a crash never leaves a half-written one.
+ * <p>The fingerprint is a SHA-256 of the <em>decoded</em> data (the float32 image bytes, shape,
+ * labels and class names), so it covers whatever a dataset plugin does (file contents, resizing,
+ * channel conversion) for every dataset type alike, plus the classifier settings and seed. Folders
+ * are written under a temporary name and renamed into place, so a crash never leaves a half-written
+ * one.
  */
 public final class ClassifierStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String ARCHITECTURE = "ganforge-cnn-v1"; // bump when DomainClassifier.build changes
+    private static final String ARCHITECTURE =
+            "ganforge-cnn-v1"; // bump when DomainClassifier.build changes
     private final Path folder;
 
-    /** @param folder the cache folder (created when first written) */
+    /**
+     * @param folder the cache folder (created when first written)
+     */
     public ClassifierStore(Path folder) {
         this.folder = folder;
     }
@@ -55,24 +59,34 @@ public final class ClassifierStore {
      * @return the classifier and its held-out accuracy
      * @throws UncheckedIOException if the cache cannot be read or written
      */
-    public DomainClassifier loadOrTrain(LabeledImages data, ClassifierSpec spec, long seed, boolean retrain,
+    public DomainClassifier loadOrTrain(
+            LabeledImages data,
+            ClassifierSpec spec,
+            long seed,
+            boolean retrain,
             PrintStream console) {
         Path target = folder.resolve(fingerprint(data, spec, seed));
         try {
             if (!retrain && Files.isRegularFile(target.resolve("classifier.json"))) {
-                ObjectNode info = (ObjectNode) JSON.readTree(target.resolve("classifier.json").toFile());
-                MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(
-                        target.resolve("classifier.zip").toFile(), false);
+                ObjectNode info =
+                        (ObjectNode) JSON.readTree(target.resolve("classifier.json").toFile());
+                MultiLayerNetwork network =
+                        ModelSerializer.restoreMultiLayerNetwork(
+                                target.resolve("classifier.zip").toFile(), false);
                 double accuracy = info.path("held_out_accuracy").asDouble();
-                console.printf(Locale.ROOT, "domain classifier: cached in %s, held-out accuracy %.4f%n",
-                        target, accuracy);
+                console.printf(
+                        Locale.ROOT,
+                        "domain classifier: cached in %s, held-out accuracy %.4f%n",
+                        target,
+                        accuracy);
                 return new DomainClassifier(network, accuracy, data.classNames());
             }
             DomainClassifier classifier = ClassifierTraining.train(data, spec, seed, console);
             Path temporary = folder.resolve(target.getFileName() + ".tmp");
             Folders.deleteTree(temporary);
             Files.createDirectories(temporary);
-            ModelSerializer.writeModel(classifier.network(), temporary.resolve("classifier.zip").toFile(), false);
+            ModelSerializer.writeModel(
+                    classifier.network(), temporary.resolve("classifier.zip").toFile(), false);
             ObjectNode info = JSON.createObjectNode();
             info.put("held_out_accuracy", classifier.heldOutAccuracy());
             info.put("backbone", DomainClassifier.BACKBONE);
@@ -80,14 +94,17 @@ public final class ClassifierStore {
             info.put("shape", data.shape().toString());
             info.putPOJO("classes", data.classNames());
             info.put("seed", seed);
-            Files.writeString(temporary.resolve("classifier.json"),
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info), StandardCharsets.UTF_8);
+            Files.writeString(
+                    temporary.resolve("classifier.json"),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info),
+                    StandardCharsets.UTF_8);
             Folders.deleteTree(target);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             console.println("domain classifier: stored in " + target);
             return classifier;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot use the classifier cache " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot use the classifier cache " + target + ": " + e.getMessage(), e);
         }
     }
 
@@ -114,10 +131,26 @@ public final class ClassifierStore {
         ByteBuffer bytes = images.data().asNio();
         bytes.limit((int) Math.min(bytes.capacity(), images.length() * images.dataType().width()));
         digest.update(bytes);
-        String settings = ARCHITECTURE + "|" + spec.maxImages() + "|" + spec.holdout() + "|" + spec.epochs() + "|"
-                + spec.minUpdates() + "|" + spec.batchSize() + "|" + spec.learningRate() + "|" + seed;
+        String settings =
+                ARCHITECTURE
+                        + "|"
+                        + spec.maxImages()
+                        + "|"
+                        + spec.holdout()
+                        + "|"
+                        + spec.epochs()
+                        + "|"
+                        + spec.minUpdates()
+                        + "|"
+                        + spec.batchSize()
+                        + "|"
+                        + spec.learningRate()
+                        + "|"
+                        + seed;
         String dataHash = HexFormat.of().formatHex(digest.digest()).substring(0, 16);
-        String settingsHash = HexFormat.of().formatHex(sha256().digest(settings.getBytes(StandardCharsets.UTF_8)));
+        String settingsHash =
+                HexFormat.of()
+                        .formatHex(sha256().digest(settings.getBytes(StandardCharsets.UTF_8)));
         return dataHash + "-" + settingsHash.substring(0, 8);
     }
 
@@ -128,5 +161,4 @@ public final class ClassifierStore {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
-
 }

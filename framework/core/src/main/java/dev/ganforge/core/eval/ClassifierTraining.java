@@ -1,16 +1,16 @@
 package dev.ganforge.core.eval;
 
-import java.util.Arrays;
-import java.util.Collections;
-import org.nd4j.linalg.api.buffer.DataType;
 import dev.ganforge.core.spec.ClassifierSpec;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,8 +37,9 @@ public final class ClassifierTraining {
      * @param classes K
      * @param spec subset size and held-out share
      * @param seed the shuffling seed
-     * @return a stratified split: from each class a seeded shuffle of its indices, capped in proportion
-     *     to max_images, with the first ceil(holdout · n_k) held out (at least one if n_k ≥ 2)
+     * @return a stratified split: from each class a seeded shuffle of its indices, capped in
+     *     proportion to max_images, with the first ceil(holdout · n_k) held out (at least one if
+     *     n_k ≥ 2)
      */
     public static Split split(int[] labels, int classes, ClassifierSpec spec, long seed) {
         List<List<Integer>> byClass = new ArrayList<>();
@@ -54,13 +55,15 @@ public final class ClassifierTraining {
         List<Integer> heldOut = new ArrayList<>();
         for (List<Integer> members : byClass) {
             shuffle(members, random);
-            int used = Math.max(Math.min(2, members.size()), (int) Math.round(members.size() * keep));
+            int used =
+                    Math.max(Math.min(2, members.size()), (int) Math.round(members.size() * keep));
             int held = members.size() < 2 ? 0 : Math.max(1, (int) Math.ceil(used * spec.holdout()));
             heldOut.addAll(members.subList(0, held));
             train.addAll(members.subList(held, used));
         }
         shuffle(train, random);
-        return new Split(train.stream().mapToInt(Integer::intValue).toArray(),
+        return new Split(
+                train.stream().mapToInt(Integer::intValue).toArray(),
                 heldOut.stream().mapToInt(Integer::intValue).toArray());
     }
 
@@ -74,13 +77,16 @@ public final class ClassifierTraining {
      * @return the trained classifier
      * @throws IllegalArgumentException if the data has fewer than two images
      */
-    public static DomainClassifier train(LabeledImages data, ClassifierSpec spec, long seed, PrintStream console) {
+    public static DomainClassifier train(
+            LabeledImages data, ClassifierSpec spec, long seed, PrintStream console) {
         if (data.size() < 2) {
-            throw new IllegalArgumentException("a classifier needs at least 2 images, found " + data.size());
+            throw new IllegalArgumentException(
+                    "a classifier needs at least 2 images, found " + data.size());
         }
         int classes = data.numClasses();
         Split split = split(data.labels(), classes, spec, seed);
-        MultiLayerNetwork network = DomainClassifier.build(data.shape(), classes, spec.learningRate(), seed);
+        MultiLayerNetwork network =
+                DomainClassifier.build(data.shape(), classes, spec.learningRate(), seed);
         int batch = Math.min(spec.batchSize(), split.train().length);
         int perEpoch = Math.max(1, split.train().length / batch);
         int epochs = Math.max(spec.epochs(), (spec.minUpdates() + perEpoch - 1) / perEpoch);
@@ -91,14 +97,28 @@ public final class ClassifierTraining {
             shuffle(order, random);
             for (int b = 0; b < perEpoch; b++) {
                 int[] rows = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
-                network.fit(new DataSet(rows(data.images(), rows), oneHot(data.labels(), rows, classes)));
+                network.fit(
+                        new DataSet(
+                                rows(data.images(), rows), oneHot(data.labels(), rows, classes)));
             }
         }
         DomainClassifier untested = new DomainClassifier(network, Double.NaN, data.classNames());
-        double accuracy = accuracy(untested, rows(data.images(), split.heldOut()), pick(data.labels(), split.heldOut()));
-        console.printf(Locale.ROOT, "domain classifier: %d epochs (%d updates of %d) on %d images in %.1f s;"
-                        + " held-out accuracy %.4f on %d images%n", epochs, epochs * perEpoch, batch,
-                split.train().length, (System.nanoTime() - started) / 1e9, accuracy, split.heldOut().length);
+        double accuracy =
+                accuracy(
+                        untested,
+                        rows(data.images(), split.heldOut()),
+                        pick(data.labels(), split.heldOut()));
+        console.printf(
+                Locale.ROOT,
+                "domain classifier: %d epochs (%d updates of %d) on %d images in %.1f s;"
+                        + " held-out accuracy %.4f on %d images%n",
+                epochs,
+                epochs * perEpoch,
+                batch,
+                split.train().length,
+                (System.nanoTime() - started) / 1e9,
+                accuracy,
+                split.heldOut().length);
         return new DomainClassifier(network, accuracy, data.classNames());
     }
 
@@ -120,7 +140,9 @@ public final class ClassifierTraining {
         return (double) hits / labels.length;
     }
 
-    /** @return copies of the given rows of {@code [N, C, H, W]} images, in that order */
+    /**
+     * @return copies of the given rows of {@code [N, C, H, W]} images, in that order
+     */
     public static INDArray rows(INDArray images, int[] rows) {
         long[] shape = images.shape().clone();
         shape[0] = rows.length;
@@ -131,7 +153,9 @@ public final class ClassifierTraining {
         return Nd4j.pullRows(flat, 1, rows).reshape(shape);
     }
 
-    /** @return {@code values[rows[i]]} for each i */
+    /**
+     * @return {@code values[rows[i]]} for each i
+     */
     public static int[] pick(int[] values, int[] rows) {
         int[] picked = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {

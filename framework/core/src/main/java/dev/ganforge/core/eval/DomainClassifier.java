@@ -23,19 +23,22 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 /**
  * The domain classifier that evaluation sees images through: a small CNN, (3×3 convolution, ReLU,
  * 2×2 max-pool) blocks with 32, 64 (and 64 more for images of 32 pixels or more) channels, a
- * {@value #FEATURES}-unit ReLU dense layer whose activations are the <em>features</em>, and a softmax
- * output trained with multi-class cross-entropy.
+ * {@value #FEATURES}-unit ReLU dense layer whose activations are the <em>features</em>, and a
+ * softmax output trained with multi-class cross-entropy.
  *
  * @param network the trained network: input {@code [B, C, H, W]} in [-1, 1], output {@code [B, K]}
  * @param heldOutAccuracy share of the held-out real images it classifies right, in [0, 1]
  * @param classNames class names in label order
  */
-public record DomainClassifier(MultiLayerNetwork network, double heldOutAccuracy, List<String> classNames) {
+public record DomainClassifier(
+        MultiLayerNetwork network, double heldOutAccuracy, List<String> classNames) {
 
     /** The backbone's name as it appears in metric names: {@code eval/fd_ganforge_cnn}. */
     public static final String BACKBONE = "ganforge_cnn";
+
     /** Width F of the feature layer. */
     public static final int FEATURES = 128;
+
     private static final int BATCH = 256;
 
     /**
@@ -45,27 +48,48 @@ public record DomainClassifier(MultiLayerNetwork network, double heldOutAccuracy
      * @param seed weight-initialisation seed
      * @return an initialised, untrained network
      */
-    public static MultiLayerNetwork build(ImageShape shape, int classes, double learningRate, long seed) {
-        var list = new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-                .updater(new Adam(learningRate)).weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Same)
-                .list();
+    public static MultiLayerNetwork build(
+            ImageShape shape, int classes, double learningRate, long seed) {
+        var list =
+                new NeuralNetConfiguration.Builder()
+                        .seed(seed)
+                        .dataType(DataType.FLOAT)
+                        .updater(new Adam(learningRate))
+                        .weightInit(WeightInit.RELU)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .list();
         int side = Math.min(shape.height(), shape.width());
         int[] channels = side >= 32 ? new int[] {32, 64, 64} : new int[] {32, 64};
         int input = shape.channels();
         for (int out : channels) {
-            list.layer(new ConvolutionLayer.Builder(3, 3).nIn(input).nOut(out).activation(Activation.RELU).build());
+            list.layer(
+                    new ConvolutionLayer.Builder(3, 3)
+                            .nIn(input)
+                            .nOut(out)
+                            .activation(Activation.RELU)
+                            .build());
             if (side >= 4) { // keep at least 2x2 maps for tiny images
-                list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
-                        .stride(2, 2).build());
+                list.layer(
+                        new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                                .kernelSize(2, 2)
+                                .stride(2, 2)
+                                .build());
                 side /= 2;
             }
             input = out;
         }
         list.layer(new DenseLayer.Builder().nOut(FEATURES).activation(Activation.RELU).build());
-        list.layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build());
-        MultiLayerConfiguration configuration = list
-                .setInputType(InputType.convolutional(shape.height(), shape.width(), shape.channels())).build();
+        list.layer(
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                        .nOut(classes)
+                        .activation(Activation.SOFTMAX)
+                        .weightInit(WeightInit.XAVIER)
+                        .build());
+        MultiLayerConfiguration configuration =
+                list.setInputType(
+                                InputType.convolutional(
+                                        shape.height(), shape.width(), shape.channels()))
+                        .build();
         MultiLayerNetwork network = new MultiLayerNetwork(configuration);
         network.init();
         return network;
@@ -84,9 +108,13 @@ public record DomainClassifier(MultiLayerNetwork network, double heldOutAccuracy
         INDArray probabilities = Nd4j.create(DataType.FLOAT, n, classNames.size());
         for (long start = 0; start < n; start += BATCH) {
             long end = Math.min(n, start + BATCH);
-            List<INDArray> activations = network.feedForward(images.get(NDArrayIndex.interval(start, end)), false);
-            features.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).assign(activations.get(layers - 1));
-            probabilities.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()).assign(activations.get(layers));
+            List<INDArray> activations =
+                    network.feedForward(images.get(NDArrayIndex.interval(start, end)), false);
+            features.get(NDArrayIndex.interval(start, end), NDArrayIndex.all())
+                    .assign(activations.get(layers - 1));
+            probabilities
+                    .get(NDArrayIndex.interval(start, end), NDArrayIndex.all())
+                    .assign(activations.get(layers));
         }
         return new Outputs(features, probabilities);
     }

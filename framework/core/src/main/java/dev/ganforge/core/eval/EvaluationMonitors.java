@@ -7,12 +7,22 @@ import dev.ganforge.core.train.TrainingMonitor;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
 
-/** The training loop's evaluation: a {@link TrainingEvaluation} when the spec has an {@code evaluation:} section. */
+/**
+ * The training loop's evaluation: a {@link TrainingEvaluation} when the spec has an {@code
+ * evaluation:} section.
+ */
 public final class EvaluationMonitors implements TrainingMonitor.Factory {
 
     @Override
-    public TrainingMonitor prepare(ExperimentSpec spec, ResolvedPlugins plugins, LabeledImages data, RunDirectory run,
-            long startStep, PrintStream console) {
-        return spec.evaluation() == null ? null : TrainingEvaluation.prepare(spec, plugins, data, run, startStep, console);
+    public TrainingMonitor prepare(
+            ExperimentSpec spec,
+            ResolvedPlugins plugins,
+            LabeledImages data,
+            RunDirectory run,
+            long startStep,
+            PrintStream console) {
+        return spec.evaluation() == null
+                ? null
+                : TrainingEvaluation.prepare(spec, plugins, data, run, startStep, console);
     }
 }

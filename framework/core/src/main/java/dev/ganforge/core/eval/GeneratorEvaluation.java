@@ -1,12 +1,12 @@
 package dev.ganforge.core.eval;
 
-import java.util.Collections;
-import dev.ganforge.core.spec.EvaluationSpec;
 import dev.ganforge.config.PluginSection;
+import dev.ganforge.core.spec.EvaluationSpec;
 import dev.ganforge.spi.EvaluationInput;
 import dev.ganforge.spi.EvaluatorPlugin;
 import dev.ganforge.spi.LabeledImages;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,21 +16,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Evaluates a generator against a fixed real reference set through the domain classifier. The real
  * set (at most {@code samples_per_class} seeded picks per class) and its features are computed once
- * and kept, so every evaluation of a run reuses the same real statistics. Each call runs the
- * spec's evaluator plugins and adds:
+ * and kept, so every evaluation of a run reuses the same real statistics. Each call runs the spec's
+ * evaluator plugins and adds:
+ *
  * <ul>
  *   <li>{@code eval/classifier_real_accuracy}: the classifier's held-out accuracy, the ceiling of
- *       {@code eval/label_accuracy};</li>
- *   <li>{@code eval/samples} and {@code eval/real_samples}: the generated and real sample counts;</li>
- *   <li>{@code health/min_diversity_ratio} and {@code health/collapsed_classes}: per class, the mean
- *       pairwise feature distance of the generated samples divided by that of the real samples (for
- *       an unconditional model, over all samples); a class whose ratio is below
- *       {@code collapse_ratio} counts as collapsed.</li>
+ *       {@code eval/label_accuracy};
+ *   <li>{@code eval/samples} and {@code eval/real_samples}: the generated and real sample counts;
+ *   <li>{@code health/min_diversity_ratio} and {@code health/collapsed_classes}: per class, the
+ *       mean pairwise feature distance of the generated samples divided by that of the real samples
+ *       (for an unconditional model, over all samples); a class whose ratio is below {@code
+ *       collapse_ratio} counts as collapsed.
  * </ul>
  */
 public final class GeneratorEvaluation {
 
-    /** Produces images for given latent vectors and labels: the generator, or a stand-in in tests. */
+    /**
+     * Produces images for given latent vectors and labels: the generator, or a stand-in in tests.
+     */
     @FunctionalInterface
     public interface ImageSource {
         /**
@@ -48,7 +51,8 @@ public final class GeneratorEvaluation {
      * @param generatedImages the generated images {@code [M, C, H, W]}
      * @param collapsedClasses names of the classes found collapsed (empty if none)
      */
-    public record Result(Map<String, Double> metrics, INDArray generatedImages, List<String> collapsedClasses) {}
+    public record Result(
+            Map<String, Double> metrics, INDArray generatedImages, List<String> collapsedClasses) {}
 
     private final EvaluationSpec spec;
     private final DomainClassifier classifier;
@@ -68,8 +72,12 @@ public final class GeneratorEvaluation {
      * @param conditional whether the generator takes labels
      * @param seed the experiment seed (selects the real reference images)
      */
-    public GeneratorEvaluation(EvaluationSpec spec, LabeledImages data, DomainClassifier classifier,
-            boolean conditional, long seed) {
+    public GeneratorEvaluation(
+            EvaluationSpec spec,
+            LabeledImages data,
+            DomainClassifier classifier,
+            boolean conditional,
+            long seed) {
         this.spec = spec;
         this.classifier = classifier;
         this.conditional = conditional;
@@ -81,12 +89,16 @@ public final class GeneratorEvaluation {
         this.realDiversity = diversity(realFeatures.toDoubleMatrix(), realLabels);
     }
 
-    /** @return the real reference images {@code [N, C, H, W]} */
+    /**
+     * @return the real reference images {@code [N, C, H, W]}
+     */
     public INDArray realImages() {
         return realImages;
     }
 
-    /** @return the class of each real reference image */
+    /**
+     * @return the class of each real reference image
+     */
     public int[] realLabels() {
         return realLabels.clone();
     }
@@ -115,8 +127,16 @@ public final class GeneratorEvaluation {
     public Result evaluate(ImageSource source, INDArray z, int[] labels) {
         INDArray generated = source.images(z, labels);
         DomainClassifier.Outputs outputs = classifier.outputs(generated);
-        EvaluationInput input = new EvaluationInput(DomainClassifier.BACKBONE, classNames, conditional, realLabels,
-                realFeatures, labels, outputs.features(), outputs.probabilities());
+        EvaluationInput input =
+                new EvaluationInput(
+                        DomainClassifier.BACKBONE,
+                        classNames,
+                        conditional,
+                        realLabels,
+                        realFeatures,
+                        labels,
+                        outputs.features(),
+                        outputs.probabilities());
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (PluginSection section : spec.evaluators()) {
             EvaluatorPlugin evaluator = section.plugin(EvaluatorPlugin.class);
@@ -143,7 +163,10 @@ public final class GeneratorEvaluation {
         return new Result(metrics, generated, collapsed);
     }
 
-    /** @return mean pairwise Euclidean distance per class (one entry over all rows if unconditional); NaN below 2 */
+    /**
+     * @return mean pairwise Euclidean distance per class (one entry over all rows if
+     *     unconditional); NaN below 2
+     */
     private double[] diversity(double[][] features, int[] labels) {
         int groups = conditional ? classNames.size() : 1;
         double[] sum = new double[groups];
@@ -165,7 +188,9 @@ public final class GeneratorEvaluation {
         return mean;
     }
 
-    /** @return up to {@code perClass} seeded picks of each class's indices, class by class */
+    /**
+     * @return up to {@code perClass} seeded picks of each class's indices, class by class
+     */
     static int[] referenceRows(int[] labels, int classes, int perClass, long seed) {
         List<List<Integer>> byClass = new ArrayList<>();
         for (int k = 0; k < classes; k++) {
@@ -185,7 +210,9 @@ public final class GeneratorEvaluation {
         return rows.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** @return the Euclidean distance of two feature vectors of equal length */
+    /**
+     * @return the Euclidean distance of two feature vectors of equal length
+     */
     private static double euclidean(double[] a, double[] b) {
         double squared = 0;
         for (int k = 0; k < a.length; k++) {

@@ -1,16 +1,16 @@
 package dev.ganforge.core.eval;
 
-import java.util.Arrays;
 import dev.ganforge.core.run.EvaluationLog;
+import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.spec.EvaluationSpec;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.train.Generation;
 import dev.ganforge.core.train.ResolvedPlugins;
 import dev.ganforge.core.train.TrainingMonitor;
-import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +26,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Evaluation of one run: a {@link GeneratorEvaluation} on fixed latent vectors (drawn once from the
  * spec's sampler with a seed derived from the experiment seed), D's mean probabilities on the real
  * reference set and on the generated set ({@code health/d_real}, {@code health/d_fake}, inference
- * mode), rows in {@code eval.csv}, and, during training, the health signals and the best checkpoint.
+ * mode), rows in {@code eval.csv}, and, during training, the health signals and the best
+ * checkpoint.
  */
 public final class TrainingEvaluation implements TrainingMonitor {
 
@@ -53,18 +54,28 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @param plugins its plugins
      * @param data the real labelled images
      * @param run the run folder
-     * @param keepThroughStep eval.csv rows after this step are dropped (the resumed step, or
-     *     {@link Long#MAX_VALUE} to keep all)
+     * @param keepThroughStep eval.csv rows after this step are dropped (the resumed step, or {@link
+     *     Long#MAX_VALUE} to keep all)
      * @param console where progress and metric lines go
      * @return the evaluation, ready to measure
      */
-    public static TrainingEvaluation prepare(ExperimentSpec experiment, ResolvedPlugins plugins, LabeledImages data,
-            RunDirectory run, long keepThroughStep, PrintStream console) {
+    public static TrainingEvaluation prepare(
+            ExperimentSpec experiment,
+            ResolvedPlugins plugins,
+            LabeledImages data,
+            RunDirectory run,
+            long keepThroughStep,
+            PrintStream console) {
         return new TrainingEvaluation(experiment, plugins, data, run, keepThroughStep, console);
     }
 
-    private TrainingEvaluation(ExperimentSpec experiment, ResolvedPlugins plugins, LabeledImages data,
-            RunDirectory run, long keepThroughStep, PrintStream console) {
+    private TrainingEvaluation(
+            ExperimentSpec experiment,
+            ResolvedPlugins plugins,
+            LabeledImages data,
+            RunDirectory run,
+            long keepThroughStep,
+            PrintStream console) {
         this.experiment = experiment;
         this.spec = experiment.evaluation();
         this.plugins = plugins;
@@ -72,18 +83,23 @@ public final class TrainingEvaluation implements TrainingMonitor {
         this.console = console;
         this.classes = data.numClasses();
         this.conditional = plugins.model().conditional();
-        DomainClassifier classifier = new ClassifierStore(spec.classifier().cacheFolder())
-                .loadOrTrain(data, spec.classifier(), experiment.seed(), false, console);
-        this.evaluation = new GeneratorEvaluation(spec, data, classifier, conditional, experiment.seed());
+        DomainClassifier classifier =
+                new ClassifierStore(spec.classifier().cacheFolder())
+                        .loadOrTrain(data, spec.classifier(), experiment.seed(), false, console);
+        this.evaluation =
+                new GeneratorEvaluation(spec, data, classifier, conditional, experiment.seed());
         this.labels = GeneratorEvaluation.fixedLabels(classes, spec.samplesPerClass());
         this.z = Nd4j.create(data.images().dataType(), labels.length, plugins.latentDim());
-        Random random = Nd4j.getRandomFactory().getNewRandomInstance(experiment.seed() ^ 0x6576616C5AL);
+        Random random =
+                Nd4j.getRandomFactory().getNewRandomInstance(experiment.seed() ^ 0x6576616C5AL);
         plugins.sampleLatent(z, random);
         this.log = new EvaluationLog(run.evaluationFile(), keepThroughStep);
         this.best = run.checkpoints().bestValue().orElse(Double.NaN);
     }
 
-    /** @return whether training should evaluate after {@code step} of {@code total} steps */
+    /**
+     * @return whether training should evaluate after {@code step} of {@code total} steps
+     */
     @Override
     public boolean due(long step, long total) {
         return step % spec.every() == 0 || step == total;
@@ -97,20 +113,38 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @param discriminator the discriminator, or null to skip D's probabilities
      * @return the metrics and images
      */
-    public GeneratorEvaluation.Result measure(long step, MultiLayerNetwork generator, MultiLayerNetwork discriminator) {
-        GeneratorEvaluation.Result result = evaluation.evaluate(
-                (latent, asked) -> generate(generator, latent, asked), z, labels);
+    public GeneratorEvaluation.Result measure(
+            long step, MultiLayerNetwork generator, MultiLayerNetwork discriminator) {
+        GeneratorEvaluation.Result result =
+                evaluation.evaluate(
+                        (latent, asked) -> generate(generator, latent, asked), z, labels);
         Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
         if (discriminator != null) {
-            metrics.put("health/d_real", meanProbability(discriminator, evaluation.realImages(), evaluation.realLabels()));
-            metrics.put("health/d_fake", meanProbability(discriminator, result.generatedImages(), labels));
+            metrics.put(
+                    "health/d_real",
+                    meanProbability(
+                            discriminator, evaluation.realImages(), evaluation.realLabels()));
+            metrics.put(
+                    "health/d_fake",
+                    meanProbability(discriminator, result.generatedImages(), labels));
         }
         log.append(step, metrics);
-        console.println("eval step " + step + ": " + metrics.entrySet().stream()
-                .filter(e -> !e.getKey().matches("eval/label_accuracy/.*"))
-                .map(e -> String.format(Locale.ROOT, "%s=%.4f", e.getKey(), e.getValue()))
-                .collect(Collectors.joining(" ")));
-        return new GeneratorEvaluation.Result(metrics, result.generatedImages(), result.collapsedClasses());
+        console.println(
+                "eval step "
+                        + step
+                        + ": "
+                        + metrics.entrySet().stream()
+                                .filter(e -> !e.getKey().matches("eval/label_accuracy/.*"))
+                                .map(
+                                        e ->
+                                                String.format(
+                                                        Locale.ROOT,
+                                                        "%s=%.4f",
+                                                        e.getKey(),
+                                                        e.getValue()))
+                                .collect(Collectors.joining(" ")));
+        return new GeneratorEvaluation.Result(
+                metrics, result.generatedImages(), result.collapsedClasses());
     }
 
     /**
@@ -123,30 +157,54 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @throws IllegalArgumentException if {@code best_metric} names a metric no evaluator reported
      */
     @Override
-    public String afterStep(long step, MultiLayerNetwork generator, MultiLayerNetwork discriminator) {
+    public String afterStep(
+            long step, MultiLayerNetwork generator, MultiLayerNetwork discriminator) {
         GeneratorEvaluation.Result result = measure(step, generator, discriminator);
         Map<String, Double> metrics = result.metrics();
         if (spec.bestMetric() != null) {
             Double value = metrics.get(spec.bestMetric());
             if (value == null) {
-                throw new IllegalArgumentException("evaluation.best_metric '" + spec.bestMetric()
-                        + "' is not reported; reported metrics: " + String.join(", ", metrics.keySet()));
+                throw new IllegalArgumentException(
+                        "evaluation.best_metric '"
+                                + spec.bestMetric()
+                                + "' is not reported; reported metrics: "
+                                + String.join(", ", metrics.keySet()));
             }
             if (spec.goal().improves(value, best)) {
                 best = value;
-                run.checkpoints().writeBest(step, experiment.seed(), generator, discriminator, spec.bestMetric(), value);
+                run.checkpoints()
+                        .writeBest(
+                                step,
+                                experiment.seed(),
+                                generator,
+                                discriminator,
+                                spec.bestMetric(),
+                                value);
             }
         }
-        boolean saturated = metrics.get("health/d_real") > 1 - spec.saturationMargin()
-                && metrics.get("health/d_fake") < spec.saturationMargin();
+        boolean saturated =
+                metrics.get("health/d_real") > 1 - spec.saturationMargin()
+                        && metrics.get("health/d_fake") < spec.saturationMargin();
         saturatedInARow = saturated ? saturatedInARow + 1 : 0;
         String problem = null;
         if (saturatedInARow >= spec.saturationEvaluations()) {
-            problem = String.format(Locale.ROOT, "discriminator saturated on %d evaluations in a row (D(x) = %.4f,"
-                    + " D(G(z)) = %.4f)", saturatedInARow, metrics.get("health/d_real"), metrics.get("health/d_fake"));
+            problem =
+                    String.format(
+                            Locale.ROOT,
+                            "discriminator saturated on %d evaluations in a row (D(x) = %.4f,"
+                                    + " D(G(z)) = %.4f)",
+                            saturatedInARow,
+                            metrics.get("health/d_real"),
+                            metrics.get("health/d_fake"));
         } else if (!result.collapsedClasses().isEmpty()) {
-            problem = String.format(Locale.ROOT, "mode collapse at step %d: generated feature diversity below %.2f of"
-                    + " the real one for %s", step, spec.collapseRatio(), result.collapsedClasses());
+            problem =
+                    String.format(
+                            Locale.ROOT,
+                            "mode collapse at step %d: generated feature diversity below %.2f of"
+                                    + " the real one for %s",
+                            step,
+                            spec.collapseRatio(),
+                            result.collapsedClasses());
         }
         if (problem == null) {
             return null;
@@ -160,8 +218,13 @@ public final class TrainingEvaluation implements TrainingMonitor {
         INDArray out = null;
         for (long start = 0; start < n; start += BATCH) {
             long end = Math.min(n, start + BATCH);
-            INDArray images = Generation.generate(generator, latent.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
-                    Arrays.copyOfRange(asked, (int) start, (int) end), classes, conditional);
+            INDArray images =
+                    Generation.generate(
+                            generator,
+                            latent.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
+                            Arrays.copyOfRange(asked, (int) start, (int) end),
+                            classes,
+                            conditional);
             if (out == null) {
                 long[] shape = images.shape().clone();
                 shape[0] = n;
@@ -172,18 +235,34 @@ public final class TrainingEvaluation implements TrainingMonitor {
         return out;
     }
 
-    private double meanProbability(MultiLayerNetwork discriminator, INDArray images, int[] imageLabels) {
+    private double meanProbability(
+            MultiLayerNetwork discriminator, INDArray images, int[] imageLabels) {
         long n = images.size(0);
         double sum = 0;
         for (long start = 0; start < n; start += BATCH) {
             long end = Math.min(n, start + BATCH);
             INDArray batch = images.get(NDArrayIndex.interval(start, end));
             int rows = (int) (end - start);
-            INDArray oneHot = conditional ? Conditioning.oneHot(Arrays.copyOfRange(imageLabels, (int) start,
-                    (int) end), Nd4j.create(batch.dataType(), rows, classes)) : null;
-            INDArray input = Conditioning.discriminatorInput(batch, oneHot, Nd4j.create(batch.dataType(), rows,
-                    batch.size(1) + (conditional ? classes : 0), batch.size(2), batch.size(3)));
-            sum += Transforms.sigmoid(discriminator.output(input, false), false).sumNumber().doubleValue();
+            INDArray oneHot =
+                    conditional
+                            ? Conditioning.oneHot(
+                                    Arrays.copyOfRange(imageLabels, (int) start, (int) end),
+                                    Nd4j.create(batch.dataType(), rows, classes))
+                            : null;
+            INDArray input =
+                    Conditioning.discriminatorInput(
+                            batch,
+                            oneHot,
+                            Nd4j.create(
+                                    batch.dataType(),
+                                    rows,
+                                    batch.size(1) + (conditional ? classes : 0),
+                                    batch.size(2),
+                                    batch.size(3)));
+            sum +=
+                    Transforms.sigmoid(discriminator.output(input, false), false)
+                            .sumNumber()
+                            .doubleValue();
         }
         return sum / n;
     }

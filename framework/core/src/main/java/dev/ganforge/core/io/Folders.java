@@ -1,8 +1,8 @@
 package dev.ganforge.core.io;
 
-import java.nio.file.LinkOption;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
-/** Finds plugins with {@link ServiceLoader}: every {@code META-INF/services/dev.ganforge.spi.GanPlugin} entry. */
+/**
+ * Finds plugins with {@link ServiceLoader}: every {@code
+ * META-INF/services/dev.ganforge.spi.GanPlugin} entry.
+ */
 public final class PluginDiscovery {
 
     private PluginDiscovery() {}

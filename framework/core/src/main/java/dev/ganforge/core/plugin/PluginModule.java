@@ -1,12 +1,12 @@
 package dev.ganforge.core.plugin;
 
+import com.google.inject.AbstractModule;
 import com.google.inject.Injector;
 import com.google.inject.Key;
-import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import com.google.inject.multibindings.MapBinder;
 import com.google.inject.TypeLiteral;
+import com.google.inject.multibindings.MapBinder;
 import com.google.inject.name.Names;
 import dev.ganforge.spi.GanPlugin;
 import dev.ganforge.spi.PluginKind;
@@ -30,21 +30,33 @@ public final class PluginModule extends AbstractModule {
 
     /**
      * @param plugins the discovered plugins
-     * @throws PluginLoadException on a duplicate name within a kind, or a name that is not lowercase
-     *     letters, digits and dashes
+     * @throws PluginLoadException on a duplicate name within a kind, or a name that is not
+     *     lowercase letters, digits and dashes
      */
     public PluginModule(List<GanPlugin<?>> plugins) {
         Map<String, GanPlugin<?>> seen = new HashMap<>();
         for (GanPlugin<?> plugin : plugins) {
             if (plugin.name() == null || !NAME.matcher(plugin.name()).matches()) {
-                throw new PluginLoadException("plugin " + plugin.getClass().getName() + " has name '" + plugin.name()
-                        + "'; expected lowercase letters, digits and dashes, starting with a letter");
+                throw new PluginLoadException(
+                        "plugin "
+                                + plugin.getClass().getName()
+                                + " has name '"
+                                + plugin.name()
+                                + "'; expected lowercase letters, digits and dashes, starting with"
+                                + " a letter");
             }
             GanPlugin<?> previous = seen.put(plugin.kind() + "/" + plugin.name(), plugin);
             if (previous != null) {
-                throw new PluginLoadException("two " + plugin.kind().label() + " plugins are named '" + plugin.name()
-                        + "': " + previous.getClass().getName() + " and " + plugin.getClass().getName()
-                        + "; remove one jar from the classpath");
+                throw new PluginLoadException(
+                        "two "
+                                + plugin.kind().label()
+                                + " plugins are named '"
+                                + plugin.name()
+                                + "': "
+                                + previous.getClass().getName()
+                                + " and "
+                                + plugin.getClass().getName()
+                                + "; remove one jar from the classpath");
             }
         }
         this.plugins = List.copyOf(plugins);
@@ -63,7 +75,10 @@ public final class PluginModule extends AbstractModule {
     }
 
     private MapBinder<String, GanPlugin<?>> binderFor(PluginKind kind) {
-        return MapBinder.newMapBinder(binder(), new TypeLiteral<String>() {}, new TypeLiteral<GanPlugin<?>>() {},
+        return MapBinder.newMapBinder(
+                binder(),
+                new TypeLiteral<String>() {},
+                new TypeLiteral<GanPlugin<?>>() {},
                 Names.named("plugins." + kind.label()));
     }
 
@@ -72,8 +87,12 @@ public final class PluginModule extends AbstractModule {
     PluginRegistry registry(Injector injector) {
         Map<PluginKind, Map<String, GanPlugin<?>>> byKind = new EnumMap<>(PluginKind.class);
         for (PluginKind kind : PluginKind.values()) {
-            byKind.put(kind, injector.getInstance(Key.get(
-                    new TypeLiteral<Map<String, GanPlugin<?>>>() {}, Names.named("plugins." + kind.label()))));
+            byKind.put(
+                    kind,
+                    injector.getInstance(
+                            Key.get(
+                                    new TypeLiteral<Map<String, GanPlugin<?>>>() {},
+                                    Names.named("plugins." + kind.label()))));
         }
         return new PluginRegistry(byKind);
     }

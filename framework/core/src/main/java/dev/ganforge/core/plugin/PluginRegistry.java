@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Every plugin the core knows, keyed by kind and name. Built once at start-up by {@link PluginModule}
- * from the plugins {@link java.util.ServiceLoader} found; immutable afterwards.
+ * Every plugin the core knows, keyed by kind and name. Built once at start-up by {@link
+ * PluginModule} from the plugins {@link java.util.ServiceLoader} found; immutable afterwards.
  */
 public final class PluginRegistry implements PluginLookup {
 
@@ -23,7 +23,10 @@ public final class PluginRegistry implements PluginLookup {
     public PluginRegistry(Map<PluginKind, Map<String, GanPlugin<?>>> byKind) {
         EnumMap<PluginKind, Map<String, GanPlugin<?>>> copy = new EnumMap<>(PluginKind.class);
         for (PluginKind kind : PluginKind.values()) {
-            copy.put(kind, Collections.unmodifiableMap(new TreeMap<>(byKind.getOrDefault(kind, Map.of()))));
+            copy.put(
+                    kind,
+                    Collections.unmodifiableMap(
+                            new TreeMap<>(byKind.getOrDefault(kind, Map.of()))));
         }
         this.byKind = Collections.unmodifiableMap(copy);
     }
@@ -54,19 +57,25 @@ public final class PluginRegistry implements PluginLookup {
         return type.cast(get(kind, name));
     }
 
-    /** @return whether a plugin of that kind and name exists */
+    /**
+     * @return whether a plugin of that kind and name exists
+     */
     @Override
     public boolean contains(PluginKind kind, String name) {
         return byKind.get(kind).containsKey(name);
     }
 
-    /** @return the names of the plugins of one kind, sorted */
+    /**
+     * @return the names of the plugins of one kind, sorted
+     */
     @Override
     public List<String> names(PluginKind kind) {
         return List.copyOf(byKind.get(kind).keySet());
     }
 
-    /** @return every plugin, grouped by kind, each group sorted by name */
+    /**
+     * @return every plugin, grouped by kind, each group sorted by name
+     */
     public Map<PluginKind, Map<String, GanPlugin<?>>> all() {
         return byKind;
     }

@@ -7,9 +7,9 @@ import dev.ganforge.spi.GanPlugin;
 import java.util.List;
 
 /**
- * A plugin registry without the rest of the application, for tests and for code that embeds ganforge's
- * spec loader. The application itself is assembled by {@code dev.ganforge.core.assembly.CoreModule}
- * in the CLI's one Injector.
+ * A plugin registry without the rest of the application, for tests and for code that embeds
+ * ganforge's spec loader. The application itself is assembled by {@code
+ * dev.ganforge.core.assembly.CoreModule} in the CLI's one Injector.
  */
 public final class Plugins {
 

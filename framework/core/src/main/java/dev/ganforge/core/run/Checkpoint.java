@@ -10,4 +10,5 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param generator the generator with its updater state
  * @param discriminator the discriminator with its updater state
  */
-public record Checkpoint(long step, long seed, MultiLayerNetwork generator, MultiLayerNetwork discriminator) {}
+public record Checkpoint(
+        long step, long seed, MultiLayerNetwork generator, MultiLayerNetwork discriminator) {}

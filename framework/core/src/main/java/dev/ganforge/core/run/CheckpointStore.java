@@ -19,13 +19,14 @@ import org.deeplearning4j.util.ModelSerializer;
 /**
  * The {@code checkpoints/} folder of a run. Each checkpoint is a folder {@code step-NNNNNNNN/} with
  * {@code generator.zip} and {@code discriminator.zip} (DL4J model files with updater state) and
- * {@code state.properties} (step, seed). A checkpoint is written into a temporary folder and renamed
- * into place, then the text file {@code latest} is replaced atomically, so a crash at any moment
- * leaves the previous checkpoint readable. Older periodic checkpoints beyond the kept count are deleted.
+ * {@code state.properties} (step, seed). A checkpoint is written into a temporary folder and
+ * renamed into place, then the text file {@code latest} is replaced atomically, so a crash at any
+ * moment leaves the previous checkpoint readable. Older periodic checkpoints beyond the kept count
+ * are deleted.
  *
  * <p>The best checkpoint (by an evaluation metric) lives in {@code best-step-NNNNNNNN/}, with
- * {@code best.properties} (metric, value, step) beside the networks; {@code best} is a symbolic link
- * to it, replaced atomically by a rename, so {@code checkpoints/best/} always reads as a whole
+ * {@code best.properties} (metric, value, step) beside the networks; {@code best} is a symbolic
+ * link to it, replaced atomically by a rename, so {@code checkpoints/best/} always reads as a whole
  * checkpoint. Periodic pruning never touches it.
  */
 public final class CheckpointStore {
@@ -34,7 +35,9 @@ public final class CheckpointStore {
     private static final String BEST = "best";
     private final Path folder;
 
-    /** @param folder the run's {@code checkpoints/} folder (created when first written) */
+    /**
+     * @param folder the run's {@code checkpoints/} folder (created when first written)
+     */
     public CheckpointStore(Path folder) {
         this.folder = folder;
     }
@@ -50,7 +53,12 @@ public final class CheckpointStore {
      * @return the checkpoint folder
      * @throws UncheckedIOException if writing fails (the previous checkpoint stays the latest)
      */
-    public Path write(long step, long seed, MultiLayerNetwork generator, MultiLayerNetwork discriminator, int keep) {
+    public Path write(
+            long step,
+            long seed,
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            int keep) {
         String name = String.format("step-%08d", step);
         Path target = folder.resolve(name);
         Path temporary = folder.resolve(name + ".tmp");
@@ -62,17 +70,22 @@ public final class CheckpointStore {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             Path pointer = folder.resolve(LATEST + ".tmp");
             Files.writeString(pointer, name + "\n", StandardCharsets.UTF_8);
-            Files.move(pointer, folder.resolve(LATEST), StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    pointer,
+                    folder.resolve(LATEST),
+                    StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
             prune(keep);
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write checkpoint " + target + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * Writes the best checkpoint so far and points {@code best} at it; the previous best is deleted.
+     * Writes the best checkpoint so far and points {@code best} at it; the previous best is
+     * deleted.
      *
      * @param step steps done
      * @param seed the experiment seed
@@ -83,13 +96,19 @@ public final class CheckpointStore {
      * @return the checkpoint folder
      * @throws UncheckedIOException if writing fails (the previous best stays in place)
      */
-    public Path writeBest(long step, long seed, MultiLayerNetwork generator, MultiLayerNetwork discriminator,
-            String metric, double value) {
+    public Path writeBest(
+            long step,
+            long seed,
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            String metric,
+            double value) {
         String name = String.format("best-step-%08d", step);
         Path target = folder.resolve(name);
         Path temporary = folder.resolve(name + ".tmp");
         try {
-            Optional<Path> previous = best().isPresent() ? Optional.of(best().get().toRealPath()) : Optional.empty();
+            Optional<Path> previous =
+                    best().isPresent() ? Optional.of(best().get().toRealPath()) : Optional.empty();
             Files.createDirectories(folder);
             Folders.deleteTree(temporary);
             writeContents(temporary, step, seed, generator, discriminator);
@@ -97,7 +116,9 @@ public final class CheckpointStore {
             why.setProperty("metric", metric);
             why.setProperty("value", Double.toString(value));
             why.setProperty("step", Long.toString(step));
-            try (var out = Files.newBufferedWriter(temporary.resolve("best.properties"), StandardCharsets.UTF_8)) {
+            try (var out =
+                    Files.newBufferedWriter(
+                            temporary.resolve("best.properties"), StandardCharsets.UTF_8)) {
                 why.store(out, "best checkpoint");
             }
             if (previous.isPresent() && previous.get().getFileName().toString().equals(name)) {
@@ -108,17 +129,24 @@ public final class CheckpointStore {
             Path link = folder.resolve(BEST + ".tmp");
             Files.deleteIfExists(link);
             Files.createSymbolicLink(link, Path.of(name));
-            Files.move(link, folder.resolve(BEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    link,
+                    folder.resolve(BEST),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
             if (previous.isPresent()) {
                 Folders.deleteTree(previous.get());
             }
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write best checkpoint " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write best checkpoint " + target + ": " + e.getMessage(), e);
         }
     }
 
-    /** @return the best checkpoint folder ({@code checkpoints/best}), if one was written */
+    /**
+     * @return the best checkpoint folder ({@code checkpoints/best}), if one was written
+     */
     public Optional<Path> best() {
         Path best = folder.resolve(BEST);
         return Files.isDirectory(best) ? Optional.of(best) : Optional.empty();
@@ -134,11 +162,15 @@ public final class CheckpointStore {
             return Optional.empty();
         }
         Properties why = new Properties();
-        try (var in = Files.newBufferedReader(best.get().resolve("best.properties"), StandardCharsets.UTF_8)) {
+        try (var in =
+                Files.newBufferedReader(
+                        best.get().resolve("best.properties"), StandardCharsets.UTF_8)) {
             why.load(in);
             return Optional.of(Double.parseDouble(why.getProperty("value")));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + best.get().resolve("best.properties") + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read " + best.get().resolve("best.properties") + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -149,15 +181,26 @@ public final class CheckpointStore {
      */
     public Path resolve(String which) {
         return switch (which) {
-            case "best" -> best().orElseThrow(() -> new IllegalArgumentException(folder
-                    + " has no best checkpoint; it is written when evaluation.best_metric is set"));
-            case "last", "latest" -> latest().orElseThrow(() -> new IllegalArgumentException(folder
-                    + " has no checkpoint"));
+            case "best" ->
+                    best().orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    folder
+                                                            + " has no best checkpoint; it is"
+                                                            + " written when evaluation.best_metric"
+                                                            + " is set"));
+            case "last", "latest" ->
+                    latest().orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    folder + " has no checkpoint"));
             default -> Path.of(which);
         };
     }
 
-    /** @return the latest complete checkpoint folder, if any */
+    /**
+     * @return the latest complete checkpoint folder, if any
+     */
     public Optional<Path> latest() {
         Path pointer = folder.resolve(LATEST);
         if (!Files.isRegularFile(pointer)) {
@@ -175,7 +218,8 @@ public final class CheckpointStore {
      * Restores a checkpoint folder.
      *
      * @param checkpoint a folder written by {@link #write}
-     * @param loadDiscriminator false to skip the discriminator (generation needs only the generator)
+     * @param loadDiscriminator false to skip the discriminator (generation needs only the
+     *     generator)
      * @return the networks and state; the discriminator is null when not loaded
      * @throws UncheckedIOException if a file is missing or unreadable; the message names it
      */
@@ -187,16 +231,21 @@ public final class CheckpointStore {
                 state.load(in);
             }
             current = checkpoint.resolve("generator.zip");
-            MultiLayerNetwork generator = ModelSerializer.restoreMultiLayerNetwork(current.toFile(), true);
+            MultiLayerNetwork generator =
+                    ModelSerializer.restoreMultiLayerNetwork(current.toFile(), true);
             MultiLayerNetwork discriminator = null;
             if (loadDiscriminator) {
                 current = checkpoint.resolve("discriminator.zip");
                 discriminator = ModelSerializer.restoreMultiLayerNetwork(current.toFile(), true);
             }
-            return new Checkpoint(Long.parseLong(state.getProperty("step")), Long.parseLong(state.getProperty("seed")),
-                    generator, discriminator);
+            return new Checkpoint(
+                    Long.parseLong(state.getProperty("step")),
+                    Long.parseLong(state.getProperty("seed")),
+                    generator,
+                    discriminator);
         } catch (IOException | RuntimeException e) {
-            throw new UncheckedIOException("cannot read checkpoint file " + current + ": " + e.getMessage(),
+            throw new UncheckedIOException(
+                    "cannot read checkpoint file " + current + ": " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
         }
     }
@@ -216,17 +265,24 @@ public final class CheckpointStore {
         }
     }
 
-
     /** Writes both networks (with updater state) and state.properties into a new folder. */
-    private static void writeContents(Path folder, long step, long seed, MultiLayerNetwork generator,
-            MultiLayerNetwork discriminator) throws IOException {
+    private static void writeContents(
+            Path folder,
+            long step,
+            long seed,
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator)
+            throws IOException {
         Files.createDirectories(folder);
         ModelSerializer.writeModel(generator, folder.resolve("generator.zip").toFile(), true);
-        ModelSerializer.writeModel(discriminator, folder.resolve("discriminator.zip").toFile(), true);
+        ModelSerializer.writeModel(
+                discriminator, folder.resolve("discriminator.zip").toFile(), true);
         Properties state = new Properties();
         state.setProperty("step", Long.toString(step));
         state.setProperty("seed", Long.toString(seed));
-        try (var out = Files.newBufferedWriter(folder.resolve("state.properties"), StandardCharsets.UTF_8)) {
+        try (var out =
+                Files.newBufferedWriter(
+                        folder.resolve("state.properties"), StandardCharsets.UTF_8)) {
             state.store(out, "ganforge checkpoint");
         }
     }

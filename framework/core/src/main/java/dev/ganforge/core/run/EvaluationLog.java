@@ -10,10 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code eval.csv} of a run, in long format so any evaluator's metrics fit: a header
- * {@value #HEADER}, then one row per metric per evaluation, appended and flushed as written.
- * {@code step} is the steps done when the generator was evaluated, {@code value} a plain decimal
- * (or NaN), {@code timestamp_ms} Unix epoch milliseconds. Metric names hold no commas.
+ * {@code eval.csv} of a run, in long format so any evaluator's metrics fit: a header {@value
+ * #HEADER}, then one row per metric per evaluation, appended and flushed as written. {@code step}
+ * is the steps done when the generator was evaluated, {@code value} a plain decimal (or NaN),
+ * {@code timestamp_ms} Unix epoch milliseconds. Metric names hold no commas.
  */
 public final class EvaluationLog {
 
@@ -49,8 +49,16 @@ public final class EvaluationLog {
     public void append(long step, Map<String, Double> metrics) {
         StringBuilder rows = new StringBuilder();
         long now = System.currentTimeMillis();
-        metrics.forEach((name, value) -> rows.append(String.format(Locale.ROOT, "%d,%s,%s,%d%n", step,
-                name.replace(',', '_'), Double.isFinite(value) ? Double.toString(value) : "NaN", now)));
+        metrics.forEach(
+                (name, value) ->
+                        rows.append(
+                                String.format(
+                                        Locale.ROOT,
+                                        "%d,%s,%s,%d%n",
+                                        step,
+                                        name.replace(',', '_'),
+                                        Double.isFinite(value) ? Double.toString(value) : "NaN",
+                                        now)));
         try {
             Files.writeString(file, rows, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {

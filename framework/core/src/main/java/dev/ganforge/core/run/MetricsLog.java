@@ -13,8 +13,8 @@ import java.util.Locale;
 /**
  * {@code metrics.csv} of a run: a header row, then one row per logged step, flushed as written so a
  * crash loses nothing already logged. Columns: {@link #HEADER}. Losses in nats, probabilities in
- * [0, 1], {@code sec_per_step} in seconds (mean over the steps since the previous row),
- * {@code timestamp_ms} in Unix epoch milliseconds.
+ * [0, 1], {@code sec_per_step} in seconds (mean over the steps since the previous row), {@code
+ * timestamp_ms} in Unix epoch milliseconds.
  */
 public final class MetricsLog implements Closeable {
 
@@ -35,7 +35,9 @@ public final class MetricsLog implements Closeable {
     public MetricsLog(Path file, long keepThroughStep) {
         try {
             StepCsv.keepThrough(file, HEADER, keepThroughStep);
-            writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+            writer =
+                    Files.newBufferedWriter(
+                            file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + file + ": " + e.getMessage(), e);
         }
@@ -50,11 +52,22 @@ public final class MetricsLog implements Closeable {
      * @param secondsPerStep mean wall-clock seconds per step since the last row
      * @param batchSize B, for samples per second
      */
-    public void append(long step, long epoch, StepResult result, double secondsPerStep, int batchSize) {
+    public void append(
+            long step, long epoch, StepResult result, double secondsPerStep, int batchSize) {
         try {
-            writer.write(String.format(Locale.ROOT, "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%d%n", step, epoch,
-                    result.discriminatorLoss(), result.generatorLoss(), result.realProbability(),
-                    result.fakeProbability(), secondsPerStep, batchSize / secondsPerStep, System.currentTimeMillis()));
+            writer.write(
+                    String.format(
+                            Locale.ROOT,
+                            "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%d%n",
+                            step,
+                            epoch,
+                            result.discriminatorLoss(),
+                            result.generatorLoss(),
+                            result.realProbability(),
+                            result.fakeProbability(),
+                            secondsPerStep,
+                            batchSize / secondsPerStep,
+                            System.currentTimeMillis()));
             writer.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to metrics.csv: " + e.getMessage(), e);

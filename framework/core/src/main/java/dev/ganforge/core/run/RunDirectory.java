@@ -1,6 +1,5 @@
 package dev.ganforge.core.run;
 
-import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -11,10 +10,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The folder a run writes, always, whatever tracker is used:
+ *
  * <pre>
  *   spec.yaml          the resolved spec (every default filled in)
  *   classes.txt        class names, one per line, line i = label i
@@ -28,68 +29,92 @@ import java.util.regex.Pattern;
  *                      {@code dev.ganforge.tracking.mlflow.SyncState}; mlflow.lock is held while syncing
  *   mlflow-parent-run  the MLflow run id of the sweep a trial belongs to (sweep trials only)
  * </pre>
+ *
  * The file names of the training side are the constants and methods below; readers of a run folder
- * (tracking, sweeps, the CLI) take them from here. {@code mlflow.json} and {@code mlflow.lock} belong
- * to the MLflow mirror and are named there.
+ * (tracking, sweeps, the CLI) take them from here. {@code mlflow.json} and {@code mlflow.lock}
+ * belong to the MLflow mirror and are named there.
  */
 public final class RunDirectory {
 
     /** The resolved spec. */
     public static final String SPEC_FILE = "spec.yaml";
+
     /** Class names, line i = label i. */
     public static final String CLASSES_FILE = "classes.txt";
+
     /** Training metrics, one row per logged step. */
     public static final String METRICS_FILE = "metrics.csv";
+
     /** Evaluation metrics. */
     public static final String EVALUATION_FILE = "eval.csv";
+
     /** The run's status. */
     public static final String STATUS_FILE = "status.json";
+
     /** Sample grids. */
     public static final String SAMPLES_FOLDER = "samples";
+
     /** Checkpoints. */
     public static final String CHECKPOINTS_FOLDER = "checkpoints";
+
     /**
      * A sample grid file in {@link #SAMPLES_FOLDER}: group 1 is the step, group 2 the grid's name
      * ({@code real}, {@code fake1}, {@code fake2}).
      */
-    public static final Pattern SAMPLE_FILE = Pattern.compile("step-(\\d+)-([A-Za-z0-9_.-]+)\\.png");
+    public static final Pattern SAMPLE_FILE =
+            Pattern.compile("step-(\\d+)-([A-Za-z0-9_.-]+)\\.png");
+
     /** The MLflow run id of the parent sweep run, in a sweep trial's folder. */
     public static final String TRACKING_PARENT_FILE = "mlflow-parent-run";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path root;
 
-    /** @param root the run folder; created by {@link #create} */
+    /**
+     * @param root the run folder; created by {@link #create}
+     */
     public RunDirectory(Path root) {
         this.root = root;
     }
 
-    /** @return the run folder */
+    /**
+     * @return the run folder
+     */
     public Path root() {
         return root;
     }
 
-    /** @return {@code spec.yaml} */
+    /**
+     * @return {@code spec.yaml}
+     */
     public Path specFile() {
         return root.resolve(SPEC_FILE);
     }
 
-    /** @return {@code classes.txt} */
+    /**
+     * @return {@code classes.txt}
+     */
     public Path classesFile() {
         return root.resolve(CLASSES_FILE);
     }
 
-    /** @return {@code metrics.csv} */
+    /**
+     * @return {@code metrics.csv}
+     */
     public Path metricsFile() {
         return root.resolve(METRICS_FILE);
     }
 
-    /** @return {@code eval.csv} */
+    /**
+     * @return {@code eval.csv}
+     */
     public Path evaluationFile() {
         return root.resolve(EVALUATION_FILE);
     }
 
-    /** @return the {@code samples/} folder */
+    /**
+     * @return the {@code samples/} folder
+     */
     public Path samples() {
         return root.resolve(SAMPLES_FOLDER);
     }
@@ -97,13 +122,16 @@ public final class RunDirectory {
     /**
      * @param step the step the grid shows
      * @param name the grid's name, e.g. {@code real} or {@code fake1}
-     * @return {@code samples/step-NNNNNNNN-NAME.png} (8 digits, so names sort by step); matches {@link #SAMPLE_FILE}
+     * @return {@code samples/step-NNNNNNNN-NAME.png} (8 digits, so names sort by step); matches
+     *     {@link #SAMPLE_FILE}
      */
     public Path sampleFile(long step, String name) {
         return samples().resolve(String.format(Locale.ROOT, "step-%08d-%s.png", step, name));
     }
 
-    /** @return the run's checkpoint store */
+    /**
+     * @return the run's checkpoint store
+     */
     public CheckpointStore checkpoints() {
         return new CheckpointStore(root.resolve(CHECKPOINTS_FOLDER));
     }
@@ -121,7 +149,8 @@ public final class RunDirectory {
             writeAtomically(specFile(), resolvedSpecYaml);
             writeAtomically(classesFile(), String.join("\n", classNames) + "\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create run folder " + root + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot create run folder " + root + ": " + e.getMessage(), e);
         }
     }
 
@@ -132,9 +161,11 @@ public final class RunDirectory {
     public List<String> readClassNames() {
         try {
             return Files.readAllLines(classesFile(), StandardCharsets.UTF_8).stream()
-                    .filter(line -> !line.isEmpty()).toList();
+                    .filter(line -> !line.isEmpty())
+                    .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the class list " + classesFile() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read the class list " + classesFile() + ": " + e.getMessage(), e);
         }
     }
 
@@ -156,9 +187,12 @@ public final class RunDirectory {
         node.put("total_steps", totalSteps);
         node.put("updated_ms", System.currentTimeMillis());
         try {
-            writeAtomically(root.resolve(STATUS_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
+            writeAtomically(
+                    root.resolve(STATUS_FILE),
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write status.json in " + root + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot write status.json in " + root + ": " + e.getMessage(), e);
         }
     }
 
@@ -171,7 +205,8 @@ public final class RunDirectory {
      * @param totalSteps steps planned
      * @param updatedMs when it was written, Unix epoch milliseconds
      */
-    public record StatusRecord(RunStatus status, String reason, long step, long totalSteps, long updatedMs) {}
+    public record StatusRecord(
+            RunStatus status, String reason, long step, long totalSteps, long updatedMs) {}
 
     /**
      * @return the recorded status with its details, or empty if none was written
@@ -184,9 +219,13 @@ public final class RunDirectory {
         }
         try {
             var node = JSON.readTree(file.toFile());
-            return Optional.of(new StatusRecord(RunStatus.valueOf(node.path("status").asText("RUNNING")),
-                    node.hasNonNull("reason") ? node.get("reason").asText() : null, node.path("step").asLong(),
-                    node.path("total_steps").asLong(), node.path("updated_ms").asLong()));
+            return Optional.of(
+                    new StatusRecord(
+                            RunStatus.valueOf(node.path("status").asText("RUNNING")),
+                            node.hasNonNull("reason") ? node.get("reason").asText() : null,
+                            node.path("step").asLong(),
+                            node.path("total_steps").asLong(),
+                            node.path("updated_ms").asLong()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -195,6 +234,10 @@ public final class RunDirectory {
     private static void writeAtomically(Path file, String text) throws IOException {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         Files.writeString(temporary, text, StandardCharsets.UTF_8);
-        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                temporary,
+                file,
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -1,41 +1,49 @@
 package dev.ganforge.core.run;
 
-import java.net.URISyntaxException;
-import java.nio.file.StandardCopyOption;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.config.PluginSection;
+import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.spi.LabeledImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code run-info.json}: what a run knows only while it trains and a tracker needs later: the dataset
- * as loaded (name, size, class count), the plugins and their versions, who ran it, the source's git
- * commit, and when the run started. Written at every start and resume.
+ * {@code run-info.json}: what a run knows only while it trains and a tracker needs later: the
+ * dataset as loaded (name, size, class count), the plugins and their versions, who ran it, the
+ * source's git commit, and when the run started. Written at every start and resume.
  *
  * @param datasetName the dataset plugin name ({@code dataset.type})
  * @param datasetSize N, the number of training images
  * @param classCount K, the number of classes
- * @param plugins role ({@code model}, {@code dataset}, {@code sampler}, {@code optimizer.generator},
- *     {@code optimizer.discriminator}) to {@code "name version"}
+ * @param plugins role ({@code model}, {@code dataset}, {@code sampler}, {@code
+ *     optimizer.generator}, {@code optimizer.discriminator}) to {@code "name version"}
  * @param user the operating-system user ({@code user.name})
- * @param gitCommit the commit of the ganforge checkout the code ran from, or null outside a git checkout
+ * @param gitCommit the commit of the ganforge checkout the code ran from, or null outside a git
+ *     checkout
  * @param startedMs when the run first started, Unix epoch milliseconds
  */
-public record RunInfo(String datasetName, long datasetSize, int classCount, Map<String, String> plugins, String user,
-        String gitCommit, long startedMs) {
+public record RunInfo(
+        String datasetName,
+        long datasetSize,
+        int classCount,
+        Map<String, String> plugins,
+        String user,
+        String gitCommit,
+        long startedMs) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
     /** The file name inside the run folder. */
     public static final String FILE = "run-info.json";
 
@@ -57,8 +65,14 @@ public record RunInfo(String datasetName, long datasetSize, int classCount, Map<
         plugins.put("sampler", describe(spec.sampler()));
         plugins.put("optimizer.generator", describe(spec.optimizers().generator()));
         plugins.put("optimizer.discriminator", describe(spec.optimizers().discriminator()));
-        return new RunInfo(spec.dataset().type(), data.size(), data.numClasses(), plugins,
-                System.getProperty("user.name", "unknown"), headCommit().orElse(null), startedMs);
+        return new RunInfo(
+                spec.dataset().type(),
+                data.size(),
+                data.numClasses(),
+                plugins,
+                System.getProperty("user.name", "unknown"),
+                headCommit().orElse(null),
+                startedMs);
     }
 
     private static String describe(PluginSection section) {
@@ -78,12 +92,19 @@ public record RunInfo(String datasetName, long datasetSize, int classCount, Map<
         try {
             JsonNode node = JSON.readTree(file.toFile());
             Map<String, String> plugins = new LinkedHashMap<>();
-            node.path("plugins").fields().forEachRemaining(e -> plugins.put(e.getKey(), e.getValue().asText()));
+            node.path("plugins")
+                    .fields()
+                    .forEachRemaining(e -> plugins.put(e.getKey(), e.getValue().asText()));
             JsonNode commit = node.path("git_commit");
-            return Optional.of(new RunInfo(node.path("dataset").path("name").asText(),
-                    node.path("dataset").path("size").asLong(), node.path("dataset").path("classes").asInt(), plugins,
-                    node.path("user").asText("unknown"), commit.isTextual() ? commit.asText() : null,
-                    node.path("started_ms").asLong()));
+            return Optional.of(
+                    new RunInfo(
+                            node.path("dataset").path("name").asText(),
+                            node.path("dataset").path("size").asLong(),
+                            node.path("dataset").path("classes").asInt(),
+                            plugins,
+                            node.path("user").asText("unknown"),
+                            commit.isTextual() ? commit.asText() : null,
+                            node.path("started_ms").asLong()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -102,7 +123,9 @@ public record RunInfo(String datasetName, long datasetSize, int classCount, Map<
         dataset.put("size", datasetSize);
         dataset.put("classes", classCount);
         ObjectNode pluginNode = node.putObject("plugins");
-        plugins.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> pluginNode.put(e.getKey(), e.getValue()));
+        plugins.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> pluginNode.put(e.getKey(), e.getValue()));
         node.put("user", user);
         if (gitCommit != null) {
             node.put("git_commit", gitCommit);
@@ -111,9 +134,14 @@ public record RunInfo(String datasetName, long datasetSize, int classCount, Map<
         Path file = runFolder.resolve(FILE);
         Path temporary = runFolder.resolve(FILE + ".tmp");
         try {
-            Files.writeString(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node),
+            Files.writeString(
+                    temporary,
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node),
                     StandardCharsets.UTF_8);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    temporary,
+                    file,
+                    StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
@@ -126,16 +154,28 @@ public record RunInfo(String datasetName, long datasetSize, int classCount, Map<
      */
     static Optional<String> headCommit() {
         try {
-            Path code = Path.of(RunInfo.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path code =
+                    Path.of(
+                            RunInfo.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI());
             Path folder = Files.isDirectory(code) ? code : code.getParent();
-            Process git = new ProcessBuilder("git", "-C", folder.toString(), "rev-parse", "HEAD")
-                    .redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process git =
+                    new ProcessBuilder("git", "-C", folder.toString(), "rev-parse", "HEAD")
+                            .redirectErrorStream(false)
+                            .redirectError(ProcessBuilder.Redirect.DISCARD)
+                            .start();
             if (!git.waitFor(5, TimeUnit.SECONDS)) {
                 git.destroyForcibly();
                 return Optional.empty();
             }
-            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return git.exitValue() == 0 && out.matches("[0-9a-f]{40}") ? Optional.of(out) : Optional.empty();
+            String out =
+                    new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return git.exitValue() == 0 && out.matches("[0-9a-f]{40}")
+                    ? Optional.of(out)
+                    : Optional.empty();
         } catch (IOException | RuntimeException | URISyntaxException e) {
             return Optional.empty(); // no git, or code not loaded from a file
         } catch (InterruptedException e) {

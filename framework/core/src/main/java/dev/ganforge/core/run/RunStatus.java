@@ -6,7 +6,10 @@ public enum RunStatus {
     RUNNING,
     /** Every step ran; the final checkpoint and sample grids are written. */
     FINISHED,
-    /** Stopped by an error, e.g. a non-finite loss; the reason is recorded, the last good checkpoint kept. */
+    /**
+     * Stopped by an error, e.g. a non-finite loss; the reason is recorded, the last good checkpoint
+     * kept.
+     */
     FAILED,
     /** Stopped by Ctrl-C or SIGTERM after writing a final checkpoint; resumable. */
     KILLED

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 
 /**
  * The {@code evaluation.classifier:} section: how the domain classifier is trained on the real
- * labelled data, and where it is cached. A leading {@code ~/} in {@code cache} means the user's home.
+ * labelled data, and where it is cached. A leading {@code ~/} in {@code cache} means the user's
+ * home.
  *
  * @param cache folder of cached classifiers, one sub-folder per data fingerprint
  * @param maxImages train on at most this many images (a seeded, class-stratified subset)
@@ -16,23 +17,41 @@ import java.nio.file.Path;
  * @param learningRate Adam's learning rate
  */
 public record ClassifierSpec(
-        @SpecField(doc = "folder of cached classifiers (~/ = home)", defaultValue = "~/.cache/ganforge/classifiers")
+        @SpecField(
+                        doc = "folder of cached classifiers (~/ = home)",
+                        defaultValue = "~/.cache/ganforge/classifiers")
                 Path cache,
-        @SpecField(doc = "train on at most this many images (seeded, stratified)", defaultValue = "20000", min = 2)
+        @SpecField(
+                        doc = "train on at most this many images (seeded, stratified)",
+                        defaultValue = "20000",
+                        min = 2)
                 int maxImages,
-        @SpecField(doc = "share of each class held out to measure accuracy", defaultValue = "0.1", min = 0.01,
-                max = 0.5) double holdout,
-        @SpecField(doc = "passes over the training subset", defaultValue = "2", min = 1, max = 1000) int epochs,
-        @SpecField(doc = "at least this many updates (adds epochs on small data)", defaultValue = "300", min = 1)
+        @SpecField(
+                        doc = "share of each class held out to measure accuracy",
+                        defaultValue = "0.1",
+                        min = 0.01,
+                        max = 0.5)
+                double holdout,
+        @SpecField(doc = "passes over the training subset", defaultValue = "2", min = 1, max = 1000)
+                int epochs,
+        @SpecField(
+                        doc = "at least this many updates (adds epochs on small data)",
+                        defaultValue = "300",
+                        min = 1)
                 int minUpdates,
-        @SpecField(doc = "examples per update", defaultValue = "64", min = 1, max = 4096) int batchSize,
-        @SpecField(doc = "Adam learning rate", defaultValue = "0.001", min = 0, max = 1) double learningRate) {
+        @SpecField(doc = "examples per update", defaultValue = "64", min = 1, max = 4096)
+                int batchSize,
+        @SpecField(doc = "Adam learning rate", defaultValue = "0.001", min = 0, max = 1)
+                double learningRate) {
 
-    /** @return {@link #cache} with a leading {@code ~/} replaced by the user's home folder */
+    /**
+     * @return {@link #cache} with a leading {@code ~/} replaced by the user's home folder
+     */
     public Path cacheFolder() {
         String text = cache.toString();
         if (text.equals("~") || text.startsWith("~/")) {
-            return Path.of(System.getProperty("user.home")).resolve(text.substring(Math.min(2, text.length())));
+            return Path.of(System.getProperty("user.home"))
+                    .resolve(text.substring(Math.min(2, text.length())));
         }
         return cache;
     }

@@ -17,8 +17,8 @@ import java.util.List;
  *     distance upwards
  * @param evaluators the evaluator plugin sections, run in order
  * @param classifier how the domain classifier is trained and where it is cached
- * @param bestMetric keep {@code checkpoints/best/} for the best value of this metric, e.g.
- *     {@code eval/fd_ganforge_cnn}; null for no best checkpoint
+ * @param bestMetric keep {@code checkpoints/best/} for the best value of this metric, e.g. {@code
+ *     eval/fd_ganforge_cnn}; null for no best checkpoint
  * @param goal whether {@code bestMetric} is better when smaller or larger
  * @param stopOnUnhealthy stop the run as FAILED when a health signal fires
  * @param saturationMargin D counts as saturated when D(x) &gt; 1 - margin and D(G(z)) &lt; margin
@@ -27,25 +27,54 @@ import java.util.List;
  *     generated samples is below this fraction of the real samples' one
  */
 public record EvaluationSpec(
-        @SpecField(doc = "steps between evaluations (one more at the end)", defaultValue = "200", min = 1) int every,
-        @SpecField(doc = "generated samples per class (also the most real samples per class)", defaultValue = "100",
-                min = 4, max = 100000) int samplesPerClass,
+        @SpecField(
+                        doc = "steps between evaluations (one more at the end)",
+                        defaultValue = "200",
+                        min = 1)
+                int every,
+        @SpecField(
+                        doc = "generated samples per class (also the most real samples per class)",
+                        defaultValue = "100",
+                        min = 4,
+                        max = 100000)
+                int samplesPerClass,
         @SelectsPlugin(PluginKind.EVALUATOR)
-        @SpecField(doc = "evaluator plugin sections, run in order",
-                defaultValue = "[{type: label-accuracy}, {type: frechet-distance}, {type: precision-recall}]")
+                @SpecField(
+                        doc = "evaluator plugin sections, run in order",
+                        defaultValue =
+                                "[{type: label-accuracy}, {type: frechet-distance}, {type:"
+                                        + " precision-recall}]")
                 List<PluginSection> evaluators,
-        @SpecField(doc = "domain classifier training and cache", defaultValue = "{}") ClassifierSpec classifier,
-        @SpecField(doc = "metric that selects checkpoints/best/, e.g. eval/fd_ganforge_cnn", optional = true)
+        @SpecField(doc = "domain classifier training and cache", defaultValue = "{}")
+                ClassifierSpec classifier,
+        @SpecField(
+                        doc = "metric that selects checkpoints/best/, e.g. eval/fd_ganforge_cnn",
+                        optional = true)
                 String bestMetric,
         @SpecField(doc = "minimize or maximize best_metric", defaultValue = "minimize") Goal goal,
-        @SpecField(doc = "stop the run as FAILED when D saturates or a class collapses", defaultValue = "false")
+        @SpecField(
+                        doc = "stop the run as FAILED when D saturates or a class collapses",
+                        defaultValue = "false")
                 boolean stopOnUnhealthy,
-        @SpecField(doc = "D is saturated when D(x) > 1 - margin and D(G(z)) < margin", defaultValue = "0.05",
-                min = 0, max = 0.5) double saturationMargin,
-        @SpecField(doc = "consecutive saturated evaluations before D saturation is reported", defaultValue = "3",
-                min = 1) int saturationEvaluations,
-        @SpecField(doc = "a class collapses when its generated diversity is below this share of the real one",
-                defaultValue = "0.2", min = 0, max = 1) double collapseRatio) {
+        @SpecField(
+                        doc = "D is saturated when D(x) > 1 - margin and D(G(z)) < margin",
+                        defaultValue = "0.05",
+                        min = 0,
+                        max = 0.5)
+                double saturationMargin,
+        @SpecField(
+                        doc = "consecutive saturated evaluations before D saturation is reported",
+                        defaultValue = "3",
+                        min = 1)
+                int saturationEvaluations,
+        @SpecField(
+                        doc =
+                                "a class collapses when its generated diversity is below this share"
+                                        + " of the real one",
+                        defaultValue = "0.2",
+                        min = 0,
+                        max = 1)
+                double collapseRatio) {
 
     /** Whether a metric is better small or large. */
     public enum Goal {
@@ -67,12 +96,17 @@ public record EvaluationSpec(
         }
     }
 
-    /** @throws IllegalArgumentException if best_metric does not start with eval/ */
+    /**
+     * @throws IllegalArgumentException if best_metric does not start with eval/
+     */
     public EvaluationSpec {
         evaluators = List.copyOf(evaluators);
         if (bestMetric != null && !bestMetric.startsWith("eval/")) {
-            throw new IllegalArgumentException("'best_metric' must name an eval/ metric, e.g. eval/fd_ganforge_cnn;"
-                    + " found '" + bestMetric + "'");
+            throw new IllegalArgumentException(
+                    "'best_metric' must name an eval/ metric, e.g. eval/fd_ganforge_cnn;"
+                            + " found '"
+                            + bestMetric
+                            + "'");
         }
     }
 }

@@ -7,9 +7,9 @@ import dev.ganforge.spi.SpecField;
 import java.util.Objects;
 
 /**
- * A whole experiment, as read from YAML and resolved (every default filled in). Read it with
- * {@link SpecLoader}; each {@link PluginSection} component names its plugin kind with
- * {@link SelectsPlugin}.
+ * A whole experiment, as read from YAML and resolved (every default filled in). Read it with {@link
+ * SpecLoader}; each {@link PluginSection} component names its plugin kind with {@link
+ * SelectsPlugin}.
  *
  * @param experiment the experiment name: letters, digits, '.', '_' and '-'; names the run folder
  * @param seed the seed of every random draw (weights, shuffling, latent vectors)
@@ -28,22 +28,37 @@ public record ExperimentSpec(
                 PluginSection dataset,
         @SelectsPlugin(PluginKind.MODEL) @SpecField(doc = "the model plugin section (type: …)")
                 PluginSection model,
-        @SpecField(doc = "optimizer sections for the generator and the discriminator", defaultValue = "{}")
+        @SpecField(
+                        doc = "optimizer sections for the generator and the discriminator",
+                        defaultValue = "{}")
                 OptimizersSpec optimizers,
         @SelectsPlugin(PluginKind.SAMPLER)
-        @SpecField(doc = "the latent sampler section (type: …)", defaultValue = "{type: uniform}")
+                @SpecField(
+                        doc = "the latent sampler section (type: …)",
+                        defaultValue = "{type: uniform}")
                 PluginSection sampler,
         @SpecField(doc = "batch size, length and intervals") TrainingSpec training,
-        @SpecField(doc = "evaluation metrics, health checks and best checkpoint (absent: none)", optional = true)
+        @SpecField(
+                        doc =
+                                "evaluation metrics, health checks and best checkpoint (absent:"
+                                        + " none)",
+                        optional = true)
                 EvaluationSpec evaluation,
-        @SpecField(doc = "MLflow tracking: {uri, experiment} (optional; $MLFLOW_TRACKING_URI also enables it)",
-                optional = true) TrackingSpec tracking) {
+        @SpecField(
+                        doc =
+                                "MLflow tracking: {uri, experiment} (optional; $MLFLOW_TRACKING_URI"
+                                        + " also enables it)",
+                        optional = true)
+                TrackingSpec tracking) {
 
-    /** @throws IllegalArgumentException if the name has other characters */
+    /**
+     * @throws IllegalArgumentException if the name has other characters
+     */
     public ExperimentSpec {
         Objects.requireNonNull(experiment, "experiment");
         if (!experiment.matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException("experiment name may contain only letters, digits, '.', '_' and '-'");
+            throw new IllegalArgumentException(
+                    "experiment name may contain only letters, digits, '.', '_' and '-'");
         }
     }
 }

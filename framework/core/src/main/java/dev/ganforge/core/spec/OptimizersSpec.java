@@ -13,8 +13,12 @@ import dev.ganforge.spi.SpecField;
  */
 public record OptimizersSpec(
         @SelectsPlugin(PluginKind.OPTIMIZER)
-        @SpecField(doc = "the generator's optimizer (type: adam | rmsprop | sgd)", defaultValue = "{type: adam}")
+                @SpecField(
+                        doc = "the generator's optimizer (type: adam | rmsprop | sgd)",
+                        defaultValue = "{type: adam}")
                 PluginSection generator,
         @SelectsPlugin(PluginKind.OPTIMIZER)
-        @SpecField(doc = "the discriminator's optimizer (type: adam | rmsprop | sgd)", defaultValue = "{type: adam}")
+                @SpecField(
+                        doc = "the discriminator's optimizer (type: adam | rmsprop | sgd)",
+                        defaultValue = "{type: adam}")
                 PluginSection discriminator) {}

@@ -1,5 +1,8 @@
 package dev.ganforge.core.spec;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ganforge.config.Overrides;
 import dev.ganforge.config.PluginSection;
 import dev.ganforge.config.Problems;
@@ -10,15 +13,12 @@ import dev.ganforge.config.SpecKeys;
 import dev.ganforge.config.SpecProblem;
 import dev.ganforge.config.SpecWriter;
 import dev.ganforge.config.YamlDocument;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ganforge.core.plugin.PluginRegistry;
-import java.io.IOException;
 import dev.ganforge.spi.DatasetPlugin;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.ModelPlugin;
 import dev.ganforge.spi.PluginKind;
+import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +33,13 @@ import java.util.stream.Collectors;
  * once in one {@link SpecException}.
  *
  * <p>Paths in a spec ({@code java.nio.file.Path} keys) are kept exactly as written; a relative path
- * is relative to the working directory, as with any command-line tool, not to the spec file.
- * A key given as {@code null} counts as absent (it takes its default).
+ * is relative to the working directory, as with any command-line tool, not to the spec file. A key
+ * given as {@code null} counts as absent (it takes its default).
  *
- * <p>Standard YAML anchors, aliases and merge keys work ({@code generator: *adam},
- * {@code <<: *adam}; see {@link YamlDocument}); top-level keys starting with {@code x-} are ignored,
- * so blocks that only hold anchors have a home:
+ * <p>Standard YAML anchors, aliases and merge keys work ({@code generator: *adam}, {@code <<:
+ * *adam}; see {@link YamlDocument}); top-level keys starting with {@code x-} are ignored, so blocks
+ * that only hold anchors have a home:
+ *
  * <pre>
  * x-adam: &amp;adam {type: adam, learning_rate: 0.0002, beta1: 0.5}
  * optimizers:
@@ -50,17 +51,20 @@ public final class SpecLoader {
 
     private final RecordBinder binder;
 
-    /** @param registry the plugins that {@code type:} keys may name */
+    /**
+     * @param registry the plugins that {@code type:} keys may name
+     */
     public SpecLoader(PluginRegistry registry) {
         this.binder = new RecordBinder(registry);
     }
 
     /**
      * @param file the experiment YAML file
-     * @param overrides {@code path=value} strings from {@code --set}, applied in order; may be empty
+     * @param overrides {@code path=value} strings from {@code --set}, applied in order; may be
+     *     empty
      * @return the resolved spec, every default filled in
-     * @throws SpecException if the file is missing, unreadable, empty or not YAML, or if the spec has
-     *     any problem; the exception lists them all
+     * @throws SpecException if the file is missing, unreadable, empty or not YAML, or if the spec
+     *     has any problem; the exception lists them all
      */
     public ExperimentSpec load(Path file, List<String> overrides) {
         String name = file.toString();
@@ -73,7 +77,8 @@ public final class SpecLoader {
         } catch (CharacterCodingException e) {
             throw new SpecException(List.of(SpecProblem.ofFile(name, "file is not UTF-8 text", 0)));
         } catch (IOException e) {
-            throw new SpecException(List.of(SpecProblem.ofFile(name, "cannot read the file: " + e, 0)));
+            throw new SpecException(
+                    List.of(SpecProblem.ofFile(name, "cannot read the file: " + e, 0)));
         }
         return parse(text, name, overrides);
     }
@@ -81,7 +86,8 @@ public final class SpecLoader {
     /**
      * @param yaml the experiment YAML text
      * @param sourceName the name problems give as their file, e.g. the path it came from
-     * @param overrides {@code path=value} strings from {@code --set}, applied in order; may be empty
+     * @param overrides {@code path=value} strings from {@code --set}, applied in order; may be
+     *     empty
      * @return the resolved spec, every default filled in
      * @throws SpecException if the text is empty or not YAML, its top level is not a map, or the
      *     spec has any problem; the exception lists them all
@@ -95,17 +101,28 @@ public final class SpecLoader {
         } catch (JsonProcessingException e) {
             JsonLocation location = e.getLocation();
             int line = location == null ? 0 : Math.max(0, location.getLineNr());
-            throw new SpecException(List.of(SpecProblem.ofFile(sourceName,
-                    "not valid YAML: " + summary(e.getOriginalMessage()), line)));
+            throw new SpecException(
+                    List.of(
+                            SpecProblem.ofFile(
+                                    sourceName,
+                                    "not valid YAML: " + summary(e.getOriginalMessage()),
+                                    line)));
         }
-        String expected = "expected a map with keys: " + SpecKeys.describe(ExperimentSpec.class).stream()
-                .map(SpecKey::key).filter(key -> !key.contains(".")).collect(Collectors.joining(", "));
+        String expected =
+                "expected a map with keys: "
+                        + SpecKeys.describe(ExperimentSpec.class).stream()
+                                .map(SpecKey::key)
+                                .filter(key -> !key.contains("."))
+                                .collect(Collectors.joining(", "));
         if (document.root() == null || document.root().isNull()) {
-            throw new SpecException(List.of(SpecProblem.ofFile(sourceName, "file is empty; " + expected, 0)));
+            throw new SpecException(
+                    List.of(SpecProblem.ofFile(sourceName, "file is empty; " + expected, 0)));
         }
         if (!(document.root() instanceof ObjectNode root)) {
-            throw new SpecException(List.of(SpecProblem.ofFile(sourceName,
-                    "top level is not a map; " + expected, 1)));
+            throw new SpecException(
+                    List.of(
+                            SpecProblem.ofFile(
+                                    sourceName, "top level is not a map; " + expected, 1)));
         }
         Problems problems = new Problems(sourceName, document.positions());
         for (String duplicate : document.duplicates()) {
@@ -117,8 +134,10 @@ public final class SpecLoader {
             checkModelAgainstImages(bound.dataset(), bound.model(), problems);
         } else {
             // Other sections failed; the two that matter here may still bind on their own.
-            checkModelAgainstImages(binder.sectionOrNull(PluginKind.DATASET, root.get("dataset"), "dataset"),
-                    binder.sectionOrNull(PluginKind.MODEL, root.get("model"), "model"), problems);
+            checkModelAgainstImages(
+                    binder.sectionOrNull(PluginKind.DATASET, root.get("dataset"), "dataset"),
+                    binder.sectionOrNull(PluginKind.MODEL, root.get("model"), "model"),
+                    problems);
         }
         if (!problems.isEmpty()) {
             throw new SpecException(problems.list());
@@ -129,11 +148,12 @@ public final class SpecLoader {
     /**
      * Reports, with the other spec problems, a model that cannot work on the dataset's images (for
      * example more halving layers than the image size allows), when both sections bound (null when
-     * not) and the dataset can tell its image shape without loading (an IDX file whose header cannot
-     * be read is left to the run, which names the file).
+     * not) and the dataset can tell its image shape without loading (an IDX file whose header
+     * cannot be read is left to the run, which names the file).
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void checkModelAgainstImages(PluginSection dataset, PluginSection model, Problems problems) {
+    private static void checkModelAgainstImages(
+            PluginSection dataset, PluginSection model, Problems problems) {
         if (dataset == null || model == null) {
             return;
         }
@@ -151,8 +171,8 @@ public final class SpecLoader {
 
     /**
      * @param spec a resolved spec
-     * @return its YAML text: snake_case keys, every default filled in, {@code type:} first in plugin
-     *     sections; {@link #parse} of it gives an equal spec
+     * @return its YAML text: snake_case keys, every default filled in, {@code type:} first in
+     *     plugin sections; {@link #parse} of it gives an equal spec
      */
     public String toYaml(ExperimentSpec spec) {
         return SpecWriter.toYaml(spec);
@@ -160,8 +180,8 @@ public final class SpecLoader {
 
     /**
      * @param spec a resolved spec
-     * @return dotted keys ({@code training.batch_size}, {@code model.type}) to values as text, lists as
-     *     {@code [64, 128]}, in file order; absent optional keys are left out
+     * @return dotted keys ({@code training.batch_size}, {@code model.type}) to values as text,
+     *     lists as {@code [64, 128]}, in file order; absent optional keys are left out
      */
     public Map<String, String> flatten(ExperimentSpec spec) {
         return SpecWriter.flatten(spec);
@@ -180,8 +200,12 @@ public final class SpecLoader {
         try {
             return SpecWriter.flatten(YamlDocument.parse(resolvedYaml).root());
         } catch (JsonProcessingException e) {
-            throw new SpecException(List.of(SpecProblem.ofFile("spec.yaml", "not valid YAML: "
-                    + summary(e.getOriginalMessage()), 0)));
+            throw new SpecException(
+                    List.of(
+                            SpecProblem.ofFile(
+                                    "spec.yaml",
+                                    "not valid YAML: " + summary(e.getOriginalMessage()),
+                                    0)));
         }
     }
 
@@ -196,7 +220,8 @@ public final class SpecLoader {
 
     /** SnakeYAML messages span several lines with a source excerpt; keep the sentences only. */
     private static String summary(String message) {
-        return message.lines().filter(line -> !line.isBlank() && !line.startsWith(" "))
+        return message.lines()
+                .filter(line -> !line.isBlank() && !line.startsWith(" "))
                 .collect(Collectors.joining("; "));
     }
 }

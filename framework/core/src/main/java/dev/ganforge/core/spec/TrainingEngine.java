@@ -6,6 +6,9 @@ public enum TrainingEngine {
     AUTO,
     /** ganforge's own step on oneDNN primitives; an error if the networks cannot use it. */
     ONEDNN,
-    /** DL4J's layers and backprop (any network, any backend); the reference the oneDNN step is tested against. */
+    /**
+     * DL4J's layers and backprop (any network, any backend); the reference the oneDNN step is
+     * tested against.
+     */
     DL4J
 }

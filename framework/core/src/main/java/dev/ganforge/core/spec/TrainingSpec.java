@@ -4,8 +4,8 @@ import dev.ganforge.spi.SpecField;
 
 /**
  * The {@code training:} section: batch size, length and intervals. Exactly one of {@code steps} and
- * {@code epochs} sets the length; a step is one discriminator update (real + fake batch) followed by
- * one generator update.
+ * {@code epochs} sets the length; a step is one discriminator update (real + fake batch) followed
+ * by one generator update.
  *
  * @param batchSize examples per batch B
  * @param steps training steps in total, or null when {@code epochs} is given
@@ -15,31 +15,60 @@ import dev.ganforge.spi.SpecField;
  * @param checkpointEvery write a checkpoint every this many steps (and at the end)
  * @param keepCheckpoints how many periodic checkpoints to keep on disk, newest first
  * @param sampleRows rows of the fake sample grids; the columns are the K classes
- * @param gcEvery call the garbage collector every this many steps (and at least every 2 s of training),
- *     to release off-heap ND4J memory held by garbage arrays
+ * @param gcEvery call the garbage collector every this many steps (and at least every 2 s of
+ *     training), to release off-heap ND4J memory held by garbage arrays
  * @param engine which implementation runs the training step (same numerics; oneDNN is the fast one)
  */
 public record TrainingSpec(
-        @SpecField(doc = "examples per batch", defaultValue = "64", min = 1, max = 65536) int batchSize,
-        @SpecField(doc = "training steps in total (give steps or epochs, not both)", optional = true, min = 1)
+        @SpecField(doc = "examples per batch", defaultValue = "64", min = 1, max = 65536)
+                int batchSize,
+        @SpecField(
+                        doc = "training steps in total (give steps or epochs, not both)",
+                        optional = true,
+                        min = 1)
                 Integer steps,
-        @SpecField(doc = "passes over the dataset (give steps or epochs, not both)", optional = true, min = 1)
+        @SpecField(
+                        doc = "passes over the dataset (give steps or epochs, not both)",
+                        optional = true,
+                        min = 1)
                 Integer epochs,
         @SpecField(doc = "steps between metrics rows", defaultValue = "10", min = 1) int logEvery,
-        @SpecField(doc = "steps between sample grids (one more at the end)", defaultValue = "200", min = 1)
+        @SpecField(
+                        doc = "steps between sample grids (one more at the end)",
+                        defaultValue = "200",
+                        min = 1)
                 int sampleEvery,
-        @SpecField(doc = "steps between checkpoints (one more at the end)", defaultValue = "500", min = 1)
+        @SpecField(
+                        doc = "steps between checkpoints (one more at the end)",
+                        defaultValue = "500",
+                        min = 1)
                 int checkpointEvery,
-        @SpecField(doc = "periodic checkpoints kept on disk, newest first", defaultValue = "2", min = 1)
+        @SpecField(
+                        doc = "periodic checkpoints kept on disk, newest first",
+                        defaultValue = "2",
+                        min = 1)
                 int keepCheckpoints,
-        @SpecField(doc = "rows of the fake sample grids; columns are the classes", defaultValue = "8", min = 1,
-                max = 64) int sampleRows,
-        @SpecField(doc = "steps between garbage collections that release off-heap memory", defaultValue = "10",
-                min = 1) int gcEvery,
-        @SpecField(doc = "training step implementation: auto (oneDNN on the CPU when the layers allow, else "
-                + "DL4J), onednn or dl4j", defaultValue = "auto") TrainingEngine engine) {
+        @SpecField(
+                        doc = "rows of the fake sample grids; columns are the classes",
+                        defaultValue = "8",
+                        min = 1,
+                        max = 64)
+                int sampleRows,
+        @SpecField(
+                        doc = "steps between garbage collections that release off-heap memory",
+                        defaultValue = "10",
+                        min = 1)
+                int gcEvery,
+        @SpecField(
+                        doc =
+                                "training step implementation: auto (oneDNN on the CPU when the"
+                                        + " layers allow, else DL4J), onednn or dl4j",
+                        defaultValue = "auto")
+                TrainingEngine engine) {
 
-    /** @throws IllegalArgumentException unless exactly one of steps and epochs is given */
+    /**
+     * @throws IllegalArgumentException unless exactly one of steps and epochs is given
+     */
     public TrainingSpec {
         if ((steps == null) == (epochs == null)) {
             throw new IllegalArgumentException("give exactly one of 'steps' and 'epochs'");

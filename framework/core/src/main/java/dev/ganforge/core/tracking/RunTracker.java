@@ -8,14 +8,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A tracking server that mirrors run folders while they train (MLflow in module
- * {@code ganforge-tracking-mlflow}). The run folder stays the record of truth; a tracker copies it and
- * never slows training down. Found by {@link java.util.ServiceLoader} from
- * {@code META-INF/services/dev.ganforge.core.tracking.RunTracker} and bound by name in the application.
+ * A tracking server that mirrors run folders while they train (MLflow in module {@code
+ * ganforge-tracking-mlflow}). The run folder stays the record of truth; a tracker copies it and
+ * never slows training down. Found by {@link java.util.ServiceLoader} from {@code
+ * META-INF/services/dev.ganforge.core.tracking.RunTracker} and bound by name in the application.
  */
 public interface RunTracker {
 
-    /** @return the stable lowercase name of the tracker, e.g. {@code "mlflow"} */
+    /**
+     * @return the stable lowercase name of the tracker, e.g. {@code "mlflow"}
+     */
     String name();
 
     /**
@@ -26,9 +28,13 @@ public interface RunTracker {
      * @param environment the process environment (e.g. {@code MLFLOW_TRACKING_URI})
      * @param console where notices go (stderr in the CLI); never blocks
      * @return the live mirror, or empty when tracking is off for this run
-     * @throws IllegalArgumentException if a setting in the environment is malformed; the message names it
+     * @throws IllegalArgumentException if a setting in the environment is malformed; the message
+     *     names it
      */
-    Optional<LiveMirror> start(ExperimentSpec spec, Path runDirectory, Map<String, String> environment,
+    Optional<LiveMirror> start(
+            ExperimentSpec spec,
+            Path runDirectory,
+            Map<String, String> environment,
             PrintWriter console);
 
     /** A mirror that runs beside training until the run ends. */
@@ -38,7 +44,8 @@ public interface RunTracker {
          * Sends what is left after training ended, waiting a bounded time, and stops the mirror.
          *
          * @param status how the run ended, or null if training threw
-         * @param out where the result (the tracker's run address, or how to send the rest later) is printed
+         * @param out where the result (the tracker's run address, or how to send the rest later) is
+         *     printed
          */
         void finish(RunStatus status, PrintWriter out);
     }

@@ -1,22 +1,21 @@
 package dev.ganforge.core.train;
 
+import dev.ganforge.spi.LabeledImages;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import dev.ganforge.spi.LabeledImages;
-import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Cuts the in-memory dataset into batches. The order is a function of (seed, step) alone, so a
  * resumed run sees exactly the batches it would have seen: epoch e uses a Fisher–Yates permutation
- * drawn from {@code SplittableRandom(seed + e)}, and step s takes batch {@code s mod (N / B)} of epoch
- * {@code s / (N / B)}; the last {@code N mod B} images of each permutation are left out of that epoch.
- * Batches are written into preallocated arrays; {@link #prefetching} prepares the next step's batch on
- * a background thread while the current step trains.
+ * drawn from {@code SplittableRandom(seed + e)}, and step s takes batch {@code s mod (N / B)} of
+ * epoch {@code s / (N / B)}; the last {@code N mod B} images of each permutation are left out of
+ * that epoch. Batches are written into preallocated arrays; {@link #prefetching} prepares the next
+ * step's batch on a background thread while the current step trains.
  */
 final class BatchSource {
 
@@ -36,12 +35,16 @@ final class BatchSource {
         this.flatImages = data.images().reshape('c', n, imageSize);
     }
 
-    /** @return N / B, the steps in one epoch */
+    /**
+     * @return N / B, the steps in one epoch
+     */
     long stepsPerEpoch() {
         return data.size() / batchSize;
     }
 
-    /** @return the epoch that step (0-based) belongs to */
+    /**
+     * @return the epoch that step (0-based) belongs to
+     */
     long epochOf(long step) {
         return step / stepsPerEpoch();
     }
@@ -49,9 +52,12 @@ final class BatchSource {
     /** One batch: images {@code [B, C, H, W]} and their labels (length B). */
     record Batch(INDArray images, int[] labels) {}
 
-    /** @return a new batch buffer: images {@code [B, C, H, W]} and B labels */
+    /**
+     * @return a new batch buffer: images {@code [B, C, H, W]} and B labels
+     */
     Batch newBuffer() {
-        return new Batch(Nd4j.create(data.images().dataType(), data.shape().batchShape(batchSize)),
+        return new Batch(
+                Nd4j.create(data.images().dataType(), data.shape().batchShape(batchSize)),
                 new int[batchSize]);
     }
 
@@ -89,17 +95,19 @@ final class BatchSource {
     }
 
     /**
-     * Double-buffered batches: while step s trains on one buffer, a daemon thread fills the other with
-     * batch s + 1, so gathering (and any future decoding) runs ahead of training. The batch order is
-     * exactly that of {@link #loadInto}.
+     * Double-buffered batches: while step s trains on one buffer, a daemon thread fills the other
+     * with batch s + 1, so gathering (and any future decoding) runs ahead of training. The batch
+     * order is exactly that of {@link #loadInto}.
      */
     final class Prefetching implements AutoCloseable {
         private final Batch[] buffers = {newBuffer(), newBuffer()};
-        private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "ganforge-batches");
-            thread.setDaemon(true);
-            return thread;
-        });
+        private final ExecutorService executor =
+                Executors.newSingleThreadExecutor(
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "ganforge-batches");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
         private final long totalSteps;
         private Future<Batch> next;
         private long nextStep = -1;
@@ -120,9 +128,11 @@ final class BatchSource {
                     batch = next.get();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for batch " + step, e);
+                    throw new IllegalStateException(
+                            "interrupted while waiting for batch " + step, e);
                 } catch (ExecutionException e) {
-                    throw new IllegalStateException("preparing batch " + step + " failed", e.getCause());
+                    throw new IllegalStateException(
+                            "preparing batch " + step + " failed", e.getCause());
                 }
             } else {
                 if (next != null) {
@@ -132,7 +142,8 @@ final class BatchSource {
                         next.get();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while waiting for batch " + nextStep, e);
+                        throw new IllegalStateException(
+                                "interrupted while waiting for batch " + nextStep, e);
                     } catch (ExecutionException e) {
                         // its batch is not used
                     }

@@ -1,19 +1,19 @@
 package dev.ganforge.core.train;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * One reusable discriminator input buffer {@code [B, C + K, H, W]}: the images in channels
- * {@code [0, C)} and, for a conditional model, the label of example b broadcast as a map of ones in
+ * One reusable discriminator input buffer {@code [B, C + K, H, W]}: the images in channels {@code
+ * [0, C)} and, for a conditional model, the label of example b broadcast as a map of ones in
  * channel {@code C + label} with zeros in the other K − 1 maps (Mirza &amp; Osindero 2014,
- * https://arxiv.org/abs/1411.1784). The same content as
- * {@link dev.ganforge.spi.Conditioning#discriminatorInput}, but only the maps whose label changed
- * since the last write are touched, instead of rewriting all B·K·H·W label values every pass.
+ * https://arxiv.org/abs/1411.1784). The same content as {@link
+ * dev.ganforge.spi.Conditioning#discriminatorInput}, but only the maps whose label changed since
+ * the last write are touched, instead of rewriting all B·K·H·W label values every pass.
  */
 final class DiscriminatorInput {
 
@@ -29,8 +29,8 @@ final class DiscriminatorInput {
      * @param width W
      * @param dataType the networks' data type
      */
-    DiscriminatorInput(int batchSize, long channels, int classes, long height, long width,
-            DataType dataType) {
+    DiscriminatorInput(
+            int batchSize, long channels, int classes, long height, long width, DataType dataType) {
         this.buffer = Nd4j.zeros(dataType, batchSize, channels + classes, height, width);
         this.channels = channels;
         this.written = new int[batchSize];
@@ -48,12 +48,22 @@ final class DiscriminatorInput {
         if (classes > 0) {
             for (int b = 0; b < written.length; b++) {
                 if (labels[b] < 0 || labels[b] >= classes) {
-                    throw new IllegalArgumentException("label " + labels[b] + " of example " + b + " is outside [0, "
-                            + classes + ")");
+                    throw new IllegalArgumentException(
+                            "label "
+                                    + labels[b]
+                                    + " of example "
+                                    + b
+                                    + " is outside [0, "
+                                    + classes
+                                    + ")");
                 }
             }
         }
-        buffer.get(NDArrayIndex.all(), NDArrayIndex.interval(0, channels), NDArrayIndex.all(), NDArrayIndex.all())
+        buffer.get(
+                        NDArrayIndex.all(),
+                        NDArrayIndex.interval(0, channels),
+                        NDArrayIndex.all(),
+                        NDArrayIndex.all())
                 .assign(images);
         if (classes > 0) {
             for (int b = 0; b < written.length; b++) {
@@ -69,14 +79,20 @@ final class DiscriminatorInput {
         return buffer;
     }
 
-    /** @return {@code [B, C + K, H, W]} */
+    /**
+     * @return {@code [B, C + K, H, W]}
+     */
     long[] shape() {
         return buffer.shape();
     }
 
     private INDArray map(int example, int label) {
-        INDArrayIndex[] index = {NDArrayIndex.point(example), NDArrayIndex.point(channels + label),
-            NDArrayIndex.all(), NDArrayIndex.all()};
+        INDArrayIndex[] index = {
+            NDArrayIndex.point(example),
+            NDArrayIndex.point(channels + label),
+            NDArrayIndex.all(),
+            NDArrayIndex.all()
+        };
         return buffer.get(index);
     }
 }

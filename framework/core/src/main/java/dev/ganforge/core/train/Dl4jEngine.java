@@ -2,7 +2,9 @@ package dev.ganforge.core.train;
 
 import java.util.List;
 
-/** The reference engine {@code dl4j}: {@link Dl4jTrainingStep}, for any network on any ND4J backend. */
+/**
+ * The reference engine {@code dl4j}: {@link Dl4jTrainingStep}, for any network on any ND4J backend.
+ */
 public final class Dl4jEngine implements TrainingEngineProvider {
 
     /** The name {@code training.engine} uses. */
@@ -13,7 +15,9 @@ public final class Dl4jEngine implements TrainingEngineProvider {
         return NAME;
     }
 
-    /** @return always empty: DL4J's layers train any network DL4J builds */
+    /**
+     * @return always empty: DL4J's layers train any network DL4J builds
+     */
     @Override
     public List<String> problems(StepSetup setup) {
         return List.of();

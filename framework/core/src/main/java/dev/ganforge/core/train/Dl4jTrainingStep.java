@@ -18,23 +18,25 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * One GAN training step (Goodfellow et al. 2014, https://arxiv.org/abs/1406.2661, with the
  * non-saturating generator loss of section 3), done by hand on two DL4J networks so that:
+ *
  * <ol>
- *   <li>G runs forward once, BatchNorm in training mode: fake = G([z | one-hot]).</li>
+ *   <li>G runs forward once, BatchNorm in training mode: fake = G([z | one-hot]).
  *   <li>D's gradient is the sum of its gradients on the real batch (target 1) and on the fake batch
  *       (target 0), each in its own forward pass so BatchNorm statistics are per batch, as in
- *       PyTorch; then D's own updater is applied once.</li>
+ *       PyTorch; then D's own updater is applied once.
  *   <li>The updated D runs forward on the fake batch with target 1; the gradient with respect to
- *       its input (image channels only) is back-propagated through G, and G's own updater is applied.
- *       D's parameters are not changed by this pass.</li>
+ *       its input (image channels only) is back-propagated through G, and G's own updater is
+ *       applied. D's parameters are not changed by this pass.
  * </ol>
+ *
  * Loss gradients come from {@link BinaryCrossEntropyWithLogits}; DL4J's updater divides them by the
  * batch size, so D minimises mean BCE(real) + mean BCE(fake) and G minimises mean BCE(D(G(z)), 1).
  * The step number passed to the updaters is the true iteration count, so Adam's bias correction
  * (which uses iteration + 1) is right after a resume too.
  *
  * <p>All batch-sized buffers are allocated once here; a step only writes into them. This is the
- * reference path: any network and data type, on any ND4J backend; the oneDNN engine computes
- * the same step faster on the CPU.
+ * reference path: any network and data type, on any ND4J backend; the oneDNN engine computes the
+ * same step faster on the CPU.
  */
 public final class Dl4jTrainingStep implements TrainingStep {
 
@@ -51,7 +53,9 @@ public final class Dl4jTrainingStep implements TrainingStep {
     private final INDArray realGradient;
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
 
-    /** @param setup the networks (any data type) and batch shape */
+    /**
+     * @param setup the networks (any data type) and batch shape
+     */
     public Dl4jTrainingStep(StepSetup setup) {
         this.generator = setup.generator();
         this.discriminator = setup.discriminator();
@@ -73,7 +77,12 @@ public final class Dl4jTrainingStep implements TrainingStep {
     }
 
     @Override
-    public StepResult step(INDArray realImages, int[] realLabels, INDArray z, int[] fakeLabels, int iteration,
+    public StepResult step(
+            INDArray realImages,
+            int[] realLabels,
+            INDArray z,
+            int[] fakeLabels,
+            int iteration,
             int epoch) {
         TrainingStep.requireBatch(realImages, z, batchSize);
 
@@ -88,29 +97,41 @@ public final class Dl4jTrainingStep implements TrainingStep {
         discriminator.calculateGradients(realInput, ones, null, null);
         INDArray realLogits = lastLogits();
         realGradient.assign(discriminator.getGradientsViewArray().reshape(realGradient.shape()));
-        Pair<Gradient, INDArray> fakePass = discriminator.calculateGradients(fakeInput, zeros, null, null);
+        Pair<Gradient, INDArray> fakePass =
+                discriminator.calculateGradients(fakeInput, zeros, null, null);
         INDArray fakeLogits = lastLogits();
-        discriminator.getGradientsViewArray().addi(realGradient.reshape(discriminator.getGradientsViewArray().shape()));
+        discriminator
+                .getGradientsViewArray()
+                .addi(realGradient.reshape(discriminator.getGradientsViewArray().shape()));
         applyUpdate(discriminator, fakePass.getFirst(), iteration, epoch);
 
         // 3. G: non-saturating loss through the updated D; D's parameters stay as they are.
-        Pair<Gradient, INDArray> generatorPass = discriminator.calculateGradients(fakeInput, ones, null, null);
+        Pair<Gradient, INDArray> generatorPass =
+                discriminator.calculateGradients(fakeInput, ones, null, null);
         INDArray generatorLogits = lastLogits();
-        INDArray imageGradient = Conditioning.imageGradient(generatorPass.getSecond(), shape.channels()).dup();
+        INDArray imageGradient =
+                Conditioning.imageGradient(generatorPass.getSecond(), shape.channels()).dup();
         Pair<Gradient, INDArray> backward = generator.backpropGradient(imageGradient, workspaces);
         applyUpdate(generator, backward.getFirst(), iteration, epoch);
 
         double discriminatorLoss = meanLoss(realLogits, ones) + meanLoss(fakeLogits, zeros);
-        return new StepResult(discriminatorLoss, meanLoss(generatorLogits, ones), meanProbability(realLogits),
+        return new StepResult(
+                discriminatorLoss,
+                meanLoss(generatorLogits, ones),
+                meanProbability(realLogits),
                 meanProbability(fakeLogits));
     }
 
-    /** The logits {@code [B, 1]} of the discriminator's last forward pass (its output layer's input is kept). */
+    /**
+     * The logits {@code [B, 1]} of the discriminator's last forward pass (its output layer's input
+     * is kept).
+     */
     private INDArray lastLogits() {
         return discriminator.getOutputLayer().activate(false, workspaces);
     }
 
-    private void applyUpdate(MultiLayerNetwork network, Gradient gradient, int iteration, int epoch) {
+    private void applyUpdate(
+            MultiLayerNetwork network, Gradient gradient, int iteration, int epoch) {
         TrainingStep.applyUpdate(network, gradient, iteration, epoch, batchSize, workspaces);
     }
 

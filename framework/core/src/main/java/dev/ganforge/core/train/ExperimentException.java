@@ -7,7 +7,9 @@ package dev.ganforge.core.train;
  */
 public final class ExperimentException extends RuntimeException {
 
-    /** @param message what is wrong, naming the spec key, file or value */
+    /**
+     * @param message what is wrong, naming the spec key, file or value
+     */
     public ExperimentException(String message) {
         super(message);
     }

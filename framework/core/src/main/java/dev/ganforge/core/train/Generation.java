@@ -5,7 +5,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Runs a generator in inference mode (BatchNorm with running statistics) for given z and labels. */
+/**
+ * Runs a generator in inference mode (BatchNorm with running statistics) for given z and labels.
+ */
 public final class Generation {
 
     private Generation() {}
@@ -19,9 +21,16 @@ public final class Generation {
      * @return images {@code [N, C, H, W]} in [-1, 1]
      */
     public static INDArray generate(
-            MultiLayerNetwork generator, INDArray z, int[] labels, int numClasses, boolean conditional) {
+            MultiLayerNetwork generator,
+            INDArray z,
+            int[] labels,
+            int numClasses,
+            boolean conditional) {
         int n = (int) z.size(0);
-        INDArray oneHot = conditional ? Conditioning.oneHot(labels, Nd4j.create(z.dataType(), n, numClasses)) : null;
+        INDArray oneHot =
+                conditional
+                        ? Conditioning.oneHot(labels, Nd4j.create(z.dataType(), n, numClasses))
+                        : null;
         INDArray input = Nd4j.create(z.dataType(), n, z.size(1) + (conditional ? numClasses : 0));
         return generator.output(Conditioning.generatorInput(z, oneHot, input), false);
     }

@@ -1,6 +1,5 @@
 package dev.ganforge.core.train;
 
-import org.nd4j.linalg.api.buffer.DataType;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
@@ -9,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Tiles a batch of images into one picture and writes PNG files. Pixel values in [-1, 1] map to
- * 0…255 (v·127.5 + 127.5, rounded, clamped); 1 channel gives a grey PNG, 3 an RGB PNG, 4 an RGBA PNG.
+ * 0…255 (v·127.5 + 127.5, rounded, clamped); 1 channel gives a grey PNG, 3 an RGB PNG, 4 an RGBA
+ * PNG.
  */
 public final class ImageGrid {
 
@@ -23,16 +24,19 @@ public final class ImageGrid {
     private ImageGrid() {}
 
     /**
-     * @param images {@code [N, C, H, W]}, values in [-1, 1]; N ≤ rows·columns, cells filled row by row
+     * @param images {@code [N, C, H, W]}, values in [-1, 1]; N ≤ rows·columns, cells filled row by
+     *     row
      * @param columns tiles per row, at least 1
-     * @return the tiled picture, {@code columns·(W+p)+p} by {@code rows·(H+p)+p} pixels, p = {@link #PADDING}
+     * @return the tiled picture, {@code columns·(W+p)+p} by {@code rows·(H+p)+p} pixels, p = {@link
+     *     #PADDING}
      */
     public static BufferedImage tile(INDArray images, int columns) {
         return tile(images, columns, PADDING);
     }
 
     /**
-     * @param images {@code [N, C, H, W]}, values in [-1, 1]; N ≤ rows·columns, cells filled row by row
+     * @param images {@code [N, C, H, W]}, values in [-1, 1]; N ≤ rows·columns, cells filled row by
+     *     row
      * @param columns tiles per row, at least 1
      * @param padding background pixels around and between tiles, 0 for a single image
      * @return the tiled picture
@@ -43,8 +47,11 @@ public final class ImageGrid {
         int height = (int) images.size(2);
         int width = (int) images.size(3);
         int rows = Math.max(1, (count + columns - 1) / columns);
-        BufferedImage picture = new BufferedImage(columns * (width + padding) + padding,
-                rows * (height + padding) + padding, imageType(channels));
+        BufferedImage picture =
+                new BufferedImage(
+                        columns * (width + padding) + padding,
+                        rows * (height + padding) + padding,
+                        imageType(channels));
         WritableRaster raster = picture.getRaster();
         float[] values = images.castTo(DataType.FLOAT).dup('c').data().asFloat();
         int[] pixel = new int[raster.getNumBands()];
@@ -78,7 +85,11 @@ public final class ImageGrid {
             if (!ImageIO.write(picture, "png", temporary.toFile())) {
                 throw new IOException("no PNG writer for image type " + picture.getType());
             }
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    temporary,
+                    file,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -89,7 +100,9 @@ public final class ImageGrid {
             case 1 -> BufferedImage.TYPE_BYTE_GRAY;
             case 3 -> BufferedImage.TYPE_3BYTE_BGR;
             case 4 -> BufferedImage.TYPE_4BYTE_ABGR;
-            default -> throw new IllegalArgumentException("cannot draw images with " + channels + " channels");
+            default ->
+                    throw new IllegalArgumentException(
+                            "cannot draw images with " + channels + " channels");
         };
     }
 }

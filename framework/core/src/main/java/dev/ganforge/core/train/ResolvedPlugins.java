@@ -1,19 +1,19 @@
 package dev.ganforge.core.train;
 
-import dev.ganforge.spi.ModelContext;
-import java.util.Arrays;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.config.PluginSection;
+import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.spi.DataException;
 import dev.ganforge.spi.DatasetPlugin;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.LabeledImages;
+import dev.ganforge.spi.ModelContext;
 import dev.ganforge.spi.ModelPlugin;
 import dev.ganforge.spi.OptimizerPlugin;
 import dev.ganforge.spi.SamplerPlugin;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -27,22 +27,30 @@ public final class ResolvedPlugins {
 
     private final ExperimentSpec spec;
 
-    /** @param spec a resolved experiment */
+    /**
+     * @param spec a resolved experiment
+     */
     public ResolvedPlugins(ExperimentSpec spec) {
         this.spec = spec;
     }
 
-    /** @return the model plugin */
+    /**
+     * @return the model plugin
+     */
     public ModelPlugin<Record> model() {
         return (ModelPlugin<Record>) spec.model().plugin(ModelPlugin.class);
     }
 
-    /** @return the model's spec record */
+    /**
+     * @return the model's spec record
+     */
     public Record modelSpec() {
         return spec.model().spec();
     }
 
-    /** @return the size of z */
+    /**
+     * @return the size of z
+     */
     public int latentDim() {
         return model().latentDim(modelSpec());
     }
@@ -55,7 +63,9 @@ public final class ResolvedPlugins {
         return model().check(modelSpec(), shape);
     }
 
-    /** @return the image shape the dataset will produce */
+    /**
+     * @return the image shape the dataset will produce
+     */
     public ImageShape imageShape() {
         DatasetPlugin dataset = spec.dataset().plugin(DatasetPlugin.class);
         return dataset.imageShape(spec.dataset().spec());
@@ -70,7 +80,9 @@ public final class ResolvedPlugins {
         try {
             return dataset.load(spec.dataset().spec());
         } catch (IOException e) {
-            throw new DataException("cannot read the dataset '" + spec.dataset().type() + "': " + e.getMessage(), e);
+            throw new DataException(
+                    "cannot read the dataset '" + spec.dataset().type() + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -82,12 +94,13 @@ public final class ResolvedPlugins {
      * @param seed weight-initialisation seed
      * @return {generator, discriminator}
      */
-    public MultiLayerNetwork[] createNetworks(ImageShape shape, int numClasses,
-            long seed) {
-        ModelContext context = new ModelContext(shape, numClasses,
-                generatorUpdater(), discriminatorUpdater(), seed);
+    public MultiLayerNetwork[] createNetworks(ImageShape shape, int numClasses, long seed) {
+        ModelContext context =
+                new ModelContext(
+                        shape, numClasses, generatorUpdater(), discriminatorUpdater(), seed);
         return new MultiLayerNetwork[] {
-            model().createGenerator(modelSpec(), context), model().createDiscriminator(modelSpec(), context)
+            model().createGenerator(modelSpec(), context),
+            model().createDiscriminator(modelSpec(), context)
         };
     }
 
@@ -105,12 +118,16 @@ public final class ResolvedPlugins {
         return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
     }
 
-    /** @return a new updater for the generator */
+    /**
+     * @return a new updater for the generator
+     */
     public IUpdater generatorUpdater() {
         return updater(spec.optimizers().generator());
     }
 
-    /** @return a new updater for the discriminator (never the generator's instance) */
+    /**
+     * @return a new updater for the discriminator (never the generator's instance)
+     */
     public IUpdater discriminatorUpdater() {
         return updater(spec.optimizers().discriminator());
     }

@@ -1,7 +1,6 @@
 package dev.ganforge.core.train;
 
 import dev.ganforge.core.run.RunDirectory;
-import java.nio.file.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -9,13 +8,15 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Writes the three sample grids of a step into {@code samples/}:
+ *
  * <ul>
- *   <li>{@code step-N-real.png}: the step's real batch, 8 per row;</li>
+ *   <li>{@code step-N-real.png}: the step's real batch, 8 per row;
  *   <li>{@code step-N-fake1.png}: rows × K cells, a different z per cell, label = column, so each
- *       column is one class;</li>
+ *       column is one class;
  *   <li>{@code step-N-fake2.png}: rows × K cells, one z shared by every cell, label = column, so
- *       only the label changes along a row.</li>
+ *       only the label changes along a row.
  * </ul>
+ *
  * The latent vectors are drawn once, from a generator seeded with the experiment seed, so grids of
  * different steps (and of runs with the same seed) show the same z.
  */
@@ -30,8 +31,14 @@ final class SampleGrids {
     private final int[] labels;
     private final RunDirectory run;
 
-    SampleGrids(ResolvedPlugins plugins, MultiLayerNetwork generator, int classes, boolean conditional, int rows,
-            long seed, RunDirectory run) {
+    SampleGrids(
+            ResolvedPlugins plugins,
+            MultiLayerNetwork generator,
+            int classes,
+            boolean conditional,
+            int rows,
+            long seed,
+            RunDirectory run) {
         this.generator = generator;
         this.classes = classes;
         this.conditional = conditional;
@@ -49,9 +56,15 @@ final class SampleGrids {
 
     void write(long step, INDArray realBatch) {
         ImageGrid.writePng(ImageGrid.tile(realBatch, REAL_COLUMNS), run.sampleFile(step, "real"));
-        ImageGrid.writePng(ImageGrid.tile(Generation.generate(generator, freshLatent, labels, classes, conditional),
-                classes), run.sampleFile(step, "fake1"));
-        ImageGrid.writePng(ImageGrid.tile(Generation.generate(generator, sharedLatent, labels, classes, conditional),
-                classes), run.sampleFile(step, "fake2"));
+        ImageGrid.writePng(
+                ImageGrid.tile(
+                        Generation.generate(generator, freshLatent, labels, classes, conditional),
+                        classes),
+                run.sampleFile(step, "fake1"));
+        ImageGrid.writePng(
+                ImageGrid.tile(
+                        Generation.generate(generator, sharedLatent, labels, classes, conditional),
+                        classes),
+                run.sampleFile(step, "fake2"));
     }
 }

@@ -7,9 +7,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The network inputs of one training step, in buffers allocated once: G's input
- * {@code [z | one-hot]} {@code [B, latentDim + K]} and D's inputs {@code [B, C + K, H, W]} for the real
- * and the fake batch (K = 0 for an unconditional model). Shared by both {@link TrainingStep}
+ * The network inputs of one training step, in buffers allocated once: G's input {@code [z |
+ * one-hot]} {@code [B, latentDim + K]} and D's inputs {@code [B, C + K, H, W]} for the real and the
+ * fake batch (K = 0 for an unconditional model). Shared by both {@link TrainingStep}
  * implementations.
  */
 public final class StepInputs {
@@ -20,19 +20,46 @@ public final class StepInputs {
     private final DiscriminatorInput real;
     private final DiscriminatorInput fake;
 
-    /** @param setup the batch shape; the buffers take the generator's parameter data type */
+    /**
+     * @param setup the batch shape; the buffers take the generator's parameter data type
+     */
     public StepInputs(StepSetup setup) {
-        this(setup.shape(), setup.latentDim(), setup.numClasses(), setup.conditional(), setup.batchSize(),
+        this(
+                setup.shape(),
+                setup.latentDim(),
+                setup.numClasses(),
+                setup.conditional(),
+                setup.batchSize(),
                 setup.generator().params().dataType());
     }
 
-    private StepInputs(ImageShape shape, int latentDim, int numClasses, boolean conditional, int batchSize, DataType dataType) {
+    private StepInputs(
+            ImageShape shape,
+            int latentDim,
+            int numClasses,
+            boolean conditional,
+            int batchSize,
+            DataType dataType) {
         this.conditional = conditional;
         int classes = conditional ? numClasses : 0;
         this.oneHotFake = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
         this.generatorInput = Nd4j.create(dataType, batchSize, latentDim + classes);
-        this.real = new DiscriminatorInput(batchSize, shape.channels(), classes, shape.height(), shape.width(), dataType);
-        this.fake = new DiscriminatorInput(batchSize, shape.channels(), classes, shape.height(), shape.width(), dataType);
+        this.real =
+                new DiscriminatorInput(
+                        batchSize,
+                        shape.channels(),
+                        classes,
+                        shape.height(),
+                        shape.width(),
+                        dataType);
+        this.fake =
+                new DiscriminatorInput(
+                        batchSize,
+                        shape.channels(),
+                        classes,
+                        shape.height(),
+                        shape.width(),
+                        dataType);
     }
 
     /**
@@ -45,22 +72,30 @@ public final class StepInputs {
         return Conditioning.generatorInput(z, oneHot, generatorInput);
     }
 
-    /** @return D's input for the real batch {@code [B, C + K, H, W]}, valid until the next call */
+    /**
+     * @return D's input for the real batch {@code [B, C + K, H, W]}, valid until the next call
+     */
     public INDArray real(INDArray images, int[] labels) {
         return real.write(images, labels);
     }
 
-    /** @return D's input for the fake batch {@code [B, C + K, H, W]}, valid until the next call */
+    /**
+     * @return D's input for the fake batch {@code [B, C + K, H, W]}, valid until the next call
+     */
     public INDArray fake(INDArray images, int[] labels) {
         return fake.write(images, labels);
     }
 
-    /** @return the shape of G's input, {@code [B, latentDim + K]} */
+    /**
+     * @return the shape of G's input, {@code [B, latentDim + K]}
+     */
     public long[] generatorShape() {
         return generatorInput.shape();
     }
 
-    /** @return the shape of D's input, {@code [B, C + K, H, W]} */
+    /**
+     * @return the shape of D's input, {@code [B, C + K, H, W]}
+     */
     public long[] discriminatorShape() {
         return real.shape();
     }

@@ -15,17 +15,32 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param conditional whether labels are fed to both networks
  * @param batchSize B, at least 1; every call to {@link TrainingStep#step} uses exactly B examples
  */
-public record StepSetup(MultiLayerNetwork generator, MultiLayerNetwork discriminator, ImageShape shape, int latentDim,
-        int numClasses, boolean conditional, int batchSize) {
+public record StepSetup(
+        MultiLayerNetwork generator,
+        MultiLayerNetwork discriminator,
+        ImageShape shape,
+        int latentDim,
+        int numClasses,
+        boolean conditional,
+        int batchSize) {
 
-    /** @throws IllegalArgumentException if a size is not positive or a network or the shape is missing */
+    /**
+     * @throws IllegalArgumentException if a size is not positive or a network or the shape is
+     *     missing
+     */
     public StepSetup {
         Objects.requireNonNull(generator, "generator");
         Objects.requireNonNull(discriminator, "discriminator");
         Objects.requireNonNull(shape, "shape");
         if (latentDim < 1 || batchSize < 1 || (conditional && numClasses < 1)) {
-            throw new IllegalArgumentException("latentDim " + latentDim + ", batchSize " + batchSize + " and numClasses "
-                    + numClasses + " must be positive");
+            throw new IllegalArgumentException(
+                    "latentDim "
+                            + latentDim
+                            + ", batchSize "
+                            + batchSize
+                            + " and numClasses "
+                            + numClasses
+                            + " must be positive");
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.ganforge.core.train;
 
-import java.time.Duration;
-import java.util.Locale;
 import dev.ganforge.core.run.Checkpoint;
 import dev.ganforge.core.run.CheckpointStore;
 import dev.ganforge.core.run.MetricsLog;
@@ -12,17 +10,14 @@ import dev.ganforge.core.run.RunStatus;
 import dev.ganforge.core.run.StepResult;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.TrainingSpec;
-import dev.ganforge.spi.DatasetPlugin;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.LabeledImages;
-import dev.ganforge.spi.ModelPlugin;
-import dev.ganforge.spi.OptimizerPlugin;
-import dev.ganforge.spi.SamplerPlugin;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
@@ -35,20 +30,24 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runs an experiment: loads the data, builds (or restores) the networks, runs the steps with
- * {@link TrainingStep}, and writes the {@link RunDirectory}: metrics rows every {@code log_every}
- * steps, sample grids every {@code sample_every}, checkpoints every {@code checkpoint_every}, and a
- * final checkpoint and grids at the end. With an {@code evaluation:} section it also evaluates the
+ * Runs an experiment: loads the data, builds (or restores) the networks, runs the steps with {@link
+ * TrainingStep}, and writes the {@link RunDirectory}: metrics rows every {@code log_every} steps,
+ * sample grids every {@code sample_every}, checkpoints every {@code checkpoint_every}, and a final
+ * checkpoint and grids at the end. With an {@code evaluation:} section it also evaluates the
  * generator every {@code evaluation.every} steps and at the end (a {@link TrainingMonitor}).
  *
- * <p>Stops cleanly: {@link #requestStop()} (called from a SIGINT/SIGTERM hook) ends the run after the
- * current step with a final checkpoint and status KILLED; a non-finite loss ends it with status
+ * <p>Stops cleanly: {@link #requestStop()} (called from a SIGINT/SIGTERM hook) ends the run after
+ * the current step with a final checkpoint and status KILLED; a non-finite loss ends it with status
  * FAILED and the reason, keeping the last good checkpoint. Random draws for step s come from
- * generators seeded with a mix of (seed, s), so a resumed run continues exactly as an uninterrupted one.
+ * generators seeded with a mix of (seed, s), so a resumed run continues exactly as an uninterrupted
+ * one.
  */
 public final class Trainer {
 
-    /** Garbage is also collected at least this often (2 s), so slow steps cannot pile up off-heap memory. */
+    /**
+     * Garbage is also collected at least this often (2 s), so slow steps cannot pile up off-heap
+     * memory.
+     */
     private static final long GC_INTERVAL_NANOS = 2_000_000_000L;
 
     private final ExperimentSpec spec;
@@ -67,8 +66,13 @@ public final class Trainer {
      * @param engines the training engines {@code training.engine} chooses from
      * @param monitors creates the run's evaluation, if any
      */
-    public Trainer(ExperimentSpec spec, String resolvedSpecYaml, Path runDirectory, PrintStream console,
-            TrainingEngines engines, TrainingMonitor.Factory monitors) {
+    public Trainer(
+            ExperimentSpec spec,
+            String resolvedSpecYaml,
+            Path runDirectory,
+            PrintStream console,
+            TrainingEngines engines,
+            TrainingMonitor.Factory monitors) {
         this.spec = spec;
         this.resolvedSpecYaml = resolvedSpecYaml;
         this.run = new RunDirectory(runDirectory);
@@ -77,7 +81,9 @@ public final class Trainer {
         this.monitors = monitors;
     }
 
-    /** Asks the run to stop after the current step, with a final checkpoint; safe from any thread. */
+    /**
+     * Asks the run to stop after the current step, with a final checkpoint; safe from any thread.
+     */
     public void requestStop() {
         stopRequested = true;
     }
@@ -103,14 +109,29 @@ public final class Trainer {
         long loadStarted = System.nanoTime();
         LabeledImages data = plugins.loadData();
         double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
-        console.printf(Locale.ROOT, "loaded %d images of %s in %d classes in %.2f s (%.0f images/s)%n",
-                data.size(), data.shape(), data.numClasses(), loadSeconds, data.size() / loadSeconds);
+        console.printf(
+                Locale.ROOT,
+                "loaded %d images of %s in %d classes in %.2f s (%.0f images/s)%n",
+                data.size(),
+                data.shape(),
+                data.numClasses(),
+                loadSeconds,
+                data.size() / loadSeconds);
         if (data.size() < training.batchSize()) {
-            throw new ExperimentException("the dataset '" + spec.dataset().type() + "' has " + data.size()
-                    + " images, fewer than one batch (training.batch_size = " + training.batchSize() + ")");
+            throw new ExperimentException(
+                    "the dataset '"
+                            + spec.dataset().type()
+                            + "' has "
+                            + data.size()
+                            + " images, fewer than one batch (training.batch_size = "
+                            + training.batchSize()
+                            + ")");
         }
         if (data.skippedFiles() > 0) {
-            console.println("skipped " + data.skippedFiles() + " unreadable files (dataset.unreadable = skip)");
+            console.println(
+                    "skipped "
+                            + data.skippedFiles()
+                            + " unreadable files (dataset.unreadable = skip)");
         }
         long startStep = 0;
         MultiLayerNetwork generator;
@@ -118,13 +139,26 @@ public final class Trainer {
         if (resume) {
             List<String> saved = run.readClassNames();
             if (!saved.equals(data.classNames())) {
-                throw new ExperimentException("the classes in the data changed since the run started: "
-                        + run.classesFile() + " lists " + saved + ", the data has " + data.classNames());
+                throw new ExperimentException(
+                        "the classes in the data changed since the run started: "
+                                + run.classesFile()
+                                + " lists "
+                                + saved
+                                + ", the data has "
+                                + data.classNames());
             }
-            run.create(resolvedSpecYaml, saved); // records overrides given to resume, e.g. more steps
+            run.create(
+                    resolvedSpecYaml, saved); // records overrides given to resume, e.g. more steps
             writeRunInfo(data);
-            Path latest = run.checkpoints().latest().orElseThrow(() -> new ExperimentException(
-                    "cannot resume " + run.root() + ": it has no checkpoint"));
+            Path latest =
+                    run.checkpoints()
+                            .latest()
+                            .orElseThrow(
+                                    () ->
+                                            new ExperimentException(
+                                                    "cannot resume "
+                                                            + run.root()
+                                                            + ": it has no checkpoint"));
             Checkpoint checkpoint = CheckpointStore.read(latest, true);
             generator = checkpoint.generator();
             discriminator = checkpoint.discriminator();
@@ -133,7 +167,8 @@ public final class Trainer {
         } else {
             run.create(resolvedSpecYaml, data.classNames());
             writeRunInfo(data);
-            MultiLayerNetwork[] networks = plugins.createNetworks(shape, data.numClasses(), spec.seed());
+            MultiLayerNetwork[] networks =
+                    plugins.createNetworks(shape, data.numClasses(), spec.seed());
             generator = networks[0];
             discriminator = networks[1];
         }
@@ -141,24 +176,58 @@ public final class Trainer {
     }
 
     /** What stays fixed through the loop: plugins, data and the step's reusable buffers. */
-    private record LoopContext(ResolvedPlugins plugins, LabeledImages data, MultiLayerNetwork generator,
-            MultiLayerNetwork discriminator, long total, INDArray z, int[] fakeLabels, Random random) {}
+    private record LoopContext(
+            ResolvedPlugins plugins,
+            LabeledImages data,
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            long total,
+            INDArray z,
+            int[] fakeLabels,
+            Random random) {}
 
-    private RunOutcome loop(ResolvedPlugins plugins, LabeledImages data, MultiLayerNetwork generator,
-            MultiLayerNetwork discriminator, long startStep) {
+    private RunOutcome loop(
+            ResolvedPlugins plugins,
+            LabeledImages data,
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            long startStep) {
         TrainingSpec training = spec.training();
         int batchSize = training.batchSize();
         int classes = data.numClasses();
         long total = training.totalSteps(data.size());
         BatchSource batches = new BatchSource(data, batchSize, spec.seed());
-        TrainingStep trainingStep = engines.create(training.engine(), new StepSetup(generator, discriminator,
-                data.shape(), plugins.latentDim(), classes, plugins.model().conditional(), batchSize));
+        TrainingStep trainingStep =
+                engines.create(
+                        training.engine(),
+                        new StepSetup(
+                                generator,
+                                discriminator,
+                                data.shape(),
+                                plugins.latentDim(),
+                                classes,
+                                plugins.model().conditional(),
+                                batchSize));
         console.println("training step: " + trainingStep.engine());
-        SampleGrids grids = new SampleGrids(plugins, generator, classes, plugins.model().conditional(),
-                training.sampleRows(), spec.seed(), run);
-        LoopContext context = new LoopContext(plugins, data, generator, discriminator, total,
-                Nd4j.create(data.images().dataType(), batchSize, plugins.latentDim()), new int[batchSize],
-                Nd4j.getRandomFactory().getNewRandomInstance(spec.seed()));
+        SampleGrids grids =
+                new SampleGrids(
+                        plugins,
+                        generator,
+                        classes,
+                        plugins.model().conditional(),
+                        training.sampleRows(),
+                        spec.seed(),
+                        run);
+        LoopContext context =
+                new LoopContext(
+                        plugins,
+                        data,
+                        generator,
+                        discriminator,
+                        total,
+                        Nd4j.create(data.images().dataType(), batchSize, plugins.latentDim()),
+                        new int[batchSize],
+                        Nd4j.getRandomFactory().getNewRandomInstance(spec.seed()));
         StepTimes times = new StepTimes(total - startStep);
         TrainingMonitor monitor = monitors.prepare(spec, plugins, data, run, startStep, console);
         run.writeStatus(RunStatus.RUNNING, null, startStep, total);
@@ -173,18 +242,33 @@ public final class Trainer {
                 if (stopRequested) {
                     return stopBySignal(context, step, times);
                 }
-                // phase 1: draw the batch, z and the fake labels of this step (functions of seed and step)
+                // phase 1: draw the batch, z and the fake labels of this step (functions of seed
+                // and step)
                 long started = System.nanoTime();
                 long epoch = batches.epochOf(step);
                 BatchSource.Batch batch = prefetch.take(step);
                 drawFakeInputs(context, step);
                 // phase 2: one discriminator and one generator update
-                StepResult result = trainingStep.step(batch.images(), batch.labels(), context.z(),
-                        context.fakeLabels(), (int) step, (int) epoch);
+                StepResult result =
+                        trainingStep.step(
+                                batch.images(),
+                                batch.labels(),
+                                context.z(),
+                                context.fakeLabels(),
+                                (int) step,
+                                (int) epoch);
                 if (!result.finite()) {
-                    return fail(step, total, times, "non-finite loss at step " + (step + 1) + ": d_loss="
-                            + result.discriminatorLoss() + ", g_loss=" + result.generatorLoss()
-                            + "; the last good checkpoint is kept");
+                    return fail(
+                            step,
+                            total,
+                            times,
+                            "non-finite loss at step "
+                                    + (step + 1)
+                                    + ": d_loss="
+                                    + result.discriminatorLoss()
+                                    + ", g_loss="
+                                    + result.generatorLoss()
+                                    + "; the last good checkpoint is kept");
                 }
                 step++;
                 times.add((System.nanoTime() - started) / 1e9);
@@ -192,10 +276,18 @@ public final class Trainer {
                 // phase 3: the run folder: metrics rows, sample grids, checkpoints
                 if (step % training.logEvery() == 0 || step == total) {
                     long now = System.nanoTime();
-                    long stepsSince = step % training.logEvery() == 0 ? training.logEvery() : step % training.logEvery();
-                    metrics.append(step, epoch, result, (now - sinceLog) / 1e9 / Math.min(stepsSince, times.count()),
+                    long stepsSince =
+                            step % training.logEvery() == 0
+                                    ? training.logEvery()
+                                    : step % training.logEvery();
+                    metrics.append(
+                            step,
+                            epoch,
+                            result,
+                            (now - sinceLog) / 1e9 / Math.min(stepsSince, times.count()),
                             batchSize);
-                    run.writeStatus(RunStatus.RUNNING, null, step, total); // progress for anyone polling
+                    run.writeStatus(
+                            RunStatus.RUNNING, null, step, total); // progress for anyone polling
                     sinceLog = now;
                 }
                 if (step % training.sampleEvery() == 0 || step == total) {
@@ -205,14 +297,18 @@ public final class Trainer {
                     saveCheckpoint(generator, discriminator, step);
                 }
                 // phase 4: evaluation, which may stop an unhealthy run
-                String unhealthy = monitor != null && monitor.due(step, total)
-                        ? monitor.afterStep(step, generator, discriminator) : null;
+                String unhealthy =
+                        monitor != null && monitor.due(step, total)
+                                ? monitor.afterStep(step, generator, discriminator)
+                                : null;
                 if (unhealthy != null) {
                     return fail(step, total, times, unhealthy);
                 }
                 // phase 5: memory housekeeping
-                if (step % training.gcEvery() == 0 || System.nanoTime() - lastGc > GC_INTERVAL_NANOS) {
-                    // Off-heap ND4J buffers of garbage arrays are freed only when their Java wrappers are
+                if (step % training.gcEvery() == 0
+                        || System.nanoTime() - lastGc > GC_INTERVAL_NANOS) {
+                    // Off-heap ND4J buffers of garbage arrays are freed only when their Java
+                    // wrappers are
                     // collected, and the small Java heap rarely fills; see TrainingSpec.gcEvery.
                     System.gc();
                     lastGc = System.nanoTime();
@@ -236,14 +332,21 @@ public final class Trainer {
 
     private static void showProgress(ProgressBar bar, long step, StepResult result) {
         bar.stepTo(step);
-        bar.setExtraMessage(String.format(" d %.3f g %.3f D(x) %.2f D(G(z)) %.2f", result.discriminatorLoss(),
-                result.generatorLoss(), result.realProbability(), result.fakeProbability()));
+        bar.setExtraMessage(
+                String.format(
+                        " d %.3f g %.3f D(x) %.2f D(G(z)) %.2f",
+                        result.discriminatorLoss(),
+                        result.generatorLoss(),
+                        result.realProbability(),
+                        result.fakeProbability()));
     }
 
     private RunOutcome stopBySignal(LoopContext context, long step, StepTimes times) {
         saveCheckpoint(context.generator(), context.discriminator(), step);
-        run.writeStatus(RunStatus.KILLED, "stopped by signal at step " + step, step, context.total());
-        return new RunOutcome(RunStatus.KILLED, "stopped by signal", step, run.root(), times.median());
+        run.writeStatus(
+                RunStatus.KILLED, "stopped by signal at step " + step, step, context.total());
+        return new RunOutcome(
+                RunStatus.KILLED, "stopped by signal", step, run.root(), times.median());
     }
 
     private RunOutcome fail(long step, long total, StepTimes times, String reason) {
@@ -273,26 +376,43 @@ public final class Trainer {
         }
     }
 
-    /** Dataset size and plugin versions, for trackers; a live tracker starts once this file exists. */
+    /**
+     * Dataset size and plugin versions, for trackers; a live tracker starts once this file exists.
+     */
     private void writeRunInfo(LabeledImages data) {
-        long startedMs = RunInfo.read(run.root()).map(RunInfo::startedMs).orElse(System.currentTimeMillis());
+        long startedMs =
+                RunInfo.read(run.root()).map(RunInfo::startedMs).orElse(System.currentTimeMillis());
         RunInfo.of(spec, data, startedMs).write(run.root());
     }
 
-    private void saveCheckpoint(MultiLayerNetwork generator, MultiLayerNetwork discriminator, long step) {
-        run.checkpoints().write(step, spec.seed(), generator, discriminator, spec.training().keepCheckpoints());
+    private void saveCheckpoint(
+            MultiLayerNetwork generator, MultiLayerNetwork discriminator, long step) {
+        run.checkpoints()
+                .write(
+                        step,
+                        spec.seed(),
+                        generator,
+                        discriminator,
+                        spec.training().keepCheckpoints());
     }
 
     /**
-     * A bar redrawn in place every second on a terminal; when the output goes to a file or a pipe (no
-     * console), a plain line every 10 s instead of carriage-return redraws.
+     * A bar redrawn in place every second on a terminal; when the output goes to a file or a pipe
+     * (no console), a plain line every 10 s instead of carriage-return redraws.
      */
     private ProgressBar progressBar(long total, long start) {
         boolean terminal = System.console() != null;
-        return new ProgressBarBuilder().setTaskName("train").setInitialMax(total).startsFrom(start, Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(terminal ? 1000 : 10_000).showSpeed()
-                .setConsumer(terminal ? new ConsoleProgressBarConsumer(console)
-                        : new DelegatingProgressBarConsumer(console::println, 120))
+        return new ProgressBarBuilder()
+                .setTaskName("train")
+                .setInitialMax(total)
+                .startsFrom(start, Duration.ZERO)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(terminal ? 1000 : 10_000)
+                .showSpeed()
+                .setConsumer(
+                        terminal
+                                ? new ConsoleProgressBarConsumer(console)
+                                : new DelegatingProgressBarConsumer(console::println, 120))
                 .build();
     }
 
@@ -303,5 +423,4 @@ public final class Trainer {
         x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
         return x ^ (x >>> 31);
     }
-
 }

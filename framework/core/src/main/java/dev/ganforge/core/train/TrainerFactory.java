@@ -5,7 +5,10 @@ import jakarta.inject.Inject;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
-/** Makes the {@link Trainer} of one run with the application's engines and evaluation; bound by Guice. */
+/**
+ * Makes the {@link Trainer} of one run with the application's engines and evaluation; bound by
+ * Guice.
+ */
 public final class TrainerFactory {
 
     private final TrainingEngines engines;
@@ -28,11 +31,14 @@ public final class TrainerFactory {
      * @param console where the progress bar and messages go
      * @return a trainer for that run; {@link Trainer#run} starts it
      */
-    public Trainer create(ExperimentSpec spec, String resolvedSpecYaml, Path runDirectory, PrintStream console) {
+    public Trainer create(
+            ExperimentSpec spec, String resolvedSpecYaml, Path runDirectory, PrintStream console) {
         return new Trainer(spec, resolvedSpecYaml, runDirectory, console, engines, monitors);
     }
 
-    /** @return the engines {@code training.engine} chooses from */
+    /**
+     * @return the engines {@code training.engine} chooses from
+     */
     public TrainingEngines engines() {
         return engines;
     }

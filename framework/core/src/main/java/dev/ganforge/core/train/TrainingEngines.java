@@ -7,10 +7,10 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
- * The training engines of this distribution, by name, and the rule that turns {@code training.engine}
- * into a step: {@code dl4j} always uses {@link Dl4jEngine}; {@code onednn} requires the oneDNN engine
- * and fails with its reasons; {@code auto} uses oneDNN where it is installed and can train the
- * networks, and DL4J otherwise.
+ * The training engines of this distribution, by name, and the rule that turns {@code
+ * training.engine} into a step: {@code dl4j} always uses {@link Dl4jEngine}; {@code onednn}
+ * requires the oneDNN engine and fails with its reasons; {@code auto} uses oneDNN where it is
+ * installed and can train the networks, and DL4J otherwise.
  */
 public final class TrainingEngines {
 
@@ -20,8 +20,8 @@ public final class TrainingEngines {
     private final Map<String, TrainingEngineProvider> byName;
 
     /**
-     * @param byName engines keyed by {@link TrainingEngineProvider#name()}; copied. The DL4J engine is
-     *     added if missing.
+     * @param byName engines keyed by {@link TrainingEngineProvider#name()}; copied. The DL4J engine
+     *     is added if missing.
      */
     public TrainingEngines(Map<String, TrainingEngineProvider> byName) {
         TreeMap<String, TrainingEngineProvider> copy = new TreeMap<>(byName);
@@ -29,7 +29,9 @@ public final class TrainingEngines {
         this.byName = Map.copyOf(copy);
     }
 
-    /** @return the engines {@link ServiceLoader} finds on the class path, plus DL4J's */
+    /**
+     * @return the engines {@link ServiceLoader} finds on the class path, plus DL4J's
+     */
     public static TrainingEngines discover() {
         Map<String, TrainingEngineProvider> found = new TreeMap<>();
         for (TrainingEngineProvider provider : ServiceLoader.load(TrainingEngineProvider.class)) {
@@ -38,7 +40,9 @@ public final class TrainingEngines {
         return new TrainingEngines(found);
     }
 
-    /** @return the names of the installed engines, sorted */
+    /**
+     * @return the names of the installed engines, sorted
+     */
     public List<String> names() {
         return byName.keySet().stream().sorted().toList();
     }
@@ -49,8 +53,8 @@ public final class TrainingEngines {
      * @param engine the spec's {@code training.engine}
      * @param setup the networks and batch shape
      * @return the step; its {@link TrainingStep#engine()} names the engine used
-     * @throws IllegalArgumentException if ONEDNN is asked for and is not installed or cannot train these
-     *     networks (the message says why)
+     * @throws IllegalArgumentException if ONEDNN is asked for and is not installed or cannot train
+     *     these networks (the message says why)
      */
     public TrainingStep create(TrainingEngine engine, StepSetup setup) {
         TrainingEngineProvider dl4j = byName.get(Dl4jEngine.NAME);
@@ -58,11 +62,16 @@ public final class TrainingEngines {
             return dl4j.create(setup);
         }
         TrainingEngineProvider onednn = byName.get(ONEDNN);
-        List<String> problems = onednn == null
-                ? List.of("this distribution has no oneDNN engine (installed: " + String.join(", ", names()) + ")")
-                : onednn.problems(setup);
+        List<String> problems =
+                onednn == null
+                        ? List.of(
+                                "this distribution has no oneDNN engine (installed: "
+                                        + String.join(", ", names())
+                                        + ")")
+                        : onednn.problems(setup);
         if (engine == TrainingEngine.ONEDNN && !problems.isEmpty()) {
-            throw new IllegalArgumentException("training.engine is onednn, but " + String.join("; ", problems));
+            throw new IllegalArgumentException(
+                    "training.engine is onednn, but " + String.join("; ", problems));
         }
         if (!problems.isEmpty()) {
             return dl4j.create(setup);
@@ -73,7 +82,8 @@ public final class TrainingEngines {
             if (engine == TrainingEngine.ONEDNN) {
                 throw e;
             }
-            System.err.println("ganforge: oneDNN training step unavailable (" + e + "); using DL4J's");
+            System.err.println(
+                    "ganforge: oneDNN training step unavailable (" + e + "); using DL4J's");
             return dl4j.create(setup);
         }
     }

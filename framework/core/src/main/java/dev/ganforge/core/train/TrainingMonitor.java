@@ -8,7 +8,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * Watches a run between steps, e.g. the periodic evaluation of {@code dev.ganforge.core.eval}; the
- * training loop knows only this interface, so evaluation can depend on training and not the reverse.
+ * training loop knows only this interface, so evaluation can depend on training and not the
+ * reverse.
  */
 public interface TrainingMonitor {
 
@@ -43,7 +44,12 @@ public interface TrainingMonitor {
          * @param console where messages go
          * @return the monitor, or null when the spec asks for none
          */
-        TrainingMonitor prepare(ExperimentSpec spec, ResolvedPlugins plugins, LabeledImages data, RunDirectory run,
-                long startStep, PrintStream console);
+        TrainingMonitor prepare(
+                ExperimentSpec spec,
+                ResolvedPlugins plugins,
+                LabeledImages data,
+                RunDirectory run,
+                long startStep,
+                PrintStream console);
     }
 }

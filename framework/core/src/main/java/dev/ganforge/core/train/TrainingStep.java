@@ -10,10 +10,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * One GAN training step on a generator G and a discriminator D (Goodfellow et al. 2014,
  * https://arxiv.org/abs/1406.2661, non-saturating generator loss): G forward once; D's gradient on
  * the real batch (target 1) plus its gradient on the fake batch (target 0), each pass with its own
- * BatchNorm batch statistics, then one D update; then the updated D on the fake batch with target 1,
- * back-propagated to G's parameters, and one G update. Both implementations compute the same step:
- * {@link Dl4jTrainingStep} with DL4J's layers, and the engines found as {@link TrainingEngineProvider}s
- * (the oneDNN step of module {@code ganforge-engine-onednn}); {@link TrainingEngines} picks one.
+ * BatchNorm batch statistics, then one D update; then the updated D on the fake batch with target
+ * 1, back-propagated to G's parameters, and one G update. Both implementations compute the same
+ * step: {@link Dl4jTrainingStep} with DL4J's layers, and the engines found as {@link
+ * TrainingEngineProvider}s (the oneDNN step of module {@code ganforge-engine-onednn}); {@link
+ * TrainingEngines} picks one.
  */
 public interface TrainingStep extends AutoCloseable {
 
@@ -29,12 +30,22 @@ public interface TrainingStep extends AutoCloseable {
      * @return losses and mean discriminator probabilities of this step
      * @throws IllegalArgumentException if the batch is not of size B
      */
-    StepResult step(INDArray realImages, int[] realLabels, INDArray z, int[] fakeLabels, int iteration, int epoch);
+    StepResult step(
+            INDArray realImages,
+            int[] realLabels,
+            INDArray z,
+            int[] fakeLabels,
+            int iteration,
+            int epoch);
 
-    /** @return {@code "onednn"} or {@code "dl4j"}, for logs and benchmark lines */
+    /**
+     * @return {@code "onednn"} or {@code "dl4j"}, for logs and benchmark lines
+     */
     String engine();
 
-    /** Releases native resources the step holds beyond the networks; the step cannot run afterwards. */
+    /**
+     * Releases native resources the step holds beyond the networks; the step cannot run afterwards.
+     */
     @Override
     default void close() {}
 
@@ -42,7 +53,12 @@ public interface TrainingStep extends AutoCloseable {
      * Applies a network's own updater to the gradient in its gradient view and subtracts the result
      * from its parameters; DL4J's updater divides by the batch size.
      */
-    static void applyUpdate(MultiLayerNetwork network, Gradient gradient, int iteration, int epoch, int batchSize,
+    static void applyUpdate(
+            MultiLayerNetwork network,
+            Gradient gradient,
+            int iteration,
+            int epoch,
+            int batchSize,
             LayerWorkspaceMgr workspaces) {
         network.getUpdater().update(network, gradient, iteration, epoch, batchSize, workspaces);
         INDArray params = network.params();
@@ -51,11 +67,19 @@ public interface TrainingStep extends AutoCloseable {
         network.setEpochCount(epoch);
     }
 
-    /** @throws IllegalArgumentException unless both arrays hold exactly {@code batchSize} examples */
+    /**
+     * @throws IllegalArgumentException unless both arrays hold exactly {@code batchSize} examples
+     */
     static void requireBatch(INDArray realImages, INDArray z, int batchSize) {
         if (realImages.size(0) != batchSize || z.size(0) != batchSize) {
-            throw new IllegalArgumentException("a step takes exactly " + batchSize + " examples, got "
-                    + realImages.size(0) + " images and " + z.size(0) + " latent vectors");
+            throw new IllegalArgumentException(
+                    "a step takes exactly "
+                            + batchSize
+                            + " examples, got "
+                            + realImages.size(0)
+                            + " images and "
+                            + z.size(0)
+                            + " latent vectors");
         }
     }
 }

@@ -1,21 +1,21 @@
 package dev.ganforge.core.eval;
 
-import java.util.stream.IntStream;
-import dev.ganforge.plugin.metrics.LabelAccuracyEvaluator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.ganforge.config.PluginSection;
 import dev.ganforge.core.spec.ClassifierSpec;
 import dev.ganforge.core.spec.EvaluationSpec;
-import dev.ganforge.config.PluginSection;
+import dev.ganforge.plugin.metrics.LabelAccuracyEvaluator;
 import dev.ganforge.spi.LabeledImages;
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -55,22 +55,46 @@ class GeneratorEvaluationTest {
             for (int p = 0; p < 64; p++) {
                 int row = p / 8;
                 int column = p % 8;
-                boolean bar = labels[i] < 2 ? row / 2 == labels[i] * 2 + 1 : column / 2 == (labels[i] - 2) * 2 + 1;
-                pixels[i * 64 + p] = (float) Math.max(-1, Math.min(1, (bar ? 0.25 : -0.25) + 1.1 * random.nextGaussian()));
+                boolean bar =
+                        labels[i] < 2
+                                ? row / 2 == labels[i] * 2 + 1
+                                : column / 2 == (labels[i] - 2) * 2 + 1;
+                pixels[i * 64 + p] =
+                        (float)
+                                Math.max(
+                                        -1,
+                                        Math.min(
+                                                1,
+                                                (bar ? 0.25 : -0.25)
+                                                        + 1.1 * random.nextGaussian()));
             }
         }
         List<String> names = new ArrayList<>();
         for (int k = 0; k < CLASSES; k++) {
             names.add("bar-" + k);
         }
-        return new LabeledImages(Nd4j.create(pixels, new long[] {n, 1, 8, 8}, DataType.FLOAT), labels, names, 0);
+        return new LabeledImages(
+                Nd4j.create(pixels, new long[] {n, 1, 8, 8}, DataType.FLOAT), labels, names, 0);
     }
 
     private static EvaluationSpec spec(int perClass) {
-        List<PluginSection> evaluators = List.of(
-                new PluginSection("label-accuracy", new LabelAccuracyEvaluator(), new LabelAccuracyEvaluator.Spec(true)));
-        return new EvaluationSpec(1, perClass, evaluators, classifierSpec, null, EvaluationSpec.Goal.MINIMIZE, false,
-                0.05, 3, 0.2);
+        List<PluginSection> evaluators =
+                List.of(
+                        new PluginSection(
+                                "label-accuracy",
+                                new LabelAccuracyEvaluator(),
+                                new LabelAccuracyEvaluator.Spec(true)));
+        return new EvaluationSpec(
+                1,
+                perClass,
+                evaluators,
+                classifierSpec,
+                null,
+                EvaluationSpec.Goal.MINIMIZE,
+                false,
+                0.05,
+                3,
+                0.2);
     }
 
     @Test
@@ -90,21 +114,30 @@ class GeneratorEvaluationTest {
         for (int row : heldOut) {
             byClass.get(data.labels()[row]).add(row);
         }
-        GeneratorEvaluation evaluation = new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
+        GeneratorEvaluation evaluation =
+                new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
         int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
         INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
 
-        Map<String, Double> metrics = evaluation.evaluate((latent, asked) -> {
-            int[] rows = new int[asked.length];
-            int[] next = new int[CLASSES];
-            for (int i = 0; i < asked.length; i++) {
-                rows[i] = byClass.get(asked[i]).get(next[asked[i]]++);
-            }
-            return ClassifierTraining.rows(data.images(), rows);
-        }, z, labels).metrics();
+        Map<String, Double> metrics =
+                evaluation
+                        .evaluate(
+                                (latent, asked) -> {
+                                    int[] rows = new int[asked.length];
+                                    int[] next = new int[CLASSES];
+                                    for (int i = 0; i < asked.length; i++) {
+                                        rows[i] = byClass.get(asked[i]).get(next[asked[i]]++);
+                                    }
+                                    return ClassifierTraining.rows(data.images(), rows);
+                                },
+                                z,
+                                labels)
+                        .metrics();
 
-        assertThat(metrics.get("eval/label_accuracy")).isCloseTo(classifier.heldOutAccuracy(), within(1e-9));
-        assertThat(metrics.get("eval/classifier_real_accuracy")).isEqualTo(classifier.heldOutAccuracy());
+        assertThat(metrics.get("eval/label_accuracy"))
+                .isCloseTo(classifier.heldOutAccuracy(), within(1e-9));
+        assertThat(metrics.get("eval/classifier_real_accuracy"))
+                .isEqualTo(classifier.heldOutAccuracy());
         assertThat(metrics).containsKeys("eval/label_accuracy/bar-0", "eval/label_accuracy/bar-3");
         assertThat(metrics.get("eval/samples")).isEqualTo(200.0);
     }
@@ -112,13 +145,22 @@ class GeneratorEvaluationTest {
     @Test
     void noiseImagesScoreAboutOneOverK() {
         int perClass = 100;
-        GeneratorEvaluation evaluation = new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
+        GeneratorEvaluation evaluation =
+                new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
         int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
         INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
         Nd4j.getRandom().setSeed(3);
 
-        Map<String, Double> metrics = evaluation.evaluate(
-                (latent, asked) -> Nd4j.rand(DataType.FLOAT, asked.length, 1, 8, 8).muli(2).subi(1), z, labels).metrics();
+        Map<String, Double> metrics =
+                evaluation
+                        .evaluate(
+                                (latent, asked) ->
+                                        Nd4j.rand(DataType.FLOAT, asked.length, 1, 8, 8)
+                                                .muli(2)
+                                                .subi(1),
+                                z,
+                                labels)
+                        .metrics();
 
         assertThat(metrics.get("eval/label_accuracy")).isCloseTo(1.0 / CLASSES, within(0.08));
     }
@@ -126,19 +168,32 @@ class GeneratorEvaluationTest {
     @Test
     void oneImagePerClassIsReportedAsCollapsed() {
         int perClass = 20;
-        GeneratorEvaluation evaluation = new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
+        GeneratorEvaluation evaluation =
+                new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
         int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
         INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
 
-        GeneratorEvaluation.Result collapsed = evaluation.evaluate(
-                (latent, asked) -> ClassifierTraining.rows(data.images(), asked.clone()), z, labels);
-        GeneratorEvaluation.Result diverse = evaluation.evaluate((latent, asked) -> ClassifierTraining.rows(
-                data.images(), IntStream.range(0, asked.length).map(i -> asked[i] + CLASSES * i)
-                        .toArray()), z, labels);
+        GeneratorEvaluation.Result collapsed =
+                evaluation.evaluate(
+                        (latent, asked) -> ClassifierTraining.rows(data.images(), asked.clone()),
+                        z,
+                        labels);
+        GeneratorEvaluation.Result diverse =
+                evaluation.evaluate(
+                        (latent, asked) ->
+                                ClassifierTraining.rows(
+                                        data.images(),
+                                        IntStream.range(0, asked.length)
+                                                .map(i -> asked[i] + CLASSES * i)
+                                                .toArray()),
+                        z,
+                        labels);
 
         // rows 0..3 of the data are one image of each class: every class collapses to one point
-        assertThat(collapsed.collapsedClasses()).containsExactly("bar-0", "bar-1", "bar-2", "bar-3");
-        assertThat(collapsed.metrics().get("health/min_diversity_ratio")).isCloseTo(0.0, within(1e-6));
+        assertThat(collapsed.collapsedClasses())
+                .containsExactly("bar-0", "bar-1", "bar-2", "bar-3");
+        assertThat(collapsed.metrics().get("health/min_diversity_ratio"))
+                .isCloseTo(0.0, within(1e-6));
         assertThat(diverse.collapsedClasses()).isEmpty();
         assertThat(diverse.metrics().get("health/min_diversity_ratio")).isGreaterThan(0.5);
     }

@@ -1,16 +1,16 @@
 package dev.ganforge.core.train;
 
-import java.util.Arrays;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.spi.LabeledImages;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class BatchSourceTest {
 
@@ -25,8 +25,11 @@ class BatchSourceTest {
             Arrays.fill(pixels, i * 4, i * 4 + 4, i);
             labels[i] = i % 3;
         }
-        return new LabeledImages(Nd4j.create(pixels, new long[] {N, 1, 2, 2}, DataType.FLOAT), labels,
-                List.of("a", "b", "c"), 0);
+        return new LabeledImages(
+                Nd4j.create(pixels, new long[] {N, 1, 2, 2}, DataType.FLOAT),
+                labels,
+                List.of("a", "b", "c"),
+                0);
     }
 
     private static INDArray load(BatchSource source, long step) {
@@ -64,14 +67,17 @@ class BatchSourceTest {
     @Test
     void aJumpToAnotherStepIsServedCorrectly() {
         BatchSource sequential = new BatchSource(data(), BATCH, 3);
-        try (BatchSource.Prefetching prefetch = new BatchSource(data(), BATCH, 3).prefetching(100)) {
+        try (BatchSource.Prefetching prefetch =
+                new BatchSource(data(), BATCH, 3).prefetching(100)) {
             prefetch.take(0);
             assertThat(images(prefetch.take(17).images())).isEqualTo(images(load(sequential, 17)));
             assertThat(images(prefetch.take(18).images())).isEqualTo(images(load(sequential, 18)));
         }
     }
 
-    /** After a jump, the prefetch still running for the old step must not write into the new batch. */
+    /**
+     * After a jump, the prefetch still running for the old step must not write into the new batch.
+     */
     @Test
     void aJumpWaitsForTheStalePrefetch() throws Exception {
         int n = 4096;
@@ -82,7 +88,8 @@ class BatchSourceTest {
         LabeledImages big = new LabeledImages(pixels, new int[n], List.of("a"), 0);
         INDArray expected = load(new BatchSource(big, 1024, 1), 5);
         for (int trial = 0; trial < 20; trial++) {
-            try (BatchSource.Prefetching prefetch = new BatchSource(big, 1024, 1).prefetching(100)) {
+            try (BatchSource.Prefetching prefetch =
+                    new BatchSource(big, 1024, 1).prefetching(100)) {
                 prefetch.take(0);
                 Thread.sleep(trial % 3);
                 INDArray batch = prefetch.take(5).images();

@@ -14,9 +14,17 @@ class DiscriminatorInputTest {
     private static final int CLASSES = 4;
 
     private static INDArray reference(INDArray images, int[] labels) {
-        INDArray oneHot = Conditioning.oneHot(labels, Nd4j.create(DataType.FLOAT, labels.length, CLASSES));
-        return Conditioning.discriminatorInput(images, oneHot,
-                Nd4j.create(DataType.FLOAT, labels.length, images.size(1) + CLASSES, images.size(2), images.size(3)));
+        INDArray oneHot =
+                Conditioning.oneHot(labels, Nd4j.create(DataType.FLOAT, labels.length, CLASSES));
+        return Conditioning.discriminatorInput(
+                images,
+                oneHot,
+                Nd4j.create(
+                        DataType.FLOAT,
+                        labels.length,
+                        images.size(1) + CLASSES,
+                        images.size(2),
+                        images.size(3)));
     }
 
     @Test
@@ -34,9 +42,12 @@ class DiscriminatorInputTest {
         DiscriminatorInput input = new DiscriminatorInput(1, 1, CLASSES, 2, 2, DataType.FLOAT);
         INDArray images = Nd4j.zeros(DataType.FLOAT, 1, 1, 2, 2);
         input.write(images, new int[] {1});
-        assertThatThrownBy(() -> input.write(images, new int[] {4})).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("label 4").hasMessageContaining("[0, 4)");
-        assertThatThrownBy(() -> input.write(images, new int[] {-1})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> input.write(images, new int[] {4}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("label 4")
+                .hasMessageContaining("[0, 4)");
+        assertThatThrownBy(() -> input.write(images, new int[] {-1}))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThat(input.write(images, new int[] {1})).isEqualTo(reference(images, new int[] {1}));
         assertThat(input.write(images, new int[] {2})).isEqualTo(reference(images, new int[] {2}));
     }

@@ -27,31 +27,36 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class BatchNormOp extends OneDnnOp {
 
     /** {@link BatchNormalization} on NCHW data with learned gamma and beta. */
-    static final OpFactory FACTORY = new OpFactory() {
-        @Override
-        public boolean accepts(Layer layer) {
-            return layer instanceof BatchNormalization;
-        }
+    static final OpFactory FACTORY =
+            new OpFactory() {
+                @Override
+                public boolean accepts(Layer layer) {
+                    return layer instanceof BatchNormalization;
+                }
 
-        @Override
-        public Optional<String> unsupported(Layer layer) {
-            BatchNormalization b = (BatchNormalization) layer;
-            return b.isLockGammaBeta() || b.getCnn2DFormat() != CNN2DFormat.NCHW
-                    ? Optional.of("needs NCHW and learned gamma/beta") : Optional.empty();
-        }
+                @Override
+                public Optional<String> unsupported(Layer layer) {
+                    BatchNormalization b = (BatchNormalization) layer;
+                    return b.isLockGammaBeta() || b.getCnn2DFormat() != CNN2DFormat.NCHW
+                            ? Optional.of("needs NCHW and learned gamma/beta")
+                            : Optional.empty();
+                }
 
-        /** DL4J's BatchNormalization layer ignores its configured activation. */
-        @Override
-        public IActivation activation(Layer layer) {
-            return new ActivationIdentity();
-        }
+                /** DL4J's BatchNormalization layer ignores its configured activation. */
+                @Override
+                public IActivation activation(Layer layer) {
+                    return new ActivationIdentity();
+                }
 
-        @Override
-        public OneDnnOp create(Tensor src, Layer layer, Map<String, INDArray> params,
-                Map<String, INDArray> gradients) {
-            return new BatchNormOp(src, (BatchNormalization) layer, params, gradients);
-        }
-    };
+                @Override
+                public OneDnnOp create(
+                        Tensor src,
+                        Layer layer,
+                        Map<String, INDArray> params,
+                        Map<String, INDArray> gradients) {
+                    return new BatchNormOp(src, (BatchNormalization) layer, params, gradients);
+                }
+            };
 
     private static final double ONE_ON_2LOGE_10 = 1.0 / (2.0 * Math.log(10.0));
     private final BatchNormalization config;
@@ -77,7 +82,10 @@ final class BatchNormOp extends OneDnnOp {
      * @param gradients the matching gradient views
      * @throws OneDnnException if oneDNN cannot create the forward primitive
      */
-    BatchNormOp(Tensor src, BatchNormalization config, Map<String, INDArray> params,
+    BatchNormOp(
+            Tensor src,
+            BatchNormalization config,
+            Map<String, INDArray> params,
             Map<String, INDArray> gradients) {
         super(src);
         this.config = config;
@@ -85,23 +93,42 @@ final class BatchNormOp extends OneDnnOp {
         dnnl_memory_desc_t vector = Dnnl.desc(new long[] {channels}, dnnl_x);
         scale = Tensor.wrap(vector, params.get(BatchNormalizationParamInitializer.GAMMA));
         shift = Tensor.wrap(vector, params.get(BatchNormalizationParamInitializer.BETA));
-        scaleGradient = Tensor.wrap(vector, gradients.get(BatchNormalizationParamInitializer.GAMMA));
+        scaleGradient =
+                Tensor.wrap(vector, gradients.get(BatchNormalizationParamInitializer.GAMMA));
         shiftGradient = Tensor.wrap(vector, gradients.get(BatchNormalizationParamInitializer.BETA));
         mean = Tensor.allocate(vector);
         variance = Tensor.allocate(vector);
-        String varianceKey = config.isUseLogStd()
-                ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD : BatchNormalizationParamInitializer.GLOBAL_VAR;
+        String varianceKey =
+                config.isUseLogStd()
+                        ? BatchNormalizationParamInitializer.GLOBAL_LOG_STD
+                        : BatchNormalizationParamInitializer.GLOBAL_VAR;
         globalMean = params.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
         globalVariance = params.get(varianceKey);
         globalMeanGradient = gradients.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
         globalVarianceGradient = gradients.get(varianceKey);
         dnnl_batch_normalization_desc_t desc = new dnnl_batch_normalization_desc_t();
-        Dnnl.check(dnnl_batch_normalization_forward_desc_init(desc, dnnl_forward_training, src.desc,
-                (float) config.getEps(), flags), "describing batch normalisation");
+        Dnnl.check(
+                dnnl_batch_normalization_forward_desc_init(
+                        desc, dnnl_forward_training, src.desc, (float) config.getEps(), flags),
+                "describing batch normalisation");
         forwardDesc = Dnnl.primitiveDesc(desc, null, "batch normalisation forward");
         dst = Tensor.allocate(Dnnl.query(forwardDesc, dnnl_query_dst_md));
-        forward = new Exec(forwardDesc, "batch normalisation forward", DNNL_ARG_SRC, src, DNNL_ARG_SCALE, scale,
-                DNNL_ARG_SHIFT, shift, DNNL_ARG_DST, dst, DNNL_ARG_MEAN, mean, DNNL_ARG_VARIANCE, variance);
+        forward =
+                new Exec(
+                        forwardDesc,
+                        "batch normalisation forward",
+                        DNNL_ARG_SRC,
+                        src,
+                        DNNL_ARG_SCALE,
+                        scale,
+                        DNNL_ARG_SHIFT,
+                        shift,
+                        DNNL_ARG_DST,
+                        dst,
+                        DNNL_ARG_MEAN,
+                        mean,
+                        DNNL_ARG_VARIANCE,
+                        variance);
     }
 
     @Override
@@ -113,13 +140,39 @@ final class BatchNormOp extends OneDnnOp {
     Tensor link(Tensor diffDst) {
         diffSrc = Tensor.allocate(src.desc);
         dnnl_batch_normalization_desc_t desc = new dnnl_batch_normalization_desc_t();
-        Dnnl.check(dnnl_batch_normalization_backward_desc_init(desc, dnnl_backward, diffDst.desc, src.desc,
-                (float) config.getEps(), flags), "describing batch normalisation backward");
-        dnnl_primitive_desc backwardDesc = Dnnl.primitiveDesc(desc, forwardDesc, "batch normalisation backward");
-        backward = new Exec(backwardDesc, "batch normalisation backward", DNNL_ARG_SRC, src, DNNL_ARG_MEAN, mean,
-                DNNL_ARG_VARIANCE, variance, DNNL_ARG_DIFF_DST, diffDst, DNNL_ARG_SCALE, scale,
-                DNNL_ARG_SHIFT, shift,
-                DNNL_ARG_DIFF_SRC, diffSrc, DNNL_ARG_DIFF_SCALE, scaleGradient, DNNL_ARG_DIFF_SHIFT, shiftGradient);
+        Dnnl.check(
+                dnnl_batch_normalization_backward_desc_init(
+                        desc,
+                        dnnl_backward,
+                        diffDst.desc,
+                        src.desc,
+                        (float) config.getEps(),
+                        flags),
+                "describing batch normalisation backward");
+        dnnl_primitive_desc backwardDesc =
+                Dnnl.primitiveDesc(desc, forwardDesc, "batch normalisation backward");
+        backward =
+                new Exec(
+                        backwardDesc,
+                        "batch normalisation backward",
+                        DNNL_ARG_SRC,
+                        src,
+                        DNNL_ARG_MEAN,
+                        mean,
+                        DNNL_ARG_VARIANCE,
+                        variance,
+                        DNNL_ARG_DIFF_DST,
+                        diffDst,
+                        DNNL_ARG_SCALE,
+                        scale,
+                        DNNL_ARG_SHIFT,
+                        shift,
+                        DNNL_ARG_DIFF_SRC,
+                        diffSrc,
+                        DNNL_ARG_DIFF_SCALE,
+                        scaleGradient,
+                        DNNL_ARG_DIFF_SHIFT,
+                        shiftGradient);
         return diffSrc;
     }
 
@@ -143,7 +196,8 @@ final class BatchNormOp extends OneDnnOp {
         INDArray batchVariance = variance.buffer();
         long channels = batchMean.length();
         for (long c = 0; c < channels; c++) {
-            globalMeanGradient.putScalar(c, (1 - decay) * (globalMean.getDouble(c) - batchMean.getDouble(c)));
+            globalMeanGradient.putScalar(
+                    c, (1 - decay) * (globalMean.getDouble(c) - batchMean.getDouble(c)));
             double update;
             if (config.isUseLogStd()) {
                 double std = Math.pow(10.0, globalVariance.getDouble(c));

@@ -17,43 +17,52 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J's {@link ConvolutionLayer} (oneDNN's convolution primitive) or {@link Deconvolution2D}
- * (its deconvolution primitive, a transposed convolution), stride s, kernel k, with bias, on NCHW
- * input {@code [B, C, H, W]}: https://oneapi-src.github.io/oneDNN/dev_guide_convolution.html. Padding
- * and output size follow DL4J's Same and Truncate modes.
+ * DL4J's {@link ConvolutionLayer} (oneDNN's convolution primitive) or {@link Deconvolution2D} (its
+ * deconvolution primitive, a transposed convolution), stride s, kernel k, with bias, on NCHW input
+ * {@code [B, C, H, W]}: https://oneapi-src.github.io/oneDNN/dev_guide_convolution.html. Padding and
+ * output size follow DL4J's Same and Truncate modes.
  */
 final class ConvolutionOp extends WeightedOp {
 
     /**
-     * Accepts {@link ConvolutionLayer} and its subclasses; computes the plain class and
-     * {@link Deconvolution2D} with NCHW data, a bias, no dilation and Same or Truncate mode.
+     * Accepts {@link ConvolutionLayer} and its subclasses; computes the plain class and {@link
+     * Deconvolution2D} with NCHW data, a bias, no dilation and Same or Truncate mode.
      */
-    static final OpFactory FACTORY = new OpFactory() {
-        @Override
-        public boolean accepts(Layer layer) {
-            return layer instanceof ConvolutionLayer;
-        }
+    static final OpFactory FACTORY =
+            new OpFactory() {
+                @Override
+                public boolean accepts(Layer layer) {
+                    return layer instanceof ConvolutionLayer;
+                }
 
-        @Override
-        public Optional<String> unsupported(Layer layer) {
-            ConvolutionLayer c = (ConvolutionLayer) layer;
-            // Subclasses such as separable or depthwise convolutions compute something else.
-            boolean plainClass = c.getClass() == ConvolutionLayer.class || c instanceof Deconvolution2D;
-            if (!plainClass || c.getCnn2dDataFormat() != CNN2DFormat.NCHW || !c.hasBias()
-                    || Arrays.stream(c.getDilation()).anyMatch(d -> d != 1)
-                    || c.getConvolutionMode() != ConvolutionMode.Same
-                    && c.getConvolutionMode() != ConvolutionMode.Truncate) {
-                return Optional.of("needs NCHW, a bias, no dilation and Same or Truncate mode");
-            }
-            return Optional.empty();
-        }
+                @Override
+                public Optional<String> unsupported(Layer layer) {
+                    ConvolutionLayer c = (ConvolutionLayer) layer;
+                    // Subclasses such as separable or depthwise convolutions compute something
+                    // else.
+                    boolean plainClass =
+                            c.getClass() == ConvolutionLayer.class || c instanceof Deconvolution2D;
+                    if (!plainClass
+                            || c.getCnn2dDataFormat() != CNN2DFormat.NCHW
+                            || !c.hasBias()
+                            || Arrays.stream(c.getDilation()).anyMatch(d -> d != 1)
+                            || c.getConvolutionMode() != ConvolutionMode.Same
+                                    && c.getConvolutionMode() != ConvolutionMode.Truncate) {
+                        return Optional.of(
+                                "needs NCHW, a bias, no dilation and Same or Truncate mode");
+                    }
+                    return Optional.empty();
+                }
 
-        @Override
-        public OneDnnOp create(Tensor src, Layer layer, Map<String, INDArray> params,
-                Map<String, INDArray> gradients) {
-            return new ConvolutionOp(src, (ConvolutionLayer) layer, params, gradients);
-        }
-    };
+                @Override
+                public OneDnnOp create(
+                        Tensor src,
+                        Layer layer,
+                        Map<String, INDArray> params,
+                        Map<String, INDArray> gradients) {
+                    return new ConvolutionOp(src, (ConvolutionLayer) layer, params, gradients);
+                }
+            };
 
     private final boolean transposed;
     private long gradientChannels = -1;
@@ -68,13 +77,26 @@ final class ConvolutionOp extends WeightedOp {
      * @param gradients its {@code W} and {@code b} gradient views
      * @throws OneDnnException if oneDNN cannot create the forward primitive
      */
-    ConvolutionOp(Tensor src, ConvolutionLayer config, Map<String, INDArray> params,
+    ConvolutionOp(
+            Tensor src,
+            ConvolutionLayer config,
+            Map<String, INDArray> params,
             Map<String, INDArray> gradients) {
         // DL4J keeps convolution weights as [out, in, kH, kW] and deconvolution weights as
         // [in, out, kH, kW], both row-major: oneDNN's oihw and iohw.
-        super(src, Dnnl.desc(new long[] {config.getNOut(), dims(src.desc)[1], config.getKernelSize()[0],
-                config.getKernelSize()[1]}, config instanceof Deconvolution2D ? dnnl_iohw : dnnl_oihw),
-                config.getNOut(), params, gradients);
+        super(
+                src,
+                Dnnl.desc(
+                        new long[] {
+                            config.getNOut(),
+                            dims(src.desc)[1],
+                            config.getKernelSize()[0],
+                            config.getKernelSize()[1]
+                        },
+                        config instanceof Deconvolution2D ? dnnl_iohw : dnnl_oihw),
+                config.getNOut(),
+                params,
+                gradients);
         transposed = config instanceof Deconvolution2D;
         long[] in = dims(src.desc);
         int[] k = config.getKernelSize();
@@ -96,26 +118,53 @@ final class ConvolutionOp extends WeightedOp {
                 padRight[d] = total - padLeft[d];
             } else {
                 int p = config.getPadding()[d];
-                outSize[d] = transposed ? s[d] * (size - 1) + k[d] - 2L * p : (size + 2L * p - k[d]) / s[d] + 1;
+                outSize[d] =
+                        transposed
+                                ? s[d] * (size - 1) + k[d] - 2L * p
+                                : (size + 2L * p - k[d]) / s[d] + 1;
                 padLeft[d] = p;
-                padRight[d] = transposed ? (size - 1) * s[d] + k[d] - outSize[d] - p
-                        : (outSize[d] - 1) * s[d] + k[d] - size - p;
+                padRight[d] =
+                        transposed
+                                ? (size - 1) * s[d] + k[d] - outSize[d] - p
+                                : (outSize[d] - 1) * s[d] + k[d] - size - p;
             }
         }
         long[] dstDims = {in[0], out, outSize[0], outSize[1]};
         // Few output channels (an image): a plain layout avoids padding C to a block of 16.
         dnnl_memory_desc_t dstWanted = out < 8 ? Dnnl.desc(dstDims, dnnl_abcd) : any(dstDims);
-        buildForward(Dnnl.primitiveDesc(forwardOp(in, dims(weights.desc), dstWanted), null, name() + " forward"),
+        buildForward(
+                Dnnl.primitiveDesc(
+                        forwardOp(in, dims(weights.desc), dstWanted), null, name() + " forward"),
                 name());
     }
 
-    private dnnl_convolution_desc_t forwardOp(long[] in, long[] weightDims, dnnl_memory_desc_t dst) {
+    private dnnl_convolution_desc_t forwardOp(
+            long[] in, long[] weightDims, dnnl_memory_desc_t dst) {
         dnnl_convolution_desc_t desc = new dnnl_convolution_desc_t();
-        Dnnl.check(transposed
-                ? dnnl_deconvolution_forward_desc_init(desc, dnnl_forward_training, dnnl_deconvolution_direct,
-                        any(in), any(weightDims), bias.desc, dst, strides, padLeft, padRight)
-                : dnnl_convolution_forward_desc_init(desc, dnnl_forward_training, dnnl_convolution_direct,
-                        any(in), any(weightDims), bias.desc, dst, strides, padLeft, padRight),
+        Dnnl.check(
+                transposed
+                        ? dnnl_deconvolution_forward_desc_init(
+                                desc,
+                                dnnl_forward_training,
+                                dnnl_deconvolution_direct,
+                                any(in),
+                                any(weightDims),
+                                bias.desc,
+                                dst,
+                                strides,
+                                padLeft,
+                                padRight)
+                        : dnnl_convolution_forward_desc_init(
+                                desc,
+                                dnnl_forward_training,
+                                dnnl_convolution_direct,
+                                any(in),
+                                any(weightDims),
+                                bias.desc,
+                                dst,
+                                strides,
+                                padLeft,
+                                padRight),
                 "describing " + name());
         return desc;
     }
@@ -152,31 +201,73 @@ final class ConvolutionOp extends WeightedOp {
             gradientIn[1] = gradientChannels;
             gradientWeights[1] = gradientChannels;
             dnnl_memory_desc_t slice = new dnnl_memory_desc_t();
-            Dnnl.check(dnnl_memory_desc_init_submemory(slice, weights.desc, gradientWeights, new long[4]),
+            Dnnl.check(
+                    dnnl_memory_desc_init_submemory(
+                            slice, weights.desc, gradientWeights, new long[4]),
                     "describing the image-channel weights");
             dataWeightsSource = weights.reinterpret(slice);
             // A backward primitive needs a forward one of the same shape as its hint.
-            hint = Dnnl.primitiveDesc(forwardOp(gradientIn, gradientWeights, any(out)), null,
-                    "image-channel convolution");
+            hint =
+                    Dnnl.primitiveDesc(
+                            forwardOp(gradientIn, gradientWeights, any(out)),
+                            null,
+                            "image-channel convolution");
         }
-        diffSrc = Tensor.allocate(gradientIn[1] == in[1] ? src.desc : Dnnl.desc(gradientIn, dnnl_abcd));
+        diffSrc =
+                Tensor.allocate(
+                        gradientIn[1] == in[1] ? src.desc : Dnnl.desc(gradientIn, dnnl_abcd));
         dnnl_convolution_desc_t data = new dnnl_convolution_desc_t();
-        Dnnl.check(transposed
-                ? dnnl_deconvolution_backward_data_desc_init(data, dnnl_deconvolution_direct, any(gradientIn),
-                        any(gradientWeights), any(out), strides, padLeft, padRight)
-                : dnnl_convolution_backward_data_desc_init(data, dnnl_convolution_direct, any(gradientIn),
-                        any(gradientWeights), any(out), strides, padLeft, padRight),
+        Dnnl.check(
+                transposed
+                        ? dnnl_deconvolution_backward_data_desc_init(
+                                data,
+                                dnnl_deconvolution_direct,
+                                any(gradientIn),
+                                any(gradientWeights),
+                                any(out),
+                                strides,
+                                padLeft,
+                                padRight)
+                        : dnnl_convolution_backward_data_desc_init(
+                                data,
+                                dnnl_convolution_direct,
+                                any(gradientIn),
+                                any(gradientWeights),
+                                any(out),
+                                strides,
+                                padLeft,
+                                padRight),
                 "describing " + name() + " backward");
         dnnl_convolution_desc_t weightsOp = new dnnl_convolution_desc_t();
-        Dnnl.check(transposed
-                ? dnnl_deconvolution_backward_weights_desc_init(weightsOp, dnnl_deconvolution_direct, any(in),
-                        any(weightDims), bias.desc, any(out), strides, padLeft, padRight)
-                : dnnl_convolution_backward_weights_desc_init(weightsOp, dnnl_convolution_direct, any(in),
-                        any(weightDims), bias.desc, any(out), strides, padLeft, padRight),
+        Dnnl.check(
+                transposed
+                        ? dnnl_deconvolution_backward_weights_desc_init(
+                                weightsOp,
+                                dnnl_deconvolution_direct,
+                                any(in),
+                                any(weightDims),
+                                bias.desc,
+                                any(out),
+                                strides,
+                                padLeft,
+                                padRight)
+                        : dnnl_convolution_backward_weights_desc_init(
+                                weightsOp,
+                                dnnl_convolution_direct,
+                                any(in),
+                                any(weightDims),
+                                bias.desc,
+                                any(out),
+                                strides,
+                                padLeft,
+                                padRight),
                 "describing " + name() + " weight gradient");
-        buildBackward(Dnnl.primitiveDesc(data, hint, name() + " backward data"),
-                Dnnl.primitiveDesc(weightsOp, forwardDesc, name() + " backward weights"), diffDst,
-                dataWeightsSource, name());
+        buildBackward(
+                Dnnl.primitiveDesc(data, hint, name() + " backward data"),
+                Dnnl.primitiveDesc(weightsOp, forwardDesc, name() + " backward weights"),
+                diffDst,
+                dataWeightsSource,
+                name());
         return diffSrc;
     }
 }

@@ -1,9 +1,9 @@
 package dev.ganforge.engine.onednn;
 
-import java.util.ArrayList;
-import java.util.List;
 import static org.bytedeco.dnnl.global.dnnl.*;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
@@ -27,6 +27,7 @@ final class Dnnl {
 
     /** The CPU engine every primitive of this process runs on. */
     static final dnnl_engine ENGINE = new dnnl_engine();
+
     /** The in-order stream every primitive executes on; CPU execution is synchronous. */
     static final dnnl_stream STREAM = new dnnl_stream();
 
@@ -49,24 +50,31 @@ final class Dnnl {
     }
 
     /**
-     * @param dims tensor dimensions in oneDNN's logical order (NCHW for activations, OIHW for weights)
+     * @param dims tensor dimensions in oneDNN's logical order (NCHW for activations, OIHW for
+     *     weights)
      * @param tag a {@code dnnl_format_tag_t}: a plain layout or {@code dnnl_format_tag_any}
      * @return a new float32 memory descriptor
      */
     static dnnl_memory_desc_t desc(long[] dims, int tag) {
         dnnl_memory_desc_t desc = new dnnl_memory_desc_t();
-        check(dnnl_memory_desc_init_by_tag(desc, dims.length, dims, dnnl_f32, tag), "describing a tensor");
+        check(
+                dnnl_memory_desc_init_by_tag(desc, dims.length, dims, dnnl_f32, tag),
+                "describing a tensor");
         return desc;
     }
 
-    /** @return a copy that outlives the primitive descriptor the argument was queried from */
+    /**
+     * @return a copy that outlives the primitive descriptor the argument was queried from
+     */
     static dnnl_memory_desc_t copy(dnnl_memory_desc_t desc) {
         dnnl_memory_desc_t copy = new dnnl_memory_desc_t();
         Pointer.memcpy(copy, desc, copy.sizeof());
         return copy;
     }
 
-    /** @return whether two descriptors describe the same layout */
+    /**
+     * @return whether two descriptors describe the same layout
+     */
     static boolean same(dnnl_memory_desc_t a, dnnl_memory_desc_t b) {
         return dnnl_memory_desc_equal(a, b) == 1;
     }
@@ -80,17 +88,21 @@ final class Dnnl {
      * @return the primitive descriptor
      * @throws OneDnnException if oneDNN has no implementation for it
      */
-    static dnnl_primitive_desc primitiveDesc(Pointer opDesc, dnnl_primitive_desc hint, String what) {
+    static dnnl_primitive_desc primitiveDesc(
+            Pointer opDesc, dnnl_primitive_desc hint, String what) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), null, ENGINE, hint), what);
+        check(
+                dnnl_primitive_desc_create(
+                        pd, new const_dnnl_op_desc_t(opDesc), null, ENGINE, hint),
+                what);
         Handles.register(() -> dnnl_primitive_desc_destroy(pd));
         return pd;
     }
 
     /**
      * The oneDNN objects (primitive descriptors, primitives, memory objects) created on one thread
-     * between {@link #open} and {@link #endBuilding}, destroyed together by {@link #close}. Buffers are
-     * ND4J arrays and are not touched.
+     * between {@link #open} and {@link #endBuilding}, destroyed together by {@link #close}. Buffers
+     * are ND4J arrays and are not touched.
      */
     static final class Handles implements AutoCloseable {
         private static final ThreadLocal<Handles> BUILDING = new ThreadLocal<>();
@@ -98,7 +110,9 @@ final class Dnnl {
 
         private Handles() {}
 
-        /** @return a registry that collects what this thread creates until {@link #endBuilding} */
+        /**
+         * @return a registry that collects what this thread creates until {@link #endBuilding}
+         */
         static Handles open() {
             Handles handles = new Handles();
             BUILDING.set(handles);
@@ -147,28 +161,41 @@ final class Dnnl {
         private Tensor(dnnl_memory_desc_t desc, INDArray buffer) {
             this.desc = desc;
             this.buffer = buffer;
-            check(dnnl_memory_create(memory, desc, ENGINE, pointer(buffer)), "creating a memory object");
+            check(
+                    dnnl_memory_create(memory, desc, ENGINE, pointer(buffer)),
+                    "creating a memory object");
             Handles.register(() -> dnnl_memory_destroy(memory));
         }
 
-        /** @return a tensor with its own zeroed buffer, sized for {@code desc} (padding included) */
+        /**
+         * @return a tensor with its own zeroed buffer, sized for {@code desc} (padding included)
+         */
         static Tensor allocate(dnnl_memory_desc_t desc) {
             long floats = Math.max(1, dnnl_memory_desc_get_size(desc) / Float.BYTES);
             return new Tensor(desc, Nd4j.create(DataType.FLOAT, floats));
         }
 
-        /** @return a tensor over an existing contiguous float array (a parameter or gradient view) */
+        /**
+         * @return a tensor over an existing contiguous float array (a parameter or gradient view)
+         */
         static Tensor wrap(dnnl_memory_desc_t desc, INDArray array) {
             requireFloat(array);
             long bytes = dnnl_memory_desc_get_size(desc);
             if (array.length() * Float.BYTES < bytes) {
-                throw new IllegalArgumentException("array of " + array.length() + " floats is smaller than the "
-                        + bytes + "-byte tensor it should hold");
+                throw new IllegalArgumentException(
+                        "array of "
+                                + array.length()
+                                + " floats is smaller than the "
+                                + bytes
+                                + "-byte tensor it should hold");
             }
             return new Tensor(desc, array);
         }
 
-        /** @return a second tensor over this one's buffer, read with another descriptor of the same size */
+        /**
+         * @return a second tensor over this one's buffer, read with another descriptor of the same
+         *     size
+         */
         Tensor reinterpret(dnnl_memory_desc_t other) {
             return new Tensor(other, buffer);
         }
@@ -180,17 +207,21 @@ final class Dnnl {
             check(dnnl_memory_set_data_handle(memory, pointer(array)), "binding a buffer");
         }
 
-        /** @return the buffer as a flat float array view (layout as {@link #desc} says) */
+        /**
+         * @return the buffer as a flat float array view (layout as {@link #desc} says)
+         */
         INDArray buffer() {
             return buffer;
         }
 
         private static void requireFloat(INDArray array) {
             if (array.dataType() != DataType.FLOAT) {
-                throw new IllegalArgumentException("oneDNN path needs FLOAT arrays, got " + array.dataType());
+                throw new IllegalArgumentException(
+                        "oneDNN path needs FLOAT arrays, got " + array.dataType());
             }
             if (array.length() > 1 && array.elementWiseStride() != 1) {
-                throw new IllegalArgumentException("oneDNN path needs contiguous arrays (the descriptor gives the layout)");
+                throw new IllegalArgumentException(
+                        "oneDNN path needs contiguous arrays (the descriptor gives the layout)");
             }
         }
 
@@ -206,6 +237,7 @@ final class Dnnl {
         private final dnnl_exec_arg_t args;
         private final int count;
         private final String what;
+
         /** Keeps every argument's memory object (and its buffer) alive as long as the primitive. */
         private final Tensor[] tensors;
 
@@ -240,7 +272,9 @@ final class Dnnl {
      */
     static Exec reorder(Tensor from, Tensor to) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl_reorder_primitive_desc_create(pd, from.desc, ENGINE, to.desc, ENGINE, null), "creating a reorder");
+        check(
+                dnnl_reorder_primitive_desc_create(pd, from.desc, ENGINE, to.desc, ENGINE, null),
+                "creating a reorder");
         Handles.register(() -> dnnl_primitive_desc_destroy(pd));
         return new Exec(pd, "reorder", DNNL_ARG_FROM, from, DNNL_ARG_TO, to);
     }
@@ -258,7 +292,9 @@ final class Dnnl {
             this.reorder = reorder;
         }
 
-        /** @return {@code source} read in layout {@code wanted} (copying only if they differ) */
+        /**
+         * @return {@code source} read in layout {@code wanted} (copying only if they differ)
+         */
         static Adapted of(Tensor source, dnnl_memory_desc_t wanted) {
             if (same(source.desc, wanted)) {
                 return new Adapted(source, null);
@@ -267,7 +303,10 @@ final class Dnnl {
             return new Adapted(copy, reorder(source, copy));
         }
 
-        /** @return an output in layout {@code produced} that {@link #refresh()} copies into {@code target} */
+        /**
+         * @return an output in layout {@code produced} that {@link #refresh()} copies into {@code
+         *     target}
+         */
         static Adapted into(Tensor target, dnnl_memory_desc_t produced) {
             if (same(target.desc, produced)) {
                 return new Adapted(target, null);

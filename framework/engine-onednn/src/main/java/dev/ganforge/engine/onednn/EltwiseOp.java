@@ -27,23 +27,27 @@ final class EltwiseOp extends OneDnnOp {
      * {@link ActivationLayer}: nothing but its activation, so {@code create} returns null and the
      * activation becomes the {@link EltwiseOp} that follows every layer.
      */
-    static final OpFactory ACTIVATION_LAYER = new OpFactory() {
-        @Override
-        public boolean accepts(Layer layer) {
-            return layer instanceof ActivationLayer;
-        }
+    static final OpFactory ACTIVATION_LAYER =
+            new OpFactory() {
+                @Override
+                public boolean accepts(Layer layer) {
+                    return layer instanceof ActivationLayer;
+                }
 
-        @Override
-        public IActivation activation(Layer layer) {
-            return ((ActivationLayer) layer).getActivationFn();
-        }
+                @Override
+                public IActivation activation(Layer layer) {
+                    return ((ActivationLayer) layer).getActivationFn();
+                }
 
-        @Override
-        public OneDnnOp create(Tensor src, Layer layer, Map<String, INDArray> params,
-                Map<String, INDArray> gradients) {
-            return null;
-        }
-    };
+                @Override
+                public OneDnnOp create(
+                        Tensor src,
+                        Layer layer,
+                        Map<String, INDArray> params,
+                        Map<String, INDArray> gradients) {
+                    return null;
+                }
+            };
 
     private final int algorithm;
     private final float alpha;
@@ -61,7 +65,9 @@ final class EltwiseOp extends OneDnnOp {
         algorithm = algorithm(activation);
         alpha = activation instanceof ActivationLReLU l ? (float) l.getAlpha() : 0f;
         dnnl_eltwise_desc_t desc = new dnnl_eltwise_desc_t();
-        Dnnl.check(dnnl_eltwise_forward_desc_init(desc, dnnl_forward_training, algorithm, src.desc, alpha, 0f),
+        Dnnl.check(
+                dnnl_eltwise_forward_desc_init(
+                        desc, dnnl_forward_training, algorithm, src.desc, alpha, 0f),
                 "describing an activation");
         forwardDesc = Dnnl.primitiveDesc(desc, null, "activation forward");
         dst = Tensor.allocate(Dnnl.query(forwardDesc, dnnl_query_dst_md));
@@ -93,11 +99,21 @@ final class EltwiseOp extends OneDnnOp {
     Tensor link(Tensor diffDst) {
         diffSrc = Tensor.allocate(src.desc);
         dnnl_eltwise_desc_t desc = new dnnl_eltwise_desc_t();
-        Dnnl.check(dnnl_eltwise_backward_desc_init(desc, algorithm, diffDst.desc, src.desc, alpha, 0f),
+        Dnnl.check(
+                dnnl_eltwise_backward_desc_init(desc, algorithm, diffDst.desc, src.desc, alpha, 0f),
                 "describing an activation backward");
-        dnnl_primitive_desc backwardDesc = Dnnl.primitiveDesc(desc, forwardDesc, "activation backward");
-        backward = new Exec(backwardDesc, "activation backward", DNNL_ARG_SRC, src, DNNL_ARG_DIFF_DST, diffDst,
-                DNNL_ARG_DIFF_SRC, diffSrc);
+        dnnl_primitive_desc backwardDesc =
+                Dnnl.primitiveDesc(desc, forwardDesc, "activation backward");
+        backward =
+                new Exec(
+                        backwardDesc,
+                        "activation backward",
+                        DNNL_ARG_SRC,
+                        src,
+                        DNNL_ARG_DIFF_DST,
+                        diffDst,
+                        DNNL_ARG_DIFF_SRC,
+                        diffSrc);
         return diffSrc;
     }
 

@@ -23,39 +23,45 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class InnerProductOp extends WeightedOp {
 
     /** {@link DenseLayer} with a bias and without layer normalisation. */
-    static final OpFactory DENSE = new Factory() {
-        @Override
-        public boolean accepts(Layer layer) {
-            return layer instanceof DenseLayer;
-        }
+    static final OpFactory DENSE =
+            new Factory() {
+                @Override
+                public boolean accepts(Layer layer) {
+                    return layer instanceof DenseLayer;
+                }
 
-        @Override
-        public Optional<String> unsupported(Layer layer) {
-            DenseLayer d = (DenseLayer) layer;
-            return !d.hasBias() || d.hasLayerNorm()
-                    ? Optional.of("needs a bias and no layer normalisation") : Optional.empty();
-        }
-    };
+                @Override
+                public Optional<String> unsupported(Layer layer) {
+                    DenseLayer d = (DenseLayer) layer;
+                    return !d.hasBias() || d.hasLayerNorm()
+                            ? Optional.of("needs a bias and no layer normalisation")
+                            : Optional.empty();
+                }
+            };
 
     /**
-     * {@link OutputLayer} with a bias, identity activation and {@link BinaryCrossEntropyWithLogits} loss:
-     * the op computes the logits, {@link OneDnnTrainingStep} the loss and its gradient.
+     * {@link OutputLayer} with a bias, identity activation and {@link BinaryCrossEntropyWithLogits}
+     * loss: the op computes the logits, {@link OneDnnTrainingStep} the loss and its gradient.
      */
-    static final OpFactory OUTPUT = new Factory() {
-        @Override
-        public boolean accepts(Layer layer) {
-            return layer instanceof OutputLayer;
-        }
+    static final OpFactory OUTPUT =
+            new Factory() {
+                @Override
+                public boolean accepts(Layer layer) {
+                    return layer instanceof OutputLayer;
+                }
 
-        @Override
-        public Optional<String> unsupported(Layer layer) {
-            OutputLayer o = (OutputLayer) layer;
-            return !(o.getLossFn() instanceof BinaryCrossEntropyWithLogits)
-                    || !(o.getActivationFn() instanceof ActivationIdentity) || !o.hasBias()
-                    ? Optional.of("needs identity activation, BinaryCrossEntropyWithLogits loss and a bias")
-                    : Optional.empty();
-        }
-    };
+                @Override
+                public Optional<String> unsupported(Layer layer) {
+                    OutputLayer o = (OutputLayer) layer;
+                    return !(o.getLossFn() instanceof BinaryCrossEntropyWithLogits)
+                                    || !(o.getActivationFn() instanceof ActivationIdentity)
+                                    || !o.hasBias()
+                            ? Optional.of(
+                                    "needs identity activation, BinaryCrossEntropyWithLogits loss"
+                                            + " and a bias")
+                            : Optional.empty();
+                }
+            };
 
     /** What dense and output layers share: the op, and reading a flattened NCHW input. */
     private abstract static class Factory implements OpFactory {
@@ -65,7 +71,10 @@ final class InnerProductOp extends WeightedOp {
         }
 
         @Override
-        public OneDnnOp create(Tensor src, Layer layer, Map<String, INDArray> params,
+        public OneDnnOp create(
+                Tensor src,
+                Layer layer,
+                Map<String, INDArray> params,
                 Map<String, INDArray> gradients) {
             return new InnerProductOp(src, (FeedForwardLayer) layer, params, gradients);
         }
@@ -78,16 +87,29 @@ final class InnerProductOp extends WeightedOp {
      * @param gradients its {@code W} and {@code b} gradient views
      * @throws OneDnnException if oneDNN cannot create the forward primitive
      */
-    InnerProductOp(Tensor src, FeedForwardLayer config, Map<String, INDArray> params,
+    InnerProductOp(
+            Tensor src,
+            FeedForwardLayer config,
+            Map<String, INDArray> params,
             Map<String, INDArray> gradients) {
         // DL4J's W is [nIn, nOut] column-major: for each output unit, its nIn weights in a row,
         // the input features in NCHW order, which is oneDNN's plain {O, I} / {O, C, H, W}.
-        super(src, Dnnl.desc(weightDims(src, config), plainTag(dims(src.desc).length)), config.getNOut(), params,
+        super(
+                src,
+                Dnnl.desc(weightDims(src, config), plainTag(dims(src.desc).length)),
+                config.getNOut(),
+                params,
                 gradients);
         long[] in = dims(src.desc);
         dnnl_inner_product_desc_t desc = new dnnl_inner_product_desc_t();
-        Dnnl.check(dnnl_inner_product_forward_desc_init(desc, dnnl_forward_training, any(in),
-                any(dims(weights.desc)), bias.desc, Dnnl.desc(new long[] {in[0], config.getNOut()}, dnnl_ab)),
+        Dnnl.check(
+                dnnl_inner_product_forward_desc_init(
+                        desc,
+                        dnnl_forward_training,
+                        any(in),
+                        any(dims(weights.desc)),
+                        bias.desc,
+                        Dnnl.desc(new long[] {in[0], config.getNOut()}, dnnl_ab)),
                 "describing a dense layer");
         buildForward(Dnnl.primitiveDesc(desc, null, "dense forward"), "dense");
     }
@@ -104,13 +126,21 @@ final class InnerProductOp extends WeightedOp {
         long[] in = dims(src.desc);
         long[] weightDims = dims(weights.desc);
         dnnl_inner_product_desc_t data = new dnnl_inner_product_desc_t();
-        Dnnl.check(dnnl_inner_product_backward_data_desc_init(data, any(in), any(weightDims), diffDst.desc),
+        Dnnl.check(
+                dnnl_inner_product_backward_data_desc_init(
+                        data, any(in), any(weightDims), diffDst.desc),
                 "describing a dense layer backward");
         dnnl_inner_product_desc_t weightsOp = new dnnl_inner_product_desc_t();
-        Dnnl.check(dnnl_inner_product_backward_weights_desc_init(weightsOp, any(in), any(weightDims), bias.desc,
-                diffDst.desc), "describing a dense layer weight gradient");
-        buildBackward(Dnnl.primitiveDesc(data, forwardDesc, "dense backward data"),
-                Dnnl.primitiveDesc(weightsOp, forwardDesc, "dense backward weights"), diffDst, weights, "dense");
+        Dnnl.check(
+                dnnl_inner_product_backward_weights_desc_init(
+                        weightsOp, any(in), any(weightDims), bias.desc, diffDst.desc),
+                "describing a dense layer weight gradient");
+        buildBackward(
+                Dnnl.primitiveDesc(data, forwardDesc, "dense backward data"),
+                Dnnl.primitiveDesc(weightsOp, forwardDesc, "dense backward weights"),
+                diffDst,
+                weights,
+                "dense");
         return diffSrc;
     }
 }

@@ -10,8 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The engine {@code onednn}: {@link OneDnnTrainingStep}, for float32 networks of the layers that
- * {@link OpRegistry} knows, on ND4J's CPU backend. Registered in
- * {@code META-INF/services/dev.ganforge.core.train.TrainingEngineProvider}.
+ * {@link OpRegistry} knows, on ND4J's CPU backend. Registered in {@code
+ * META-INF/services/dev.ganforge.core.train.TrainingEngineProvider}.
  */
 public final class OneDnnEngine implements TrainingEngineProvider {
 
@@ -28,7 +28,8 @@ public final class OneDnnEngine implements TrainingEngineProvider {
             return problems;
         }
         OneDnnNetwork.unsupported(setup.generator()).ifPresent(p -> problems.add("generator " + p));
-        OneDnnNetwork.unsupported(setup.discriminator()).ifPresent(p -> problems.add("discriminator " + p));
+        OneDnnNetwork.unsupported(setup.discriminator())
+                .ifPresent(p -> problems.add("discriminator " + p));
         return problems;
     }
 

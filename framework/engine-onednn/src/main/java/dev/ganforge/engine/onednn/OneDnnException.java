@@ -5,7 +5,9 @@ public final class OneDnnException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param message what failed, with oneDNN's status code */
+    /**
+     * @param message what failed, with oneDNN's status code
+     */
     public OneDnnException(String message) {
         super(message);
     }

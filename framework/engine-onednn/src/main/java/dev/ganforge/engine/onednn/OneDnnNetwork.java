@@ -33,20 +33,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A DL4J {@link MultiLayerNetwork} compiled to oneDNN primitives for training: forward in training
  * mode (BatchNorm on batch statistics), backward to parameter gradients and, optionally, to the
  * input. Parameters are not copied: the primitives read the network's own parameter views and write
- * its gradient view in DL4J's layout, so DL4J's updater, checkpoints and inference keep working on the
- * same network. BatchNorm's running mean and log10 standard deviation get the same
- * "gradient" DL4J's {@code BatchNormalization} layer writes (decay towards the batch statistics, applied
- * by its no-op updater).
+ * its gradient view in DL4J's layout, so DL4J's updater, checkpoints and inference keep working on
+ * the same network. BatchNorm's running mean and log10 standard deviation get the same "gradient"
+ * DL4J's {@code BatchNormalization} layer writes (decay towards the batch statistics, applied by
+ * its no-op updater).
  *
- * <p>Supported layers, all NCHW and float32: {@link DenseLayer} and {@link OutputLayer}
- * (identity activation, {@link BinaryCrossEntropyWithLogits} loss), {@link ConvolutionLayer} and
- * {@link Deconvolution2D} (no dilation, Same or Truncate mode), {@link BatchNormalization},
- * {@link ActivationLayer}; activations identity, ReLU, LeakyReLU, tanh; the preprocessors
- * feed-forward→CNN (reshape) and CNN→feed-forward before a dense layer. {@link OpRegistry} lists the
- * layer types and the op each compiles to; {@link #unsupported} says why a network cannot be compiled.
+ * <p>Supported layers, all NCHW and float32: {@link DenseLayer} and {@link OutputLayer} (identity
+ * activation, {@link BinaryCrossEntropyWithLogits} loss), {@link ConvolutionLayer} and {@link
+ * Deconvolution2D} (no dilation, Same or Truncate mode), {@link BatchNormalization}, {@link
+ * ActivationLayer}; activations identity, ReLU, LeakyReLU, tanh; the preprocessors feed-forward→CNN
+ * (reshape) and CNN→feed-forward before a dense layer. {@link OpRegistry} lists the layer types and
+ * the op each compiles to; {@link #unsupported} says why a network cannot be compiled.
  *
- * <p>Each layer becomes the {@link OneDnnOp} its {@link OpFactory} creates, followed by an
- * {@link EltwiseOp} for its activation unless that is the identity; a feed-forward→CNN preprocessor
+ * <p>Each layer becomes the {@link OneDnnOp} its {@link OpFactory} creates, followed by an {@link
+ * EltwiseOp} for its activation unless that is the identity; a feed-forward→CNN preprocessor
  * becomes a {@link ReshapeOp}. The ops form a chain: each reads the previous one's output forward
  * and writes the previous one's output gradient backward.
  *
@@ -75,9 +75,11 @@ public final class OneDnnNetwork implements AutoCloseable {
      * Compiles the network for a fixed batch size.
      *
      * @param network an initialised float32 network for which {@link #unsupported} is empty
-     * @param inputShape {@code [B, F]} for a dense first layer, {@code [B, C, H, W]} for a convolutional one
-     * @param inputGradientChannels how many leading input channels {@link #inputGradient()} covers: all
-     *     ({@code C}), or fewer when the rest (label maps) are not trained and a convolution comes first
+     * @param inputShape {@code [B, F]} for a dense first layer, {@code [B, C, H, W]} for a
+     *     convolutional one
+     * @param inputGradientChannels how many leading input channels {@link #inputGradient()} covers:
+     *     all ({@code C}), or fewer when the rest (label maps) are not trained and a convolution
+     *     comes first
      * @throws IllegalArgumentException if the network is not supported
      * @throws OneDnnException if oneDNN cannot create a primitive
      */
@@ -102,8 +104,16 @@ public final class OneDnnNetwork implements AutoCloseable {
                 NeuralNetConfiguration conf = configuration.getConf(i);
                 InputPreProcessor pre = configuration.getInputPreProcess(i);
                 if (pre instanceof FeedForwardToCnnPreProcessor reshape) {
-                    current = add(new ReshapeOp(current, new long[] {batchSize, reshape.getNumChannels(),
-                            reshape.getInputHeight(), reshape.getInputWidth()}));
+                    current =
+                            add(
+                                    new ReshapeOp(
+                                            current,
+                                            new long[] {
+                                                batchSize,
+                                                reshape.getNumChannels(),
+                                                reshape.getInputHeight(),
+                                                reshape.getInputWidth()
+                                            }));
                 }
                 Layer layer = network.getLayer(i);
                 Map<String, INDArray> params = layer.paramTable();
@@ -122,11 +132,14 @@ public final class OneDnnNetwork implements AutoCloseable {
                 }
             }
             this.outputDims = OneDnnOp.dims(current.desc);
-            this.plainOutput = Dnnl.same(current.desc, plain(outputDims))
-                    ? current : Tensor.allocate(plain(outputDims));
+            this.plainOutput =
+                    Dnnl.same(current.desc, plain(outputDims))
+                            ? current
+                            : Tensor.allocate(plain(outputDims));
             this.outputReorder = plainOutput == current ? null : Dnnl.reorder(current, plainOutput);
             this.inputGradientDims = inputDims.clone();
-            if (inputDims.length == 4 && inputGradientChannels < inputDims[1]
+            if (inputDims.length == 4
+                    && inputGradientChannels < inputDims[1]
                     && ops.get(0) instanceof ConvolutionOp first) {
                 first.limitInputGradient(inputGradientChannels);
                 inputGradientDims[1] = inputGradientChannels;
@@ -167,13 +180,16 @@ public final class OneDnnNetwork implements AutoCloseable {
      */
     public static Optional<String> unsupported(MultiLayerNetwork network) {
         if (network.params().dataType() != DataType.FLOAT) {
-            return Optional.of("the oneDNN path trains float32 networks, this one is " + network.params().dataType());
+            return Optional.of(
+                    "the oneDNN path trains float32 networks, this one is "
+                            + network.params().dataType());
         }
         MultiLayerConfiguration configuration = network.getLayerWiseConfigurations();
         for (int i = 0; i < configuration.getConfs().size(); i++) {
             org.deeplearning4j.nn.conf.layers.Layer config = configuration.getConf(i).getLayer();
             String name = "layer " + i + " (" + config.getClass().getSimpleName() + ")";
-            Optional<String> problem = OpRegistry.unsupported(config, configuration.getInputPreProcess(i));
+            Optional<String> problem =
+                    OpRegistry.unsupported(config, configuration.getInputPreProcess(i));
             if (problem.isPresent()) {
                 return Optional.of(name + " " + problem.get());
             }
@@ -192,11 +208,17 @@ public final class OneDnnNetwork implements AutoCloseable {
     public INDArray forward(INDArray in) {
         requireOpen();
         if (!Arrays.equals(in.shape(), inputDims)) {
-            throw new IllegalArgumentException("input must be " + Arrays.toString(inputDims) + ", got "
-                    + Arrays.toString(in.shape()));
+            throw new IllegalArgumentException(
+                    "input must be "
+                            + Arrays.toString(inputDims)
+                            + ", got "
+                            + Arrays.toString(in.shape()));
         }
-        // A reshape reads the input buffer through a second descriptor, so the input is then copied.
-        if (!(ops.get(0) instanceof ReshapeOp) && in.ordering() == 'c' && in.elementWiseStride() == 1
+        // A reshape reads the input buffer through a second descriptor, so the input is then
+        // copied.
+        if (!(ops.get(0) instanceof ReshapeOp)
+                && in.ordering() == 'c'
+                && in.elementWiseStride() == 1
                 && in.dataType() == DataType.FLOAT) {
             input.bind(in);
         } else {
@@ -213,8 +235,9 @@ public final class OneDnnNetwork implements AutoCloseable {
     }
 
     /**
-     * Must be called after the network's parameters change (an update, a restore) and before the next
-     * pass: weights are copied into the layouts the primitives use only when they have changed.
+     * Must be called after the network's parameters change (an update, a restore) and before the
+     * next pass: weights are copied into the layouts the primitives use only when they have
+     * changed.
      */
     public void parametersChanged() {
         for (OneDnnOp op : ops) {
@@ -222,12 +245,16 @@ public final class OneDnnNetwork implements AutoCloseable {
         }
     }
 
-    /** @return the output of the last forward pass, {@code [B, ...]} (a view of an internal buffer) */
+    /**
+     * @return the output of the last forward pass, {@code [B, ...]} (a view of an internal buffer)
+     */
     public INDArray output() {
         return plainOutput.buffer().reshape(outputDims);
     }
 
-    /** @return the array to write dLoss/dOutput into before {@link #backward}, {@code [B, ...]} */
+    /**
+     * @return the array to write dLoss/dOutput into before {@link #backward}, {@code [B, ...]}
+     */
     public INDArray outputGradient() {
         return plainOutputGradient.buffer().reshape(outputDims);
     }
@@ -235,9 +262,11 @@ public final class OneDnnNetwork implements AutoCloseable {
     /**
      * Back-propagates {@link #outputGradient()} through the last forward pass.
      *
-     * @param parameters whether to write parameter gradients (and BatchNorm statistics updates) into the
-     *     network's gradient view; when false the view may still be overwritten for BatchNorm layers
-     * @param toInput whether to compute the gradient with respect to the input ({@link #inputGradient()})
+     * @param parameters whether to write parameter gradients (and BatchNorm statistics updates)
+     *     into the network's gradient view; when false the view may still be overwritten for
+     *     BatchNorm layers
+     * @param toInput whether to compute the gradient with respect to the input ({@link
+     *     #inputGradient()})
      */
     public void backward(boolean parameters, boolean toInput) {
         requireOpen();
@@ -248,19 +277,23 @@ public final class OneDnnNetwork implements AutoCloseable {
     }
 
     /**
-     * @return dLoss/dInput of the last {@code backward(…, true)}, plain, shaped like the input but with
-     *     only the leading input channels the constructor asked for
+     * @return dLoss/dInput of the last {@code backward(…, true)}, plain, shaped like the input but
+     *     with only the leading input channels the constructor asked for
      */
     public INDArray inputGradient() {
         return ops.get(0).diffSrc.buffer().reshape(inputGradientDims);
     }
 
-    /** @return the input shape, {@code [B, F]} or {@code [B, C, H, W]} */
+    /**
+     * @return the input shape, {@code [B, F]} or {@code [B, C, H, W]}
+     */
     public long[] inputShape() {
         return inputDims.clone();
     }
 
-    /** @return the gradient object DL4J's updater takes, over the network's gradient view */
+    /**
+     * @return the gradient object DL4J's updater takes, over the network's gradient view
+     */
     public Gradient gradient() {
         return gradient;
     }
@@ -270,7 +303,10 @@ public final class OneDnnNetwork implements AutoCloseable {
         return op.dst;
     }
 
-    /** @return a row-major descriptor ({@code ab} or {@code abcd}): DL4J's layout of those dimensions */
+    /**
+     * @return a row-major descriptor ({@code ab} or {@code abcd}): DL4J's layout of those
+     *     dimensions
+     */
     private static dnnl_memory_desc_t plain(long[] dims) {
         return Dnnl.desc(dims, OneDnnOp.plainTag(dims.length));
     }
@@ -279,6 +315,8 @@ public final class OneDnnNetwork implements AutoCloseable {
         if (layer.numParams() == 0) {
             return Map.of();
         }
-        return conf.getLayer().initializer().getGradientsFromFlattened(conf, layer.getGradientsViewArray());
+        return conf.getLayer()
+                .initializer()
+                .getGradientsFromFlattened(conf, layer.getGradientsViewArray());
     }
 }

@@ -6,26 +6,34 @@ import dev.ganforge.engine.onednn.Dnnl.Tensor;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 
 /**
- * One step of a compiled {@link OneDnnNetwork}: oneDNN primitives (https://oneapi-src.github.io/oneDNN/)
- * that read {@link #src} and write {@link #dst} forward, and read the gradient with respect to
- * {@link #dst} and write {@link #diffSrc} backward. Ops are chained: an op's {@code src} is the previous
- * op's {@code dst} and its {@code diffSrc} is the previous op's {@code diffDst}, each in whatever layout
- * the primitives chose, so no copy is made between two ops that agree on a layout.
+ * One step of a compiled {@link OneDnnNetwork}: oneDNN primitives
+ * (https://oneapi-src.github.io/oneDNN/) that read {@link #src} and write {@link #dst} forward, and
+ * read the gradient with respect to {@link #dst} and write {@link #diffSrc} backward. Ops are
+ * chained: an op's {@code src} is the previous op's {@code dst} and its {@code diffSrc} is the
+ * previous op's {@code diffDst}, each in whatever layout the primitives chose, so no copy is made
+ * between two ops that agree on a layout.
  *
- * <p>An op creates its forward primitive in its constructor and its backward primitives in
- * {@link #link}, which {@link OneDnnNetwork} calls from the last op to the first once every forward
- * layout is known. All buffers are allocated then; {@link #forward} and {@link #backward} only execute
+ * <p>An op creates its forward primitive in its constructor and its backward primitives in {@link
+ * #link}, which {@link OneDnnNetwork} calls from the last op to the first once every forward layout
+ * is known. All buffers are allocated then; {@link #forward} and {@link #backward} only execute
  * primitives. Not thread-safe. {@link OpFactory} says how a DL4J layer becomes an op.
  */
 abstract class OneDnnOp {
-    /** The input, {@code [B, F]} or NCHW {@code [B, C, H, W]} in some layout; the previous op's {@link #dst}. */
+    /**
+     * The input, {@code [B, F]} or NCHW {@code [B, C, H, W]} in some layout; the previous op's
+     * {@link #dst}.
+     */
     final Tensor src;
+
     /** The output; set by the subclass constructor, in the layout its forward primitive chose. */
     Tensor dst;
+
     /** Gradient with respect to {@link #src}, same layout; created by {@link #link}. */
     Tensor diffSrc;
 
-    /** @param src the input tensor, which this op reads and does not own */
+    /**
+     * @param src the input tensor, which this op reads and does not own
+     */
     OneDnnOp(Tensor src) {
         this.src = src;
     }
@@ -67,7 +75,8 @@ abstract class OneDnnOp {
 
     /**
      * @param rank 1, 2 or 4
-     * @return the row-major format tag of that rank ({@code a}, {@code ab}, {@code abcd}): DL4J's layout
+     * @return the row-major format tag of that rank ({@code a}, {@code ab}, {@code abcd}): DL4J's
+     *     layout
      * @throws IllegalArgumentException for another rank
      */
     static int plainTag(int rank) {
@@ -81,7 +90,8 @@ abstract class OneDnnOp {
 
     /**
      * @param dims tensor dimensions
-     * @return a descriptor with {@code format_tag_any}: the primitive picks the layout it runs fastest in
+     * @return a descriptor with {@code format_tag_any}: the primitive picks the layout it runs
+     *     fastest in
      */
     static dnnl_memory_desc_t any(long[] dims) {
         return Dnnl.desc(dims, dnnl_format_tag_any);

@@ -13,15 +13,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The {@link TrainingStep} on oneDNN primitives (https://github.com/oneapi-src/oneDNN): both networks
- * are compiled once into {@link OneDnnNetwork}s that read the DL4J networks' parameters in place and
- * write their gradient views, so the step is {@link Dl4jTrainingStep}'s, pass for pass, and DL4J's
- * updaters apply the updates. What makes it faster: activations stay in oneDNN's blocked layouts
- * between layers, each primitive is created once, the real-batch pass of D skips the gradient with
- * respect to its input, and the generator pass through D skips D's parameter gradients.
+ * The {@link TrainingStep} on oneDNN primitives (https://github.com/oneapi-src/oneDNN): both
+ * networks are compiled once into {@link OneDnnNetwork}s that read the DL4J networks' parameters in
+ * place and write their gradient views, so the step is {@link Dl4jTrainingStep}'s, pass for pass,
+ * and DL4J's updaters apply the updates. What makes it faster: activations stay in oneDNN's blocked
+ * layouts between layers, each primitive is created once, the real-batch pass of D skips the
+ * gradient with respect to its input, and the generator pass through D skips D's parameter
+ * gradients.
  *
- * <p>Losses and loss gradients are {@link BinaryCrossEntropyWithLogits}'s: dL/dlogit = sigmoid(logit) − target
- * per example (summed; DL4J's updater divides by B). Float32 only, CPU backend only.
+ * <p>Losses and loss gradients are {@link BinaryCrossEntropyWithLogits}'s: dL/dlogit =
+ * sigmoid(logit) − target per example (summed; DL4J's updater divides by B). Float32 only, CPU
+ * backend only.
  */
 public final class OneDnnTrainingStep implements TrainingStep {
 
@@ -39,7 +41,8 @@ public final class OneDnnTrainingStep implements TrainingStep {
     private final LayerWorkspaceMgr workspaces = LayerWorkspaceMgr.noWorkspaces();
 
     /**
-     * @param setup float32 networks of supported layers ({@link OneDnnNetwork#unsupported}) and the batch shape
+     * @param setup float32 networks of supported layers ({@link OneDnnNetwork#unsupported}) and the
+     *     batch shape
      * @throws IllegalArgumentException if a network has a layer the oneDNN path does not support
      * @throws OneDnnException if oneDNN cannot create a primitive
      */
@@ -57,7 +60,8 @@ public final class OneDnnTrainingStep implements TrainingStep {
         long[] generatorShape = inputs.generatorShape();
         this.generatorNet = new OneDnnNetwork(generator, generatorShape, generatorShape[1]);
         // G needs dLoss/dImage only, not the gradient for the label maps.
-        this.discriminatorNet = new OneDnnNetwork(discriminator, inputs.discriminatorShape(), shape.channels());
+        this.discriminatorNet =
+                new OneDnnNetwork(discriminator, inputs.discriminatorShape(), shape.channels());
     }
 
     @Override
@@ -73,10 +77,16 @@ public final class OneDnnTrainingStep implements TrainingStep {
     }
 
     @Override
-    public StepResult step(INDArray realImages, int[] realLabels, INDArray z, int[] fakeLabels, int iteration,
+    public StepResult step(
+            INDArray realImages,
+            int[] realLabels,
+            INDArray z,
+            int[] fakeLabels,
+            int iteration,
             int epoch) {
         TrainingStep.requireBatch(realImages, z, batchSize);
-        // Parameters may have been changed between steps (a restore), so layout copies are remade once here.
+        // Parameters may have been changed between steps (a restore), so layout copies are remade
+        // once here.
         generatorNet.parametersChanged();
         discriminatorNet.parametersChanged();
 
@@ -91,22 +101,35 @@ public final class OneDnnTrainingStep implements TrainingStep {
         realGradient.assign(dGradient.reshape(realGradient.shape()));
         discriminatorPass(fakeInput, 0f, true, false, fakeLogits);
         dGradient.addi(realGradient.reshape(dGradient.shape()));
-        TrainingStep.applyUpdate(discriminator, discriminatorNet.gradient(), iteration, epoch, batchSize, workspaces);
+        TrainingStep.applyUpdate(
+                discriminator,
+                discriminatorNet.gradient(),
+                iteration,
+                epoch,
+                batchSize,
+                workspaces);
         discriminatorNet.parametersChanged();
 
         // 3. G: non-saturating loss through the updated D; only D's input gradient is computed.
         discriminatorPass(fakeInput, 1f, false, true, generatorLogits);
         generatorNet.outputGradient().assign(discriminatorNet.inputGradient());
         generatorNet.backward(true, false);
-        TrainingStep.applyUpdate(generator, generatorNet.gradient(), iteration, epoch, batchSize, workspaces);
+        TrainingStep.applyUpdate(
+                generator, generatorNet.gradient(), iteration, epoch, batchSize, workspaces);
 
-        return new StepResult(meanLoss(realLogits, 1f) + meanLoss(fakeLogits, 0f), meanLoss(generatorLogits, 1f),
-                meanProbability(realLogits), meanProbability(fakeLogits));
+        return new StepResult(
+                meanLoss(realLogits, 1f) + meanLoss(fakeLogits, 0f),
+                meanLoss(generatorLogits, 1f),
+                meanProbability(realLogits),
+                meanProbability(fakeLogits));
     }
 
-    /** D forward on {@code input}, BCE-with-logits gradient against {@code target}, backward; fills {@code logits}. */
-    private void discriminatorPass(INDArray input, float target, boolean parameters, boolean toInput,
-            float[] logits) {
+    /**
+     * D forward on {@code input}, BCE-with-logits gradient against {@code target}, backward; fills
+     * {@code logits}.
+     */
+    private void discriminatorPass(
+            INDArray input, float target, boolean parameters, boolean toInput, float[] logits) {
         INDArray output = discriminatorNet.forward(input);
         INDArray gradient = discriminatorNet.outputGradient();
         for (int i = 0; i < batchSize; i++) {

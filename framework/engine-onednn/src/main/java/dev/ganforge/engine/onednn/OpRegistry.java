@@ -12,9 +12,9 @@ import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 
 /**
- * The DL4J layer types {@link OneDnnNetwork} compiles, each with the {@link OpFactory} that turns it
- * into a {@link OneDnnOp}, and whether a given layer can be compiled. To support another layer type,
- * write its op class with a factory and add the factory to {@link #FACTORIES}.
+ * The DL4J layer types {@link OneDnnNetwork} compiles, each with the {@link OpFactory} that turns
+ * it into a {@link OneDnnOp}, and whether a given layer can be compiled. To support another layer
+ * type, write its op class with a factory and add the factory to {@link #FACTORIES}.
  *
  * <p>Preprocessors are not layers and have no factory: {@link OneDnnNetwork} compiles DL4J's
  * feed-forward → CNN preprocessor to a {@link ReshapeOp}, and CNN → feed-forward (NCHW) is allowed
@@ -23,16 +23,19 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 final class OpRegistry {
 
     /** Asked in this order; the first factory that accepts a layer compiles it. */
-    private static final List<OpFactory> FACTORIES = List.of(
-            ConvolutionOp.FACTORY,        // ConvolutionLayer, Deconvolution2D
-            BatchNormOp.FACTORY,          // BatchNormalization
-            InnerProductOp.OUTPUT,        // OutputLayer
-            InnerProductOp.DENSE,         // DenseLayer
-            EltwiseOp.ACTIVATION_LAYER);  // ActivationLayer
+    private static final List<OpFactory> FACTORIES =
+            List.of(
+                    ConvolutionOp.FACTORY, // ConvolutionLayer, Deconvolution2D
+                    BatchNormOp.FACTORY, // BatchNormalization
+                    InnerProductOp.OUTPUT, // OutputLayer
+                    InnerProductOp.DENSE, // DenseLayer
+                    EltwiseOp.ACTIVATION_LAYER); // ActivationLayer
 
     private OpRegistry() {}
 
-    /** @return the factories, in the order they are asked */
+    /**
+     * @return the factories, in the order they are asked
+     */
     static List<OpFactory> factories() {
         return FACTORIES;
     }
@@ -46,9 +49,9 @@ final class OpRegistry {
     }
 
     /**
-     * Says why one layer cannot be compiled. The checks run in a fixed order (preprocessor, dropout,
-     * weight noise, layer type, the factory's own conditions, activation) so the first problem of a
-     * layer is always the one reported.
+     * Says why one layer cannot be compiled. The checks run in a fixed order (preprocessor,
+     * dropout, weight noise, layer type, the factory's own conditions, activation) so the first
+     * problem of a layer is always the one reported.
      *
      * @param layer a layer configuration
      * @param pre the input preprocessor DL4J runs before it, or null
@@ -57,12 +60,15 @@ final class OpRegistry {
      */
     static Optional<String> unsupported(Layer layer, InputPreProcessor pre) {
         Optional<OpFactory> factory = factoryFor(layer);
-        if (pre != null && !(pre instanceof FeedForwardToCnnPreProcessor)
-                && !(pre instanceof CnnToFeedForwardPreProcessor p && p.getFormat() == CNN2DFormat.NCHW
-                && factory.map(OpFactory::flattensCnnInput).orElse(false))) {
+        if (pre != null
+                && !(pre instanceof FeedForwardToCnnPreProcessor)
+                && !(pre instanceof CnnToFeedForwardPreProcessor p
+                        && p.getFormat() == CNN2DFormat.NCHW
+                        && factory.map(OpFactory::flattensCnnInput).orElse(false))) {
             return Optional.of("has input preprocessor " + pre.getClass().getSimpleName());
         }
-        // The oneDNN passes are deterministic: whatever DL4J would do to inputs or weights at random
+        // The oneDNN passes are deterministic: whatever DL4J would do to inputs or weights at
+        // random
         // during training is not there.
         if (layer.getIDropout() != null) {
             return Optional.of("has dropout");

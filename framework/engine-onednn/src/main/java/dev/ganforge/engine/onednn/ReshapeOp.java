@@ -5,9 +5,9 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 import dev.ganforge.engine.onednn.Dnnl.Tensor;
 
 /**
- * DL4J's feed-forward → CNN preprocessor: the same buffer read as {@code [B, C, H, W]}. No primitive
- * runs; the output and the input gradient are second memory objects over the neighbours' buffers,
- * which is why both sides must be plain row-major. {@link OneDnnNetwork} adds it for a
+ * DL4J's feed-forward → CNN preprocessor: the same buffer read as {@code [B, C, H, W]}. No
+ * primitive runs; the output and the input gradient are second memory objects over the neighbours'
+ * buffers, which is why both sides must be plain row-major. {@link OneDnnNetwork} adds it for a
  * {@code FeedForwardToCnnPreProcessor}, not through {@link OpRegistry} (it is no layer).
  */
 final class ReshapeOp extends OneDnnOp {

@@ -12,24 +12,31 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * An operation with weights and a bias (convolution, transposed convolution, dense): forward,
- * backward to the input and backward to the parameters, each a primitive whose arguments are
- * copied into the layout it chose only when that differs from what the neighbours hold.
+ * backward to the input and backward to the parameters, each a primitive whose arguments are copied
+ * into the layout it chose only when that differs from what the neighbours hold.
  *
  * <p>The weights and bias are DL4J's parameter views ({@code W}, {@code b}), read in place; their
- * gradients are written into DL4J's gradient views in DL4J's layout, so the network's updater applies
- * them. A subclass describes its primitives (see https://oneapi-src.github.io/oneDNN/ for the
- * convolution and inner product primitives) and hands the primitive descriptors to
- * {@link #buildForward} and {@link #buildBackward}.
+ * gradients are written into DL4J's gradient views in DL4J's layout, so the network's updater
+ * applies them. A subclass describes its primitives (see https://oneapi-src.github.io/oneDNN/ for
+ * the convolution and inner product primitives) and hands the primitive descriptors to {@link
+ * #buildForward} and {@link #buildBackward}.
  */
 abstract class WeightedOp extends OneDnnOp {
     /** DL4J's weight parameter view, in the layout given to the constructor. */
     final Tensor weights;
+
     /** DL4J's bias parameter view, {@code [outputs]}. */
     final Tensor bias;
+
     private final Tensor weightsGradient;
     private final Tensor biasGradient;
-    /** The forward primitive descriptor, the hint the backward ones need; set by {@link #buildForward}. */
+
+    /**
+     * The forward primitive descriptor, the hint the backward ones need; set by {@link
+     * #buildForward}.
+     */
     dnnl_primitive_desc forwardDesc;
+
     private Adapted forwardSrc;
     private Adapted forwardWeights;
     private Exec forward;
@@ -48,13 +55,19 @@ abstract class WeightedOp extends OneDnnOp {
 
     /**
      * @param src the input tensor
-     * @param weightsDesc the layout of DL4J's weight array, which the parameter and gradient views have
+     * @param weightsDesc the layout of DL4J's weight array, which the parameter and gradient views
+     *     have
      * @param outputs the number of output channels or units, the bias length
      * @param params the layer's parameter views, {@code W} and {@code b}
      * @param gradients the layer's gradient views, {@code W} and {@code b}
-     * @throws IllegalArgumentException if a view is not a contiguous float array of the described size
+     * @throws IllegalArgumentException if a view is not a contiguous float array of the described
+     *     size
      */
-    WeightedOp(Tensor src, dnnl_memory_desc_t weightsDesc, long outputs, Map<String, INDArray> params,
+    WeightedOp(
+            Tensor src,
+            dnnl_memory_desc_t weightsDesc,
+            long outputs,
+            Map<String, INDArray> params,
             Map<String, INDArray> gradients) {
         super(src);
         weights = Tensor.wrap(weightsDesc, params.get("W"));
@@ -74,8 +87,18 @@ abstract class WeightedOp extends OneDnnOp {
         dst = Tensor.allocate(Dnnl.query(pd, dnnl_query_dst_md));
         forwardSrc = Adapted.of(src, Dnnl.query(pd, dnnl_query_src_md));
         forwardWeights = Adapted.of(weights, Dnnl.query(pd, dnnl_query_weights_md));
-        forward = new Exec(pd, what + " forward", DNNL_ARG_SRC, forwardSrc.tensor,
-                DNNL_ARG_WEIGHTS, forwardWeights.tensor, DNNL_ARG_BIAS, bias, DNNL_ARG_DST, dst);
+        forward =
+                new Exec(
+                        pd,
+                        what + " forward",
+                        DNNL_ARG_SRC,
+                        forwardSrc.tensor,
+                        DNNL_ARG_WEIGHTS,
+                        forwardWeights.tensor,
+                        DNNL_ARG_BIAS,
+                        bias,
+                        DNNL_ARG_DST,
+                        dst);
     }
 
     /**
@@ -84,27 +107,54 @@ abstract class WeightedOp extends OneDnnOp {
      * @param dataPd the backward-data primitive descriptor
      * @param weightsPd the backward-weights primitive descriptor
      * @param diffDst gradient with respect to {@link #dst}
-     * @param dataWeightsSource the weights backward-data reads ({@link #weights}, or a slice of them)
+     * @param dataWeightsSource the weights backward-data reads ({@link #weights}, or a slice of
+     *     them)
      * @param what names the operation in error messages
      */
-    void buildBackward(dnnl_primitive_desc dataPd, dnnl_primitive_desc weightsPd, Tensor diffDst,
-            Tensor dataWeightsSource, String what) {
+    void buildBackward(
+            dnnl_primitive_desc dataPd,
+            dnnl_primitive_desc weightsPd,
+            Tensor diffDst,
+            Tensor dataWeightsSource,
+            String what) {
         dataDiffDst = Adapted.of(diffDst, Dnnl.query(dataPd, dnnl_query_diff_dst_md));
         dataWeights = Adapted.of(dataWeightsSource, Dnnl.query(dataPd, dnnl_query_weights_md));
         dataDiffSrc = Adapted.into(diffSrc, Dnnl.query(dataPd, dnnl_query_diff_src_md));
-        backwardData = new Exec(dataPd, what + " backward data", DNNL_ARG_DIFF_DST, dataDiffDst.tensor,
-                DNNL_ARG_WEIGHTS, dataWeights.tensor, DNNL_ARG_DIFF_SRC, dataDiffSrc.tensor);
+        backwardData =
+                new Exec(
+                        dataPd,
+                        what + " backward data",
+                        DNNL_ARG_DIFF_DST,
+                        dataDiffDst.tensor,
+                        DNNL_ARG_WEIGHTS,
+                        dataWeights.tensor,
+                        DNNL_ARG_DIFF_SRC,
+                        dataDiffSrc.tensor);
         dnnl_memory_desc_t wantedSrc = Dnnl.query(weightsPd, dnnl_query_src_md);
         // The forward pass of the same batch has already copied src into that layout.
-        weightsSrc = Dnnl.same(forwardSrc.tensor.desc, wantedSrc) ? Adapted.filled(forwardSrc.tensor)
-                : Adapted.of(src, wantedSrc);
+        weightsSrc =
+                Dnnl.same(forwardSrc.tensor.desc, wantedSrc)
+                        ? Adapted.filled(forwardSrc.tensor)
+                        : Adapted.of(src, wantedSrc);
         dnnl_memory_desc_t wantedDiffDst = Dnnl.query(weightsPd, dnnl_query_diff_dst_md);
-        weightsDiffDst = Dnnl.same(dataDiffDst.tensor.desc, wantedDiffDst) ? dataDiffDst
-                : Adapted.of(diffDst, wantedDiffDst);
-        weightsDiff = Adapted.into(weightsGradient, Dnnl.query(weightsPd, dnnl_query_diff_weights_md));
-        backwardWeights = new Exec(weightsPd, what + " backward weights", DNNL_ARG_SRC, weightsSrc.tensor,
-                DNNL_ARG_DIFF_DST, weightsDiffDst.tensor, DNNL_ARG_DIFF_WEIGHTS, weightsDiff.tensor,
-                DNNL_ARG_DIFF_BIAS, biasGradient);
+        weightsDiffDst =
+                Dnnl.same(dataDiffDst.tensor.desc, wantedDiffDst)
+                        ? dataDiffDst
+                        : Adapted.of(diffDst, wantedDiffDst);
+        weightsDiff =
+                Adapted.into(weightsGradient, Dnnl.query(weightsPd, dnnl_query_diff_weights_md));
+        backwardWeights =
+                new Exec(
+                        weightsPd,
+                        what + " backward weights",
+                        DNNL_ARG_SRC,
+                        weightsSrc.tensor,
+                        DNNL_ARG_DIFF_DST,
+                        weightsDiffDst.tensor,
+                        DNNL_ARG_DIFF_WEIGHTS,
+                        weightsDiff.tensor,
+                        DNNL_ARG_DIFF_BIAS,
+                        biasGradient);
     }
 
     @Override

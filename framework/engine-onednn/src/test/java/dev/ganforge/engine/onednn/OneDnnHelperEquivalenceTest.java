@@ -1,10 +1,10 @@
 package dev.ganforge.engine.onednn;
 
-import dev.ganforge.core.train.StepSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.core.runtime.NativeRuntime;
 import dev.ganforge.core.train.Dl4jTrainingStep;
+import dev.ganforge.core.train.StepSetup;
 import dev.ganforge.plugin.gan.DcganNetworks;
 import dev.ganforge.plugin.gan.DcganSpec;
 import dev.ganforge.spi.ImageShape;
@@ -53,14 +53,18 @@ class OneDnnHelperEquivalenceTest {
         INDArray[] fastDelta = step(fast);
 
         for (int i = 0; i < 2; i++) {
-            double relative = plainDelta[i].sub(fastDelta[i]).norm2Number().doubleValue()
-                    / plainDelta[i].norm2Number().doubleValue();
-            assertThat(relative).as(i == 0 ? "generator gradient" : "discriminator gradient").isLessThan(1e-3);
+            double relative =
+                    plainDelta[i].sub(fastDelta[i]).norm2Number().doubleValue()
+                            / plainDelta[i].norm2Number().doubleValue();
+            assertThat(relative)
+                    .as(i == 0 ? "generator gradient" : "discriminator gradient")
+                    .isLessThan(1e-3);
         }
     }
 
     private static MultiLayerNetwork[] networks(boolean helpersDisabled) {
-        System.setProperty(NativeRuntime.HELPERS_DISABLED_PROPERTY, Boolean.toString(helpersDisabled));
+        System.setProperty(
+                NativeRuntime.HELPERS_DISABLED_PROPERTY, Boolean.toString(helpersDisabled));
         DcganSpec spec = new DcganSpec(8, List.of(8, 16), 5, 0.2, 0.9, 0.02);
         return new MultiLayerNetwork[] {
             DcganNetworks.generator(spec, SHAPE, CLASSES, new Sgd(1.0), 3, DataType.FLOAT),
@@ -76,7 +80,11 @@ class OneDnnHelperEquivalenceTest {
         int[] labels = {0, 1, 2, 3, 0, 1, 2, 3};
         INDArray generatorBefore = networks[0].params().dup();
         INDArray discriminatorBefore = networks[1].params().dup();
-        new Dl4jTrainingStep(new StepSetup(networks[0], networks[1], SHAPE, 8, CLASSES, true, BATCH)).step(real, labels, z, labels, 0, 0);
-        return new INDArray[] {generatorBefore.sub(networks[0].params()), discriminatorBefore.sub(networks[1].params())};
+        new Dl4jTrainingStep(
+                        new StepSetup(networks[0], networks[1], SHAPE, 8, CLASSES, true, BATCH))
+                .step(real, labels, z, labels, 0, 0);
+        return new INDArray[] {
+            generatorBefore.sub(networks[0].params()), discriminatorBefore.sub(networks[1].params())
+        };
     }
 }

@@ -1,12 +1,10 @@
 package dev.ganforge.engine.onednn;
 
-import dev.ganforge.core.train.TrainingEngines;
-import dev.ganforge.core.train.StepSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.core.spec.TrainingEngine;
-import dev.ganforge.core.train.TrainingStep;
-import dev.ganforge.engine.onednn.OneDnnNetwork;
+import dev.ganforge.core.train.StepSetup;
+import dev.ganforge.core.train.TrainingEngines;
 import dev.ganforge.plugin.gan.DcganNetworks;
 import dev.ganforge.plugin.gan.DcganSpec;
 import dev.ganforge.spi.BinaryCrossEntropyWithLogits;
@@ -32,10 +30,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /**
- * Networks a third-party model plugin could hand the oneDNN path, beyond the DCGANs: layer settings it
- * computes the same as DL4J (Truncate mode, stride 1, a reshape first), and layer settings it must
- * refuse (dropout, layer normalisation, an output layer without bias) so that {@code auto} trains them
- * with DL4J instead of silently computing something else.
+ * Networks a third-party model plugin could hand the oneDNN path, beyond the DCGANs: layer settings
+ * it computes the same as DL4J (Truncate mode, stride 1, a reshape first), and layer settings it
+ * must refuse (dropout, layer normalisation, an output layer without bias) so that {@code auto}
+ * trains them with DL4J instead of silently computing something else.
  */
 class OneDnnNetworkSupportTest {
 
@@ -43,22 +41,40 @@ class OneDnnNetworkSupportTest {
     private static final int CLASSES = 4;
 
     private static NeuralNetConfiguration.ListBuilder list() {
-        return new NeuralNetConfiguration.Builder().seed(4).dataType(DataType.FLOAT).updater(new Sgd(1.0))
-                .weightInit(new NormalDistribution(0, 0.1)).list();
+        return new NeuralNetConfiguration.Builder()
+                .seed(4)
+                .dataType(DataType.FLOAT)
+                .updater(new Sgd(1.0))
+                .weightInit(new NormalDistribution(0, 0.1))
+                .list();
     }
 
     /** conv (configured by the caller) → LeakyReLU → [dense] → output logit, on 16×16×(1 + K). */
-    private static MultiLayerNetwork discriminator(UnaryOperator<ConvolutionLayer.Builder> convolution,
-            UnaryOperator<DenseLayer.Builder> dense, boolean outputBias) {
+    private static MultiLayerNetwork discriminator(
+            UnaryOperator<ConvolutionLayer.Builder> convolution,
+            UnaryOperator<DenseLayer.Builder> dense,
+            boolean outputBias) {
         var list = list();
-        list.layer(convolution.apply(new ConvolutionLayer.Builder()).nOut(8).activation(Activation.IDENTITY).build());
+        list.layer(
+                convolution
+                        .apply(new ConvolutionLayer.Builder())
+                        .nOut(8)
+                        .activation(Activation.IDENTITY)
+                        .build());
         list.layer(new ActivationLayer(new ActivationLReLU(0.2)));
         if (dense != null) {
-            list.layer(dense.apply(new DenseLayer.Builder().nOut(16).activation(Activation.TANH)).build());
+            list.layer(
+                    dense.apply(new DenseLayer.Builder().nOut(16).activation(Activation.TANH))
+                            .build());
         }
-        list.layer(new OutputLayer.Builder(new BinaryCrossEntropyWithLogits()).nOut(1).hasBias(outputBias)
-                .activation(Activation.IDENTITY).build());
-        list.setInputType(InputType.convolutional(SHAPE.height(), SHAPE.width(), SHAPE.channels() + CLASSES));
+        list.layer(
+                new OutputLayer.Builder(new BinaryCrossEntropyWithLogits())
+                        .nOut(1)
+                        .hasBias(outputBias)
+                        .activation(Activation.IDENTITY)
+                        .build());
+        list.setInputType(
+                InputType.convolutional(SHAPE.height(), SHAPE.width(), SHAPE.channels() + CLASSES));
         MultiLayerNetwork network = new MultiLayerNetwork(list.build());
         network.init();
         return network;
@@ -69,8 +85,13 @@ class OneDnnNetworkSupportTest {
     }
 
     private static MultiLayerNetwork generator() {
-        return DcganNetworks.generator(new DcganSpec(8, List.of(8, 16), 5, 0.2, 0.9, 0.02), SHAPE, CLASSES,
-                new Sgd(1.0), 3, DataType.FLOAT);
+        return DcganNetworks.generator(
+                new DcganSpec(8, List.of(8, 16), 5, 0.2, 0.9, 0.02),
+                SHAPE,
+                CLASSES,
+                new Sgd(1.0),
+                3,
+                DataType.FLOAT);
     }
 
     /** The discriminator's logits and input gradient on the oneDNN path equal DL4J's. */
@@ -85,36 +106,64 @@ class OneDnnNetworkSupportTest {
 
         INDArray ones = Nd4j.ones(DataType.FLOAT, 3, 1);
         var pass = discriminator.calculateGradients(input, ones, null, null);
-        compiled.outputGradient().assign(org.nd4j.linalg.ops.transforms.Transforms.sigmoid(logits).subi(1));
+        compiled.outputGradient()
+                .assign(org.nd4j.linalg.ops.transforms.Transforms.sigmoid(logits).subi(1));
         compiled.backward(true, true);
         INDArray expectedInputGradient = pass.getSecond();
-        double relative = expectedInputGradient.sub(compiled.inputGradient()).norm2Number().doubleValue()
-                / expectedInputGradient.norm2Number().doubleValue();
+        double relative =
+                expectedInputGradient.sub(compiled.inputGradient()).norm2Number().doubleValue()
+                        / expectedInputGradient.norm2Number().doubleValue();
         assertThat(relative).as("input gradient").isLessThan(1e-4);
     }
 
     @Test
     void truncateModeWithAndWithoutPadding() {
-        sameForwardAndBackwardAsDl4j(discriminator(
-                b -> b.kernelSize(3, 3).stride(2, 2).padding(0, 0).convolutionMode(ConvolutionMode.Truncate), null, true));
-        sameForwardAndBackwardAsDl4j(discriminator(
-                b -> b.kernelSize(4, 4).stride(2, 2).padding(1, 1).convolutionMode(ConvolutionMode.Truncate), null, true));
+        sameForwardAndBackwardAsDl4j(
+                discriminator(
+                        b ->
+                                b.kernelSize(3, 3)
+                                        .stride(2, 2)
+                                        .padding(0, 0)
+                                        .convolutionMode(ConvolutionMode.Truncate),
+                        null,
+                        true));
+        sameForwardAndBackwardAsDl4j(
+                discriminator(
+                        b ->
+                                b.kernelSize(4, 4)
+                                        .stride(2, 2)
+                                        .padding(1, 1)
+                                        .convolutionMode(ConvolutionMode.Truncate),
+                        null,
+                        true));
     }
 
     @Test
     void sameModeWithStrideOneAndADenseLayer() {
-        sameForwardAndBackwardAsDl4j(discriminator(b -> b.kernelSize(3, 3).stride(1, 1)
-                .convolutionMode(ConvolutionMode.Same), b -> b, true));
+        sameForwardAndBackwardAsDl4j(
+                discriminator(
+                        b -> b.kernelSize(3, 3).stride(1, 1).convolutionMode(ConvolutionMode.Same),
+                        b -> b,
+                        true));
     }
 
     @Test
     void aReshapeAsTheFirstOperationReadsEachNewInput() {
         var list = list();
         list.inputPreProcessor(0, new FeedForwardToCnnPreProcessor(4, 4, 1));
-        list.layer(new ConvolutionLayer.Builder(3, 3).stride(1, 1).convolutionMode(ConvolutionMode.Same).nIn(1).nOut(8)
-                .activation(Activation.IDENTITY).build());
-        list.layer(new OutputLayer.Builder(new BinaryCrossEntropyWithLogits()).nOut(1).activation(Activation.IDENTITY)
-                .build());
+        list.layer(
+                new ConvolutionLayer.Builder(3, 3)
+                        .stride(1, 1)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .nIn(1)
+                        .nOut(8)
+                        .activation(Activation.IDENTITY)
+                        .build());
+        list.layer(
+                new OutputLayer.Builder(new BinaryCrossEntropyWithLogits())
+                        .nOut(1)
+                        .activation(Activation.IDENTITY)
+                        .build());
         list.setInputType(InputType.feedForward(16));
         MultiLayerNetwork network = new MultiLayerNetwork(list.build());
         network.init();
@@ -124,13 +173,17 @@ class OneDnnNetworkSupportTest {
             INDArray expected = network.output(x, true);
             assertThat(compiled.forward(x).equalsWithEps(expected, 1e-5)).as("pass " + i).isTrue();
         }
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> compiled.forward(Nd4j.rand(DataType.FLOAT, 3, 16)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[2, 16]")
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> compiled.forward(Nd4j.rand(DataType.FLOAT, 3, 16)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[2, 16]")
                 .hasMessageContaining("[3, 16]");
         compiled.close();
         compiled.close();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> compiled.forward(Nd4j.rand(DataType.FLOAT, 2, 16)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> compiled.forward(Nd4j.rand(DataType.FLOAT, 2, 16)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
@@ -138,12 +191,27 @@ class OneDnnNetworkSupportTest {
         MultiLayerNetwork dropout = discriminator(b -> same5x5().apply(b).dropOut(0.5), null, true);
         MultiLayerNetwork layerNorm = discriminator(same5x5(), b -> b.hasLayerNorm(true), true);
         MultiLayerNetwork noBias = discriminator(same5x5(), null, false);
-        assertThat(OneDnnNetwork.unsupported(dropout)).hasValueSatisfying(why -> assertThat(why).contains("dropout"));
-        assertThat(OneDnnNetwork.unsupported(layerNorm)).hasValueSatisfying(why -> assertThat(why).contains("layer normalisation"));
-        assertThat(OneDnnNetwork.unsupported(noBias)).hasValueSatisfying(why -> assertThat(why).contains("bias"));
+        assertThat(OneDnnNetwork.unsupported(dropout))
+                .hasValueSatisfying(why -> assertThat(why).contains("dropout"));
+        assertThat(OneDnnNetwork.unsupported(layerNorm))
+                .hasValueSatisfying(why -> assertThat(why).contains("layer normalisation"));
+        assertThat(OneDnnNetwork.unsupported(noBias))
+                .hasValueSatisfying(why -> assertThat(why).contains("bias"));
         for (MultiLayerNetwork discriminator : List.of(dropout, layerNorm, noBias)) {
-            assertThat(TrainingEngines.discover().create(TrainingEngine.AUTO, new StepSetup(generator(), discriminator, SHAPE, 8, CLASSES, true, 8))
-                    .engine()).isEqualTo("dl4j");
+            assertThat(
+                            TrainingEngines.discover()
+                                    .create(
+                                            TrainingEngine.AUTO,
+                                            new StepSetup(
+                                                    generator(),
+                                                    discriminator,
+                                                    SHAPE,
+                                                    8,
+                                                    CLASSES,
+                                                    true,
+                                                    8))
+                                    .engine())
+                    .isEqualTo("dl4j");
         }
     }
 }

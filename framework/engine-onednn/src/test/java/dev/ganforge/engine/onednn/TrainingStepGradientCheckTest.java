@@ -1,9 +1,9 @@
 package dev.ganforge.engine.onednn;
 
-import dev.ganforge.core.train.StepSetup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.core.train.Dl4jTrainingStep;
+import dev.ganforge.core.train.StepSetup;
 import dev.ganforge.plugin.gan.DcganNetworks;
 import dev.ganforge.plugin.gan.DcganSpec;
 import dev.ganforge.spi.BinaryCrossEntropyWithLogits;
@@ -23,8 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /**
- * Finite-difference gradient check of one discriminator update and one generator update of
- * {@link Dl4jTrainingStep}, in double precision on tiny conditional networks. With plain SGD at learning
+ * Finite-difference gradient check of one discriminator update and one generator update of {@link
+ * Dl4jTrainingStep}, in double precision on tiny conditional networks. With plain SGD at learning
  * rate 1 the change of each parameter is exactly minus its gradient, so the step's analytic
  * gradients are read off the parameter change and compared with central differences of the losses
  * the step claims to minimise. BatchNorm runs in training mode in both losses.
@@ -66,17 +66,25 @@ class TrainingStepGradientCheckTest {
         INDArray generatorBefore = generator.params().dup();
         INDArray fake = generator.output(generatorInput(), true);
         // The D loss as a function of D's parameters, with G (and so the fake batch) fixed.
-        Supplier<Double> discriminatorLoss = () -> loss(discriminatorLogits(real, realLabels), 1.0)
-                + loss(discriminatorLogits(fake, fakeLabels), 0.0);
+        Supplier<Double> discriminatorLoss =
+                () ->
+                        loss(discriminatorLogits(real, realLabels), 1.0)
+                                + loss(discriminatorLogits(fake, fakeLabels), 0.0);
         double[] discriminatorNumeric = numericGradient(discriminator, discriminatorLoss);
 
-        new Dl4jTrainingStep(new StepSetup(generator, discriminator, SHAPE, LATENT, CLASSES, true, BATCH))
+        new Dl4jTrainingStep(
+                        new StepSetup(
+                                generator, discriminator, SHAPE, LATENT, CLASSES, true, BATCH))
                 .step(real, realLabels, z, fakeLabels, 0, 0);
 
         INDArray discriminatorAnalytic = discriminatorBefore.sub(discriminator.params());
         // G's loss uses the discriminator as updated by this step, as the step does.
         Supplier<Double> generatorLoss =
-                () -> loss(discriminatorLogits(generator.output(generatorInput(), true), fakeLabels), 1.0);
+                () ->
+                        loss(
+                                discriminatorLogits(
+                                        generator.output(generatorInput(), true), fakeLabels),
+                                1.0);
         INDArray generatorAfter = generator.params().dup();
         generator.setParams(generatorBefore.dup());
         double[] generatorNumeric = numericGradient(generator, generatorLoss);
@@ -89,18 +97,27 @@ class TrainingStepGradientCheckTest {
     }
 
     private INDArray generatorInput() {
-        return Conditioning.generatorInput(z, Conditioning.oneHot(fakeLabels, Nd4j.create(BATCH, CLASSES)),
+        return Conditioning.generatorInput(
+                z,
+                Conditioning.oneHot(fakeLabels, Nd4j.create(BATCH, CLASSES)),
                 Nd4j.create(BATCH, LATENT + CLASSES));
     }
 
     private INDArray discriminatorLogits(INDArray images, int[] labels) {
-        INDArray input = Conditioning.discriminatorInput(images,
-                Conditioning.oneHot(labels, Nd4j.create(BATCH, CLASSES)), Nd4j.create(BATCH, 1 + CLASSES, 4, 4));
+        INDArray input =
+                Conditioning.discriminatorInput(
+                        images,
+                        Conditioning.oneHot(labels, Nd4j.create(BATCH, CLASSES)),
+                        Nd4j.create(BATCH, 1 + CLASSES, 4, 4));
         return discriminator.output(input, true);
     }
 
     private static double loss(INDArray logits, double target) {
-        return LOSS.computeScore(Nd4j.valueArrayOf(logits.shape(), target), logits, new ActivationIdentity(), null,
+        return LOSS.computeScore(
+                Nd4j.valueArrayOf(logits.shape(), target),
+                logits,
+                new ActivationIdentity(),
+                null,
                 true);
     }
 
@@ -119,8 +136,12 @@ class TrainingStepGradientCheckTest {
         return gradient;
     }
 
-    /** Compares every trainable parameter; BatchNorm running statistics are not trained by gradients. */
-    private static void assertClose(MultiLayerNetwork network, INDArray analytic, double[] numeric) {
+    /**
+     * Compares every trainable parameter; BatchNorm running statistics are not trained by
+     * gradients.
+     */
+    private static void assertClose(
+            MultiLayerNetwork network, INDArray analytic, double[] numeric) {
         boolean[] trainable = trainableMask(network);
         int checked = 0;
         for (int i = 0; i < numeric.length; i++) {
@@ -143,9 +164,12 @@ class TrainingStepGradientCheckTest {
         int offset = 0;
         for (var layer : network.getLayers()) {
             for (var entry : layer.paramTable().entrySet()) {
-                boolean runningStatistic = entry.getKey().equals(BatchNormalizationParamInitializer.GLOBAL_MEAN)
-                        || entry.getKey().equals(BatchNormalizationParamInitializer.GLOBAL_VAR)
-                        || entry.getKey().equals(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+                boolean runningStatistic =
+                        entry.getKey().equals(BatchNormalizationParamInitializer.GLOBAL_MEAN)
+                                || entry.getKey()
+                                        .equals(BatchNormalizationParamInitializer.GLOBAL_VAR)
+                                || entry.getKey()
+                                        .equals(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
                 for (long j = 0; j < entry.getValue().length(); j++) {
                     mask[offset++] = !runningStatistic;
                 }

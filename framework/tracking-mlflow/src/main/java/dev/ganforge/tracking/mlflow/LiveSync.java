@@ -31,13 +31,17 @@ public final class LiveSync {
     private volatile MlflowSync sync;
 
     /**
-     * @param runFolder the run folder (may not exist yet: the first sync waits for its run-info.json,
-     *     written once the data is loaded)
+     * @param runFolder the run folder (may not exist yet: the first sync waits for its
+     *     run-info.json, written once the data is loaded)
      * @param syncFactory makes the sync once the folder exists
      * @param interval time between syncs
      * @param log receives one-line notices
      */
-    public LiveSync(Path runFolder, Supplier<MlflowSync> syncFactory, Duration interval, Consumer<String> log) {
+    public LiveSync(
+            Path runFolder,
+            Supplier<MlflowSync> syncFactory,
+            Duration interval,
+            Consumer<String> log) {
         this.runFolder = runFolder;
         this.syncFactory = syncFactory;
         this.interval = interval;
@@ -52,8 +56,8 @@ public final class LiveSync {
     }
 
     /**
-     * Asks for a last sync of everything training wrote and waits for it, at most {@code wait}; then
-     * stops the thread (interrupting a request under way; what was sent stays recorded).
+     * Asks for a last sync of everything training wrote and waits for it, at most {@code wait};
+     * then stops the thread (interrupting a request under way; what was sent stays recorded).
      *
      * @param wait the longest wait
      * @return true if the ended run is fully mirrored
@@ -66,7 +70,8 @@ public final class LiveSync {
         }
         try {
             worker.join(Math.max(1, wait.toMillis()));
-            if (worker.isAlive()) { // out of time: stop the request under way, which releases the folder's lock
+            if (worker.isAlive()) { // out of time: stop the request under way, which releases the
+                // folder's lock
                 abandoned = true;
                 worker.interrupt();
                 worker.join(2000);
@@ -77,12 +82,16 @@ public final class LiveSync {
         return complete;
     }
 
-    /** @return why the mirror is incomplete, or null */
+    /**
+     * @return why the mirror is incomplete, or null
+     */
     public String problem() {
         return problem;
     }
 
-    /** @return the sync, once the run folder existed; null before */
+    /**
+     * @return the sync, once the run folder existed; null before
+     */
     public MlflowSync sync() {
         return sync;
     }
@@ -123,12 +132,18 @@ public final class LiveSync {
                 }
                 problem = e.getMessage();
                 if (!e.retryable()) {
-                    log.accept("MLflow: " + e.getMessage() + " - not retried; training goes on, the run folder keeps"
-                            + " everything");
+                    log.accept(
+                            "MLflow: "
+                                    + e.getMessage()
+                                    + " - not retried; training goes on, the run folder keeps"
+                                    + " everything");
                     return;
                 }
                 if (!reported) {
-                    log.accept("MLflow: " + e.getMessage() + " - training goes on; retrying in the background");
+                    log.accept(
+                            "MLflow: "
+                                    + e.getMessage()
+                                    + " - training goes on; retrying in the background");
                     reported = true;
                 }
                 if (last) {

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The limits an MLflow server enforces on {@code runs/log-batch}, applied before sending
- * (constants of {@code mlflow/utils/validation.py}, https://mlflow.org/docs/latest/rest-api.html#log-batch):
+ * The limits an MLflow server enforces on {@code runs/log-batch}, applied before sending (constants
+ * of {@code mlflow/utils/validation.py}, https://mlflow.org/docs/latest/rest-api.html#log-batch):
  * at most 1000 metrics, 100 params and 100 tags per request, 1000 items in all and 1 MB of JSON;
  * keys of at most 250 characters from letters, digits, '_', '-', '.', ' ' and '/' (the colon that
  * non-Windows servers also allow is replaced too, so a run can move to any server); param values of
@@ -18,20 +18,31 @@ public final class LogBatchLimits {
 
     /** Metrics per request. */
     public static final int MAX_METRICS = 1000;
+
     /** Params per request. */
     public static final int MAX_PARAMS = 100;
+
     /** Tags per request. */
     public static final int MAX_TAGS = 100;
+
     /** Metrics, params and tags per request. */
     public static final int MAX_ITEMS = 1000;
-    /** JSON bytes per request; batches are cut well below it, at an estimate with room for the envelope. */
+
+    /**
+     * JSON bytes per request; batches are cut well below it, at an estimate with room for the
+     * envelope.
+     */
     public static final int MAX_REQUEST_BYTES = 1_000_000;
+
     /** Characters of a key. */
     public static final int MAX_KEY_LENGTH = 250;
+
     /** Characters of a param value. */
     public static final int MAX_PARAM_VALUE_LENGTH = 6000;
+
     /** Characters of a tag value. */
     public static final int MAX_TAG_VALUE_LENGTH = 8000;
+
     private static final int BUDGET_BYTES = 900_000;
 
     private LogBatchLimits() {}
@@ -55,7 +66,8 @@ public final class LogBatchLimits {
 
     /**
      * @param value a param value
-     * @return the value, or its start and a note of how many characters were cut, 6000 characters in all
+     * @return the value, or its start and a note of how many characters were cut, 6000 characters
+     *     in all
      */
     public static String paramValue(String value) {
         return cut(value, MAX_PARAM_VALUE_LENGTH);
@@ -63,7 +75,8 @@ public final class LogBatchLimits {
 
     /**
      * @param value a tag value
-     * @return the value, or its start and a note of how many characters were cut, 8000 characters in all
+     * @return the value, or its start and a note of how many characters were cut, 8000 characters
+     *     in all
      */
     public static String tagValue(String value) {
         return cut(value, MAX_TAG_VALUE_LENGTH);
@@ -93,13 +106,16 @@ public final class LogBatchLimits {
             List<KeyValue> batchParams = new ArrayList<>();
             List<KeyValue> batchTags = new ArrayList<>();
             int bytes = 0;
-            while (p < params.size() && batchParams.size() < MAX_PARAMS
+            while (p < params.size()
+                    && batchParams.size() < MAX_PARAMS
                     && (batchParams.isEmpty() || bytes + size(params.get(p)) <= BUDGET_BYTES)) {
                 bytes += size(params.get(p));
                 batchParams.add(params.get(p++));
             }
-            while (t < tags.size() && batchTags.size() < MAX_TAGS
-                    && (batchTags.isEmpty() && batchParams.isEmpty() || bytes + size(tags.get(t)) <= BUDGET_BYTES)) {
+            while (t < tags.size()
+                    && batchTags.size() < MAX_TAGS
+                    && (batchTags.isEmpty() && batchParams.isEmpty()
+                            || bytes + size(tags.get(t)) <= BUDGET_BYTES)) {
                 bytes += size(tags.get(t));
                 batchTags.add(tags.get(t++));
             }
@@ -109,12 +125,12 @@ public final class LogBatchLimits {
     }
 
     /**
-     * Splits metric points into requests without splitting a group (one metrics row: its points must
-     * all be sent before its step counts as sent).
+     * Splits metric points into requests without splitting a group (one metrics row: its points
+     * must all be sent before its step counts as sent).
      *
      * @param groups metric points grouped by row, in order; each group has at most 1000 points
-     * @return the number of groups in each request, in order: each request holds at most 1000 points
-     *     and under 1 MB
+     * @return the number of groups in each request, in order: each request holds at most 1000
+     *     points and under 1 MB
      */
     public static List<Integer> metricBatchSizes(List<List<MetricPoint>> groups) {
         List<Integer> sizes = new ArrayList<>();
@@ -123,7 +139,9 @@ public final class LogBatchLimits {
         int bytes = 0;
         for (List<MetricPoint> group : groups) {
             int groupBytes = group.stream().mapToInt(LogBatchLimits::size).sum();
-            if (inBatch > 0 && (points + group.size() > Math.min(MAX_METRICS, MAX_ITEMS) || bytes + groupBytes > BUDGET_BYTES)) {
+            if (inBatch > 0
+                    && (points + group.size() > Math.min(MAX_METRICS, MAX_ITEMS)
+                            || bytes + groupBytes > BUDGET_BYTES)) {
                 sizes.add(inBatch);
                 inBatch = 0;
                 points = 0;
@@ -139,9 +157,15 @@ public final class LogBatchLimits {
         return sizes;
     }
 
-    /** Upper estimate of an item's JSON bytes: its text (escaped worst case) plus field names and punctuation. */
+    /**
+     * Upper estimate of an item's JSON bytes: its text (escaped worst case) plus field names and
+     * punctuation.
+     */
     static int size(KeyValue item) {
-        return 2 * (item.key().getBytes(StandardCharsets.UTF_8).length + item.value().getBytes(StandardCharsets.UTF_8).length) + 40;
+        return 2
+                        * (item.key().getBytes(StandardCharsets.UTF_8).length
+                                + item.value().getBytes(StandardCharsets.UTF_8).length)
+                + 40;
     }
 
     static int size(MetricPoint point) {

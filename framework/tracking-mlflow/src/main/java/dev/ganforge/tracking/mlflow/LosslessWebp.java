@@ -1,18 +1,20 @@
 package dev.ganforge.tracking.mlflow;
 
-import java.nio.charset.StandardCharsets;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal encoder of lossless WebP (VP8L), for the thumbnails MLflow's UI expects as
- * {@code …+compressed.webp}; the JDK has no WebP writer. Bitstream: Google, "WebP Lossless Bitstream
- * Specification" (https://developers.google.com/speed/webp/docs/webp_lossless_bitstream_specification),
- * in a RIFF container (https://developers.google.com/speed/webp/docs/riff_container).
+ * A minimal encoder of lossless WebP (VP8L), for the thumbnails MLflow's UI expects as {@code
+ * …+compressed.webp}; the JDK has no WebP writer. Bitstream: Google, "WebP Lossless Bitstream
+ * Specification"
+ * (https://developers.google.com/speed/webp/docs/webp_lossless_bitstream_specification), in a RIFF
+ * container (https://developers.google.com/speed/webp/docs/riff_container).
  *
  * <p>It trades size for simplicity: the subtract-green transform (so grey images have constant red
  * and blue), no colour cache, no backward references, and per channel either a one-symbol code (a
- * constant channel costs no bits) or a fixed 8-bit code. A grey 256×256 thumbnail takes about 64 KB.
+ * constant channel costs no bits) or a fixed 8-bit code. A grey 256×256 thumbnail takes about 64
+ * KB.
  */
 final class LosslessWebp {
 
@@ -30,7 +32,9 @@ final class LosslessWebp {
             throw new IllegalArgumentException("WebP images are at most 16384 px wide and high");
         }
         int[] argb = image.getRGB(0, 0, width, height, null, 0, width);
-        int[][] channels = new int[4][argb.length]; // green, red - green, blue - green, alpha: the order VP8L reads them
+        int[][] channels =
+                new int[4][argb.length]; // green, red - green, blue - green, alpha: the order VP8L
+        // reads them
         boolean alpha = false;
         for (int i = 0; i < argb.length; i++) {
             int a = argb[i] >>> 24;
@@ -68,11 +72,14 @@ final class LosslessWebp {
         for (int i = 0; i < argb.length; i++) {
             for (int c = 0; c < 4; c++) {
                 if (!constant[c]) {
-                    bits.write(Integer.reverse(channels[c][i]) >>> 24, 8); // prefix codes go MSB first
+                    bits.write(
+                            Integer.reverse(channels[c][i]) >>> 24, 8); // prefix codes go MSB first
                 }
             }
         }
-        bits.write(0, 32); // slack: some decoders read whole words ahead even when no pixel bits remain
+        bits.write(
+                0,
+                32); // slack: some decoders read whole words ahead even when no pixel bits remain
         return riff(bits.toByteArray());
     }
 
@@ -99,13 +106,14 @@ final class LosslessWebp {
     }
 
     /**
-     * A "normal code length code" giving symbols 0..255 length 8 and the others length 0, so symbol s
-     * has the canonical code s. The code-length code itself has two symbols of length 1: 0 ("length
-     * 0") and 8 ("length 8").
+     * A "normal code length code" giving symbols 0..255 length 8 and the others length 0, so symbol
+     * s has the canonical code s. The code-length code itself has two symbols of length 1: 0
+     * ("length 0") and 8 ("length 8").
      */
     private static void writeFixedEightBitCode(Bits bits, int alphabetSize) {
         bits.write(0, 1); // normal code
-        // code-length-code lengths in the order 17, 18, 0, 1, 2, 3, 4, 5, 16, 6, 7, 8: twelve of them
+        // code-length-code lengths in the order 17, 18, 0, 1, 2, 3, 4, 5, 16, 6, 7, 8: twelve of
+        // them
         bits.write(12 - 4, 4);
         int[] lengths = {0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1};
         for (int length : lengths) {

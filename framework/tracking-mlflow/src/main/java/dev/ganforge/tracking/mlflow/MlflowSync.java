@@ -1,14 +1,14 @@
 package dev.ganforge.tracking.mlflow;
 
+import dev.ganforge.core.run.RunDirectory;
+import dev.ganforge.core.run.RunInfo;
+import dev.ganforge.core.run.RunStatus;
 import dev.ganforge.tracking.mlflow.LogBatchLimits.ParamTagBatch;
 import dev.ganforge.tracking.mlflow.RunFolderReader.Row;
 import dev.ganforge.tracking.mlflow.RunFolderReader.Sample;
 import dev.ganforge.tracking.mlflow.Tracker.KeyValue;
 import dev.ganforge.tracking.mlflow.Tracker.MetricPoint;
 import dev.ganforge.tracking.mlflow.Tracker.RemoteRun;
-import dev.ganforge.core.run.RunDirectory;
-import dev.ganforge.core.run.RunInfo;
-import dev.ganforge.core.run.RunStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,8 +22,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Mirrors a run folder into a tracking server: replays what the folder holds beyond the watermarks of
- * its {@link SyncState} ({@code mlflow.json}), in this order: the run (created once), params and
+ * Mirrors a run folder into a tracking server: replays what the folder holds beyond the watermarks
+ * of its {@link SyncState} ({@code mlflow.json}), in this order: the run (created once), params and
  * tags, metrics rows, sample grids as step images, and, once the run has ended, its artifacts and
  * final status. The state is saved after every request that succeeded, so a sync that fails part
  * way (server down, process killed) resumes exactly there, nothing is sent twice, and a sync of an
@@ -32,24 +32,36 @@ import java.util.function.Consumer;
  *
  * <p>Rules: a param is sent once; if a resume changes a spec value, the new value goes to the tag
  * {@code ganforge.changed_param.<key>} (MLflow refuses to change a param). Metric steps at or below
- * the watermark are never sent again, so after a resume from an older checkpoint the steps that were
- * retrained keep the values first sent. NaN and infinite metric values are not sent (the UI would
- * draw them as gaps or break the axis); their count is in the tag {@code ganforge.non_finite_metric_values}.
- * Sample grids {@code samples/step-N-<key>.png} become {@code images/<key>+step+N+timestamp+<ms>+<uuid>.png}
- * plus the 256 px lossless WebP {@code …+compressed.webp} ({@link Thumbnail}) and the tag {@code mlflow.loggedImages=True},
- * the layout of {@code MlflowClient.log_image(key=, step=)} in mlflow/tracking/client.py.
+ * the watermark are never sent again, so after a resume from an older checkpoint the steps that
+ * were retrained keep the values first sent. NaN and infinite metric values are not sent (the UI
+ * would draw them as gaps or break the axis); their count is in the tag {@code
+ * ganforge.non_finite_metric_values}. Sample grids {@code samples/step-N-<key>.png} become {@code
+ * images/<key>+step+N+timestamp+<ms>+<uuid>.png} plus the 256 px lossless WebP {@code
+ * …+compressed.webp} ({@link Thumbnail}) and the tag {@code mlflow.loggedImages=True}, the layout
+ * of {@code MlflowClient.log_image(key=, step=)} in mlflow/tracking/client.py.
  *
- * <p>One sync of a folder at a time: {@link #sync()} holds a lock on {@code mlflow.lock} in the folder
- * (so {@code ganforge sync} of a folder that is training and syncing live fails fast instead of
- * sending twice) and re-reads mlflow.json under it. Not thread-safe.
+ * <p>One sync of a folder at a time: {@link #sync()} holds a lock on {@code mlflow.lock} in the
+ * folder (so {@code ganforge sync} of a folder that is training and syncing live fails fast instead
+ * of sending twice) and re-reads mlflow.json under it. Not thread-safe.
  */
 public final class MlflowSync {
 
     /** Tag that ties an MLflow run to its run folder's mlflow.json. */
     static final String SYNC_ID_TAG = "ganforge.sync_id";
-    /** Artifacts uploaded when the run has ended (relative to the run folder), besides the final checkpoint. */
-    static final List<String> ARTIFACTS = List.of(RunDirectory.SPEC_FILE, RunDirectory.CLASSES_FILE,
-            RunDirectory.METRICS_FILE, RunDirectory.EVALUATION_FILE, RunInfo.FILE, RunDirectory.STATUS_FILE);
+
+    /**
+     * Artifacts uploaded when the run has ended (relative to the run folder), besides the final
+     * checkpoint.
+     */
+    static final List<String> ARTIFACTS =
+            List.of(
+                    RunDirectory.SPEC_FILE,
+                    RunDirectory.CLASSES_FILE,
+                    RunDirectory.METRICS_FILE,
+                    RunDirectory.EVALUATION_FILE,
+                    RunInfo.FILE,
+                    RunDirectory.STATUS_FILE);
+
     private final Path root;
     private final RunDirectory run;
     private final Tracker tracker;
@@ -58,9 +70,16 @@ public final class MlflowSync {
     private final Consumer<String> log;
     private SyncState state;
 
-    /** What one call sent. @param metricPoints metric values @param params params @param tags tags @param images sample grids @param artifacts files @param complete true if the run has ended and everything is mirrored */
-    public record Report(int metricPoints, int params, int tags, int images, int artifacts, boolean complete) {
-        /** @return true if nothing was sent */
+    /**
+     * What one call sent. @param metricPoints metric values @param params params @param tags
+     * tags @param images sample grids @param artifacts files @param complete true if the run has
+     * ended and everything is mirrored
+     */
+    public record Report(
+            int metricPoints, int params, int tags, int images, int artifacts, boolean complete) {
+        /**
+         * @return true if nothing was sent
+         */
         public boolean nothingSent() {
             return metricPoints + params + tags + images + artifacts == 0;
         }
@@ -75,11 +94,17 @@ public final class MlflowSync {
      * @param log receives one-line notices (run created, artifacts unavailable)
      * @throws IllegalArgumentException if the folder has no spec.yaml
      */
-    public MlflowSync(Path runFolder, Tracker tracker, String trackingUri, String experimentName, Consumer<String> log) {
+    public MlflowSync(
+            Path runFolder,
+            Tracker tracker,
+            String trackingUri,
+            String experimentName,
+            Consumer<String> log) {
         this.root = runFolder;
         this.run = new RunDirectory(runFolder);
         if (!Files.isRegularFile(run.specFile())) {
-            throw new IllegalArgumentException(runFolder + " is not a run folder: it has no spec.yaml");
+            throw new IllegalArgumentException(
+                    runFolder + " is not a run folder: it has no spec.yaml");
         }
         this.tracker = tracker;
         this.trackingUri = trackingUri;
@@ -88,7 +113,9 @@ public final class MlflowSync {
         this.state = SyncState.read(runFolder);
     }
 
-    /** @return the state as of the last successful request */
+    /**
+     * @return the state as of the last successful request
+     */
     public SyncState state() {
         return state;
     }
@@ -99,7 +126,13 @@ public final class MlflowSync {
      */
     private RemoteRun ensureRun() {
         if (state.runId != null && !trackingUri.equals(state.trackingUri)) {
-            log.accept("MLflow: " + root + " was mirrored to " + state.trackingUri + "; starting a new run on " + trackingUri);
+            log.accept(
+                    "MLflow: "
+                            + root
+                            + " was mirrored to "
+                            + state.trackingUri
+                            + "; starting a new run on "
+                            + trackingUri);
             state = new SyncState();
         }
         if (state.runId == null) {
@@ -109,7 +142,12 @@ public final class MlflowSync {
             String runName = experiment + "-" + root.toAbsolutePath().normalize().getFileName();
             List<KeyValue> tags = new ArrayList<>();
             tags.add(new KeyValue("mlflow.runName", runName));
-            tags.add(new KeyValue("mlflow.user", info == null ? System.getProperty("user.name", "unknown") : info.user()));
+            tags.add(
+                    new KeyValue(
+                            "mlflow.user",
+                            info == null
+                                    ? System.getProperty("user.name", "unknown")
+                                    : info.user()));
             tags.add(new KeyValue("mlflow.source.name", "ganforge"));
             tags.add(new KeyValue("mlflow.source.type", "LOCAL"));
             if (info != null && info.gitCommit() != null) {
@@ -118,18 +156,31 @@ public final class MlflowSync {
             Path parentFile = root.resolve(RunDirectory.TRACKING_PARENT_FILE);
             if (Files.isRegularFile(parentFile)) {
                 try {
-                    tags.add(new KeyValue("mlflow.parentRunId", Files.readString(parentFile).trim())); // sweep trial
+                    tags.add(
+                            new KeyValue(
+                                    "mlflow.parentRunId",
+                                    Files.readString(parentFile).trim())); // sweep trial
                 } catch (IOException e) {
                     log.accept("MLflow: cannot read " + parentFile + ": " + e.getMessage());
                 }
             }
-            tags.add(new KeyValue("ganforge.run_folder", LogBatchLimits.tagValue(root.toAbsolutePath().normalize().toString())));
-            String experimentId = tracker.experimentId(experimentName != null ? experimentName : experiment);
-            long start = info != null ? info.startedMs() : run.readStatusRecord().map(RunDirectory.StatusRecord::updatedMs)
-                    .orElse(System.currentTimeMillis());
+            tags.add(
+                    new KeyValue(
+                            "ganforge.run_folder",
+                            LogBatchLimits.tagValue(root.toAbsolutePath().normalize().toString())));
+            String experimentId =
+                    tracker.experimentId(experimentName != null ? experimentName : experiment);
+            long start =
+                    info != null
+                            ? info.startedMs()
+                            : run.readStatusRecord()
+                                    .map(RunDirectory.StatusRecord::updatedMs)
+                                    .orElse(System.currentTimeMillis());
             RemoteRun created = null;
             if (state.syncId != null && trackingUri.equals(state.trackingUri)) {
-                created = tracker.findRun(experimentId, SYNC_ID_TAG, state.syncId).orElse(null); // answer was lost
+                created =
+                        tracker.findRun(experimentId, SYNC_ID_TAG, state.syncId)
+                                .orElse(null); // answer was lost
             }
             if (created == null) {
                 state.syncId = UUID.randomUUID().toString();
@@ -139,7 +190,8 @@ public final class MlflowSync {
                 created = tracker.createRun(experimentId, runName, start, tags);
             }
             state.trackingUri = trackingUri;
-            state.experimentId = created.experimentId().isEmpty() ? experimentId : created.experimentId();
+            state.experimentId =
+                    created.experimentId().isEmpty() ? experimentId : created.experimentId();
             state.runId = created.runId();
             state.artifactUri = created.artifactUri();
             tags.forEach(tag -> state.tags.put(tag.key(), tag.value()));
@@ -194,34 +246,48 @@ public final class MlflowSync {
         return new Report(metricPoints, paramsAndTags[0], tags, images, artifacts, ended);
     }
 
-    /** @return {params sent, tags sent} */
+    /**
+     * @return {params sent, tags sent}
+     */
     private int[] sendParamsAndTags(Map<String, String> extraTags) {
-        Map<String, String> wanted = new LinkedHashMap<>(RunFolderReader.specParams(run.specFile()));
-        RunInfo.read(root).ifPresent(info -> {
-            wanted.put("dataset_info.name", info.datasetName());
-            wanted.put("dataset_info.size", Long.toString(info.datasetSize()));
-            wanted.put("dataset_info.class_count", Integer.toString(info.classCount()));
-            info.plugins().entrySet().stream().sorted(Map.Entry.comparingByKey())
-                    .forEach(e -> wanted.put("plugin." + e.getKey(), e.getValue()));
-        });
+        Map<String, String> wanted =
+                new LinkedHashMap<>(RunFolderReader.specParams(run.specFile()));
+        RunInfo.read(root)
+                .ifPresent(
+                        info -> {
+                            wanted.put("dataset_info.name", info.datasetName());
+                            wanted.put("dataset_info.size", Long.toString(info.datasetSize()));
+                            wanted.put(
+                                    "dataset_info.class_count",
+                                    Integer.toString(info.classCount()));
+                            info.plugins().entrySet().stream()
+                                    .sorted(Map.Entry.comparingByKey())
+                                    .forEach(e -> wanted.put("plugin." + e.getKey(), e.getValue()));
+                        });
         List<KeyValue> params = new ArrayList<>();
         Map<String, String> tags = new LinkedHashMap<>();
-        wanted.forEach((rawKey, rawValue) -> {
-            String key = LogBatchLimits.key(rawKey);
-            String value = LogBatchLimits.paramValue(rawValue);
-            String sent = state.params.get(key);
-            if (sent == null) {
-                params.add(new KeyValue(key, value));
-            } else if (!sent.equals(value)) {
-                tags.put(LogBatchLimits.key("ganforge.changed_param." + key), LogBatchLimits.tagValue(rawValue));
-            }
-        });
+        wanted.forEach(
+                (rawKey, rawValue) -> {
+                    String key = LogBatchLimits.key(rawKey);
+                    String value = LogBatchLimits.paramValue(rawValue);
+                    String sent = state.params.get(key);
+                    if (sent == null) {
+                        params.add(new KeyValue(key, value));
+                    } else if (!sent.equals(value)) {
+                        tags.put(
+                                LogBatchLimits.key("ganforge.changed_param." + key),
+                                LogBatchLimits.tagValue(rawValue));
+                    }
+                });
         if (state.nonFiniteSkipped > 0) {
             tags.put("ganforge.non_finite_metric_values", Long.toString(state.nonFiniteSkipped));
         }
         extraTags.forEach(tags::put);
-        List<KeyValue> newTags = tags.entrySet().stream().filter(e -> !e.getValue().equals(state.tags.get(e.getKey())))
-                .map(e -> new KeyValue(e.getKey(), e.getValue())).toList();
+        List<KeyValue> newTags =
+                tags.entrySet().stream()
+                        .filter(e -> !e.getValue().equals(state.tags.get(e.getKey())))
+                        .map(e -> new KeyValue(e.getKey(), e.getValue()))
+                        .toList();
         for (ParamTagBatch batch : LogBatchLimits.paramTagBatches(params, newTags)) {
             tracker.logBatch(state.runId, List.of(), batch.params(), batch.tags());
             batch.params().forEach(p -> state.params.put(p.key(), p.value()));
@@ -233,18 +299,25 @@ public final class MlflowSync {
 
     private int sendMetrics() {
         return sendRows(RunFolderReader.rowsAfter(run.metricsFile(), state.metricStep), false)
-                + sendRows(RunFolderReader.evaluationsAfter(root.resolve(RunDirectory.EVALUATION_FILE), state.evalStep), true);
+                + sendRows(
+                        RunFolderReader.evaluationsAfter(
+                                root.resolve(RunDirectory.EVALUATION_FILE), state.evalStep),
+                        true);
     }
 
-    /** Sends metric rows in batches within MLflow's limits, moving the watermark after each batch. */
+    /**
+     * Sends metric rows in batches within MLflow's limits, moving the watermark after each batch.
+     */
     private int sendRows(List<Row> rows, boolean evaluation) {
-        List<Integer> sizes = LogBatchLimits.metricBatchSizes(rows.stream().map(Row::points).toList());
+        List<Integer> sizes =
+                LogBatchLimits.metricBatchSizes(rows.stream().map(Row::points).toList());
         int sent = 0;
         int next = 0;
         for (int size : sizes) {
             List<Row> batch = rows.subList(next, next + size);
             next += size;
-            List<MetricPoint> points = batch.stream().flatMap(row -> row.points().stream()).toList();
+            List<MetricPoint> points =
+                    batch.stream().flatMap(row -> row.points().stream()).toList();
             if (!points.isEmpty()) {
                 tracker.logBatch(state.runId, points, List.of(), List.of());
             }
@@ -277,15 +350,31 @@ public final class MlflowSync {
                     state.imageTimes.put(name, time);
                     save();
                 }
-                String uuid = UUID.nameUUIDFromBytes((state.runId + "/" + name).getBytes(StandardCharsets.UTF_8)).toString();
-                String stem = "images/" + sample.key() + "+step+" + sample.step() + "+timestamp+" + time + "+" + uuid;
+                String uuid =
+                        UUID.nameUUIDFromBytes(
+                                        (state.runId + "/" + name).getBytes(StandardCharsets.UTF_8))
+                                .toString();
+                String stem =
+                        "images/"
+                                + sample.key()
+                                + "+step+"
+                                + sample.step()
+                                + "+timestamp+"
+                                + time
+                                + "+"
+                                + uuid;
                 tracker.uploadArtifact(remote(), stem + ".png", sample.file());
-                tracker.uploadArtifact(remote(), stem + "+compressed.webp", Thumbnail.of(sample.file()));
+                tracker.uploadArtifact(
+                        remote(), stem + "+compressed.webp", Thumbnail.of(sample.file()));
                 state.images.add(name);
                 save();
                 sent++;
                 if (!"True".equals(state.tags.get("mlflow.loggedImages"))) {
-                    tracker.logBatch(state.runId, List.of(), List.of(), List.of(new KeyValue("mlflow.loggedImages", "True")));
+                    tracker.logBatch(
+                            state.runId,
+                            List.of(),
+                            List.of(),
+                            List.of(new KeyValue("mlflow.loggedImages", "True")));
                     state.tags.put("mlflow.loggedImages", "True");
                     save();
                 }
@@ -293,7 +382,8 @@ public final class MlflowSync {
         } catch (ArtifactsUnavailableException e) {
             artifactsUnavailable(e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a sample grid in " + run.samples() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read a sample grid in " + run.samples() + ": " + e.getMessage(), e);
         }
         return sent;
     }
@@ -308,14 +398,26 @@ public final class MlflowSync {
                 files.put(name, root.resolve(name));
             }
         }
-        run.checkpoints().latest().ifPresent(checkpoint -> {
-            try (var entries = Files.list(checkpoint)) {
-                entries.filter(Files::isRegularFile).sorted().forEach(file ->
-                        files.put("checkpoints/" + checkpoint.getFileName() + "/" + file.getFileName(), file));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list " + checkpoint + ": " + e.getMessage(), e);
-            }
-        });
+        run.checkpoints()
+                .latest()
+                .ifPresent(
+                        checkpoint -> {
+                            try (var entries = Files.list(checkpoint)) {
+                                entries.filter(Files::isRegularFile)
+                                        .sorted()
+                                        .forEach(
+                                                file ->
+                                                        files.put(
+                                                                "checkpoints/"
+                                                                        + checkpoint.getFileName()
+                                                                        + "/"
+                                                                        + file.getFileName(),
+                                                                file));
+                            } catch (IOException e) {
+                                throw new UncheckedIOException(
+                                        "cannot list " + checkpoint + ": " + e.getMessage(), e);
+                            }
+                        });
         int sent = 0;
         try {
             for (Map.Entry<String, Path> entry : files.entrySet()) {

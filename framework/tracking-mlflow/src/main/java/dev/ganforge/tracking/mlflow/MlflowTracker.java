@@ -1,16 +1,16 @@
 package dev.ganforge.tracking.mlflow;
 
-import java.util.Optional;
 import dev.ganforge.core.run.RunStatus;
+import java.io.FileNotFoundException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.io.FileNotFoundException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.mlflow.api.proto.Service;
 import org.mlflow_project.google.protobuf.InvalidProtocolBufferException;
 import org.mlflow_project.google.protobuf.Message;
@@ -19,34 +19,37 @@ import org.mlflow_project.google.protobuf.util.JsonFormat;
 
 /**
  * {@link Tracker} over MLflow's REST API (https://mlflow.org/docs/latest/rest-api.html), with the
- * request and response messages of {@code org.mlflow:mlflow-client} ({@code org.mlflow.api.proto.Service})
- * in their JSON form, sent by {@link MlflowHttp}. Endpoints: {@code experiments/get-by-name},
- * {@code experiments/create}, {@code runs/create}, {@code runs/search}, {@code runs/get}, {@code runs/log-batch},
- * {@code runs/update} under {@code /api/2.0/mlflow/}.
+ * request and response messages of {@code org.mlflow:mlflow-client} ({@code
+ * org.mlflow.api.proto.Service}) in their JSON form, sent by {@link MlflowHttp}. Endpoints: {@code
+ * experiments/get-by-name}, {@code experiments/create}, {@code runs/create}, {@code runs/search},
+ * {@code runs/get}, {@code runs/log-batch}, {@code runs/update} under {@code /api/2.0/mlflow/}.
  *
- * <p>Artifacts go through the server's artifact proxy, without Python:
- * {@code PUT /api/2.0/mlflow-artifacts/artifacts/<experiment>/<run>/artifacts/<path>}, the path taken
- * from the run's {@code artifact_uri} {@code mlflow-artifacts:/<experiment>/<run>/artifacts}
+ * <p>Artifacts go through the server's artifact proxy, without Python: {@code PUT
+ * /api/2.0/mlflow-artifacts/artifacts/<experiment>/<run>/artifacts/<path>}, the path taken from the
+ * run's {@code artifact_uri} {@code mlflow-artifacts:/<experiment>/<run>/artifacts}
  * (https://mlflow.org/docs/latest/tracking/artifacts-stores.html). A run whose artifact URI has
- * another scheme belongs to a server started with {@code --no-serve-artifacts}:
- * {@link ArtifactsUnavailableException}.
+ * another scheme belongs to a server started with {@code --no-serve-artifacts}: {@link
+ * ArtifactsUnavailableException}.
  */
 public final class MlflowTracker implements Tracker {
 
     private static final String API = "/api/2.0/mlflow/";
-    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames();
+    private static final JsonFormat.Printer PRINTER =
+            JsonFormat.printer().preservingProtoFieldNames();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
     private final TrackingSettings settings;
     private final MlflowHttp http;
 
     /**
      * @param settings the server and credentials
-     * @param attempts tries per request for server and network failures (backoff from 0.5 s, doubling)
+     * @param attempts tries per request for server and network failures (backoff from 0.5 s,
+     *     doubling)
      * @throws IllegalArgumentException if the CA certificate file cannot be read
      */
     public MlflowTracker(TrackingSettings settings, int attempts) {
         this.settings = settings;
-        this.http = new MlflowHttp(settings, attempts, Duration.ofMillis(500), Duration.ofSeconds(30));
+        this.http =
+                new MlflowHttp(settings, attempts, Duration.ofMillis(500), Duration.ofSeconds(30));
     }
 
     @Override
@@ -59,8 +62,12 @@ public final class MlflowTracker implements Tracker {
             }
         }
         try {
-            Service.CreateExperiment.Response created = parse(http.post(API + "experiments/create",
-                    print(Service.CreateExperiment.newBuilder().setName(name))), Service.CreateExperiment.Response.newBuilder());
+            Service.CreateExperiment.Response created =
+                    parse(
+                            http.post(
+                                    API + "experiments/create",
+                                    print(Service.CreateExperiment.newBuilder().setName(name))),
+                            Service.CreateExperiment.Response.newBuilder());
             return created.getExperimentId();
         } catch (TrackingException e) {
             if (e.httpStatus() == 400 && e.getMessage().contains("RESOURCE_ALREADY_EXISTS")) {
@@ -71,38 +78,72 @@ public final class MlflowTracker implements Tracker {
     }
 
     private String getExperiment(String name) {
-        Service.GetExperimentByName.Response response = parse(http.get(API + "experiments/get-by-name?experiment_name="
-                + URLEncoder.encode(name, StandardCharsets.UTF_8)), Service.GetExperimentByName.Response.newBuilder());
+        Service.GetExperimentByName.Response response =
+                parse(
+                        http.get(
+                                API
+                                        + "experiments/get-by-name?experiment_name="
+                                        + URLEncoder.encode(name, StandardCharsets.UTF_8)),
+                        Service.GetExperimentByName.Response.newBuilder());
         if ("deleted".equals(response.getExperiment().getLifecycleStage())) {
-            throw new TrackingException("the MLflow experiment '" + name + "' at " + settings.uri()
-                    + " is deleted; restore it in the UI or set tracking.experiment to another name", false, 400, null);
+            throw new TrackingException(
+                    "the MLflow experiment '"
+                            + name
+                            + "' at "
+                            + settings.uri()
+                            + " is deleted; restore it in the UI or set tracking.experiment to"
+                            + " another name",
+                    false,
+                    400,
+                    null);
         }
         return response.getExperiment().getExperimentId();
     }
 
     @Override
-    public RemoteRun createRun(String experimentId, String runName, long startTimeMs, List<KeyValue> tags) {
-        Service.CreateRun.Builder request = Service.CreateRun.newBuilder().setExperimentId(experimentId)
-                .setRunName(runName).setStartTime(startTimeMs);
-        tags.forEach(tag -> request.addTags(Service.RunTag.newBuilder().setKey(tag.key()).setValue(tag.value())));
-        Service.CreateRun.Response response = parse(http.post(API + "runs/create", print(request)),
-                Service.CreateRun.Response.newBuilder());
+    public RemoteRun createRun(
+            String experimentId, String runName, long startTimeMs, List<KeyValue> tags) {
+        Service.CreateRun.Builder request =
+                Service.CreateRun.newBuilder()
+                        .setExperimentId(experimentId)
+                        .setRunName(runName)
+                        .setStartTime(startTimeMs);
+        tags.forEach(
+                tag ->
+                        request.addTags(
+                                Service.RunTag.newBuilder()
+                                        .setKey(tag.key())
+                                        .setValue(tag.value())));
+        Service.CreateRun.Response response =
+                parse(
+                        http.post(API + "runs/create", print(request)),
+                        Service.CreateRun.Response.newBuilder());
         return remote(response.getRun().getInfo());
     }
 
     @Override
     public Optional<RemoteRun> findRun(String experimentId, String tagKey, String tagValue) {
-        Service.SearchRuns.Builder request = Service.SearchRuns.newBuilder().addExperimentIds(experimentId)
-                .setFilter("tags.`" + tagKey + "` = '" + tagValue.replace("'", "\\'") + "'").setMaxResults(1);
-        Service.SearchRuns.Response response = parse(http.post(API + "runs/search", print(request)),
-                Service.SearchRuns.Response.newBuilder());
+        Service.SearchRuns.Builder request =
+                Service.SearchRuns.newBuilder()
+                        .addExperimentIds(experimentId)
+                        .setFilter("tags.`" + tagKey + "` = '" + tagValue.replace("'", "\\'") + "'")
+                        .setMaxResults(1);
+        Service.SearchRuns.Response response =
+                parse(
+                        http.post(API + "runs/search", print(request)),
+                        Service.SearchRuns.Response.newBuilder());
         return response.getRunsList().stream().findFirst().map(run -> remote(run.getInfo()));
     }
 
     @Override
     public RemoteRun getRun(String runId) {
-        Service.GetRun.Response response = parse(http.get(API + "runs/get?run_id="
-                + URLEncoder.encode(runId, StandardCharsets.UTF_8)), Service.GetRun.Response.newBuilder());
+        Service.GetRun.Response response =
+                parse(
+                        http.get(
+                                API
+                                        + "runs/get?run_id="
+                                        + URLEncoder.encode(runId, StandardCharsets.UTF_8)),
+                        Service.GetRun.Response.newBuilder());
         return remote(response.getRun().getInfo());
     }
 
@@ -111,29 +152,46 @@ public final class MlflowTracker implements Tracker {
     }
 
     @Override
-    public void logBatch(String runId, List<MetricPoint> metrics, List<KeyValue> params, List<KeyValue> tags) {
+    public void logBatch(
+            String runId, List<MetricPoint> metrics, List<KeyValue> params, List<KeyValue> tags) {
         Service.LogBatch.Builder request = Service.LogBatch.newBuilder().setRunId(runId);
-        metrics.forEach(m -> request.addMetrics(Service.Metric.newBuilder().setKey(m.key()).setValue(m.value())
-                .setTimestamp(m.timestampMs()).setStep(m.step())));
-        params.forEach(p -> request.addParams(Service.Param.newBuilder().setKey(p.key()).setValue(p.value())));
-        tags.forEach(t -> request.addTags(Service.RunTag.newBuilder().setKey(t.key()).setValue(t.value())));
+        metrics.forEach(
+                m ->
+                        request.addMetrics(
+                                Service.Metric.newBuilder()
+                                        .setKey(m.key())
+                                        .setValue(m.value())
+                                        .setTimestamp(m.timestampMs())
+                                        .setStep(m.step())));
+        params.forEach(
+                p ->
+                        request.addParams(
+                                Service.Param.newBuilder().setKey(p.key()).setValue(p.value())));
+        tags.forEach(
+                t ->
+                        request.addTags(
+                                Service.RunTag.newBuilder().setKey(t.key()).setValue(t.value())));
         http.post(API + "runs/log-batch", print(request));
     }
 
     @Override
     public void uploadArtifact(RemoteRun run, String artifactPath, Path file) {
-        http.put(artifactUrlPath(run, artifactPath), () -> {
-            try {
-                return HttpRequest.BodyPublishers.ofFile(file);
-            } catch (FileNotFoundException e) {
-                throw new UncheckedIOException("cannot read " + file, e);
-            }
-        });
+        http.put(
+                artifactUrlPath(run, artifactPath),
+                () -> {
+                    try {
+                        return HttpRequest.BodyPublishers.ofFile(file);
+                    } catch (FileNotFoundException e) {
+                        throw new UncheckedIOException("cannot read " + file, e);
+                    }
+                });
     }
 
     @Override
     public void uploadArtifact(RemoteRun run, String artifactPath, byte[] content) {
-        http.put(artifactUrlPath(run, artifactPath), () -> HttpRequest.BodyPublishers.ofByteArray(content));
+        http.put(
+                artifactUrlPath(run, artifactPath),
+                () -> HttpRequest.BodyPublishers.ofByteArray(content));
     }
 
     /**
@@ -141,29 +199,37 @@ public final class MlflowTracker implements Tracker {
      * @param artifactPath a relative artifact path
      * @return the URL path of its upload in MLflow's artifact proxy, every segment percent-encoded
      *     ('+' included, which some servers would read as a space)
-     * @throws ArtifactsUnavailableException if the run's artifact URI is not {@code mlflow-artifacts:}
+     * @throws ArtifactsUnavailableException if the run's artifact URI is not {@code
+     *     mlflow-artifacts:}
      */
     static String artifactUrlPath(RemoteRun run, String artifactPath) {
         String uri = run.artifactUri();
         if (!uri.startsWith("mlflow-artifacts:")) {
-            throw new ArtifactsUnavailableException("the MLflow server does not accept artifacts from clients: its run "
-                    + "artifact location is '" + uri + "', not mlflow-artifacts:/… (the server was started with "
-                    + "--no-serve-artifacts or a --default-artifact-root it writes itself); artifacts and sample grids "
-                    + "stay in the run folder. Restart the server with --artifacts-destination and without "
-                    + "--no-serve-artifacts to mirror them.");
+            throw new ArtifactsUnavailableException(
+                    "the MLflow server does not accept artifacts from clients: its run "
+                            + "artifact location is '"
+                            + uri
+                            + "', not mlflow-artifacts:/… (the server was started with"
+                            + " --no-serve-artifacts or a --default-artifact-root it writes"
+                            + " itself); artifacts and sample grids stay in the run folder. Restart"
+                            + " the server with --artifacts-destination and without"
+                            + " --no-serve-artifacts to mirror them.");
         }
         String root = URI.create(uri).getPath().replaceAll("^/+", "").replaceAll("/+$", "");
         StringBuilder path = new StringBuilder("/api/2.0/mlflow-artifacts/artifacts");
         for (String segment : (root + "/" + artifactPath).split("/")) {
-            path.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+            path.append('/')
+                    .append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         return path.toString();
     }
 
     @Override
     public void updateRun(String runId, RunStatus status, long endTimeMs) {
-        Service.UpdateRun.Builder request = Service.UpdateRun.newBuilder().setRunId(runId)
-                .setStatus(Service.RunStatus.valueOf(status.name()));
+        Service.UpdateRun.Builder request =
+                Service.UpdateRun.newBuilder()
+                        .setRunId(runId)
+                        .setStatus(Service.RunStatus.valueOf(status.name()));
         if (status != RunStatus.RUNNING) {
             request.setEndTime(endTimeMs);
         }
@@ -189,8 +255,15 @@ public final class MlflowTracker implements Tracker {
             PARSER.merge(json, builder);
             return (M) builder.build();
         } catch (InvalidProtocolBufferException e) {
-            throw new TrackingException("the server at " + settings.uri() + " answered with JSON that is not an MLflow"
-                    + " response (is it an MLflow tracking server?): " + e.getMessage(), false, 200, e);
+            throw new TrackingException(
+                    "the server at "
+                            + settings.uri()
+                            + " answered with JSON that is not an MLflow"
+                            + " response (is it an MLflow tracking server?): "
+                            + e.getMessage(),
+                    false,
+                    200,
+                    e);
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.ganforge.tracking.mlflow;
 
-import java.util.HashMap;
-import java.util.TreeMap;
 import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.tracking.mlflow.Tracker.MetricPoint;
@@ -12,26 +10,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Reads what a sync sends from a run folder while training may still be writing it: the spec as flat
- * params, complete metrics rows, and sample grids. Lines not yet ended by a newline are ignored.
+ * Reads what a sync sends from a run folder while training may still be writing it: the spec as
+ * flat params, complete metrics rows, and sample grids. Lines not yet ended by a newline are
+ * ignored.
  */
 final class RunFolderReader {
 
     /** Metric columns of metrics.csv sent to MLflow, under the same names. */
-    static final List<String> METRICS = List.of("epoch", "d_loss", "g_loss", "d_real", "d_fake", "sec_per_step",
-            "samples_per_sec");
+    static final List<String> METRICS =
+            List.of(
+                    "epoch",
+                    "d_loss",
+                    "g_loss",
+                    "d_real",
+                    "d_fake",
+                    "sec_per_step",
+                    "samples_per_sec");
 
-    /** A sample grid file. @param file the PNG @param step its step @param key real, fake1 or fake2 */
+    /**
+     * A sample grid file. @param file the PNG @param step its step @param key real, fake1 or fake2
+     */
     record Sample(Path file, long step, String key) {}
 
-    /** One metrics row. @param step its step @param points its finite values @param nonFinite values left out */
+    /**
+     * One metrics row. @param step its step @param points its finite values @param nonFinite values
+     * left out
+     */
     record Row(long step, List<MetricPoint> points, int nonFinite) {}
 
     private RunFolderReader() {}
@@ -42,7 +54,8 @@ final class RunFolderReader {
      */
     static Map<String, String> specParams(Path specFile) {
         try {
-            Map<String, String> flat = SpecLoader.flattenYaml(Files.readString(specFile, StandardCharsets.UTF_8));
+            Map<String, String> flat =
+                    SpecLoader.flattenYaml(Files.readString(specFile, StandardCharsets.UTF_8));
             flat.keySet().removeIf(key -> key.equals("tracking") || key.startsWith("tracking."));
             return flat;
         } catch (IOException e) {
@@ -56,7 +69,8 @@ final class RunFolderReader {
      *
      * @param evalFile eval.csv
      * @param afterStep only steps larger than this
-     * @return one row per evaluated step, in step order; NaN and infinite values left out and counted
+     * @return one row per evaluated step, in step order; NaN and infinite values left out and
+     *     counted
      */
     static List<Row> evaluationsAfter(Path evalFile, long afterStep) {
         if (!Files.isRegularFile(evalFile)) {
@@ -83,21 +97,30 @@ final class RunFolderReader {
             double value = Double.parseDouble(cells[2]);
             points.computeIfAbsent(step, key -> new ArrayList<>());
             if (Double.isFinite(value)) {
-                points.get(step).add(new MetricPoint(LogBatchLimits.key(cells[1]), value, Long.parseLong(cells[3]), step));
+                points.get(step)
+                        .add(
+                                new MetricPoint(
+                                        LogBatchLimits.key(cells[1]),
+                                        value,
+                                        Long.parseLong(cells[3]),
+                                        step));
             } else {
                 nonFinite.merge(step, 1, Integer::sum);
             }
         }
         List<Row> rows = new ArrayList<>();
-        points.forEach((step, list) -> rows.add(new Row(step, List.copyOf(list), nonFinite.getOrDefault(step, 0))));
+        points.forEach(
+                (step, list) ->
+                        rows.add(
+                                new Row(step, List.copyOf(list), nonFinite.getOrDefault(step, 0))));
         return rows;
     }
 
     /**
      * @param metricsFile metrics.csv
      * @param afterStep only rows with a larger step
-     * @return the complete rows after that step, in file order; NaN and infinite values are left out
-     *     of {@link Row#points()} and counted
+     * @return the complete rows after that step, in file order; NaN and infinite values are left
+     *     out of {@link Row#points()} and counted
      */
     static List<Row> rowsAfter(Path metricsFile, long afterStep) {
         if (!Files.isRegularFile(metricsFile)) {
@@ -155,12 +178,21 @@ final class RunFolderReader {
             return List.of();
         }
         try (Stream<Path> files = Files.list(samplesFolder)) {
-            return files.map(file -> {
-                Matcher m = RunDirectory.SAMPLE_FILE.matcher(file.getFileName().toString());
-                return m.matches() ? new Sample(file, Long.parseLong(m.group(1)), m.group(2)) : null;
-            }).filter(s -> s != null).sorted(Comparator.comparingLong(Sample::step).thenComparing(Sample::key)).toList();
+            return files.map(
+                            file -> {
+                                Matcher m =
+                                        RunDirectory.SAMPLE_FILE.matcher(
+                                                file.getFileName().toString());
+                                return m.matches()
+                                        ? new Sample(file, Long.parseLong(m.group(1)), m.group(2))
+                                        : null;
+                            })
+                    .filter(s -> s != null)
+                    .sorted(Comparator.comparingLong(Sample::step).thenComparing(Sample::key))
+                    .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + samplesFolder + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot list " + samplesFolder + ": " + e.getMessage(), e);
         }
     }
 }

@@ -13,9 +13,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * An exclusive lock on {@code mlflow.lock} in a run folder, held during one {@link MlflowSync#sync()},
- * across processes (an OS file lock) and within one JVM; plus the content hash used to tell changed
- * artifacts.
+ * An exclusive lock on {@code mlflow.lock} in a run folder, held during one {@link
+ * MlflowSync#sync()}, across processes (an OS file lock) and within one JVM; plus the content hash
+ * used to tell changed artifacts.
  */
 final class SyncLock implements AutoCloseable {
 
@@ -36,7 +36,11 @@ final class SyncLock implements AutoCloseable {
     static SyncLock acquire(Path folder) {
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(folder.resolve("mlflow.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel =
+                    FileChannel.open(
+                            folder.resolve("mlflow.lock"),
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 throw new OverlappingFileLockException();
@@ -44,11 +48,18 @@ final class SyncLock implements AutoCloseable {
             return new SyncLock(channel, lock);
         } catch (OverlappingFileLockException e) {
             closeQuietly(channel);
-            throw new TrackingException("another sync of " + folder + " is under way (a training run mirroring it"
-                    + " live, or another 'ganforge sync'); try again when it ends", true, 0, null);
+            throw new TrackingException(
+                    "another sync of "
+                            + folder
+                            + " is under way (a training run mirroring it"
+                            + " live, or another 'ganforge sync'); try again when it ends",
+                    true,
+                    0,
+                    null);
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new UncheckedIOException("cannot lock " + folder.resolve("mlflow.lock") + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot lock " + folder.resolve("mlflow.lock") + ": " + e.getMessage(), e);
         }
     }
 

@@ -15,52 +15,67 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * {@code mlflow.json} in a run folder: how far the run has been mirrored into MLflow. Each sync reads
- * it, sends only what lies beyond it, and rewrites it (atomically) after every request that
- * succeeded, so an interrupted sync resumes where it stopped and a repeated one sends nothing.
- * Not thread-safe; one sync at a time owns it.
+ * {@code mlflow.json} in a run folder: how far the run has been mirrored into MLflow. Each sync
+ * reads it, sends only what lies beyond it, and rewrites it (atomically) after every request that
+ * succeeded, so an interrupted sync resumes where it stopped and a repeated one sends nothing. Not
+ * thread-safe; one sync at a time owns it.
  */
 public final class SyncState {
 
     /** The file name inside the run folder. */
     public static final String FILE = "mlflow.json";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The server the run was mirrored to. */
     String trackingUri;
+
     /** The MLflow experiment id. */
     String experimentId;
+
     /**
      * The value of the tag {@code ganforge.sync_id} of the run being created, saved before the
      * create request: if its answer is lost, the next sync finds the run by it instead of creating
      * a second one.
      */
     String syncId;
+
     /** The MLflow run id; null until the run is created. */
     String runId;
+
     /** The run's artifact root, e.g. {@code mlflow-artifacts:/1/<run>/artifacts}. */
     String artifactUri;
+
     /** Params sent, key to value: a param is never sent again, and never with another value. */
     final Map<String, String> params = new TreeMap<>();
+
     /** Tags sent, key to value; a tag is sent again only when its value changes. */
     final Map<String, String> tags = new TreeMap<>();
+
     /** The highest metrics.csv step whose points were all sent; 0 before any. */
     long metricStep;
+
     /** The highest eval.csv step whose evaluation metrics were all sent; 0 before any. */
     long evalStep;
+
     /** Metric values not sent because they were NaN or infinite. */
     long nonFiniteSkipped;
+
     /** Sample grid files (names in samples/) uploaded as step images. */
     final Set<String> images = new TreeSet<>();
+
     /**
      * Sample grid file to the timestamp chosen for its MLflow file name, recorded before its upload
      * so a retried upload reuses the name and cannot leave a duplicate.
      */
     final Map<String, Long> imageTimes = new TreeMap<>();
+
     /** Artifact path to the SHA-256 of the content uploaded there. */
     final Map<String, String> artifacts = new TreeMap<>();
+
     /** Why artifacts cannot be uploaded to this server, or null. */
     String artifactsUnavailable;
+
     /** The final status sent, as {@code STATUS@updated_ms}, or null while running. */
     String terminal;
 
@@ -82,14 +97,22 @@ public final class SyncState {
             state.runId = text(node, "run_id");
             state.syncId = text(node, "sync_id");
             state.artifactUri = text(node, "artifact_uri");
-            node.path("params").fields().forEachRemaining(e -> state.params.put(e.getKey(), e.getValue().asText()));
-            node.path("tags").fields().forEachRemaining(e -> state.tags.put(e.getKey(), e.getValue().asText()));
+            node.path("params")
+                    .fields()
+                    .forEachRemaining(e -> state.params.put(e.getKey(), e.getValue().asText()));
+            node.path("tags")
+                    .fields()
+                    .forEachRemaining(e -> state.tags.put(e.getKey(), e.getValue().asText()));
             state.metricStep = node.path("metric_step").asLong();
             state.nonFiniteSkipped = node.path("non_finite_skipped").asLong();
             state.evalStep = node.path("eval_step").asLong();
             node.path("images").forEach(e -> state.images.add(e.asText()));
-            node.path("image_times").fields().forEachRemaining(e -> state.imageTimes.put(e.getKey(), e.getValue().asLong()));
-            node.path("artifacts").fields().forEachRemaining(e -> state.artifacts.put(e.getKey(), e.getValue().asText()));
+            node.path("image_times")
+                    .fields()
+                    .forEachRemaining(e -> state.imageTimes.put(e.getKey(), e.getValue().asLong()));
+            node.path("artifacts")
+                    .fields()
+                    .forEachRemaining(e -> state.artifacts.put(e.getKey(), e.getValue().asText()));
             state.artifactsUnavailable = text(node, "artifacts_unavailable");
             state.terminal = text(node, "terminal");
             return state;
@@ -124,29 +147,44 @@ public final class SyncState {
         Path file = runFolder.resolve(FILE);
         Path temporary = runFolder.resolve(FILE + ".tmp");
         try {
-            Files.writeString(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node), StandardCharsets.UTF_8);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(
+                    temporary,
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node),
+                    StandardCharsets.UTF_8);
+            Files.move(
+                    temporary,
+                    file,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 
-    /** @return the MLflow run id, or null before the run was created */
+    /**
+     * @return the MLflow run id, or null before the run was created
+     */
     public String runId() {
         return runId;
     }
 
-    /** @return the experiment id, or null before the run was created */
+    /**
+     * @return the experiment id, or null before the run was created
+     */
     public String experimentId() {
         return experimentId;
     }
 
-    /** @return the server the run was mirrored to, or null */
+    /**
+     * @return the server the run was mirrored to, or null
+     */
     public String trackingUri() {
         return trackingUri;
     }
 
-    /** @return the highest step whose metrics were all sent */
+    /**
+     * @return the highest step whose metrics were all sent
+     */
     public long metricStep() {
         return metricStep;
     }

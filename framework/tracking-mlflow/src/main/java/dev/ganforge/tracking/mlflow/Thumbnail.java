@@ -8,10 +8,10 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /**
- * The small copy MLflow shows in its image grid, {@code …+compressed.webp}: like
- * {@code mlflow.tracking.multimedia.compress_image_size}, scaled so the longer side is exactly 256 px
- * with the aspect ratio kept (small grids are enlarged too), and written as lossless WebP by
- * {@link LosslessWebp}. Each output pixel is the mean of the source pixels it covers, which is nearest
+ * The small copy MLflow shows in its image grid, {@code …+compressed.webp}: like {@code
+ * mlflow.tracking.multimedia.compress_image_size}, scaled so the longer side is exactly 256 px with
+ * the aspect ratio kept (small grids are enlarged too), and written as lossless WebP by {@link
+ * LosslessWebp}. Each output pixel is the mean of the source pixels it covers, which is nearest
  * neighbour when enlarging, so the pixels of small GAN samples stay crisp. Grey PNG samples are
  * taken as stored (sRGB-coded, as browsers show them), not through Java's linear grey colour space.
  */
@@ -35,11 +35,14 @@ final class Thumbnail {
             }
             return LosslessWebp.encode(scale(image));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot make a thumbnail of " + png + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot make a thumbnail of " + png + ": " + e.getMessage(), e);
         }
     }
 
-    /** @return the image scaled to a longer side of 256 px, as ARGB */
+    /**
+     * @return the image scaled to a longer side of 256 px, as ARGB
+     */
     static BufferedImage scale(BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
@@ -78,7 +81,8 @@ final class Thumbnail {
         Raster raster = image.getRaster();
         int bands = raster.getNumBands();
         if (bands > 2 || raster.getSampleModel().getSampleSize(0) > 16) {
-            return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+            return image.getRGB(
+                    0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
         }
         int bits = raster.getSampleModel().getSampleSize(0);
         int[] pixels = new int[image.getWidth() * image.getHeight()];

@@ -1,24 +1,31 @@
 package dev.ganforge.tracking.mlflow;
 
-import java.util.Optional;
 import dev.ganforge.core.run.RunStatus;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The calls a run's mirror makes to a tracking server. {@link MlflowTracker} implements it over
  * MLflow's REST API; tests use an in-memory fake. Every method may block on the network, so callers
  * keep it off the training thread.
  *
- * <p>Failures are {@link TrackingException}s; {@link TrackingException#retryable()} tells a server or
- * network problem (5xx, I/O, timeout: try again later) from a refused request (4xx: will not succeed).
+ * <p>Failures are {@link TrackingException}s; {@link TrackingException#retryable()} tells a server
+ * or network problem (5xx, I/O, timeout: try again later) from a refused request (4xx: will not
+ * succeed).
  */
 public interface Tracker {
 
-    /** A run on the server. @param runId its id @param experimentId its experiment @param artifactUri where its artifacts live */
+    /**
+     * A run on the server. @param runId its id @param experimentId its experiment @param
+     * artifactUri where its artifacts live
+     */
     record RemoteRun(String runId, String experimentId, String artifactUri) {}
 
-    /** One metric point. @param key name @param value value @param timestampMs Unix epoch ms @param step step */
+    /**
+     * One metric point. @param key name @param value value @param timestampMs Unix epoch ms @param
+     * step step
+     */
     record MetricPoint(String key, double value, long timestampMs, long step) {}
 
     /** A param or tag. @param key name @param value value */
@@ -66,7 +73,8 @@ public interface Tracker {
      * @param tags tags
      * @throws TrackingException if the server fails or refuses
      */
-    void logBatch(String runId, List<MetricPoint> metrics, List<KeyValue> params, List<KeyValue> tags);
+    void logBatch(
+            String runId, List<MetricPoint> metrics, List<KeyValue> params, List<KeyValue> tags);
 
     /**
      * Uploads one file as a run artifact, replacing a file of the same path.

@@ -11,7 +11,8 @@ public class TrackingException extends RuntimeException {
 
     /**
      * @param message what failed
-     * @param retryable true for server errors (5xx), I/O errors and timeouts; false for refused requests (4xx)
+     * @param retryable true for server errors (5xx), I/O errors and timeouts; false for refused
+     *     requests (4xx)
      * @param httpStatus the HTTP status, 0 when no answer came
      * @param cause the cause, or null
      */
@@ -21,12 +22,16 @@ public class TrackingException extends RuntimeException {
         this.httpStatus = httpStatus;
     }
 
-    /** @return true if trying again later may succeed */
+    /**
+     * @return true if trying again later may succeed
+     */
     public boolean retryable() {
         return retryable;
     }
 
-    /** @return the HTTP status, 0 when no answer came */
+    /**
+     * @return the HTTP status, 0 when no answer came
+     */
     public int httpStatus() {
         return httpStatus;
     }

@@ -1,6 +1,5 @@
 package dev.ganforge.tracking.mlflow;
 
-import java.util.Optional;
 import dev.ganforge.core.run.RunStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,8 +9,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** An in-memory MLflow with MLflow's rules (params never change, batch limits) and scripted failures. */
+/**
+ * An in-memory MLflow with MLflow's rules (params never change, batch limits) and scripted
+ * failures.
+ */
 class FakeTracker implements Tracker {
 
     final Map<String, String> experiments = new LinkedHashMap<>();
@@ -24,17 +27,22 @@ class FakeTracker implements Tracker {
     RunStatus status;
     int runsCreated;
     String artifactUri = "mlflow-artifacts:/1/run-1/artifacts";
+
     /** Fail the call with this 1-based number (counting every call), or 0. */
     int failAtCall;
+
     boolean failRetryable = true;
+
     /** The next createRun creates the run, then fails as if its answer were lost. */
     boolean loseCreateRunAnswer;
+
     final Map<String, Map<String, String>> createdRuns = new LinkedHashMap<>();
 
     private void call(String name) {
         calls.add(name);
         if (calls.size() == failAtCall) {
-            throw new TrackingException("scripted failure of " + name, failRetryable, failRetryable ? 503 : 400, null);
+            throw new TrackingException(
+                    "scripted failure of " + name, failRetryable, failRetryable ? 503 : 400, null);
         }
     }
 
@@ -45,7 +53,8 @@ class FakeTracker implements Tracker {
     }
 
     @Override
-    public RemoteRun createRun(String experimentId, String runName, long startTimeMs, List<KeyValue> tags) {
+    public RemoteRun createRun(
+            String experimentId, String runName, long startTimeMs, List<KeyValue> tags) {
         call("createRun");
         runsCreated++;
         tags.forEach(t -> this.tags.put(t.key(), t.value()));
@@ -63,7 +72,9 @@ class FakeTracker implements Tracker {
     @Override
     public Optional<RemoteRun> findRun(String experimentId, String tagKey, String tagValue) {
         call("findRun");
-        return createdRuns.entrySet().stream().filter(e -> tagValue.equals(e.getValue().get(tagKey))).findFirst()
+        return createdRuns.entrySet().stream()
+                .filter(e -> tagValue.equals(e.getValue().get(tagKey)))
+                .findFirst()
                 .map(e -> new RemoteRun(e.getKey(), experimentId, artifactUri));
     }
 
@@ -74,20 +85,25 @@ class FakeTracker implements Tracker {
     }
 
     @Override
-    public void logBatch(String runId, List<MetricPoint> metrics, List<KeyValue> params, List<KeyValue> tags) {
+    public void logBatch(
+            String runId, List<MetricPoint> metrics, List<KeyValue> params, List<KeyValue> tags) {
         call("logBatch");
-        if (metrics.size() > LogBatchLimits.MAX_METRICS || params.size() > LogBatchLimits.MAX_PARAMS
-                || tags.size() > LogBatchLimits.MAX_TAGS || metrics.size() + params.size() + tags.size() > LogBatchLimits.MAX_ITEMS) {
+        if (metrics.size() > LogBatchLimits.MAX_METRICS
+                || params.size() > LogBatchLimits.MAX_PARAMS
+                || tags.size() > LogBatchLimits.MAX_TAGS
+                || metrics.size() + params.size() + tags.size() > LogBatchLimits.MAX_ITEMS) {
             throw new TrackingException("batch over the limits", false, 400, null);
         }
         for (KeyValue p : params) {
-            if (p.value().length() > LogBatchLimits.MAX_PARAM_VALUE_LENGTH || p.key().length() > LogBatchLimits.MAX_KEY_LENGTH
+            if (p.value().length() > LogBatchLimits.MAX_PARAM_VALUE_LENGTH
+                    || p.key().length() > LogBatchLimits.MAX_KEY_LENGTH
                     || !p.key().matches("[A-Za-z0-9_\\-. /]+")) {
                 throw new TrackingException("bad param " + p.key(), false, 400, null);
             }
             String old = this.params.get(p.key());
             if (old != null && !old.equals(p.value())) {
-                throw new TrackingException("Changing param values is not allowed: " + p.key(), false, 400, null);
+                throw new TrackingException(
+                        "Changing param values is not allowed: " + p.key(), false, 400, null);
             }
         }
         params.forEach(p -> this.params.put(p.key(), p.value()));
@@ -110,7 +126,8 @@ class FakeTracker implements Tracker {
     @Override
     public void uploadArtifact(RemoteRun run, String artifactPath, byte[] content) {
         call("upload");
-        MlflowTracker.artifactUrlPath(run, artifactPath); // throws ArtifactsUnavailableException like the real one
+        MlflowTracker.artifactUrlPath(
+                run, artifactPath); // throws ArtifactsUnavailableException like the real one
         artifacts.put(artifactPath, content);
     }
 

@@ -1,6 +1,5 @@
 package dev.ganforge.tracking.mlflow;
 
-import org.assertj.core.api.Assertions;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.rows;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.spec;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.status;
@@ -12,27 +11,35 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The background mirror: it waits for the folder, survives failures, stops on refusals, and finishes in time. */
+/**
+ * The background mirror: it waits for the folder, survives failures, stops on refusals, and
+ * finishes in time.
+ */
 class LiveSyncTest {
 
-    @TempDir
-    Path run;
+    @TempDir Path run;
 
     private final FakeTracker tracker = new FakeTracker();
     private final List<String> notices = new CopyOnWriteArrayList<>();
 
     private LiveSync live() {
-        return new LiveSync(run, () -> new MlflowSync(run, tracker, "http://127.0.0.1:1", null, notices::add),
-                Duration.ofMillis(20), notices::add);
+        return new LiveSync(
+                run,
+                () -> new MlflowSync(run, tracker, "http://127.0.0.1:1", null, notices::add),
+                Duration.ofMillis(20),
+                notices::add);
     }
 
     @Test
     void aFailingServerIsRetriedAndTheFinalSyncCompletesTheRun() throws Exception {
         RunFolderFixture.create(run, spec(4));
-        Files.writeString(run.resolve("run-info.json"), "{\"dataset\": {\"name\": \"synthetic\", \"size\": 10, \"classes\": 2}}");
+        Files.writeString(
+                run.resolve("run-info.json"),
+                "{\"dataset\": {\"name\": \"synthetic\", \"size\": 10, \"classes\": 2}}");
         tracker.failAtCall = 1; // the first call fails with 503
         LiveSync live = live();
         live.start();
@@ -67,14 +74,19 @@ class LiveSyncTest {
     void finishWaitsNoLongerThanAskedWhenTheServerStaysDown() throws Exception {
         RunFolderFixture.create(run, spec(4));
         Files.writeString(run.resolve("run-info.json"), "{}");
-        Tracker down = new FakeTracker() {
-            @Override
-            public String experimentId(String name) {
-                throw new TrackingException("connection refused", true, 0, null);
-            }
-        };
-        LiveSync live = new LiveSync(run, () -> new MlflowSync(run, down, "http://127.0.0.1:1", null, notices::add),
-                Duration.ofMillis(20), notices::add);
+        Tracker down =
+                new FakeTracker() {
+                    @Override
+                    public String experimentId(String name) {
+                        throw new TrackingException("connection refused", true, 0, null);
+                    }
+                };
+        LiveSync live =
+                new LiveSync(
+                        run,
+                        () -> new MlflowSync(run, down, "http://127.0.0.1:1", null, notices::add),
+                        Duration.ofMillis(20),
+                        notices::add);
         live.start();
         status(run, "FINISHED", null);
         long started = System.nanoTime();
@@ -85,18 +97,23 @@ class LiveSyncTest {
     @Test
     void aSecondSyncOfTheSameFolderAtTheSameTimeIsRefused() throws Exception {
         RunFolderFixture.create(run, spec(4));
-        Tracker slow = new FakeTracker() {
-            @Override
-            public String experimentId(String name) {
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return super.experimentId(name);
-            }
-        };
-        Thread first = new Thread(() -> new MlflowSync(run, slow, "http://127.0.0.1:1", null, notices::add).sync());
+        Tracker slow =
+                new FakeTracker() {
+                    @Override
+                    public String experimentId(String name) {
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return super.experimentId(name);
+                    }
+                };
+        Thread first =
+                new Thread(
+                        () ->
+                                new MlflowSync(run, slow, "http://127.0.0.1:1", null, notices::add)
+                                        .sync());
         first.start();
         Thread.sleep(300);
         try {

@@ -29,17 +29,29 @@ class LogBatchLimitsTest {
 
     @Test
     void paramsAndTagsGoInBatchesOfAtMost100EachAndUnder1Mb() {
-        List<KeyValue> params = IntStream.range(0, 250).mapToObj(i -> new KeyValue("p" + i, "v".repeat(6000))).toList();
-        List<KeyValue> tags = IntStream.range(0, 130).mapToObj(i -> new KeyValue("t" + i, "v")).toList();
+        List<KeyValue> params =
+                IntStream.range(0, 250)
+                        .mapToObj(i -> new KeyValue("p" + i, "v".repeat(6000)))
+                        .toList();
+        List<KeyValue> tags =
+                IntStream.range(0, 130).mapToObj(i -> new KeyValue("t" + i, "v")).toList();
         List<LogBatchLimits.ParamTagBatch> batches = LogBatchLimits.paramTagBatches(params, tags);
-        assertThat(batches).allSatisfy(b -> {
-            assertThat(b.params()).hasSizeLessThanOrEqualTo(100);
-            assertThat(b.tags()).hasSizeLessThanOrEqualTo(100);
-            assertThat(b.params().stream().mapToInt(LogBatchLimits::size).sum()
-                    + b.tags().stream().mapToInt(LogBatchLimits::size).sum()).isLessThan(1_000_000);
-        });
-        assertThat(batches.stream().flatMap(b -> b.params().stream())).containsExactlyElementsOf(params);
-        assertThat(batches.stream().flatMap(b -> b.tags().stream())).containsExactlyElementsOf(tags);
+        assertThat(batches)
+                .allSatisfy(
+                        b -> {
+                            assertThat(b.params()).hasSizeLessThanOrEqualTo(100);
+                            assertThat(b.tags()).hasSizeLessThanOrEqualTo(100);
+                            assertThat(
+                                            b.params().stream().mapToInt(LogBatchLimits::size).sum()
+                                                    + b.tags().stream()
+                                                            .mapToInt(LogBatchLimits::size)
+                                                            .sum())
+                                    .isLessThan(1_000_000);
+                        });
+        assertThat(batches.stream().flatMap(b -> b.params().stream()))
+                .containsExactlyElementsOf(params);
+        assertThat(batches.stream().flatMap(b -> b.tags().stream()))
+                .containsExactlyElementsOf(tags);
     }
 
     @Test

@@ -10,11 +10,13 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** LosslessWebp checked against an independent decoder (TwelveMonkeys imageio-webp): every pixel exact. */
+/**
+ * LosslessWebp checked against an independent decoder (TwelveMonkeys imageio-webp): every pixel
+ * exact.
+ */
 class LosslessWebpTest {
 
-    @TempDir
-    Path temp;
+    @TempDir Path temp;
 
     @Test
     void colourWithAlphaDecodesExactly() throws Exception {
@@ -79,7 +81,9 @@ class LosslessWebpTest {
             for (int x = 0; x < expected.getWidth(); x++) {
                 int e = expected.getRGB(x, y);
                 int a = actual.getRGB(x, y);
-                assertThat(alpha ? a : a & 0xffffff).as("pixel %d,%d", x, y).isEqualTo(alpha ? e : e & 0xffffff);
+                assertThat(alpha ? a : a & 0xffffff)
+                        .as("pixel %d,%d", x, y)
+                        .isEqualTo(alpha ? e : e & 0xffffff);
             }
         }
     }

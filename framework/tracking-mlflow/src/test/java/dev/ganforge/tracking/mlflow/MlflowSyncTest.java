@@ -1,7 +1,5 @@
 package dev.ganforge.tracking.mlflow;
 
-import java.nio.file.StandardOpenOption;
-import org.assertj.core.groups.Tuple;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.checkpoint;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.rows;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.sample;
@@ -10,20 +8,21 @@ import static dev.ganforge.tracking.mlflow.RunFolderFixture.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ganforge.tracking.mlflow.Tracker.MetricPoint;
 import dev.ganforge.core.run.RunStatus;
+import dev.ganforge.tracking.mlflow.Tracker.MetricPoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** MlflowSync against an in-memory tracker: watermarks, order, limits, failures, resume. */
 class MlflowSyncTest {
 
-    @TempDir
-    Path run;
+    @TempDir Path run;
 
     private final FakeTracker tracker = new FakeTracker();
     private final List<String> notices = new ArrayList<>();
@@ -48,20 +47,44 @@ class MlflowSyncTest {
         assertThat(second.nothingSent()).isTrue();
         assertThat(tracker.runsCreated).isEqualTo(1);
         assertThat(tracker.experiments).containsKey("toy");
-        assertThat(tracker.params).containsEntry("training.steps", "4").containsEntry("model.layers", "[4, 8]")
-                .containsEntry("experiment", "toy").doesNotContainKeys("tracking.uri", "tracking.experiment");
-        assertThat(tracker.tags).containsEntry("mlflow.source.type", "LOCAL").containsEntry("mlflow.runName",
-                "toy-" + run.getFileName()).containsEntry("mlflow.loggedImages", "True").containsKey("mlflow.user");
-        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss")).extracting(MetricPoint::step)
+        assertThat(tracker.params)
+                .containsEntry("training.steps", "4")
+                .containsEntry("model.layers", "[4, 8]")
+                .containsEntry("experiment", "toy")
+                .doesNotContainKeys("tracking.uri", "tracking.experiment");
+        assertThat(tracker.tags)
+                .containsEntry("mlflow.source.type", "LOCAL")
+                .containsEntry("mlflow.runName", "toy-" + run.getFileName())
+                .containsEntry("mlflow.loggedImages", "True")
+                .containsKey("mlflow.user");
+        assertThat(tracker.metrics)
+                .filteredOn(m -> m.key().equals("d_loss"))
+                .extracting(MetricPoint::step)
                 .containsExactly(1L, 2L, 3L, 4L);
-        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss")).extracting(MetricPoint::timestampMs)
-                .containsExactly(1_700_000_000_001L, 1_700_000_000_002L, 1_700_000_000_003L, 1_700_000_000_004L);
+        assertThat(tracker.metrics)
+                .filteredOn(m -> m.key().equals("d_loss"))
+                .extracting(MetricPoint::timestampMs)
+                .containsExactly(
+                        1_700_000_000_001L,
+                        1_700_000_000_002L,
+                        1_700_000_000_003L,
+                        1_700_000_000_004L);
         assertThat(tracker.metrics).hasSize(4 * RunFolderReader.METRICS.size());
-        assertThat(tracker.artifacts.keySet()).contains("spec.yaml", "classes.txt", "metrics.csv", "status.json",
-                "checkpoints/step-00000004/generator.zip", "checkpoints/step-00000004/discriminator.zip");
+        assertThat(tracker.artifacts.keySet())
+                .contains(
+                        "spec.yaml",
+                        "classes.txt",
+                        "metrics.csv",
+                        "status.json",
+                        "checkpoints/step-00000004/generator.zip",
+                        "checkpoints/step-00000004/discriminator.zip");
         assertThat(tracker.artifacts.keySet().stream().filter(k -> k.startsWith("images/")))
-                .hasSize(4).allMatch(k -> k.matches("images/(real|fake1)\\+step\\+2\\+timestamp\\+\\d+\\+[0-9a-f-]{36}"
-                        + "(\\.png|\\+compressed\\.webp)"));
+                .hasSize(4)
+                .allMatch(
+                        k ->
+                                k.matches(
+                                        "images/(real|fake1)\\+step\\+2\\+timestamp\\+\\d+\\+[0-9a-f-]{36}"
+                                            + "(\\.png|\\+compressed\\.webp)"));
         assertThat(tracker.status).isEqualTo(RunStatus.FINISHED);
     }
 
@@ -69,22 +92,32 @@ class MlflowSyncTest {
     void evaluationMetricsAreMirroredWithTheirStepsOnce() throws Exception {
         RunFolderFixture.create(run, spec(4));
         rows(run, 1, 4, 1.0);
-        Files.writeString(run.resolve("eval.csv"), "step,metric,value,timestamp_ms\n"
-                + "2,eval/label_accuracy,0.5,1700000000100\n2,eval/fd_ganforge_cnn,12.5,1700000000100\n"
-                + "4,eval/label_accuracy,0.75,1700000000200\n4,eval/fd_ganforge_cnn,NaN,1700000000200\n");
+        Files.writeString(
+                run.resolve("eval.csv"),
+                "step,metric,value,timestamp_ms\n"
+                        + "2,eval/label_accuracy,0.5,1700000000100\n"
+                        + "2,eval/fd_ganforge_cnn,12.5,1700000000100\n"
+                        + "4,eval/label_accuracy,0.75,1700000000200\n"
+                        + "4,eval/fd_ganforge_cnn,NaN,1700000000200\n");
 
         sync().sync();
-        Files.writeString(run.resolve("eval.csv"), "4,eval/precision,0.25,1700000000200\n",
+        Files.writeString(
+                run.resolve("eval.csv"),
+                "4,eval/precision,0.25,1700000000200\n",
                 StandardOpenOption.APPEND);
         sync().sync(); // a later evaluation step's rows arrive whole; step 4 was already sent
         status(run, "FINISHED", null);
         sync().sync();
 
-        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/label_accuracy"))
+        assertThat(tracker.metrics)
+                .filteredOn(m -> m.key().equals("eval/label_accuracy"))
                 .extracting(MetricPoint::step, MetricPoint::value, MetricPoint::timestampMs)
-                .containsExactly(Tuple.tuple(2L, 0.5, 1_700_000_000_100L),
+                .containsExactly(
+                        Tuple.tuple(2L, 0.5, 1_700_000_000_100L),
                         Tuple.tuple(4L, 0.75, 1_700_000_000_200L));
-        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/fd_ganforge_cnn")).hasSize(1);
+        assertThat(tracker.metrics)
+                .filteredOn(m -> m.key().equals("eval/fd_ganforge_cnn"))
+                .hasSize(1);
         assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/precision")).isEmpty();
         assertThat(tracker.artifacts).containsKey("eval.csv");
     }
@@ -108,10 +141,16 @@ class MlflowSyncTest {
         assertThat(sync().sync().complete()).isTrue();
 
         assertThat(tracker.runsCreated).isEqualTo(1);
-        List<Long> steps = tracker.metrics.stream().filter(m -> m.key().equals("g_loss")).map(MetricPoint::step).toList();
+        List<Long> steps =
+                tracker.metrics.stream()
+                        .filter(m -> m.key().equals("g_loss"))
+                        .map(MetricPoint::step)
+                        .toList();
         assertThat(steps).hasSize(400).isSorted().doesNotHaveDuplicates();
-        assertThat(tracker.batchMetricCounts).allMatch(n -> n <= 1000 && n % RunFolderReader.METRICS.size() == 0);
-        assertThat(tracker.artifacts.keySet().stream().filter(k -> k.startsWith("images/"))).hasSize(4);
+        assertThat(tracker.batchMetricCounts)
+                .allMatch(n -> n <= 1000 && n % RunFolderReader.METRICS.size() == 0);
+        assertThat(tracker.artifacts.keySet().stream().filter(k -> k.startsWith("images/")))
+                .hasSize(4);
         assertThat(tracker.status).isEqualTo(RunStatus.FINISHED);
     }
 
@@ -122,7 +161,9 @@ class MlflowSyncTest {
         rows(run, 3, 3, Double.NaN);
         rows(run, 4, 4, Double.POSITIVE_INFINITY);
         sync().sync();
-        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss")).extracting(MetricPoint::step)
+        assertThat(tracker.metrics)
+                .filteredOn(m -> m.key().equals("d_loss"))
+                .extracting(MetricPoint::step)
                 .containsExactly(1L, 2L);
         assertThat(tracker.metrics).filteredOn(m -> m.key().equals("g_loss")).hasSize(4);
         assertThat(tracker.metrics).allMatch(m -> Double.isFinite(m.value()));
@@ -137,9 +178,11 @@ class MlflowSyncTest {
         status(run, "KILLED", "stopped by signal at step 4");
         sync().sync();
         assertThat(tracker.status).isEqualTo(RunStatus.KILLED);
-        assertThat(tracker.tags).containsEntry("ganforge.status_reason", "stopped by signal at step 4");
+        assertThat(tracker.tags)
+                .containsEntry("ganforge.status_reason", "stopped by signal at step 4");
 
-        Files.writeString(run.resolve("spec.yaml"), spec(8)); // ganforge resume --set training.steps=8
+        Files.writeString(
+                run.resolve("spec.yaml"), spec(8)); // ganforge resume --set training.steps=8
         status(run, "RUNNING", null);
         sync().sync();
         assertThat(tracker.status).isEqualTo(RunStatus.RUNNING);
@@ -150,23 +193,33 @@ class MlflowSyncTest {
         assertThat(tracker.runsCreated).isEqualTo(1);
         assertThat(tracker.params).containsEntry("training.steps", "4");
         assertThat(tracker.tags).containsEntry("ganforge.changed_param.training.steps", "8");
-        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss")).extracting(MetricPoint::step)
+        assertThat(tracker.metrics)
+                .filteredOn(m -> m.key().equals("d_loss"))
+                .extracting(MetricPoint::step)
                 .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
         assertThat(tracker.status).isEqualTo(RunStatus.FINISHED);
     }
 
     @Test
-    void stepsAtOrBelowTheWatermarkAreNotSentAgainAfterAResumeFromAnOlderCheckpoint() throws Exception {
+    void stepsAtOrBelowTheWatermarkAreNotSentAgainAfterAResumeFromAnOlderCheckpoint()
+            throws Exception {
         RunFolderFixture.create(run, spec(8));
         rows(run, 1, 6, 1.0);
         sync().sync();
-        // the process died at step 6; resume from the checkpoint of step 4 truncates and retrains 5..8
-        Files.writeString(run.resolve("metrics.csv"), Files.readString(run.resolve("metrics.csv")).lines()
-                .limit(5).reduce("", (a, b) -> a + b + "\n"));
+        // the process died at step 6; resume from the checkpoint of step 4 truncates and retrains
+        // 5..8
+        Files.writeString(
+                run.resolve("metrics.csv"),
+                Files.readString(run.resolve("metrics.csv"))
+                        .lines()
+                        .limit(5)
+                        .reduce("", (a, b) -> a + b + "\n"));
         rows(run, 5, 8, 9.0);
         sync().sync();
-        assertThat(tracker.metrics).filteredOn(m -> m.key().equals("d_loss"))
-                .extracting(MetricPoint::step, MetricPoint::value).containsExactly(
+        assertThat(tracker.metrics)
+                .filteredOn(m -> m.key().equals("d_loss"))
+                .extracting(MetricPoint::step, MetricPoint::value)
+                .containsExactly(
                         Tuple.tuple(1L, 1.0), Tuple.tuple(2L, 1.0),
                         Tuple.tuple(3L, 1.0), Tuple.tuple(4L, 1.0),
                         Tuple.tuple(5L, 1.0), Tuple.tuple(6L, 1.0),
@@ -209,8 +262,9 @@ class MlflowSyncTest {
         RunFolderFixture.create(run, spec(4));
         tracker.failAtCall = 1;
         tracker.failRetryable = false;
-        assertThatThrownBy(() -> sync().sync()).isInstanceOfSatisfying(TrackingException.class,
-                e -> assertThat(e.retryable()).isFalse());
+        assertThatThrownBy(() -> sync().sync())
+                .isInstanceOfSatisfying(
+                        TrackingException.class, e -> assertThat(e.retryable()).isFalse());
         assertThat(SyncState.read(run).runId()).isNull();
     }
 }

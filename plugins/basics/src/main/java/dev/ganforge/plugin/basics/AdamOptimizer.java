@@ -7,8 +7,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * The {@code adam} optimizer: Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization" (2014,
- * https://arxiv.org/abs/1412.6980), as ND4J's {@link Adam} updater. Defaults are the DCGAN
- * paper's (learning rate 2e-4, β1 0.5).
+ * https://arxiv.org/abs/1412.6980), as ND4J's {@link Adam} updater. Defaults are the DCGAN paper's
+ * (learning rate 2e-4, β1 0.5).
  */
 public class AdamOptimizer implements OptimizerPlugin<AdamOptimizer.Spec> {
 
@@ -19,10 +19,14 @@ public class AdamOptimizer implements OptimizerPlugin<AdamOptimizer.Spec> {
      * @param epsilon added to the denominator for numerical stability
      */
     public record Spec(
-            @SpecField(doc = "step size", defaultValue = "0.0002", min = 0, max = 10) double learningRate,
-            @SpecField(doc = "first-moment decay", defaultValue = "0.5", min = 0, max = 0.999999) double beta1,
-            @SpecField(doc = "second-moment decay", defaultValue = "0.999", min = 0, max = 0.999999) double beta2,
-            @SpecField(doc = "denominator epsilon", defaultValue = "1e-8", min = 0, max = 1) double epsilon) {}
+            @SpecField(doc = "step size", defaultValue = "0.0002", min = 0, max = 10)
+                    double learningRate,
+            @SpecField(doc = "first-moment decay", defaultValue = "0.5", min = 0, max = 0.999999)
+                    double beta1,
+            @SpecField(doc = "second-moment decay", defaultValue = "0.999", min = 0, max = 0.999999)
+                    double beta2,
+            @SpecField(doc = "denominator epsilon", defaultValue = "1e-8", min = 0, max = 1)
+                    double epsilon) {}
 
     /** Creates the plugin; it has no state. */
     public AdamOptimizer() {}

@@ -7,7 +7,9 @@ import org.nd4j.linalg.api.ops.random.impl.GaussianDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The {@code normal} latent sampler: every value of z drawn independently from N(mean, stddev²). */
+/**
+ * The {@code normal} latent sampler: every value of z drawn independently from N(mean, stddev²).
+ */
 public class NormalSampler implements SamplerPlugin<NormalSampler.Spec> {
 
     /**
@@ -16,7 +18,8 @@ public class NormalSampler implements SamplerPlugin<NormalSampler.Spec> {
      */
     public record Spec(
             @SpecField(doc = "mean", defaultValue = "0.0") double mean,
-            @SpecField(doc = "standard deviation", defaultValue = "1.0", min = 1e-12) double stddev) {}
+            @SpecField(doc = "standard deviation", defaultValue = "1.0", min = 1e-12)
+                    double stddev) {}
 
     /** Creates the plugin; it has no state. */
     public NormalSampler() {}

@@ -18,9 +18,16 @@ public class RmsPropOptimizer implements OptimizerPlugin<RmsPropOptimizer.Spec> 
      * @param epsilon added to the denominator for numerical stability
      */
     public record Spec(
-            @SpecField(doc = "step size", defaultValue = "0.0002", min = 0, max = 10) double learningRate,
-            @SpecField(doc = "squared-gradient decay", defaultValue = "0.95", min = 0, max = 0.999999) double decay,
-            @SpecField(doc = "denominator epsilon", defaultValue = "1e-8", min = 0, max = 1) double epsilon) {}
+            @SpecField(doc = "step size", defaultValue = "0.0002", min = 0, max = 10)
+                    double learningRate,
+            @SpecField(
+                            doc = "squared-gradient decay",
+                            defaultValue = "0.95",
+                            min = 0,
+                            max = 0.999999)
+                    double decay,
+            @SpecField(doc = "denominator epsilon", defaultValue = "1e-8", min = 0, max = 1)
+                    double epsilon) {}
 
     /** Creates the plugin; it has no state. */
     public RmsPropOptimizer() {}

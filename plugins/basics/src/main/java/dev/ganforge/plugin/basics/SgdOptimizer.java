@@ -18,8 +18,13 @@ public class SgdOptimizer implements OptimizerPlugin<SgdOptimizer.Spec> {
      * @param momentum Nesterov momentum in [0, 1); 0 means plain SGD
      */
     public record Spec(
-            @SpecField(doc = "step size", defaultValue = "0.01", min = 0, max = 10) double learningRate,
-            @SpecField(doc = "Nesterov momentum; 0 = plain SGD", defaultValue = "0", min = 0, max = 0.999999)
+            @SpecField(doc = "step size", defaultValue = "0.01", min = 0, max = 10)
+                    double learningRate,
+            @SpecField(
+                            doc = "Nesterov momentum; 0 = plain SGD",
+                            defaultValue = "0",
+                            min = 0,
+                            max = 0.999999)
                     double momentum) {}
 
     /** Creates the plugin; it has no state. */
@@ -42,6 +47,8 @@ public class SgdOptimizer implements OptimizerPlugin<SgdOptimizer.Spec> {
 
     @Override
     public IUpdater create(Spec spec) {
-        return spec.momentum() == 0 ? new Sgd(spec.learningRate()) : new Nesterovs(spec.learningRate(), spec.momentum());
+        return spec.momentum() == 0
+                ? new Sgd(spec.learningRate())
+                : new Nesterovs(spec.learningRate(), spec.momentum());
     }
 }

@@ -18,7 +18,9 @@ public class UniformSampler implements SamplerPlugin<UniformSampler.Spec> {
             @SpecField(doc = "lower bound", defaultValue = "-1.0") double low,
             @SpecField(doc = "upper bound, greater than low", defaultValue = "1.0") double high) {
 
-        /** @throws IllegalArgumentException if {@code high <= low} */
+        /**
+         * @throws IllegalArgumentException if {@code high <= low}
+         */
         public Spec {
             if (!(high > low)) {
                 throw new IllegalArgumentException("'high' must be greater than 'low'");

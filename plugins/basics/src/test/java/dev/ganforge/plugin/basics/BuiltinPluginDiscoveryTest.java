@@ -9,7 +9,11 @@ class BuiltinPluginDiscoveryTest extends PluginDiscoveryContract {
 
     @Override
     protected List<GanPlugin<?>> expectedPlugins() {
-        return List.of(new AdamOptimizer(), new RmsPropOptimizer(), new SgdOptimizer(), new UniformSampler(),
+        return List.of(
+                new AdamOptimizer(),
+                new RmsPropOptimizer(),
+                new SgdOptimizer(),
+                new UniformSampler(),
                 new NormalSampler());
     }
 }

@@ -1,10 +1,10 @@
 package dev.ganforge.plugin.basics;
 
-import dev.ganforge.spi.SamplerPlugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.ganforge.spi.SamplerPlugin;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -25,12 +25,15 @@ class BuiltinSamplersTest {
         // Standard error of the mean: (5 - 2) / sqrt(12 · 51200) ≈ 0.004.
         assertThat(z.meanNumber().doubleValue()).isCloseTo(3.5, within(0.02));
         assertThat(z.stdNumber().doubleValue()).isCloseTo(3.0 / Math.sqrt(12), within(0.02));
-        assertThat(z.maxNumber().doubleValue() - z.minNumber().doubleValue()).as("the range is used").isGreaterThan(2.9);
+        assertThat(z.maxNumber().doubleValue() - z.minNumber().doubleValue())
+                .as("the range is used")
+                .isGreaterThan(2.9);
     }
 
     @Test
     void uniformSpecRejectsAnEmptyRange() {
-        assertThatThrownBy(() -> new UniformSampler.Spec(1.0, 1.0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new UniformSampler.Spec(1.0, 1.0))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -45,10 +48,14 @@ class BuiltinSamplersTest {
     void samplersAreDeterministicForASeededRandom() {
         UniformSampler.Spec uniform = new UniformSampler.Spec(-1.0, 1.0);
         NormalSampler.Spec normal = new NormalSampler.Spec(0.0, 1.0);
-        assertThat(sample(new UniformSampler(), uniform, 42)).isEqualTo(sample(new UniformSampler(), uniform, 42));
-        assertThat(sample(new UniformSampler(), uniform, 42)).isNotEqualTo(sample(new UniformSampler(), uniform, 43));
-        assertThat(sample(new NormalSampler(), normal, 42)).isEqualTo(sample(new NormalSampler(), normal, 42));
-        assertThat(sample(new NormalSampler(), normal, 42)).isNotEqualTo(sample(new NormalSampler(), normal, 43));
+        assertThat(sample(new UniformSampler(), uniform, 42))
+                .isEqualTo(sample(new UniformSampler(), uniform, 42));
+        assertThat(sample(new UniformSampler(), uniform, 42))
+                .isNotEqualTo(sample(new UniformSampler(), uniform, 43));
+        assertThat(sample(new NormalSampler(), normal, 42))
+                .isEqualTo(sample(new NormalSampler(), normal, 42));
+        assertThat(sample(new NormalSampler(), normal, 42))
+                .isNotEqualTo(sample(new NormalSampler(), normal, 43));
     }
 
     @Test
@@ -63,8 +70,7 @@ class BuiltinSamplersTest {
         assertThat(first).isNotEqualTo(second);
     }
 
-    private static <S extends Record> INDArray sample(
-            SamplerPlugin<S> sampler, S spec, long seed) {
+    private static <S extends Record> INDArray sample(SamplerPlugin<S> sampler, S spec, long seed) {
         INDArray z = Nd4j.create(DataType.FLOAT, ROWS, LATENT);
         sampler.sample(spec, z, Nd4j.getRandomFactory().getNewRandomInstance(seed));
         return z;

@@ -8,8 +8,8 @@ import dev.ganforge.plugin.gan.DcganModelPlugin;
  * concatenated with the one-hot label, {@code [B, latentDim + K]}; the discriminator factory builds
  * one whose input is the image concatenated on the channel axis with the label broadcast to K maps,
  * {@code [B, C + K, H, W]} (see {@link dev.ganforge.spi.Conditioning}). Unlike the seed article's
- * code, the label really reaches the generator. Same spec and layers as {@code gan}
- * ({@link dev.ganforge.plugin.gan.DcganNetworks}).
+ * code, the label really reaches the generator. Same spec and layers as {@code gan} ({@link
+ * dev.ganforge.plugin.gan.DcganNetworks}).
  */
 public class CganModelPlugin extends DcganModelPlugin {
 
@@ -23,7 +23,8 @@ public class CganModelPlugin extends DcganModelPlugin {
 
     @Override
     public String description() {
-        return "conditional DCGAN: G sees [z | one-hot], D sees [image | label maps]; BCE with logits";
+        return "conditional DCGAN: G sees [z | one-hot], D sees [image | label maps]; BCE with"
+                + " logits";
     }
 
     @Override

@@ -13,7 +13,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
@@ -26,11 +25,13 @@ class CganLabelConditioningTest {
     private static final int CLASSES = 3;
     private static final ImageShape SHAPE = new ImageShape(1, 8, 8);
     private static final DcganSpec SPEC = new DcganSpec(8, List.of(4, 8), 3, 0.2, 0.9, 0.02);
+
     /** A label must move the output by at least this fraction of the output's magnitude. */
     private static final double RELATIVE_TOLERANCE = 0.05;
 
     private final CganModelPlugin plugin = new CganModelPlugin();
-    private final ModelContext context = new ModelContext(SHAPE, CLASSES, new Adam(2e-4), new Adam(2e-4), 7L);
+    private final ModelContext context =
+            new ModelContext(SHAPE, CLASSES, new Adam(2e-4), new Adam(2e-4), 7L);
 
     @Test
     void changingOnlyTheLabelChangesTheGeneratorOutputInInferenceMode() {
@@ -41,9 +42,14 @@ class CganLabelConditioningTest {
         INDArray asClass0Again = generator.output(generatorInput(z, sameLabel(BATCH, 0)), false);
         INDArray asClass2 = generator.output(generatorInput(z, sameLabel(BATCH, 2)), false);
 
-        assertThat(Tensors.maxAbsDifference(asClass0Again, asClass0)).as("same z, same label").isZero();
+        assertThat(Tensors.maxAbsDifference(asClass0Again, asClass0))
+                .as("same z, same label")
+                .isZero();
         for (int i = 0; i < BATCH; i++) {
-            assertRowsDiffer(asClass0.slice(i), asClass2.slice(i), "example " + i + ", label 0 vs 2, inference");
+            assertRowsDiffer(
+                    asClass0.slice(i),
+                    asClass2.slice(i),
+                    "example " + i + ", label 0 vs 2, inference");
         }
     }
 
@@ -58,7 +64,10 @@ class CganLabelConditioningTest {
         INDArray images = generator.output(generatorInput(zTwice, labels), true);
 
         for (int i = 0; i < BATCH / 2; i++) {
-            assertRowsDiffer(images.slice(i), images.slice(i + BATCH / 2), "z row " + i + ", label 0 vs 1, training");
+            assertRowsDiffer(
+                    images.slice(i),
+                    images.slice(i + BATCH / 2),
+                    "z row " + i + ", label 0 vs 1, training");
         }
     }
 
@@ -68,20 +77,29 @@ class CganLabelConditioningTest {
         Nd4j.getRandom().setSeed(3);
         INDArray images = Nd4j.rand(SHAPE.batchShape(BATCH)).muli(2).subi(1);
 
-        INDArray logitsClass1 = discriminator.output(discriminatorInput(images, sameLabel(BATCH, 1)), false);
-        INDArray logitsClass1Again = discriminator.output(discriminatorInput(images, sameLabel(BATCH, 1)), false);
-        INDArray logitsClass2 = discriminator.output(discriminatorInput(images, sameLabel(BATCH, 2)), false);
+        INDArray logitsClass1 =
+                discriminator.output(discriminatorInput(images, sameLabel(BATCH, 1)), false);
+        INDArray logitsClass1Again =
+                discriminator.output(discriminatorInput(images, sameLabel(BATCH, 1)), false);
+        INDArray logitsClass2 =
+                discriminator.output(discriminatorInput(images, sameLabel(BATCH, 2)), false);
 
-        assertThat(Tensors.maxAbsDifference(logitsClass1Again, logitsClass1)).as("same image, same label").isZero();
+        assertThat(Tensors.maxAbsDifference(logitsClass1Again, logitsClass1))
+                .as("same image, same label")
+                .isZero();
         for (int i = 0; i < BATCH; i++) {
-            assertRowsDiffer(logitsClass1.slice(i), logitsClass2.slice(i), "logit of example " + i + ", label 1 vs 2");
+            assertRowsDiffer(
+                    logitsClass1.slice(i),
+                    logitsClass2.slice(i),
+                    "logit of example " + i + ", label 1 vs 2");
         }
     }
 
     private static void assertRowsDiffer(INDArray a, INDArray b, String what) {
         double difference = Tensors.maxAbsDifference(a, b);
         double scale = Math.max(Tensors.maxAbs(a), Tensors.maxAbs(b));
-        assertThat(difference).as("max |difference| for %s (output scale %.3g)", what, scale)
+        assertThat(difference)
+                .as("max |difference| for %s (output scale %.3g)", what, scale)
                 .isGreaterThan(RELATIVE_TOLERANCE * scale);
     }
 
@@ -101,11 +119,15 @@ class CganLabelConditioningTest {
     }
 
     private static INDArray generatorInput(INDArray z, int[] labels) {
-        return Conditioning.generatorInput(z, oneHot(labels), Nd4j.create(z.size(0), z.size(1) + CLASSES));
+        return Conditioning.generatorInput(
+                z, oneHot(labels), Nd4j.create(z.size(0), z.size(1) + CLASSES));
     }
 
     private static INDArray discriminatorInput(INDArray images, int[] labels) {
-        return Conditioning.discriminatorInput(images, oneHot(labels),
-                Nd4j.create(images.size(0), SHAPE.channels() + CLASSES, SHAPE.height(), SHAPE.width()));
+        return Conditioning.discriminatorInput(
+                images,
+                oneHot(labels),
+                Nd4j.create(
+                        images.size(0), SHAPE.channels() + CLASSES, SHAPE.height(), SHAPE.width()));
     }
 }

@@ -6,7 +6,10 @@ import dev.ganforge.spi.ModelPlugin;
 import dev.ganforge.testing.ModelPluginContract;
 import java.util.List;
 
-/** Runs the shared model-plugin contract on the conditional {@code cgan} model (3 classes) with a tiny spec. */
+/**
+ * Runs the shared model-plugin contract on the conditional {@code cgan} model (3 classes) with a
+ * tiny spec.
+ */
 class CganModelPluginContractTest extends ModelPluginContract<DcganSpec> {
 
     @Override

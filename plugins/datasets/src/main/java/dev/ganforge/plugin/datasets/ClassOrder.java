@@ -10,17 +10,23 @@ import java.util.Comparator;
 public enum ClassOrder {
     /**
      * Natural order: names are split into runs of ASCII digits and runs of other characters; digit
-     * runs are compared by numeric value, other runs by {@link String#compareTo} (UTF-16 code units,
-     * case-sensitive). So {@code s2} comes before {@code s10}. Names equal under this rule (for example
-     * {@code s01} and {@code s1}) are ordered by {@link String#compareTo}, so the order is total.
+     * runs are compared by numeric value, other runs by {@link String#compareTo} (UTF-16 code
+     * units, case-sensitive). So {@code s2} comes before {@code s10}. Names equal under this rule
+     * (for example {@code s01} and {@code s1}) are ordered by {@link String#compareTo}, so the
+     * order is total.
      */
     @JsonProperty("natural")
     NATURAL,
-    /** Plain {@link String#compareTo} order (UTF-16 code units, case-sensitive): {@code s10} before {@code s2}. */
+    /**
+     * Plain {@link String#compareTo} order (UTF-16 code units, case-sensitive): {@code s10} before
+     * {@code s2}.
+     */
     @JsonProperty("lexicographic")
     LEXICOGRAPHIC;
 
-    /** @return the comparator for names under this order; a total order */
+    /**
+     * @return the comparator for names under this order; a total order
+     */
     public Comparator<String> comparator() {
         return this == NATURAL ? ClassOrder::compareNatural : Comparator.naturalOrder();
     }
@@ -30,7 +36,8 @@ public enum ClassOrder {
      *
      * @param a first name
      * @param b second name
-     * @return negative, zero or positive, as {@link Comparator#compare}; zero only if the names are equal
+     * @return negative, zero or positive, as {@link Comparator#compare}; zero only if the names are
+     *     equal
      */
     public static int compareNatural(String a, String b) {
         int i = 0;
@@ -69,7 +76,9 @@ public enum ClassOrder {
         return digits.substring(k);
     }
 
-    /** @return the end (exclusive) of the digit or non-digit run starting at {@code start} */
+    /**
+     * @return the end (exclusive) of the digit or non-digit run starting at {@code start}
+     */
     private static int runEnd(String s, int start) {
         boolean digits = isDigit(s.charAt(start));
         int end = start + 1;

@@ -33,10 +33,10 @@ public final class IdxDataset implements DatasetPlugin<IdxSpec> {
 
     /**
      * @param spec the bound spec
-     * @return float32 images {@code [N, 1, rows, columns]}, pixel / 127.5 - 1 in [-1, 1]; N is the file's
-     *     count or {@code limit}, whichever is smaller
-     * @throws DataException if a file is missing, corrupt, truncated or has the wrong header, the counts
-     *     differ, or a label is outside {@code class_names}; the message names the file
+     * @return float32 images {@code [N, 1, rows, columns]}, pixel / 127.5 - 1 in [-1, 1]; N is the
+     *     file's count or {@code limit}, whichever is smaller
+     * @throws DataException if a file is missing, corrupt, truncated or has the wrong header, the
+     *     counts differ, or a label is outside {@code class_names}; the message names the file
      * @throws IOException on an I/O failure reading a file that exists
      */
     @Override

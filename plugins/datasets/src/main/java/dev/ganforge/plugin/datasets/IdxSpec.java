@@ -16,11 +16,19 @@ import java.util.List;
 public record IdxSpec(
         @SpecField(doc = "IDX images file (raw or gzip-compressed)") Path images,
         @SpecField(doc = "IDX labels file (raw or gzip-compressed)") Path labels,
-        @SpecField(doc = "class names in label order; default \"0\" .. \"K-1\" (K = largest label + 1)",
-                optional = true) List<String> classNames,
-        @SpecField(doc = "use only the first this many examples", optional = true, min = 1) Integer limit) {
+        @SpecField(
+                        doc =
+                                "class names in label order; default \"0\" .. \"K-1\" (K = largest"
+                                        + " label + 1)",
+                        optional = true)
+                List<String> classNames,
+        @SpecField(doc = "use only the first this many examples", optional = true, min = 1)
+                Integer limit) {
 
-    /** @throws IllegalArgumentException if a file is not given, a class name is blank or repeated, or limit < 1 */
+    /**
+     * @throws IllegalArgumentException if a file is not given, a class name is blank or repeated,
+     *     or limit < 1
+     */
     public IdxSpec {
         if (images == null || labels == null) {
             throw new IllegalArgumentException("'images' and 'labels' are required");
@@ -28,10 +36,13 @@ public record IdxSpec(
         if (classNames != null) {
             classNames = List.copyOf(classNames);
             if (classNames.isEmpty()) {
-                throw new IllegalArgumentException("'class_names' must not be empty; leave it out for \"0\" .. \"K-1\"");
+                throw new IllegalArgumentException(
+                        "'class_names' must not be empty; leave it out for \"0\" .. \"K-1\"");
             }
-            if (classNames.stream().anyMatch(String::isBlank) || new HashSet<>(classNames).size() != classNames.size()) {
-                throw new IllegalArgumentException("'class_names' must be distinct and not blank, found " + classNames);
+            if (classNames.stream().anyMatch(String::isBlank)
+                    || new HashSet<>(classNames).size() != classNames.size()) {
+                throw new IllegalArgumentException(
+                        "'class_names' must be distinct and not blank, found " + classNames);
             }
         }
         if (limit != null && limit < 1) {

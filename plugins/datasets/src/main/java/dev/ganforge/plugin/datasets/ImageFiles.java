@@ -50,8 +50,9 @@ final class ImageFiles {
      *
      * @param file an image file
      * @return the decoded image, as the reader delivers it (any colour model or sample size)
-     * @throws IOException if the file cannot be read, is a truncated or damaged PNG or JPEG (the message
-     *     starts with "truncated" or "damaged"), or no reader can decode it; the message says why
+     * @throws IOException if the file cannot be read, is a truncated or damaged PNG or JPEG (the
+     *     message starts with "truncated" or "damaged"), or no reader can decode it; the message
+     *     says why
      */
     static BufferedImage read(Path file) throws IOException {
         byte[] data;
@@ -61,10 +62,12 @@ final class ImageFiles {
             throw new IOException("cannot read the file (" + e.getClass().getSimpleName() + ")", e);
         }
         ImageIntegrity.check(data);
-        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+        try (ImageInputStream input =
+                new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             List<ImageReaderSpi> candidates = candidates(input);
             if (candidates.isEmpty()) {
-                throw new IOException("not a PNG, JPEG, PNM or BMP image: no decoder recognises its first bytes");
+                throw new IOException(
+                        "not a PNG, JPEG, PNM or BMP image: no decoder recognises its first bytes");
             }
             Exception firstFailure = null;
             for (ImageReaderSpi spi : candidates) {
@@ -87,7 +90,10 @@ final class ImageFiles {
             if (firstFailure == null) {
                 throw new IOException("no working decoder for this format on the classpath");
             }
-            String reason = firstFailure.getMessage() == null ? firstFailure.toString() : firstFailure.getMessage();
+            String reason =
+                    firstFailure.getMessage() == null
+                            ? firstFailure.toString()
+                            : firstFailure.getMessage();
             throw new IOException("corrupt or unsupported image: " + reason, firstFailure);
         }
     }
@@ -105,7 +111,8 @@ final class ImageFiles {
 
     private static List<ImageReaderSpi> candidates(ImageInputStream input) throws IOException {
         List<ImageReaderSpi> found = new ArrayList<>();
-        Iterator<ImageReaderSpi> all = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true);
+        Iterator<ImageReaderSpi> all =
+                IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, true);
         while (all.hasNext()) {
             ImageReaderSpi spi = all.next();
             try {
@@ -117,7 +124,9 @@ final class ImageFiles {
                 // a reader that cannot even probe the stream is no candidate
             }
         }
-        found.sort(Comparator.comparingInt((ImageReaderSpi spi) -> rank(spi)).thenComparing(spi -> spi.getClass().getName()));
+        found.sort(
+                Comparator.comparingInt((ImageReaderSpi spi) -> rank(spi))
+                        .thenComparing(spi -> spi.getClass().getName()));
         return found;
     }
 

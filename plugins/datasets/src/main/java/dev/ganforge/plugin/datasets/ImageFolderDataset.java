@@ -16,13 +16,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * The {@code image-folder} dataset: {@code root/<class>/<image files>}, one label per class folder.
  *
  * <p>Classes are the sub-folders of the root, in the spec's {@link ClassOrder}; the files of each
- * class follow the same order. Image files are those ending in .png, .jpg, .jpeg, .pgm, .ppm, .pnm or
- * .bmp (any case). Hidden entries, {@code __MACOSX}, {@code Thumbs.db}, {@code desktop.ini} and
- * other files are ignored (the rule is in {@link ImageFolderScan}); one log line says what kinds were
- * skipped. Every file is decoded before {@link #load} returns, on a small thread pool, and the output
- * order does not depend on the pool; truncated or damaged PNG and JPEG files count as unreadable
- * ({@link ImageIntegrity}). Pixels are converted as described in {@link PixelPlanes} and resized as
- * in {@link ResizeMode}.
+ * class follow the same order. Image files are those ending in .png, .jpg, .jpeg, .pgm, .ppm, .pnm
+ * or .bmp (any case). Hidden entries, {@code __MACOSX}, {@code Thumbs.db}, {@code desktop.ini} and
+ * other files are ignored (the rule is in {@link ImageFolderScan}); one log line says what kinds
+ * were skipped. Every file is decoded before {@link #load} returns, on a small thread pool, and the
+ * output order does not depend on the pool; truncated or damaged PNG and JPEG files count as
+ * unreadable ({@link ImageIntegrity}). Pixels are converted as described in {@link PixelPlanes} and
+ * resized as in {@link ResizeMode}.
  */
 public final class ImageFolderDataset implements DatasetPlugin<ImageFolderSpec> {
 
@@ -46,7 +46,9 @@ public final class ImageFolderDataset implements DatasetPlugin<ImageFolderSpec> 
         return "PNG, JPEG, PGM/PPM and BMP images in one sub-folder per class";
     }
 
-    /** @return C × H × W from the spec's {@code channels}, {@code height} and {@code width} */
+    /**
+     * @return C × H × W from the spec's {@code channels}, {@code height} and {@code width}
+     */
     @Override
     public ImageShape imageShape(ImageFolderSpec spec) {
         return spec.imageShape();
@@ -54,14 +56,15 @@ public final class ImageFolderDataset implements DatasetPlugin<ImageFolderSpec> 
 
     /**
      * Decodes every image under the root. Problems are collected first and reported together: one
-     * {@link DataException} names every class folder without image files and, with {@code unreadable:
-     * fail}, every file that cannot be decoded (truncated, damaged or not an image), or, with {@code
-     * unreadable: skip}, every class left without a readable image.
+     * {@link DataException} names every class folder without image files and, with {@code
+     * unreadable: fail}, every file that cannot be decoded (truncated, damaged or not an image),
+     * or, with {@code unreadable: skip}, every class left without a readable image.
      *
      * @param spec the bound spec
-     * @return float32 images {@code [N, C, H, W]} in [-1, 1], labels by class folder, and the number of
-     *     unreadable files skipped (always 0 with {@code unreadable: fail})
-     * @throws DataException if the root is missing or has no class folders, or for the problems above
+     * @return float32 images {@code [N, C, H, W]} in [-1, 1], labels by class folder, and the
+     *     number of unreadable files skipped (always 0 with {@code unreadable: fail})
+     * @throws DataException if the root is missing or has no class folders, or for the problems
+     *     above
      * @throws IOException if a folder cannot be listed
      */
     @Override
@@ -81,9 +84,15 @@ public final class ImageFolderDataset implements DatasetPlugin<ImageFolderSpec> 
         }
         int size = (int) spec.imageShape().size();
         if ((long) files.size() * size > Integer.MAX_VALUE - 8) {
-            throw new DataException("dataset folder " + root + " holds " + files.size()
-                    + " images of " + spec.imageShape() + ", more than one array can hold (2^31 values);"
-                    + " lower width/height or use fewer images");
+            throw new DataException(
+                    "dataset folder "
+                            + root
+                            + " holds "
+                            + files.size()
+                            + " images of "
+                            + spec.imageShape()
+                            + ", more than one array can hold (2^31 values);"
+                            + " lower width/height or use fewer images");
         }
         float[] data = new float[files.size() * size];
         String[] failures = ParallelDecoder.decodeAll(files, spec, data);
@@ -108,28 +117,54 @@ public final class ImageFolderDataset implements DatasetPlugin<ImageFolderSpec> 
         }
         List<String> problems = new ArrayList<>(scan.emptyClassProblems());
         if (!unreadable.isEmpty() && spec.unreadable() == UnreadablePolicy.FAIL) {
-            problems.add(unreadable.size() + " of " + files.size() + " image files under " + root
-                    + " cannot be decoded (set 'unreadable: skip' to leave them out):" + lines(unreadable));
+            problems.add(
+                    unreadable.size()
+                            + " of "
+                            + files.size()
+                            + " image files under "
+                            + root
+                            + " cannot be decoded (set 'unreadable: skip' to leave them out):"
+                            + lines(unreadable));
         } else {
             for (int label = 0; label < perClass.length; label++) {
                 List<String> bad = unreadablePerClass.get(label);
                 if (perClass[label] == 0 && !bad.isEmpty()) {
-                    problems.add("class folder " + root.resolve(scan.classNames().get(label)) + " has no readable"
-                            + " images; expected at least one, found " + bad.size() + " unreadable:" + lines(bad));
+                    problems.add(
+                            "class folder "
+                                    + root.resolve(scan.classNames().get(label))
+                                    + " has no readable"
+                                    + " images; expected at least one, found "
+                                    + bad.size()
+                                    + " unreadable:"
+                                    + lines(bad));
                 }
             }
         }
         if (!problems.isEmpty()) {
-            throw new DataException(problems.size() == 1 ? problems.get(0)
-                    : "dataset folder " + root + " has " + problems.size() + " problems:"
-                            + lines(problems.stream().map(problem -> problem.replace("\n", "\n  ")).toList()));
+            throw new DataException(
+                    problems.size() == 1
+                            ? problems.get(0)
+                            : "dataset folder "
+                                    + root
+                                    + " has "
+                                    + problems.size()
+                                    + " problems:"
+                                    + lines(
+                                            problems.stream()
+                                                    .map(problem -> problem.replace("\n", "\n  "))
+                                                    .toList()));
         }
         float[] images = kept == files.size() ? data : Arrays.copyOf(data, kept * size);
-        return new LabeledImages(Nd4j.create(images, spec.imageShape().batchShape(kept), DataType.FLOAT),
-                Arrays.copyOf(keptLabels, kept), scan.classNames(), unreadable.size());
+        return new LabeledImages(
+                Nd4j.create(images, spec.imageShape().batchShape(kept), DataType.FLOAT),
+                Arrays.copyOf(keptLabels, kept),
+                scan.classNames(),
+                unreadable.size());
     }
 
-    /** @return each item on its own line, indented by two spaces */
+    /**
+     * @return each item on its own line, indented by two spaces
+     */
     private static String lines(List<String> items) {
         return "\n  " + String.join("\n  ", items);
     }

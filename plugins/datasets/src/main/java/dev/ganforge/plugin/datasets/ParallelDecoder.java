@@ -22,17 +22,22 @@ final class ParallelDecoder {
      *
      * @param files the image files, in output order
      * @param spec channels, size and resize rule of the output
-     * @param data receives the images {@code [N, C, H, W]} in [-1, 1]; slots of unreadable files are left as they are
+     * @param data receives the images {@code [N, C, H, W]} in [-1, 1]; slots of unreadable files
+     *     are left as they are
      * @return per file, null when decoded, else why it could not be
      * @throws InterruptedIOException if the calling thread is interrupted while waiting
      */
-    static String[] decodeAll(List<Path> files, ImageFolderSpec spec, float[] data) throws IOException {
+    static String[] decodeAll(List<Path> files, ImageFolderSpec spec, float[] data)
+            throws IOException {
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
-            Thread thread = new Thread(task, "image-folder-decoder");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ExecutorService pool =
+                Executors.newFixedThreadPool(
+                        threads,
+                        task -> {
+                            Thread thread = new Thread(task, "image-folder-decoder");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
         try {
             List<Future<String>> results = new ArrayList<>();
             int size = (int) spec.imageShape().size();
@@ -50,19 +55,30 @@ final class ParallelDecoder {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while decoding " + spec.root());
         } catch (ExecutionException e) {
-            throw new IllegalStateException("decoding failed unexpectedly: " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "decoding failed unexpectedly: " + e.getCause(), e.getCause());
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** @return null when the file was decoded into {@code data}, else why it could not be */
+    /**
+     * @return null when the file was decoded into {@code data}, else why it could not be
+     */
     private static String decode(Path file, ImageFolderSpec spec, float[] data, int offset) {
         try {
             BufferedImage image = ImageFiles.read(file);
             float[] planes = PixelPlanes.of(image, spec.channels());
-            Resampler.resize(planes, spec.channels(), image.getWidth(), image.getHeight(), spec.resize(),
-                    spec.width(), spec.height(), data, offset);
+            Resampler.resize(
+                    planes,
+                    spec.channels(),
+                    image.getWidth(),
+                    image.getHeight(),
+                    spec.resize(),
+                    spec.width(),
+                    spec.height(),
+                    data,
+                    offset);
             return null;
         } catch (IOException | RuntimeException e) {
             return e.getMessage() == null ? e.toString() : e.getMessage();

@@ -12,14 +12,15 @@ import java.awt.image.Raster;
  *
  * <p>Samples are divided by {@code 2^bits - 1}, with {@code bits} the raster's sample size, so an
  * 8-bit 255 and a 16-bit 65535 both give 1.0. Grey and sRGB images (8 or 16 bits, with or without
- * alpha) are read from the raster directly: this keeps 16-bit precision and avoids Java's linear-grey
- * gamma conversion in {@code getRGB}. Anything else (palettes, CMYK converted by the reader, other
- * colour spaces, premultiplied alpha) goes through {@link BufferedImage#getRGB}, i.e. 8-bit sRGB.
+ * alpha) are read from the raster directly: this keeps 16-bit precision and avoids Java's
+ * linear-grey gamma conversion in {@code getRGB}. Anything else (palettes, CMYK converted by the
+ * reader, other colour spaces, premultiplied alpha) goes through {@link BufferedImage#getRGB}, i.e.
+ * 8-bit sRGB.
  *
  * <p>Channel conversion: RGB to grey uses ITU-R BT.601 luma, {@code 0.299 R + 0.587 G + 0.114 B};
  * grey to RGB replicates the grey value. When the output has no alpha channel, an alpha channel is
- * composited over white ({@code v·a + (1 - a)}); when the output has one (4 channels) and the source
- * has none, alpha is 1 (opaque, 255 in 8 bits).
+ * composited over white ({@code v·a + (1 - a)}); when the output has one (4 channels) and the
+ * source has none, alpha is 1 (opaque, 255 in 8 bits).
  */
 final class PixelPlanes {
 
@@ -39,7 +40,10 @@ final class PixelPlanes {
         for (int p = 0; p < pixels; p++) {
             float a = alpha == null ? 1f : alpha[p];
             if (channels == 1) {
-                float grey = colours == 1 ? source[0][p] : luma(source[0][p], source[1][p], source[2][p]);
+                float grey =
+                        colours == 1
+                                ? source[0][p]
+                                : luma(source[0][p], source[1][p], source[2][p]);
                 out[p] = overWhite(grey, a);
             } else {
                 for (int c = 0; c < 3; c++) {
@@ -66,10 +70,17 @@ final class PixelPlanes {
         ColorModel model = image.getColorModel();
         ColorSpace space = model.getColorSpace();
         int type = image.getRaster().getDataBuffer().getDataType();
-        boolean integral = type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT || type == DataBuffer.TYPE_INT;
-        boolean greyOrRgb = (space.getType() == ColorSpace.TYPE_GRAY && model.getNumColorComponents() == 1)
-                || (space.isCS_sRGB() && model.getNumColorComponents() == 3);
-        if (!integral || !greyOrRgb || model instanceof IndexColorModel || model.isAlphaPremultiplied()
+        boolean integral =
+                type == DataBuffer.TYPE_BYTE
+                        || type == DataBuffer.TYPE_USHORT
+                        || type == DataBuffer.TYPE_INT;
+        boolean greyOrRgb =
+                (space.getType() == ColorSpace.TYPE_GRAY && model.getNumColorComponents() == 1)
+                        || (space.isCS_sRGB() && model.getNumColorComponents() == 3);
+        if (!integral
+                || !greyOrRgb
+                || model instanceof IndexColorModel
+                || model.isAlphaPremultiplied()
                 || image.getRaster().getNumBands() != model.getNumComponents()) {
             return false;
         }
@@ -81,7 +92,9 @@ final class PixelPlanes {
         return true;
     }
 
-    /** @return one plane per raster band (colour bands, then alpha last), in [0, 1] */
+    /**
+     * @return one plane per raster band (colour bands, then alpha last), in [0, 1]
+     */
     private static float[][] fromRaster(BufferedImage image) {
         Raster raster = image.getRaster();
         int w = image.getWidth();
@@ -100,7 +113,9 @@ final class PixelPlanes {
         return planes;
     }
 
-    /** @return R, G, B planes (and A when the colour model has alpha) from 8-bit sRGB, in [0, 1] */
+    /**
+     * @return R, G, B planes (and A when the colour model has alpha) from 8-bit sRGB, in [0, 1]
+     */
     private static float[][] fromRgb(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();

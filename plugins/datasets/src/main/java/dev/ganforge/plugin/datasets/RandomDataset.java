@@ -1,6 +1,5 @@
 package dev.ganforge.plugin.datasets;
 
-import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import dev.ganforge.spi.DatasetPlugin;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.LabeledImages;
@@ -9,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.random.impl.UniformDistribution;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -28,14 +28,21 @@ public class RandomDataset implements DatasetPlugin<RandomDataset.Spec> {
      * @param seed seed of the noise
      */
     public record Spec(
-            @SpecField(doc = "image width in pixels", defaultValue = "28", min = 1, max = 4096) int width,
-            @SpecField(doc = "image height in pixels", defaultValue = "28", min = 1, max = 4096) int height,
-            @SpecField(doc = "channels: 1, 3 or 4", defaultValue = "1", min = 1, max = 4) int channels,
-            @SpecField(doc = "number of classes", defaultValue = "10", min = 1, max = 100000) int classes,
-            @SpecField(doc = "number of images", defaultValue = "1024", min = 1, max = 10_000_000) int size,
+            @SpecField(doc = "image width in pixels", defaultValue = "28", min = 1, max = 4096)
+                    int width,
+            @SpecField(doc = "image height in pixels", defaultValue = "28", min = 1, max = 4096)
+                    int height,
+            @SpecField(doc = "channels: 1, 3 or 4", defaultValue = "1", min = 1, max = 4)
+                    int channels,
+            @SpecField(doc = "number of classes", defaultValue = "10", min = 1, max = 100000)
+                    int classes,
+            @SpecField(doc = "number of images", defaultValue = "1024", min = 1, max = 10_000_000)
+                    int size,
             @SpecField(doc = "seed of the noise", defaultValue = "0") long seed) {
 
-        /** @throws IllegalArgumentException if channels is 2 */
+        /**
+         * @throws IllegalArgumentException if channels is 2
+         */
         public Spec {
             new ImageShape(channels, height, width);
         }
@@ -68,8 +75,7 @@ public class RandomDataset implements DatasetPlugin<RandomDataset.Spec> {
     public LabeledImages load(Spec spec) {
         Random random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
         INDArray images = Nd4j.create(DataType.FLOAT, imageShape(spec).batchShape(spec.size()));
-        Nd4j.getExecutioner().exec(
-                new UniformDistribution(images, -1.0, 1.0), random);
+        Nd4j.getExecutioner().exec(new UniformDistribution(images, -1.0, 1.0), random);
         int[] labels = new int[spec.size()];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = i % spec.classes();

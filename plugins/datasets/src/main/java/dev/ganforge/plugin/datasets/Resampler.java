@@ -21,11 +21,20 @@ final class Resampler {
      * @param mode how the source is fitted to {@code outWidth × outHeight}
      * @param outWidth output width in pixels
      * @param outHeight output height in pixels
-     * @param out destination; receives {@code [C, outHeight, outWidth]} in row-major order, in [-1, 1]
+     * @param out destination; receives {@code [C, outHeight, outWidth]} in row-major order, in [-1,
+     *     1]
      * @param offset index in {@code out} of the first value written
      */
-    static void resize(float[] planes, int channels, int width, int height, ResizeMode mode,
-            int outWidth, int outHeight, float[] out, int offset) {
+    static void resize(
+            float[] planes,
+            int channels,
+            int width,
+            int height,
+            ResizeMode mode,
+            int outWidth,
+            int outHeight,
+            float[] out,
+            int offset) {
         int cropWidth = width;
         int cropHeight = height;
         if (mode == ResizeMode.CENTER_CROP) {
@@ -75,7 +84,8 @@ final class Resampler {
                     weights[o] = new float[last - first + 1];
                     for (int i = first; i <= last; i++) {
                         indices[o][i - first] = i;
-                        weights[o][i - first] = (float) ((Math.min(end, i + 1) - Math.max(start, i)) / scale);
+                        weights[o][i - first] =
+                                (float) ((Math.min(end, i + 1) - Math.max(start, i)) / scale);
                     }
                 } else { // bilinear (or a copy when scale == 1)
                     double centre = Math.max(0, Math.min(source - 1, (o + 0.5) * scale - 0.5));
@@ -89,7 +99,10 @@ final class Resampler {
             return new Taps(indices, weights);
         }
 
-        /** @return the weighted sum of {@code data[base + index·stride]} over output index {@code o}'s taps */
+        /**
+         * @return the weighted sum of {@code data[base + index·stride]} over output index {@code
+         *     o}'s taps
+         */
         float apply(int o, float[] data, int base, int stride) {
             float sum = 0f;
             for (int t = 0; t < indices[o].length; t++) {

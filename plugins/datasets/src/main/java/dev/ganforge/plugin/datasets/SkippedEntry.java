@@ -49,21 +49,23 @@ record SkippedEntry(Path path, Kind kind) {
      *
      * @param name a file or folder name
      * @param folder whether it is a folder
-     * @return true for names starting with '.', the folder {@code __MACOSX}, and the files
-     *     {@code Thumbs.db} and {@code desktop.ini} (these two ignoring case, as Windows does)
+     * @return true for names starting with '.', the folder {@code __MACOSX}, and the files {@code
+     *     Thumbs.db} and {@code desktop.ini} (these two ignoring case, as Windows does)
      */
     static boolean isSystemName(String name, boolean folder) {
         if (name.startsWith(".")) {
             return true;
         }
-        return folder ? name.equals("__MACOSX")
+        return folder
+                ? name.equals("__MACOSX")
                 : name.equalsIgnoreCase("Thumbs.db") || name.equalsIgnoreCase("desktop.ini");
     }
 
     /**
      * @param entries skipped entries, any order
      * @return one line naming the count of each kind with up to three examples, e.g. {@code skipped
-     *     1 hidden or system folder (__MACOSX) and 3 non-image files (.txt)}; empty when there are none
+     *     1 hidden or system folder (__MACOSX) and 3 non-image files (.txt)}; empty when there are
+     *     none
      */
     static String summary(List<SkippedEntry> entries) {
         return entries.isEmpty() ? "" : "skipped " + describe(entries);
@@ -71,8 +73,8 @@ record SkippedEntry(Path path, Kind kind) {
 
     /**
      * @param entries skipped entries, at least one, any order
-     * @return the count of each kind with up to three examples, e.g. {@code 1 hidden or system folder
-     *     (__MACOSX) and 3 non-image files (.txt)}
+     * @return the count of each kind with up to three examples, e.g. {@code 1 hidden or system
+     *     folder (__MACOSX) and 3 non-image files (.txt)}
      */
     static String describe(List<SkippedEntry> entries) {
         Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
@@ -82,23 +84,31 @@ record SkippedEntry(Path path, Kind kind) {
             examples.computeIfAbsent(entry.kind(), kind -> new TreeSet<>()).add(entry.example());
         }
         List<String> parts = new ArrayList<>();
-        counts.forEach((kind, count) -> {
-            List<String> names = new ArrayList<>(examples.get(kind));
-            String shown = String.join(", ", names.subList(0, Math.min(EXAMPLES, names.size())))
-                    + (names.size() > EXAMPLES ? ", …" : "");
-            parts.add(count + " " + (count == 1 ? kind.one : kind.many) + " (" + shown + ")");
-        });
+        counts.forEach(
+                (kind, count) -> {
+                    List<String> names = new ArrayList<>(examples.get(kind));
+                    String shown =
+                            String.join(", ", names.subList(0, Math.min(EXAMPLES, names.size())))
+                                    + (names.size() > EXAMPLES ? ", …" : "");
+                    parts.add(
+                            count + " " + (count == 1 ? kind.one : kind.many) + " (" + shown + ")");
+                });
         String last = parts.remove(parts.size() - 1);
         return parts.isEmpty() ? last : String.join(", ", parts) + " and " + last;
     }
 
-    /** @return how the entry is named in a summary: AppleDouble files as {@code ._*}, other files by extension */
+    /**
+     * @return how the entry is named in a summary: AppleDouble files as {@code ._*}, other files by
+     *     extension
+     */
     private String example() {
         String name = path.getFileName().toString();
         if (kind == Kind.SYSTEM_FILE && name.startsWith("._")) {
             return "._*";
         }
         int dot = name.lastIndexOf('.');
-        return kind == Kind.NON_IMAGE_FILE && dot > 0 ? name.substring(dot).toLowerCase(Locale.ROOT) : name;
+        return kind == Kind.NON_IMAGE_FILE && dot > 0
+                ? name.substring(dot).toLowerCase(Locale.ROOT)
+                : name;
     }
 }

@@ -24,15 +24,23 @@ class ClassOrderTest {
 
     @Test
     void naturalOrderHandlesLongDigitRunsAndBreaksTiesLexicographically() {
-        assertThat(sorted(ClassOrder.NATURAL, "a99999999999999999999999", "a100000000000000000000000", "a1"))
+        assertThat(
+                        sorted(
+                                ClassOrder.NATURAL,
+                                "a99999999999999999999999",
+                                "a100000000000000000000000",
+                                "a1"))
                 .containsExactly("a1", "a99999999999999999999999", "a100000000000000000000000");
         assertThat(ClassOrder.compareNatural("s01", "s1")).isNotZero();
-        assertThat(sorted(ClassOrder.NATURAL, "s1", "s01", "s001")).containsExactly("s001", "s01", "s1");
-        assertThat(sorted(ClassOrder.NATURAL, "a1", "a", "b", "1")).containsExactly("1", "a", "a1", "b");
+        assertThat(sorted(ClassOrder.NATURAL, "s1", "s01", "s001"))
+                .containsExactly("s001", "s01", "s1");
+        assertThat(sorted(ClassOrder.NATURAL, "a1", "a", "b", "1"))
+                .containsExactly("1", "a", "a1", "b");
     }
 
     @Test
     void lexicographicOrderComparesCharacters() {
-        assertThat(sorted(ClassOrder.LEXICOGRAPHIC, "s2", "s10", "s1")).containsExactly("s1", "s10", "s2");
+        assertThat(sorted(ClassOrder.LEXICOGRAPHIC, "s2", "s10", "s1"))
+                .containsExactly("s1", "s10", "s2");
     }
 }

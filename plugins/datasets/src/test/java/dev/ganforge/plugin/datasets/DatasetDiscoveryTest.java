@@ -7,12 +7,19 @@ import dev.ganforge.testing.PluginDiscoveryContract;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The dataset plugins are registered in this module's META-INF/services file, like any third-party plugin. */
+/**
+ * The dataset plugins are registered in this module's META-INF/services file, like any third-party
+ * plugin.
+ */
 class DatasetDiscoveryTest extends PluginDiscoveryContract {
 
     @Override
     protected List<GanPlugin<?>> expectedPlugins() {
-        return List.of(new ImageFolderDataset(), new IdxDataset(), new FashionMnistDataset(), new RandomDataset());
+        return List.of(
+                new ImageFolderDataset(),
+                new IdxDataset(),
+                new FashionMnistDataset(),
+                new RandomDataset());
     }
 
     @Test

@@ -17,8 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 class IdxDatasetTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final IdxDataset dataset = new IdxDataset();
 
@@ -32,8 +31,10 @@ class IdxDatasetTest {
         data[0] = 0;
         data[1] = (byte) 255;
         data[11] = (byte) 51;
-        Path images = IdxFixtures.write(dir.resolve("images"), IdxFixtures.idx(IdxReader.IMAGES_MAGIC,
-                new int[] {2, 2, 3}, data));
+        Path images =
+                IdxFixtures.write(
+                        dir.resolve("images"),
+                        IdxFixtures.idx(IdxReader.IMAGES_MAGIC, new int[] {2, 2, 3}, data));
         Path labels = IdxFixtures.write(dir.resolve("labels"), IdxFixtures.labels(3, 1));
 
         LabeledImages loaded = load(images, labels);
@@ -45,25 +46,36 @@ class IdxDatasetTest {
         assertThat(loaded.images().getFloat(1, 0, 1, 2)).isCloseTo(51 / 127.5f - 1f, within(1e-6f));
         assertThat(loaded.labels()).containsExactly(3, 1);
         assertThat(loaded.classNames()).containsExactly("0", "1", "2", "3");
-        assertThat(dataset.imageShape(new IdxSpec(images, labels, null, null))).isEqualTo(new ImageShape(1, 2, 3));
+        assertThat(dataset.imageShape(new IdxSpec(images, labels, null, null)))
+                .isEqualTo(new ImageShape(1, 2, 3));
     }
 
     @Test
     void detectsGzipFromTheMagicBytesNotTheName() throws IOException {
-        Path images = IdxFixtures.write(dir.resolve("images-idx3-ubyte"), IdxFixtures.gzip(IdxFixtures.images(3, 4, 4)));
-        Path labels = IdxFixtures.write(dir.resolve("labels.gz"), IdxFixtures.labels(0, 1, 0)); // raw despite .gz
+        Path images =
+                IdxFixtures.write(
+                        dir.resolve("images-idx3-ubyte"),
+                        IdxFixtures.gzip(IdxFixtures.images(3, 4, 4)));
+        Path labels =
+                IdxFixtures.write(
+                        dir.resolve("labels.gz"), IdxFixtures.labels(0, 1, 0)); // raw despite .gz
 
         LabeledImages loaded = load(images, labels);
 
         assertThat(loaded.images().shape()).containsExactly(3, 1, 4, 4);
         assertThat(loaded.images().getFloat(2, 0, 3, 3)).isCloseTo(47 / 127.5f - 1f, within(1e-6f));
-        assertThat(dataset.imageShape(new IdxSpec(images, labels, null, null))).isEqualTo(new ImageShape(1, 4, 4));
+        assertThat(dataset.imageShape(new IdxSpec(images, labels, null, null)))
+                .isEqualTo(new ImageShape(1, 4, 4));
     }
 
     @Test
     void limitKeepsTheFirstExamplesAndClassNamesAreUsed() throws IOException {
-        Path images = IdxFixtures.write(dir.resolve("i.gz"), IdxFixtures.gzip(IdxFixtures.images(4, 2, 2)));
-        Path labels = IdxFixtures.write(dir.resolve("l.gz"), IdxFixtures.gzip(IdxFixtures.labels(1, 0, 1, 1)));
+        Path images =
+                IdxFixtures.write(
+                        dir.resolve("i.gz"), IdxFixtures.gzip(IdxFixtures.images(4, 2, 2)));
+        Path labels =
+                IdxFixtures.write(
+                        dir.resolve("l.gz"), IdxFixtures.gzip(IdxFixtures.labels(1, 0, 1, 1)));
 
         LabeledImages loaded = dataset.load(new IdxSpec(images, labels, List.of("cat", "dog"), 2));
 
@@ -87,8 +99,10 @@ class IdxDatasetTest {
 
     @Test
     void wrongDimensionCountAndNonIdxFilesAreRejected() throws IOException {
-        Path fourDimensions = IdxFixtures.write(dir.resolve("four"),
-                IdxFixtures.idx(0x00000804, new int[] {1, 1, 1, 1}, new byte[1]));
+        Path fourDimensions =
+                IdxFixtures.write(
+                        dir.resolve("four"),
+                        IdxFixtures.idx(0x00000804, new int[] {1, 1, 1, 1}, new byte[1]));
         Path text = IdxFixtures.write(dir.resolve("text"), "hello, this is not IDX".getBytes());
         Path labels = IdxFixtures.write(dir.resolve("labels"), IdxFixtures.labels(0));
 
@@ -105,9 +119,12 @@ class IdxDatasetTest {
     @Test
     void truncatedAndShortFilesAreRejectedWithExpectedAndFoundLengths() throws IOException {
         byte[] full = IdxFixtures.images(3, 4, 4);
-        Path truncated = IdxFixtures.write(dir.resolve("truncated"), Arrays.copyOf(full, full.length - 5));
-        Path truncatedGzip = IdxFixtures.write(dir.resolve("truncated.gz"),
-                IdxFixtures.gzip(Arrays.copyOf(full, full.length - 5)));
+        Path truncated =
+                IdxFixtures.write(dir.resolve("truncated"), Arrays.copyOf(full, full.length - 5));
+        Path truncatedGzip =
+                IdxFixtures.write(
+                        dir.resolve("truncated.gz"),
+                        IdxFixtures.gzip(Arrays.copyOf(full, full.length - 5)));
         Path header = IdxFixtures.write(dir.resolve("header"), Arrays.copyOf(full, 10));
         Path labels = IdxFixtures.write(dir.resolve("labels"), IdxFixtures.labels(0, 0, 0));
 
@@ -179,8 +196,11 @@ class IdxDatasetTest {
         Path file = dir.resolve("x");
         assertThatThrownBy(() -> new IdxSpec(file, file, List.of("a", "a"), null))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new IdxSpec(file, file, List.of(), null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new IdxSpec(file, file, null, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new IdxSpec(null, file, null, null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new IdxSpec(file, file, List.of(), null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new IdxSpec(file, file, null, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new IdxSpec(null, file, null, null))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

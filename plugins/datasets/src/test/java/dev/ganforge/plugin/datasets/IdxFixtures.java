@@ -12,7 +12,9 @@ final class IdxFixtures {
 
     private IdxFixtures() {}
 
-    /** @return an IDX file: magic, sizes, then data */
+    /**
+     * @return an IDX file: magic, sizes, then data
+     */
     static byte[] idx(int magic, int[] sizes, byte[] data) {
         ByteBuffer buffer = ByteBuffer.allocate(4 + 4 * sizes.length + data.length);
         buffer.putInt(magic);
@@ -22,7 +24,10 @@ final class IdxFixtures {
         return buffer.put(data).array();
     }
 
-    /** @return an images file of {@code count} images of rows × columns; pixel i of the data is i mod 256 */
+    /**
+     * @return an images file of {@code count} images of rows × columns; pixel i of the data is i
+     *     mod 256
+     */
     static byte[] images(int count, int rows, int columns) {
         byte[] data = new byte[count * rows * columns];
         for (int i = 0; i < data.length; i++) {
@@ -31,7 +36,9 @@ final class IdxFixtures {
         return idx(IdxReader.IMAGES_MAGIC, new int[] {count, rows, columns}, data);
     }
 
-    /** @return a labels file */
+    /**
+     * @return a labels file
+     */
     static byte[] labels(int... labels) {
         byte[] data = new byte[labels.length];
         for (int i = 0; i < labels.length; i++) {

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Reader choice: the classpath also holds DataVec's jai-imageio readers (whose PNM reader cannot be
- * created on Java 17) and an old TwelveMonkeys BMP reader, so the order must not depend on the registry.
+ * created on Java 17) and an old TwelveMonkeys BMP reader, so the order must not depend on the
+ * registry.
  */
 class ImageFilesTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static String firstReader(Path file) throws IOException {
         return ImageFiles.candidates(file).get(0).getClass().getName();
@@ -25,9 +25,13 @@ class ImageFilesTest {
     @Test
     void prefersTwelveMonkeysForPnmAndJpegAndTheJdkForPngAndBmp() throws IOException {
         Path pgm = ImageFixtures.pgm(dir.resolve("a.pgm"), 1, 1, 255, 7);
-        Path jpeg = ImageFixtures.uniform(dir.resolve("a.jpg"), "jpeg", BufferedImage.TYPE_INT_RGB, 8, 8, 0);
+        Path jpeg =
+                ImageFixtures.uniform(
+                        dir.resolve("a.jpg"), "jpeg", BufferedImage.TYPE_INT_RGB, 8, 8, 0);
         Path png = ImageFixtures.greyPng(dir.resolve("a.png"), 1, 1, 7);
-        Path bmp = ImageFixtures.uniform(dir.resolve("a.bmp"), "bmp", BufferedImage.TYPE_INT_RGB, 2, 2, 0);
+        Path bmp =
+                ImageFixtures.uniform(
+                        dir.resolve("a.bmp"), "bmp", BufferedImage.TYPE_INT_RGB, 2, 2, 0);
 
         assertThat(firstReader(pgm)).startsWith("com.twelvemonkeys.imageio.plugins.pnm.");
         assertThat(firstReader(jpeg)).startsWith("com.twelvemonkeys.imageio.plugins.jpeg.");
@@ -47,7 +51,8 @@ class ImageFilesTest {
     void unrecognisedBytesGiveAReadableReason() throws IOException {
         Path text = ImageFixtures.bytes(dir.resolve("a.png"), "just text".getBytes());
 
-        assertThatThrownBy(() -> ImageFiles.read(text)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> ImageFiles.read(text))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("no decoder recognises");
     }
 }

@@ -44,7 +44,8 @@ final class ImageFixtures {
     }
 
     /** Writes a uniform image of the given type ({@code TYPE_INT_RGB} or {@code TYPE_INT_ARGB}). */
-    static Path uniform(Path file, String format, int type, int width, int height, int argb) throws IOException {
+    static Path uniform(Path file, String format, int type, int width, int height, int argb)
+            throws IOException {
         BufferedImage image = new BufferedImage(width, height, type);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -54,11 +55,15 @@ final class ImageFixtures {
         return write(image, format, file);
     }
 
-    /** Writes a binary PGM ({@code P5}) by hand; {@code max} is 255 or 65535 (two bytes per sample). */
+    /**
+     * Writes a binary PGM ({@code P5}) by hand; {@code max} is 255 or 65535 (two bytes per sample).
+     */
     static Path pgm(Path file, int width, int height, int max, int... grey) throws IOException {
         Files.createDirectories(file.getParent());
         try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(("P5\n" + width + " " + height + "\n" + max + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    ("P5\n" + width + " " + height + "\n" + max + "\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             for (int v : grey) {
                 if (max > 255) {
                     out.write(v >> 8);
@@ -75,16 +80,21 @@ final class ImageFixtures {
      */
     static Path cmykJpeg(Path file, int width, int height, int[] inverted) throws IOException {
         ColorSpace cmyk = ColorSpaces.getColorSpace(ColorSpaces.CS_GENERIC_CMYK);
-        ColorModel model = new ComponentColorModel(cmyk, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        ColorModel model =
+                new ComponentColorModel(
+                        cmyk, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
         WritableRaster raster = model.createCompatibleWritableRaster(width, height);
         raster.setPixels(0, 0, width, height, inverted);
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ImageWriteParam param = writer.getDefaultWriteParam();
-        IIOMetadata metadata = writer.getDefaultImageMetadata(
-                new ImageTypeSpecifier(new BufferedImage(model, raster, false, null)), param);
+        IIOMetadata metadata =
+                writer.getDefaultImageMetadata(
+                        new ImageTypeSpecifier(new BufferedImage(model, raster, false, null)),
+                        param);
         String format = "javax_imageio_jpeg_image_1.0";
         IIOMetadataNode tree = (IIOMetadataNode) metadata.getAsTree(format);
-        ((IIOMetadataNode) tree.getElementsByTagName("app14Adobe").item(0)).setAttribute("transform", "0");
+        ((IIOMetadataNode) tree.getElementsByTagName("app14Adobe").item(0))
+                .setAttribute("transform", "0");
         metadata.setFromTree(format, tree);
         Files.createDirectories(file.getParent());
         try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
@@ -97,16 +107,26 @@ final class ImageFixtures {
     }
 
     /**
-     * Writes a grey noise image (seeded, so the same every run) in {@code format} ("png" or "jpeg"),
-     * large enough that its image data spans many bytes.
+     * Writes a grey noise image (seeded, so the same every run) in {@code format} ("png" or
+     * "jpeg"), large enough that its image data spans many bytes.
      */
-    static Path noise(Path file, String format, int width, int height, long seed) throws IOException {
+    static Path noise(Path file, String format, int width, int height, long seed)
+            throws IOException {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
-        image.getRaster().setPixels(0, 0, width, height, new Random(seed).ints(width * height, 0, 256).toArray());
+        image.getRaster()
+                .setPixels(
+                        0,
+                        0,
+                        width,
+                        height,
+                        new Random(seed).ints(width * height, 0, 256).toArray());
         return write(image, format, file);
     }
 
-    /** Writes the first {@code length} bytes of {@code source} to {@code file}, as an interrupted copy would. */
+    /**
+     * Writes the first {@code length} bytes of {@code source} to {@code file}, as an interrupted
+     * copy would.
+     */
     static Path cut(Path source, Path file, int length) throws IOException {
         return bytes(file, Arrays.copyOf(Files.readAllBytes(source), length));
     }
@@ -114,7 +134,8 @@ final class ImageFixtures {
     static Path write(BufferedImage image, String format, Path file) throws IOException {
         Files.createDirectories(file.getParent());
         if (!ImageIO.write(image, format, file.toFile())) {
-            throw new IllegalStateException("no " + format + " writer for image type " + image.getType());
+            throw new IllegalStateException(
+                    "no " + format + " writer for image type " + image.getType());
         }
         return file;
     }

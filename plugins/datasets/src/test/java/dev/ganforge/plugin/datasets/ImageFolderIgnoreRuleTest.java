@@ -17,14 +17,20 @@ import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The ignore rule for what archive tools and file browsers leave next to the images, and its report line. */
+/**
+ * The ignore rule for what archive tools and file browsers leave next to the images, and its report
+ * line.
+ */
 class ImageFolderIgnoreRuleTest {
 
-    /** The start of an AppleDouble resource-fork file: magic 0x00051607, version 2; not an image. */
-    private static final byte[] APPLE_DOUBLE = {0, 5, 0x16, 7, 0, 2, 0, 0, 'M', 'a', 'c', ' ', 'O', 'S', ' ', 'X'};
+    /**
+     * The start of an AppleDouble resource-fork file: magic 0x00051607, version 2; not an image.
+     */
+    private static final byte[] APPLE_DOUBLE = {
+        0, 5, 0x16, 7, 0, 2, 0, 0, 'M', 'a', 'c', ' ', 'O', 'S', ' ', 'X'
+    };
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
 
     private final ImageFolderDataset dataset = new ImageFolderDataset();
 
@@ -76,10 +82,15 @@ class ImageFolderIgnoreRuleTest {
 
         ImageFolderScan scan = ImageFolderScan.of(root, ClassOrder.NATURAL);
 
-        assertThat(scan.skippedSummary()).isEqualTo("skipped 2 hidden or system folders (.ipynb_checkpoints,"
-                + " __MACOSX), 5 hidden or system files (.DS_Store, ._*, Thumbs.db, …), 1 file directly under the"
-                + " root (README), 2 non-image files (.txt) and 1 folder inside a class folder (nested)");
-        assertThat(scan.files()).containsExactly(List.of(root.resolve("s1/1.png")), List.of(root.resolve("s2/1.png")));
+        assertThat(scan.skippedSummary())
+                .isEqualTo(
+                        "skipped 2 hidden or system folders (.ipynb_checkpoints, __MACOSX), 5"
+                            + " hidden or system files (.DS_Store, ._*, Thumbs.db, …), 1 file"
+                            + " directly under the root (README), 2 non-image files (.txt) and 1"
+                            + " folder inside a class folder (nested)");
+        assertThat(scan.files())
+                .containsExactly(
+                        List.of(root.resolve("s1/1.png")), List.of(root.resolve("s2/1.png")));
     }
 
     @Test
@@ -98,18 +109,19 @@ class ImageFolderIgnoreRuleTest {
         macosArchive();
         List<String> lines = new ArrayList<>();
         Logger logger = Logger.getLogger(ImageFolderDataset.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                lines.add(new SimpleFormatter().formatMessage(record));
-            }
+        Handler handler =
+                new Handler() {
+                    @Override
+                    public void publish(LogRecord record) {
+                        lines.add(new SimpleFormatter().formatMessage(record));
+                    }
 
-            @Override
-            public void flush() {}
+                    @Override
+                    public void flush() {}
 
-            @Override
-            public void close() {}
-        };
+                    @Override
+                    public void close() {}
+                };
         logger.addHandler(handler);
         try {
             dataset.load(ImageFolderSpec.of(root));
@@ -117,8 +129,12 @@ class ImageFolderIgnoreRuleTest {
             logger.removeHandler(handler);
         }
 
-        assertThat(lines).containsExactly("image-folder " + root.toAbsolutePath() + ": skipped 1 hidden or system"
-                + " folder (__MACOSX) and 4 hidden or system files (.DS_Store, ._*, Thumbs.db, …)");
+        assertThat(lines)
+                .containsExactly(
+                        "image-folder "
+                                + root.toAbsolutePath()
+                                + ": skipped 1 hidden or system folder (__MACOSX) and 4 hidden or"
+                                + " system files (.DS_Store, ._*, Thumbs.db, …)");
     }
 
     @Test
@@ -129,8 +145,9 @@ class ImageFolderIgnoreRuleTest {
         assertThatThrownBy(() -> dataset.load(ImageFolderSpec.of(root)))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining("no class folders")
-                .hasMessageContaining("skipped 1 hidden or system folder (__MACOSX) and 1 file directly under the"
-                        + " root (1.png)");
+                .hasMessageContaining(
+                        "skipped 1 hidden or system folder (__MACOSX) and 1 file directly under the"
+                                + " root (1.png)");
         assertThat(Files.exists(root.resolve("1.png"))).isTrue();
     }
 }

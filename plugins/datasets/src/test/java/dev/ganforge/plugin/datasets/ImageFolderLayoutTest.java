@@ -18,8 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Class folders, file selection, unreadable files and errors of the image-folder dataset. */
 class ImageFolderLayoutTest {
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
 
     private final ImageFolderDataset dataset = new ImageFolderDataset();
 
@@ -56,7 +55,8 @@ class ImageFolderLayoutTest {
         image("s2/1.png", 2);
         image("s1/1.png", 1);
 
-        LabeledImages images = dataset.load(spec(root, ClassOrder.LEXICOGRAPHIC, UnreadablePolicy.FAIL));
+        LabeledImages images =
+                dataset.load(spec(root, ClassOrder.LEXICOGRAPHIC, UnreadablePolicy.FAIL));
 
         assertThat(images.classNames()).containsExactly("s1", "s10", "s2");
         assertThat(first(images, 1)).isCloseTo(10 / 127.5f - 1f, within(1e-6f));
@@ -92,10 +92,13 @@ class ImageFolderLayoutTest {
         image("a/1.png", 1);
         Path random = ImageFixtures.bytes(root.resolve("a/2.png"), randomBytes(300));
         byte[] valid = Files.readAllBytes(image("b/1.png", 1));
-        Path truncated = ImageFixtures.bytes(root.resolve("b/2.png"), Arrays.copyOf(valid, valid.length / 2));
+        Path truncated =
+                ImageFixtures.bytes(
+                        root.resolve("b/2.png"), Arrays.copyOf(valid, valid.length / 2));
         Path empty = ImageFixtures.bytes(root.resolve("b/3.jpg"), new byte[0]);
 
-        assertThatThrownBy(() -> dataset.load(spec(root, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
+        assertThatThrownBy(
+                        () -> dataset.load(spec(root, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining("3 of 5")
                 .hasMessageContaining(random.toString())
@@ -126,7 +129,8 @@ class ImageFolderLayoutTest {
         image("a/1.png", 1);
         ImageFixtures.bytes(root.resolve("b/1.png"), randomBytes(50));
 
-        assertThatThrownBy(() -> dataset.load(spec(root, ClassOrder.NATURAL, UnreadablePolicy.SKIP)))
+        assertThatThrownBy(
+                        () -> dataset.load(spec(root, ClassOrder.NATURAL, UnreadablePolicy.SKIP)))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining(root.resolve("b").toAbsolutePath().toString())
                 .hasMessageContaining("no readable images");
@@ -138,7 +142,8 @@ class ImageFolderLayoutTest {
         ImageFixtures.bytes(root.resolve("b/notes.txt"), new byte[] {1});
         Files.createDirectories(root.resolve("c"));
 
-        assertThatThrownBy(() -> dataset.load(spec(root, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
+        assertThatThrownBy(
+                        () -> dataset.load(spec(root, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining(root.resolve("b").toAbsolutePath().toString())
                 .hasMessageContaining("no image files");
@@ -149,16 +154,21 @@ class ImageFolderLayoutTest {
         Path missing = root.resolve("missing");
         Path file = ImageFixtures.bytes(root.resolve("file.png"), new byte[] {1});
 
-        assertThatThrownBy(() -> dataset.load(spec(missing, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
+        assertThatThrownBy(
+                        () ->
+                                dataset.load(
+                                        spec(missing, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining(missing.toString())
                 .hasMessageContaining("dataset.root")
                 .hasMessageContaining("does not exist");
-        assertThatThrownBy(() -> dataset.load(spec(file, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
+        assertThatThrownBy(
+                        () -> dataset.load(spec(file, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("is a file");
-        assertThatThrownBy(() -> dataset.load(spec(root, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
+        assertThatThrownBy(
+                        () -> dataset.load(spec(root, ClassOrder.NATURAL, UnreadablePolicy.FAIL)))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining(root.toString())
                 .hasMessageContaining("no class folders");
@@ -168,7 +178,10 @@ class ImageFolderLayoutTest {
     void parallelDecodingGivesTheSameResultEveryTime() throws IOException {
         Random random = new Random(3);
         for (int i = 0; i < 40; i++) {
-            ImageFixtures.greyPng(root.resolve("c" + (i % 3) + "/" + i + ".png"), 9, 7,
+            ImageFixtures.greyPng(
+                    root.resolve("c" + (i % 3) + "/" + i + ".png"),
+                    9,
+                    7,
                     random.ints(63, 0, 256).toArray());
         }
         ImageFolderSpec spec = spec(root, ClassOrder.NATURAL, UnreadablePolicy.FAIL);
@@ -183,16 +196,31 @@ class ImageFolderLayoutTest {
 
     @Test
     void imageShapeComesFromTheSpecAlone() {
-        ImageFolderSpec spec = new ImageFolderSpec(root.resolve("not-there"), 48, 32, 3, ClassOrder.NATURAL,
-                UnreadablePolicy.FAIL, ResizeMode.CENTER_CROP);
+        ImageFolderSpec spec =
+                new ImageFolderSpec(
+                        root.resolve("not-there"),
+                        48,
+                        32,
+                        3,
+                        ClassOrder.NATURAL,
+                        UnreadablePolicy.FAIL,
+                        ResizeMode.CENTER_CROP);
 
         assertThat(dataset.imageShape(spec)).isEqualTo(new ImageShape(3, 32, 48));
     }
 
     @Test
     void specRejectsTwoChannelsAndAMissingRoot() {
-        assertThatThrownBy(() -> new ImageFolderSpec(root, 8, 8, 2, ClassOrder.NATURAL, UnreadablePolicy.FAIL,
-                        ResizeMode.STRETCH))
+        assertThatThrownBy(
+                        () ->
+                                new ImageFolderSpec(
+                                        root,
+                                        8,
+                                        8,
+                                        2,
+                                        ClassOrder.NATURAL,
+                                        UnreadablePolicy.FAIL,
+                                        ResizeMode.STRETCH))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("channels");
         assertThatThrownBy(() -> ImageFolderSpec.of(null))

@@ -1,7 +1,5 @@
 package dev.ganforge.plugin.datasets;
 
-import java.util.Arrays;
-import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -9,6 +7,8 @@ import dev.ganforge.spi.LabeledImages;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -16,14 +16,20 @@ import org.nd4j.linalg.api.buffer.DataType;
 /** Pixel decoding, scaling to [-1, 1] and channel conversion of the image-folder dataset. */
 class ImageFolderPixelsTest {
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
 
     private final ImageFolderDataset dataset = new ImageFolderDataset();
 
     private LabeledImages load(int width, int height, int channels) throws IOException {
-        return dataset.load(new ImageFolderSpec(root, width, height, channels, ClassOrder.NATURAL,
-                UnreadablePolicy.FAIL, ResizeMode.STRETCH));
+        return dataset.load(
+                new ImageFolderSpec(
+                        root,
+                        width,
+                        height,
+                        channels,
+                        ClassOrder.NATURAL,
+                        UnreadablePolicy.FAIL,
+                        ResizeMode.STRETCH));
     }
 
     private static float[] values(LabeledImages images) {
@@ -38,20 +44,24 @@ class ImageFolderPixelsTest {
 
         assertThat(images.images().dataType()).isEqualTo(DataType.FLOAT);
         assertThat(images.images().shape()).containsExactly(1, 1, 1, 3);
-        assertThat(values(images)).containsExactly(new float[] {-1f, 51 / 127.5f - 1f, 1f}, within(1e-6f));
+        assertThat(values(images))
+                .containsExactly(new float[] {-1f, 51 / 127.5f - 1f, 1f}, within(1e-6f));
     }
 
     @Test
     void sixteenBitGreyUsesTheFullSixteenBitRange() throws IOException {
         ImageFixtures.grey16Png(root.resolve("a/1.png"), 3, 1, 0, 32768, 65535);
 
-        assertThat(values(load(3, 1, 1))).containsExactly(new float[] {-1f, 32768 / 32767.5f - 1f, 1f}, within(1e-6f));
+        assertThat(values(load(3, 1, 1)))
+                .containsExactly(new float[] {-1f, 32768 / 32767.5f - 1f, 1f}, within(1e-6f));
     }
 
     @Test
     void rgbBecomesGreyWithBt601Luma() throws IOException {
-        ImageFixtures.uniform(root.resolve("a/red.png"), "png", BufferedImage.TYPE_INT_RGB, 2, 2, 0xff0000);
-        ImageFixtures.uniform(root.resolve("a/green.png"), "png", BufferedImage.TYPE_INT_RGB, 2, 2, 0x00ff00);
+        ImageFixtures.uniform(
+                root.resolve("a/red.png"), "png", BufferedImage.TYPE_INT_RGB, 2, 2, 0xff0000);
+        ImageFixtures.uniform(
+                root.resolve("a/green.png"), "png", BufferedImage.TYPE_INT_RGB, 2, 2, 0x00ff00);
 
         float[] values = values(load(2, 2, 1));
 
@@ -61,9 +71,11 @@ class ImageFolderPixelsTest {
 
     @Test
     void rgbKeepsItsChannelsInRgbOrder() throws IOException {
-        ImageFixtures.uniform(root.resolve("a/1.png"), "png", BufferedImage.TYPE_INT_RGB, 1, 1, 0xff0033);
+        ImageFixtures.uniform(
+                root.resolve("a/1.png"), "png", BufferedImage.TYPE_INT_RGB, 1, 1, 0xff0033);
 
-        assertThat(values(load(1, 1, 3))).containsExactly(new float[] {1f, -1f, 0x33 / 127.5f - 1f}, within(1e-6f));
+        assertThat(values(load(1, 1, 3)))
+                .containsExactly(new float[] {1f, -1f, 0x33 / 127.5f - 1f}, within(1e-6f));
     }
 
     @Test
@@ -71,23 +83,31 @@ class ImageFolderPixelsTest {
         ImageFixtures.greyPng(root.resolve("a/1.png"), 1, 1, 51);
         float grey = 51 / 127.5f - 1f;
 
-        assertThat(values(load(1, 1, 3))).containsExactly(new float[] {grey, grey, grey}, within(1e-6f));
-        assertThat(values(load(1, 1, 4))).containsExactly(new float[] {grey, grey, grey, 1f}, within(1e-6f));
+        assertThat(values(load(1, 1, 3)))
+                .containsExactly(new float[] {grey, grey, grey}, within(1e-6f));
+        assertThat(values(load(1, 1, 4)))
+                .containsExactly(new float[] {grey, grey, grey, 1f}, within(1e-6f));
     }
 
     @Test
     void alphaIsCompositedOverWhiteWhenDroppedAndKeptWithFourChannels() throws IOException {
-        ImageFixtures.uniform(root.resolve("a/1.png"), "png", BufferedImage.TYPE_INT_ARGB, 1, 1, 0x00000000);
-        ImageFixtures.uniform(root.resolve("a/2.png"), "png", BufferedImage.TYPE_INT_ARGB, 1, 1, 0x80000000);
+        ImageFixtures.uniform(
+                root.resolve("a/1.png"), "png", BufferedImage.TYPE_INT_ARGB, 1, 1, 0x00000000);
+        ImageFixtures.uniform(
+                root.resolve("a/2.png"), "png", BufferedImage.TYPE_INT_ARGB, 1, 1, 0x80000000);
 
-        assertThat(values(load(1, 1, 1))).containsExactly(new float[] {1f, 1 - 2 * 128 / 255f}, within(1e-6f));
+        assertThat(values(load(1, 1, 1)))
+                .containsExactly(new float[] {1f, 1 - 2 * 128 / 255f}, within(1e-6f));
         assertThat(values(load(1, 1, 4)))
-                .containsExactly(new float[] {-1f, -1f, -1f, -1f, -1f, -1f, -1f, 128 / 127.5f - 1f}, within(1e-6f));
+                .containsExactly(
+                        new float[] {-1f, -1f, -1f, -1f, -1f, -1f, -1f, 128 / 127.5f - 1f},
+                        within(1e-6f));
     }
 
     @Test
     void readsBmp() throws IOException {
-        ImageFixtures.uniform(root.resolve("a/1.bmp"), "bmp", BufferedImage.TYPE_INT_RGB, 4, 4, 0x0000ff);
+        ImageFixtures.uniform(
+                root.resolve("a/1.bmp"), "bmp", BufferedImage.TYPE_INT_RGB, 4, 4, 0x0000ff);
 
         LabeledImages images = load(4, 4, 3);
 
@@ -101,12 +121,14 @@ class ImageFolderPixelsTest {
         ImageFixtures.pgm(root.resolve("a/1.pgm"), 2, 1, 255, 0, 255);
         ImageFixtures.pgm(root.resolve("a/2.pgm"), 2, 1, 65535, 65535, 0);
 
-        assertThat(values(load(2, 1, 1))).containsExactly(new float[] {-1f, 1f, 1f, -1f}, within(1e-6f));
+        assertThat(values(load(2, 1, 1)))
+                .containsExactly(new float[] {-1f, 1f, 1f, -1f}, within(1e-6f));
     }
 
     @Test
     void readsYcbcrJpegApproximately() throws IOException {
-        ImageFixtures.uniform(root.resolve("a/1.jpg"), "jpeg", BufferedImage.TYPE_INT_RGB, 16, 16, 0x3366cc);
+        ImageFixtures.uniform(
+                root.resolve("a/1.jpg"), "jpeg", BufferedImage.TYPE_INT_RGB, 16, 16, 0x3366cc);
 
         float[] values = values(load(16, 16, 3));
 

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every problem of an image folder is reported at once, in one DataException. */
 class ImageFolderProblemsTest {
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
 
     private final ImageFolderDataset dataset = new ImageFolderDataset();
 
     private static ImageFolderSpec spec(Path root, UnreadablePolicy unreadable) {
-        return new ImageFolderSpec(root, 2, 2, 1, ClassOrder.NATURAL, unreadable, ResizeMode.STRETCH);
+        return new ImageFolderSpec(
+                root, 2, 2, 1, ClassOrder.NATURAL, unreadable, ResizeMode.STRETCH);
     }
 
     private Path image(String relative) throws IOException {
@@ -42,11 +42,19 @@ class ImageFolderProblemsTest {
 
         assertThatThrownBy(() -> dataset.load(spec(root, UnreadablePolicy.FAIL)))
                 .isInstanceOf(DataException.class)
-                .hasMessageStartingWith("dataset folder " + root.toAbsolutePath() + " has 3 problems:")
-                .hasMessageContaining("\n  class folder " + folder("b") + " holds no image files; expected at least"
-                        + " one file ending in .bmp, .jpeg, .jpg, .pgm, .png, .pnm, .ppm (found 1 non-image file (.txt))")
-                .hasMessageContaining("\n  class folder " + folder("c") + " holds no image files; expected at least"
-                        + " one file ending in .bmp, .jpeg, .jpg, .pgm, .png, .pnm, .ppm (it is empty)")
+                .hasMessageStartingWith(
+                        "dataset folder " + root.toAbsolutePath() + " has 3 problems:")
+                .hasMessageContaining(
+                        "\n  class folder "
+                                + folder("b")
+                                + " holds no image files; expected at least one file ending in"
+                                + " .bmp, .jpeg, .jpg, .pgm, .png, .pnm, .ppm (found 1 non-image"
+                                + " file (.txt))")
+                .hasMessageContaining(
+                        "\n  class folder "
+                                + folder("c")
+                                + " holds no image files; expected at least one file ending in"
+                                + " .bmp, .jpeg, .jpg, .pgm, .png, .pnm, .ppm (it is empty)")
                 .hasMessageContaining("\n  class folder " + folder("d") + " holds no image files")
                 .hasMessageContaining("(found 1 hidden or system file (.DS_Store))");
     }
@@ -61,10 +69,14 @@ class ImageFolderProblemsTest {
 
         assertThatThrownBy(() -> dataset.load(spec(root, UnreadablePolicy.FAIL)))
                 .isInstanceOf(DataException.class)
-                .hasMessageStartingWith("dataset folder " + root.toAbsolutePath() + " has 2 problems:")
+                .hasMessageStartingWith(
+                        "dataset folder " + root.toAbsolutePath() + " has 2 problems:")
                 .hasMessageContaining("\n  class folder " + folder("b") + " holds no image files")
-                .hasMessageContaining("\n  2 of 3 image files under " + root.toAbsolutePath() + " cannot be decoded"
-                        + " (set 'unreadable: skip' to leave them out):")
+                .hasMessageContaining(
+                        "\n  2 of 3 image files under "
+                                + root.toAbsolutePath()
+                                + " cannot be decoded"
+                                + " (set 'unreadable: skip' to leave them out):")
                 .hasMessageContaining("\n    " + random.toAbsolutePath() + ": ")
                 .hasMessageContaining("\n    " + whole.toAbsolutePath() + ": truncated JPEG");
     }
@@ -78,9 +90,15 @@ class ImageFolderProblemsTest {
 
         assertThatThrownBy(() -> dataset.load(spec(root, UnreadablePolicy.SKIP)))
                 .isInstanceOf(DataException.class)
-                .hasMessageStartingWith("dataset folder " + root.toAbsolutePath() + " has 2 problems:")
-                .hasMessageContaining("\n  class folder " + folder("b") + " has no readable images; expected at least"
-                        + " one, found 1 unreadable:\n    " + b.toAbsolutePath() + ": ")
+                .hasMessageStartingWith(
+                        "dataset folder " + root.toAbsolutePath() + " has 2 problems:")
+                .hasMessageContaining(
+                        "\n  class folder "
+                                + folder("b")
+                                + " has no readable images; expected at least"
+                                + " one, found 1 unreadable:\n    "
+                                + b.toAbsolutePath()
+                                + ": ")
                 .hasMessageContaining("\n  class folder " + folder("c") + " has no readable images")
                 .hasMessageContaining("\n    " + c.toAbsolutePath() + ": ")
                 .hasMessageNotContaining(root.resolve("a/2.png").toString());
@@ -96,6 +114,8 @@ class ImageFolderProblemsTest {
                 .isInstanceOf(DataException.class)
                 .hasMessageStartingWith("class folder " + folder("faces") + " holds no image files")
                 .hasMessageContaining("(found 2 folders inside class folders (s1, s2))")
-                .hasMessageEndingWith("; if its sub-folders are the classes, set dataset.root=" + folder("faces"));
+                .hasMessageEndingWith(
+                        "; if its sub-folders are the classes, set dataset.root="
+                                + folder("faces"));
     }
 }

@@ -23,22 +23,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Truncated and damaged PNG and JPEG files: an interrupted copy must not become grey pixels.
- * The JPEG readers decode a cut-off file without an error, so these tests fail without the check.
+ * Truncated and damaged PNG and JPEG files: an interrupted copy must not become grey pixels. The
+ * JPEG readers decode a cut-off file without an error, so these tests fail without the check.
  */
 class ImageIntegrityTest {
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
 
     private final ImageFolderDataset dataset = new ImageFolderDataset();
 
     private static ImageFolderSpec spec(Path root, UnreadablePolicy unreadable) {
-        return new ImageFolderSpec(root, 8, 8, 1, ClassOrder.NATURAL, unreadable, ResizeMode.STRETCH);
+        return new ImageFolderSpec(
+                root, 8, 8, 1, ClassOrder.NATURAL, unreadable, ResizeMode.STRETCH);
     }
 
     private byte[] valid(String format) throws IOException {
-        return Files.readAllBytes(ImageFixtures.noise(root.resolve("valid." + format), format, 48, 40, 5));
+        return Files.readAllBytes(
+                ImageFixtures.noise(root.resolve("valid." + format), format, 48, 40, 5));
     }
 
     @Test
@@ -96,8 +97,10 @@ class ImageIntegrityTest {
         withTrailer.write("ftypmp42 a motion-photo video".getBytes(StandardCharsets.US_ASCII));
 
         assertThatCode(() -> ImageIntegrity.check(jpeg)).doesNotThrowAnyException();
-        assertThatCode(() -> ImageIntegrity.check(Arrays.copyOf(jpeg, jpeg.length + 100))).doesNotThrowAnyException();
-        assertThatCode(() -> ImageIntegrity.check(withTrailer.toByteArray())).doesNotThrowAnyException();
+        assertThatCode(() -> ImageIntegrity.check(Arrays.copyOf(jpeg, jpeg.length + 100)))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> ImageIntegrity.check(withTrailer.toByteArray()))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -130,18 +133,40 @@ class ImageIntegrityTest {
     @Test
     void jpegMarkersInsideScanDataAndSegmentsAreWalkedLikeADecoderDoes() {
         byte[] complete = {
-            (byte) 0xff, (byte) 0xd8, // SOI
-            (byte) 0xff, (byte) 0xe1, 0, 6, (byte) 0xff, (byte) 0xd9, 1, 2, // APP1 holding FF D9 (a thumbnail's EOI)
-            (byte) 0xff, (byte) 0xff, (byte) 0xda, 0, 2, // fill byte, then SOS
-            0x12, (byte) 0xff, 0, 0x34, (byte) 0xff, (byte) 0xd0, 0x56, // data with FF 00 stuffing and RST0
-            (byte) 0xff, (byte) 0xff, (byte) 0xd9}; // fill byte, EOI
+            (byte) 0xff,
+            (byte) 0xd8, // SOI
+            (byte) 0xff,
+            (byte) 0xe1,
+            0,
+            6,
+            (byte) 0xff,
+            (byte) 0xd9,
+            1,
+            2, // APP1 holding FF D9 (a thumbnail's EOI)
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xda,
+            0,
+            2, // fill byte, then SOS
+            0x12,
+            (byte) 0xff,
+            0,
+            0x34,
+            (byte) 0xff,
+            (byte) 0xd0,
+            0x56, // data with FF 00 stuffing and RST0
+            (byte) 0xff,
+            (byte) 0xff,
+            (byte) 0xd9
+        }; // fill byte, EOI
         byte[] cutInsideTheSegment = Arrays.copyOf(complete, 8);
         byte[] cutInsideTheScan = Arrays.copyOf(complete, 21);
 
         assertThatCode(() -> ImageIntegrity.check(complete)).doesNotThrowAnyException();
         assertThatThrownBy(() -> ImageIntegrity.check(cutInsideTheSegment))
                 .hasMessageStartingWith("truncated JPEG: the marker segment FF E1 at byte 2");
-        assertThatThrownBy(() -> ImageIntegrity.check(cutInsideTheScan)).hasMessageStartingWith("truncated JPEG");
+        assertThatThrownBy(() -> ImageIntegrity.check(cutInsideTheScan))
+                .hasMessageStartingWith("truncated JPEG");
     }
 
     @Test
@@ -152,19 +177,22 @@ class ImageIntegrityTest {
 
         assertThatThrownBy(() -> dataset.load(spec(root, UnreadablePolicy.FAIL)))
                 .isInstanceOf(DataException.class)
-                .hasMessageContaining(whole.toAbsolutePath() + ": truncated PNG: the IDAT chunk at byte")
+                .hasMessageContaining(
+                        whole.toAbsolutePath() + ": truncated PNG: the IDAT chunk at byte")
                 .hasMessageContaining("before the IEND chunk");
     }
 
     @Test
     void pngCutInsideItsIendChunkIsTruncatedThoughTheJdkReaderDecodesIt() throws IOException {
         byte[] png = valid("png");
-        Path file = ImageFixtures.bytes(root.resolve("cut.png"), Arrays.copyOf(png, png.length - 2));
+        Path file =
+                ImageFixtures.bytes(root.resolve("cut.png"), Arrays.copyOf(png, png.length - 2));
 
         assertThat(ImageIO.read(file.toFile())).as("the JDK reader alone accepts it").isNotNull();
         assertThatThrownBy(() -> ImageFiles.read(file))
                 .isInstanceOf(IOException.class)
-                .hasMessageStartingWith("truncated PNG: the IEND chunk at byte " + (png.length - 12));
+                .hasMessageStartingWith(
+                        "truncated PNG: the IEND chunk at byte " + (png.length - 12));
     }
 
     @Test
@@ -183,7 +211,10 @@ class ImageIntegrityTest {
         png[idat + 4 + 10] ^= 0x5a;
 
         assertThatThrownBy(() -> ImageIntegrity.check(png))
-                .hasMessage("damaged PNG: the IDAT chunk at byte " + (idat - 4) + " fails its CRC-32 check");
+                .hasMessage(
+                        "damaged PNG: the IDAT chunk at byte "
+                                + (idat - 4)
+                                + " fails its CRC-32 check");
     }
 
     @Test
@@ -191,7 +222,10 @@ class ImageIntegrityTest {
         byte[] png = valid("png");
 
         assertThatCode(() -> ImageIntegrity.check(png)).doesNotThrowAnyException();
-        assertThatCode(() -> ImageIntegrity.check("P5\n1 1\n255\n".getBytes(StandardCharsets.US_ASCII)))
+        assertThatCode(
+                        () ->
+                                ImageIntegrity.check(
+                                        "P5\n1 1\n255\n".getBytes(StandardCharsets.US_ASCII)))
                 .doesNotThrowAnyException();
         assertThatCode(() -> ImageIntegrity.check(new byte[0])).doesNotThrowAnyException();
     }
@@ -212,6 +246,7 @@ class ImageIntegrityTest {
                 return i;
             }
         }
-        throw new AssertionError("no " + new String(part, StandardCharsets.US_ASCII) + " in the data");
+        throw new AssertionError(
+                "no " + new String(part, StandardCharsets.US_ASCII) + " in the data");
     }
 }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class ResamplerTest {
 
     /** Resizes one grey plane given in 8-bit values and returns the output in [-1, 1]. */
-    private static float[] resize(int width, int height, ResizeMode mode, int outWidth, int outHeight, int... grey) {
+    private static float[] resize(
+            int width, int height, ResizeMode mode, int outWidth, int outHeight, int... grey) {
         float[] plane = new float[grey.length];
         for (int i = 0; i < grey.length; i++) {
             plane[i] = grey[i] / 255f;
@@ -20,19 +21,19 @@ class ResamplerTest {
 
     @Test
     void shrinkingAveragesTheCoveredArea() {
-        assertThat(resize(4, 1, ResizeMode.STRETCH, 2, 1, 0, 0, 255, 255)).containsExactly(new float[] {-1f, 1f},
-                within(1e-6f));
-        assertThat(resize(4, 1, ResizeMode.STRETCH, 2, 1, 0, 255, 0, 255)).containsExactly(new float[] {0f, 0f},
-                within(1e-6f));
+        assertThat(resize(4, 1, ResizeMode.STRETCH, 2, 1, 0, 0, 255, 255))
+                .containsExactly(new float[] {-1f, 1f}, within(1e-6f));
+        assertThat(resize(4, 1, ResizeMode.STRETCH, 2, 1, 0, 255, 0, 255))
+                .containsExactly(new float[] {0f, 0f}, within(1e-6f));
         // 3 -> 2: output 0 covers pixel 0 and half of pixel 1
-        assertThat(resize(3, 1, ResizeMode.STRETCH, 2, 1, 0, 255, 255)).containsExactly(
-                new float[] {2 * (0.5f / 1.5f) - 1, 1f}, within(1e-6f));
+        assertThat(resize(3, 1, ResizeMode.STRETCH, 2, 1, 0, 255, 255))
+                .containsExactly(new float[] {2 * (0.5f / 1.5f) - 1, 1f}, within(1e-6f));
     }
 
     @Test
     void enlargingInterpolatesBilinearlyWithAlignedCentres() {
-        assertThat(resize(2, 1, ResizeMode.STRETCH, 4, 1, 0, 255)).containsExactly(
-                new float[] {-1f, -0.5f, 0.5f, 1f}, within(1e-6f));
+        assertThat(resize(2, 1, ResizeMode.STRETCH, 4, 1, 0, 255))
+                .containsExactly(new float[] {-1f, -0.5f, 0.5f, 1f}, within(1e-6f));
     }
 
     @Test

@@ -22,7 +22,10 @@ final class SharedData {
                 return candidate;
             }
         }
-        throw new IllegalStateException("shared/data/att_faces not found in " + start + " or any folder above it;"
-                + " the real-data tests need the project's shared data (see shared/data/README.md)");
+        throw new IllegalStateException(
+                "shared/data/att_faces not found in "
+                        + start
+                        + " or any folder above it; the real-data tests need the project's shared"
+                        + " data (see shared/data/README.md)");
     }
 }

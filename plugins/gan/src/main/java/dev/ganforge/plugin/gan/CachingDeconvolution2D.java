@@ -15,30 +15,38 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A {@link Deconvolution2D} (transposed convolution) whose backward pass reuses the forward pass's
- * output instead of computing the transposed convolution a second time, as DL4J 1.0.0-M2.1's
- * {@code Deconvolution2DLayer.backpropGradient} does. Same configuration, parameters and
- * numerics; about one transposed convolution less per generator layer and training step. The
- * cache is used only for the identity activation (other activations overwrite the pre-output in
- * place) and only when backprop runs on the very input array of the cached forward pass.
+ * output instead of computing the transposed convolution a second time, as DL4J 1.0.0-M2.1's {@code
+ * Deconvolution2DLayer.backpropGradient} does. Same configuration, parameters and numerics; about
+ * one transposed convolution less per generator layer and training step. The cache is used only for
+ * the identity activation (other activations overwrite the pre-output in place) and only when
+ * backprop runs on the very input array of the cached forward pass.
  */
 public class CachingDeconvolution2D extends Deconvolution2D {
 
     /** For JSON deserialisation of saved networks. */
     public CachingDeconvolution2D() {}
 
-    /** @param builder a configured DL4J deconvolution builder */
+    /**
+     * @param builder a configured DL4J deconvolution builder
+     */
     public CachingDeconvolution2D(Deconvolution2D.Builder builder) {
         super(builder);
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners,
-            int layerIndex, INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
+    public Layer instantiate(
+            NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners,
+            int layerIndex,
+            INDArray layerParamsView,
+            boolean initializeParams,
+            DataType networkDataType) {
         Deconvolution2DLayer layer = new CachingLayer(conf, networkDataType);
         layer.setListeners(trainingListeners);
         layer.setIndex(layerIndex);
         layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        Map<String, INDArray> paramTable =
+                initializer().init(conf, layerParamsView, initializeParams);
         layer.setParamTable(paramTable);
         layer.setConf(conf);
         return layer;
@@ -60,8 +68,8 @@ public class CachingDeconvolution2D extends Deconvolution2D {
         }
 
         @Override
-        protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop,
-                LayerWorkspaceMgr workspaceMgr) {
+        protected Pair<INDArray, INDArray> preOutput(
+                boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
             if (forBackprop && cachedPreOutput != null && cachedInput == input) {
                 return new Pair<>(cachedPreOutput, null);
             }

@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * The {@code gan} model: an unconditional DCGAN (see {@link DcganNetworks}). The generator takes z
  * {@code [B, latentDim]} only; the discriminator takes the image {@code [B, C, H, W]} only.
- * Subclasses that return {@code true} from {@link #conditional()} get the label-conditioned networks
- * (z concatenated with the one-hot label; image concatenated with K label maps).
+ * Subclasses that return {@code true} from {@link #conditional()} get the label-conditioned
+ * networks (z concatenated with the one-hot label; image concatenated with K label maps).
  */
 public class DcganModelPlugin implements ModelPlugin<DcganSpec> {
 
@@ -30,7 +30,8 @@ public class DcganModelPlugin implements ModelPlugin<DcganSpec> {
 
     @Override
     public String description() {
-        return "unconditional DCGAN (Radford et al. 2015): conv/deconv stride 2, BatchNorm, BCE with logits";
+        return "unconditional DCGAN (Radford et al. 2015): conv/deconv stride 2, BatchNorm, BCE"
+                + " with logits";
     }
 
     @Override
@@ -50,14 +51,24 @@ public class DcganModelPlugin implements ModelPlugin<DcganSpec> {
 
     @Override
     public MultiLayerNetwork createGenerator(DcganSpec spec, ModelContext context) {
-        return DcganNetworks.generator(spec, context.imageShape(), conditionClasses(context),
-                context.generatorUpdater(), context.seed(), DataType.FLOAT);
+        return DcganNetworks.generator(
+                spec,
+                context.imageShape(),
+                conditionClasses(context),
+                context.generatorUpdater(),
+                context.seed(),
+                DataType.FLOAT);
     }
 
     @Override
     public MultiLayerNetwork createDiscriminator(DcganSpec spec, ModelContext context) {
-        return DcganNetworks.discriminator(spec, context.imageShape(), conditionClasses(context),
-                context.discriminatorUpdater(), context.seed() + 1, DataType.FLOAT);
+        return DcganNetworks.discriminator(
+                spec,
+                context.imageShape(),
+                conditionClasses(context),
+                context.discriminatorUpdater(),
+                context.seed() + 1,
+                DataType.FLOAT);
     }
 
     private int conditionClasses(ModelContext context) {

@@ -23,19 +23,21 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
- * Builds the DCGAN generator and discriminator (Radford et al. 2015, https://arxiv.org/abs/1511.06434)
- * as DL4J {@link MultiLayerNetwork}s, with optional label conditioning by concatenation (Mirza &amp;
- * Osindero 2014, https://arxiv.org/abs/1411.1784). Layer for layer the same network as
- * {@code shared/bench/torch_cgan_reference.py}:
+ * Builds the DCGAN generator and discriminator (Radford et al. 2015,
+ * https://arxiv.org/abs/1511.06434) as DL4J {@link MultiLayerNetwork}s, with optional label
+ * conditioning by concatenation (Mirza &amp; Osindero 2014, https://arxiv.org/abs/1411.1784). Layer
+ * for layer the same network as {@code shared/bench/torch_cgan_reference.py}:
+ *
  * <ul>
- *   <li>Generator: {@code [z | one-hot]} {@code [B, latent + K]} → Dense → reshape
- *       {@code [B, ln, H/2^n, W/2^n]} → BatchNorm → ReLU → for each width in reversed(L) after the
- *       first: Deconv(k, stride 2, same) → BatchNorm → ReLU → Deconv(k, stride 2, same) to C
- *       channels → tanh: {@code [B, C, H, W]} in [-1, 1].</li>
+ *   <li>Generator: {@code [z | one-hot]} {@code [B, latent + K]} → Dense → reshape {@code [B, ln,
+ *       H/2^n, W/2^n]} → BatchNorm → ReLU → for each width in reversed(L) after the first:
+ *       Deconv(k, stride 2, same) → BatchNorm → ReLU → Deconv(k, stride 2, same) to C channels →
+ *       tanh: {@code [B, C, H, W]} in [-1, 1].
  *   <li>Discriminator: {@code [B, C + K, H, W]} → for each width in L: Conv(k, stride 2, same) →
- *       BatchNorm → LeakyReLU(α) → flatten → Dense → one logit {@code [B, 1]}, loss
- *       {@link BinaryCrossEntropyWithLogits}.</li>
+ *       BatchNorm → LeakyReLU(α) → flatten → Dense → one logit {@code [B, 1]}, loss {@link
+ *       BinaryCrossEntropyWithLogits}.
  * </ul>
+ *
  * Weights are drawn from N(0, σ) as in the DCGAN paper.
  */
 public final class DcganNetworks {
@@ -53,9 +55,18 @@ public final class DcganNetworks {
         List<String> problems = new ArrayList<>();
         int factor = 1 << spec.layers().size();
         if (shape.height() % factor != 0 || shape.width() % factor != 0) {
-            problems.add("model.layers has " + spec.layers().size() + " widths, so each layer halves the image and "
-                    + "height and width must be divisible by 2^" + spec.layers().size() + " = " + factor
-                    + "; the dataset gives " + shape.height() + "x" + shape.width());
+            problems.add(
+                    "model.layers has "
+                            + spec.layers().size()
+                            + " widths, so each layer halves the image and "
+                            + "height and width must be divisible by 2^"
+                            + spec.layers().size()
+                            + " = "
+                            + factor
+                            + "; the dataset gives "
+                            + shape.height()
+                            + "x"
+                            + shape.width());
         }
         return problems;
     }
@@ -69,11 +80,17 @@ public final class DcganNetworks {
      * @param updater the generator's own updater
      * @param seed weight-initialisation seed
      * @param dataType FLOAT for training, DOUBLE for gradient checks
-     * @return the initialised network: input {@code [B, latentDim + K]}, output {@code [B, C, H, W]}
+     * @return the initialised network: input {@code [B, latentDim + K]}, output {@code [B, C, H,
+     *     W]}
      * @throws IllegalArgumentException if H or W is not divisible by 2^n
      */
     public static MultiLayerNetwork generator(
-            DcganSpec spec, ImageShape shape, int conditionClasses, IUpdater updater, long seed, DataType dataType) {
+            DcganSpec spec,
+            ImageShape shape,
+            int conditionClasses,
+            IUpdater updater,
+            long seed,
+            DataType dataType) {
         requireFits(spec, shape);
         List<Integer> widths = spec.layers();
         int n = widths.size();
@@ -82,22 +99,36 @@ public final class DcganNetworks {
         int top = widths.get(n - 1);
         ListBuilder list = base(spec, updater, seed, dataType).list();
         int index = 0;
-        list.layer(index++, new DenseLayer.Builder()
-                .nIn(spec.latentDim() + conditionClasses).nOut((long) top * h0 * w0)
-                .activation(Activation.IDENTITY).build());
+        list.layer(
+                index++,
+                new DenseLayer.Builder()
+                        .nIn(spec.latentDim() + conditionClasses)
+                        .nOut((long) top * h0 * w0)
+                        .activation(Activation.IDENTITY)
+                        .build());
         list.inputPreProcessor(index, new FeedForwardToCnnPreProcessor(h0, w0, top));
         list.layer(index++, batchNorm(spec, top));
         list.layer(index++, new ActivationLayer(Activation.RELU));
         for (int i = n - 2; i >= 0; i--) {
-            list.layer(index++, new CachingDeconvolution2D(new Deconvolution2D.Builder(spec.kernelSize(),
-                    spec.kernelSize()).stride(2, 2).convolutionMode(ConvolutionMode.Same)
-                    .nOut(widths.get(i)).activation(Activation.IDENTITY)));
+            list.layer(
+                    index++,
+                    new CachingDeconvolution2D(
+                            new Deconvolution2D.Builder(spec.kernelSize(), spec.kernelSize())
+                                    .stride(2, 2)
+                                    .convolutionMode(ConvolutionMode.Same)
+                                    .nOut(widths.get(i))
+                                    .activation(Activation.IDENTITY)));
             list.layer(index++, batchNorm(spec, widths.get(i)));
             list.layer(index++, new ActivationLayer(Activation.RELU));
         }
-        list.layer(index, new Deconvolution2D.Builder(spec.kernelSize(), spec.kernelSize())
-                .stride(2, 2).convolutionMode(ConvolutionMode.Same)
-                .nOut(shape.channels()).activation(Activation.TANH).build());
+        list.layer(
+                index,
+                new Deconvolution2D.Builder(spec.kernelSize(), spec.kernelSize())
+                        .stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .nOut(shape.channels())
+                        .activation(Activation.TANH)
+                        .build());
         list.setInputType(InputType.feedForward(spec.latentDim() + conditionClasses));
         return init(list);
     }
@@ -115,24 +146,41 @@ public final class DcganNetworks {
      * @throws IllegalArgumentException if H or W is not divisible by 2^n
      */
     public static MultiLayerNetwork discriminator(
-            DcganSpec spec, ImageShape shape, int conditionClasses, IUpdater updater, long seed, DataType dataType) {
+            DcganSpec spec,
+            ImageShape shape,
+            int conditionClasses,
+            IUpdater updater,
+            long seed,
+            DataType dataType) {
         requireFits(spec, shape);
         ListBuilder list = base(spec, updater, seed, dataType).list();
         int index = 0;
         for (int width : spec.layers()) {
-            list.layer(index++, new ConvolutionLayer.Builder(spec.kernelSize(), spec.kernelSize())
-                    .stride(2, 2).convolutionMode(ConvolutionMode.Same)
-                    .nOut(width).activation(Activation.IDENTITY).build());
+            list.layer(
+                    index++,
+                    new ConvolutionLayer.Builder(spec.kernelSize(), spec.kernelSize())
+                            .stride(2, 2)
+                            .convolutionMode(ConvolutionMode.Same)
+                            .nOut(width)
+                            .activation(Activation.IDENTITY)
+                            .build());
             list.layer(index++, batchNorm(spec, width));
             list.layer(index++, new ActivationLayer(new ActivationLReLU(spec.leakyReluAlpha())));
         }
-        list.layer(index, new OutputLayer.Builder(new BinaryCrossEntropyWithLogits())
-                .nOut(1).activation(Activation.IDENTITY).build());
-        list.setInputType(InputType.convolutional(shape.height(), shape.width(), shape.channels() + conditionClasses));
+        list.layer(
+                index,
+                new OutputLayer.Builder(new BinaryCrossEntropyWithLogits())
+                        .nOut(1)
+                        .activation(Activation.IDENTITY)
+                        .build());
+        list.setInputType(
+                InputType.convolutional(
+                        shape.height(), shape.width(), shape.channels() + conditionClasses));
         return init(list);
     }
 
-    private static NeuralNetConfiguration.Builder base(DcganSpec spec, IUpdater updater, long seed, DataType dataType) {
+    private static NeuralNetConfiguration.Builder base(
+            DcganSpec spec, IUpdater updater, long seed, DataType dataType) {
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(dataType)
@@ -141,7 +189,11 @@ public final class DcganNetworks {
     }
 
     private static BatchNormalization batchNorm(DcganSpec spec, int channels) {
-        return new BatchNormalization.Builder().nOut(channels).decay(spec.batchNormDecay()).eps(1e-5).build();
+        return new BatchNormalization.Builder()
+                .nOut(channels)
+                .decay(spec.batchNormDecay())
+                .eps(1e-5)
+                .build();
     }
 
     private static MultiLayerNetwork init(ListBuilder list) {

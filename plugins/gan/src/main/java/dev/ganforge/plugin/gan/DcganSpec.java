@@ -14,23 +14,49 @@ import java.util.List;
  *     H and W must be divisible by 2^n
  * @param kernelSize square kernel size k of every (de)convolution, in pixels
  * @param leakyReluAlpha negative slope of the discriminator's LeakyReLU
- * @param batchNormDecay running-average decay of BatchNorm statistics (PyTorch momentum = 1 - decay)
+ * @param batchNormDecay running-average decay of BatchNorm statistics (PyTorch momentum = 1 -
+ *     decay)
  * @param initStddev standard deviation of the N(0, σ) weight initialisation
  */
 public record DcganSpec(
-        @SpecField(doc = "size of the latent vector z", defaultValue = "100", min = 1, max = 4096) int latentDim,
-        @SpecField(doc = "channel widths of the conv layers, discriminator order; the generator mirrors them",
-                defaultValue = "[64, 128, 256]", min = 1, max = 4096) List<Integer> layers,
-        @SpecField(doc = "kernel size of every (de)convolution, pixels", defaultValue = "5", min = 1, max = 15)
+        @SpecField(doc = "size of the latent vector z", defaultValue = "100", min = 1, max = 4096)
+                int latentDim,
+        @SpecField(
+                        doc =
+                                "channel widths of the conv layers, discriminator order; the"
+                                        + " generator mirrors them",
+                        defaultValue = "[64, 128, 256]",
+                        min = 1,
+                        max = 4096)
+                List<Integer> layers,
+        @SpecField(
+                        doc = "kernel size of every (de)convolution, pixels",
+                        defaultValue = "5",
+                        min = 1,
+                        max = 15)
                 int kernelSize,
-        @SpecField(doc = "negative slope of the discriminator's LeakyReLU", defaultValue = "0.2", min = 0, max = 1)
+        @SpecField(
+                        doc = "negative slope of the discriminator's LeakyReLU",
+                        defaultValue = "0.2",
+                        min = 0,
+                        max = 1)
                 double leakyReluAlpha,
-        @SpecField(doc = "running-average decay of BatchNorm statistics", defaultValue = "0.9", min = 0, max = 1)
+        @SpecField(
+                        doc = "running-average decay of BatchNorm statistics",
+                        defaultValue = "0.9",
+                        min = 0,
+                        max = 1)
                 double batchNormDecay,
-        @SpecField(doc = "standard deviation of the N(0, σ) weight initialisation", defaultValue = "0.02",
-                min = 0.0, max = 1) double initStddev) {
+        @SpecField(
+                        doc = "standard deviation of the N(0, σ) weight initialisation",
+                        defaultValue = "0.02",
+                        min = 0.0,
+                        max = 1)
+                double initStddev) {
 
-    /** @throws IllegalArgumentException if {@code layers} is empty */
+    /**
+     * @throws IllegalArgumentException if {@code layers} is empty
+     */
     public DcganSpec {
         layers = List.copyOf(layers);
         if (layers.isEmpty()) {

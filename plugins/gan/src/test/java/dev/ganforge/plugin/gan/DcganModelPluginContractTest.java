@@ -5,7 +5,9 @@ import dev.ganforge.spi.ModelPlugin;
 import dev.ganforge.testing.ModelPluginContract;
 import java.util.List;
 
-/** Runs the shared model-plugin contract on the unconditional {@code gan} model with a tiny spec. */
+/**
+ * Runs the shared model-plugin contract on the unconditional {@code gan} model with a tiny spec.
+ */
 class DcganModelPluginContractTest extends ModelPluginContract<DcganSpec> {
 
     @Override

@@ -1,17 +1,19 @@
 package dev.ganforge.plugin.metrics;
 
 /**
- * The Fréchet distance between two Gaussians fitted to feature sets, as in the FID of Heusel et al.,
- * "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium" (2017,
+ * The Fréchet distance between two Gaussians fitted to feature sets, as in the FID of Heusel et
+ * al., "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium" (2017,
  * https://arxiv.org/abs/1706.08500):
+ *
  * <pre>
  *   d² = ||μ1 - μ2||² + Tr(Σ1) + Tr(Σ2) - 2 Tr((Σ1 Σ2)^½)
  * </pre>
- * The trace of the matrix square root is computed stably without a non-symmetric square root:
- * Σ1 Σ2 is similar to the symmetric positive semi-definite M = Σ1^½ Σ2 Σ1^½, so
- * {@code Tr((Σ1 Σ2)^½) = Σ_i sqrt(λ_i(M))}. Σ1^½ comes from Σ1's symmetric eigen-decomposition
- * V diag(sqrt(λ)) Vᵀ; eigenvalues that rounding makes slightly negative are clamped to 0. Covariances
- * use the unbiased 1/(n-1) normalisation. All arithmetic is in double precision.
+ *
+ * The trace of the matrix square root is computed stably without a non-symmetric square root: Σ1 Σ2
+ * is similar to the symmetric positive semi-definite M = Σ1^½ Σ2 Σ1^½, so {@code Tr((Σ1 Σ2)^½) =
+ * Σ_i sqrt(λ_i(M))}. Σ1^½ comes from Σ1's symmetric eigen-decomposition V diag(sqrt(λ)) Vᵀ;
+ * eigenvalues that rounding makes slightly negative are clamped to 0. Covariances use the unbiased
+ * 1/(n-1) normalisation. All arithmetic is in double precision.
  */
 public final class FrechetDistance {
 
@@ -34,13 +36,15 @@ public final class FrechetDistance {
         public static Gaussian fit(double[][] features) {
             int n = features.length;
             if (n < 2) {
-                throw new IllegalArgumentException("need at least 2 samples to estimate a covariance, found " + n);
+                throw new IllegalArgumentException(
+                        "need at least 2 samples to estimate a covariance, found " + n);
             }
             int f = features[0].length;
             double[] mean = new double[f];
             for (double[] row : features) {
                 if (row.length != f) {
-                    throw new IllegalArgumentException("feature rows differ in length: " + row.length + " vs " + f);
+                    throw new IllegalArgumentException(
+                            "feature rows differ in length: " + row.length + " vs " + f);
                 }
                 for (int j = 0; j < f; j++) {
                     mean[j] += row[j] / n;
@@ -92,7 +96,8 @@ public final class FrechetDistance {
     public static double between(Gaussian first, Gaussian second) {
         int f = first.mean().length;
         if (second.mean().length != f) {
-            throw new IllegalArgumentException("feature widths differ: " + f + " vs " + second.mean().length);
+            throw new IllegalArgumentException(
+                    "feature widths differ: " + f + " vs " + second.mean().length);
         }
         double meanTerm = 0;
         double traces = 0;
@@ -110,7 +115,9 @@ public final class FrechetDistance {
         return Math.max(0, meanTerm + traces - 2 * traceOfRoot);
     }
 
-    /** @return V diag(sqrt(max(λ, 0))) Vᵀ of a symmetric positive semi-definite matrix */
+    /**
+     * @return V diag(sqrt(max(λ, 0))) Vᵀ of a symmetric positive semi-definite matrix
+     */
     static double[][] symmetricSquareRoot(double[][] matrix) {
         SymmetricEigen.Result eigen = SymmetricEigen.decompose(matrix);
         int n = matrix.length;

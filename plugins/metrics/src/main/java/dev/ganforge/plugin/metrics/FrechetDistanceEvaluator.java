@@ -12,7 +12,8 @@ import java.util.Map;
  * hence not called FID); see {@link FrechetDistance}. Lower is better; 0 for identical statistics.
  * It is biased upwards for small sample counts, so compare values computed from equal counts.
  */
-public final class FrechetDistanceEvaluator implements EvaluatorPlugin<FrechetDistanceEvaluator.Spec> {
+public final class FrechetDistanceEvaluator
+        implements EvaluatorPlugin<FrechetDistanceEvaluator.Spec> {
 
     /** The evaluator has no settings. */
     public record Spec() {}
@@ -32,15 +33,21 @@ public final class FrechetDistanceEvaluator implements EvaluatorPlugin<FrechetDi
 
     @Override
     public String description() {
-        return "Frechet distance between real and generated classifier features (eval/fd_<backbone>)";
+        return "Frechet distance between real and generated classifier features"
+                + " (eval/fd_<backbone>)";
     }
 
-    /** @return {@code eval/fd_<backbone>} ≥ 0 */
+    /**
+     * @return {@code eval/fd_<backbone>} ≥ 0
+     */
     @Override
     public Map<String, Double> evaluate(Spec spec, EvaluationInput input) {
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("eval/fd_" + input.backbone(), FrechetDistance.between(
-                input.realFeatures().toDoubleMatrix(), input.generatedFeatures().toDoubleMatrix()));
+        metrics.put(
+                "eval/fd_" + input.backbone(),
+                FrechetDistance.between(
+                        input.realFeatures().toDoubleMatrix(),
+                        input.generatedFeatures().toDoubleMatrix()));
         return metrics;
     }
 }

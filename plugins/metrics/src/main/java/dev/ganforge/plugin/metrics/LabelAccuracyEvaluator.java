@@ -8,11 +8,11 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The {@code label-accuracy} evaluator: does a conditional generator obey its labels? For each class,
- * the share of samples generated for it that the domain classifier assigns to it (arg-max of the
- * softmax); {@code eval/label_accuracy} is the macro average over classes, and
- * {@code eval/label_accuracy/<class>} the per-class values (characters other than letters, digits,
- * '.', '_' and '-' in class names become '_'). A generator that ignores its labels scores 1/K on
+ * The {@code label-accuracy} evaluator: does a conditional generator obey its labels? For each
+ * class, the share of samples generated for it that the domain classifier assigns to it (arg-max of
+ * the softmax); {@code eval/label_accuracy} is the macro average over classes, and {@code
+ * eval/label_accuracy/<class>} the per-class values (characters other than letters, digits, '.',
+ * '_' and '-' in class names become '_'). A generator that ignores its labels scores 1/K on
  * average, whatever it draws. Nothing is reported for an unconditional model.
  */
 public final class LabelAccuracyEvaluator implements EvaluatorPlugin<LabelAccuracyEvaluator.Spec> {
@@ -23,7 +23,8 @@ public final class LabelAccuracyEvaluator implements EvaluatorPlugin<LabelAccura
      * @param perClass also report one metric per class
      */
     public record Spec(
-            @SpecField(doc = "also report eval/label_accuracy/<class>", defaultValue = "true") boolean perClass) {}
+            @SpecField(doc = "also report eval/label_accuracy/<class>", defaultValue = "true")
+                    boolean perClass) {}
 
     /** Creates the plugin; it holds no state. */
     public LabelAccuracyEvaluator() {}
@@ -40,10 +41,14 @@ public final class LabelAccuracyEvaluator implements EvaluatorPlugin<LabelAccura
 
     @Override
     public String description() {
-        return "share of generated samples the domain classifier assigns to their label (macro and per class)";
+        return "share of generated samples the domain classifier assigns to their label (macro and"
+                + " per class)";
     }
 
-    /** @return {@code eval/label_accuracy} in [0, 1] and, if asked, per-class values; empty if unconditional */
+    /**
+     * @return {@code eval/label_accuracy} in [0, 1] and, if asked, per-class values; empty if
+     *     unconditional
+     */
     @Override
     public Map<String, Double> evaluate(Spec spec, EvaluationInput input) {
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -80,7 +85,9 @@ public final class LabelAccuracyEvaluator implements EvaluatorPlugin<LabelAccura
         return metrics;
     }
 
-    /** @return the text with characters other than letters, digits, '.', '_' and '-' replaced by '_' */
+    /**
+     * @return the text with characters other than letters, digits, '.', '_' and '-' replaced by '_'
+     */
     static String metricPart(String text) {
         return text.replaceAll("[^A-Za-z0-9._-]", "_");
     }

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * Improved precision and recall of Kynkäänniemi et al., "Improved Precision and Recall Metric for
  * Assessing Generative Models" (2019, https://arxiv.org/abs/1904.06991). Each set's manifold is the
- * union of balls around its points with radius the distance to the point's k-th nearest neighbour in
- * the same set (itself excluded). Precision is the share of generated points inside the real
+ * union of balls around its points with radius the distance to the point's k-th nearest neighbour
+ * in the same set (itself excluded). Precision is the share of generated points inside the real
  * manifold; recall the share of real points inside the generated manifold. Euclidean distances in
  * double precision, brute force: O((n + m)² F).
  */
@@ -29,15 +29,25 @@ public final class PrecisionRecall {
      */
     public static Result compute(double[][] real, double[][] generated, int k) {
         if (k < 1 || real.length <= k || generated.length <= k) {
-            throw new IllegalArgumentException("precision/recall with k = " + k + " needs more than k samples in each"
-                    + " set, found " + real.length + " real and " + generated.length + " generated");
+            throw new IllegalArgumentException(
+                    "precision/recall with k = "
+                            + k
+                            + " needs more than k samples in each"
+                            + " set, found "
+                            + real.length
+                            + " real and "
+                            + generated.length
+                            + " generated");
         }
         double[] realRadii = radii(real, k);
         double[] generatedRadii = radii(generated, k);
-        return new Result(coverage(generated, real, realRadii), coverage(real, generated, generatedRadii));
+        return new Result(
+                coverage(generated, real, realRadii), coverage(real, generated, generatedRadii));
     }
 
-    /** @return squared distance to each point's k-th nearest other point */
+    /**
+     * @return squared distance to each point's k-th nearest other point
+     */
     static double[] radii(double[][] points, int k) {
         double[] radii = new double[points.length];
         double[] distances = new double[points.length - 1];
@@ -55,7 +65,9 @@ public final class PrecisionRecall {
         return radii;
     }
 
-    /** @return the share of {@code queries} within the radius of at least one manifold point */
+    /**
+     * @return the share of {@code queries} within the radius of at least one manifold point
+     */
     private static double coverage(double[][] queries, double[][] manifold, double[] radii) {
         int inside = 0;
         for (double[] query : queries) {

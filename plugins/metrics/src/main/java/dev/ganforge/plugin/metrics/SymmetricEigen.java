@@ -1,16 +1,19 @@
 package dev.ganforge.plugin.metrics;
 
 /**
- * Eigenvalues and eigenvectors of a real symmetric matrix by the cyclic Jacobi method (Golub &amp; Van
- * Loan, "Matrix Computations", 4th ed., section 8.5). Plain Java in double precision: the matrices
- * here are covariances of at most a few hundred features, where Jacobi is fast enough and,
+ * Eigenvalues and eigenvectors of a real symmetric matrix by the cyclic Jacobi method (Golub &amp;
+ * Van Loan, "Matrix Computations", 4th ed., section 8.5). Plain Java in double precision: the
+ * matrices here are covariances of at most a few hundred features, where Jacobi is fast enough and,
  * unlike a general eigen-solver, always returns real eigenvalues and orthonormal eigenvectors.
  */
 final class SymmetricEigen {
 
     private static final int MAX_SWEEPS = 100;
 
-    /** Eigenvalues {@code values[i]} with eigenvector column i of {@code vectors}: A = V diag(values) Vᵀ. */
+    /**
+     * Eigenvalues {@code values[i]} with eigenvector column i of {@code vectors}: A = V
+     * diag(values) Vᵀ.
+     */
     record Result(double[] values, double[][] vectors) {}
 
     private SymmetricEigen() {}

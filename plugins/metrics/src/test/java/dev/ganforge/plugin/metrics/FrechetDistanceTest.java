@@ -22,7 +22,8 @@ class FrechetDistanceTest {
 
     @Test
     void distanceOfAFeatureSetWithItselfIsZero() {
-        double[][] features = gaussian(300, new double[] {1, -2, 0.5, 3}, new double[] {1, 0.3, 2, 0.01}, 1);
+        double[][] features =
+                gaussian(300, new double[] {1, -2, 0.5, 3}, new double[] {1, 0.3, 2, 0.01}, 1);
         // correlate the columns so the covariance is not diagonal
         for (double[] row : features) {
             row[1] += 0.7 * row[0];
@@ -43,7 +44,11 @@ class FrechetDistanceTest {
         var second = new FrechetDistance.Gaussian(mean2, diagonal(var2), 100);
         double expected = 0;
         for (int i = 0; i < 3; i++) {
-            expected += Math.pow(mean1[i] - mean2[i], 2) + var1[i] + var2[i] - 2 * Math.sqrt(var1[i] * var2[i]);
+            expected +=
+                    Math.pow(mean1[i] - mean2[i], 2)
+                            + var1[i]
+                            + var2[i]
+                            - 2 * Math.sqrt(var1[i] * var2[i]);
         }
 
         assertThat(FrechetDistance.between(first, second)).isCloseTo(expected, within(1e-9));
@@ -60,7 +65,8 @@ class FrechetDistanceTest {
         var first = new FrechetDistance.Gaussian(new double[] {0, 0}, sigma1, 100);
         var second = new FrechetDistance.Gaussian(new double[] {3, 4}, sigma2, 100);
 
-        assertThat(FrechetDistance.between(first, second)).isCloseTo(25 + 5 + 10 - 2 * 5, within(1e-9));
+        assertThat(FrechetDistance.between(first, second))
+                .isCloseTo(25 + 5 + 10 - 2 * 5, within(1e-9));
     }
 
     @Test
@@ -90,6 +96,8 @@ class FrechetDistanceTest {
     }
 
     private static double[][] rotated(double c, double s, double a, double b) {
-        return new double[][] {{c * c * a + s * s * b, c * s * (a - b)}, {c * s * (a - b), s * s * a + c * c * b}};
+        return new double[][] {
+            {c * c * a + s * s * b, c * s * (a - b)}, {c * s * (a - b), s * s * a + c * c * b}
+        };
     }
 }

@@ -9,6 +9,9 @@ class MetricsDiscoveryTest extends PluginDiscoveryContract {
 
     @Override
     protected List<GanPlugin<?>> expectedPlugins() {
-        return List.of(new LabelAccuracyEvaluator(), new FrechetDistanceEvaluator(), new PrecisionRecallEvaluator());
+        return List.of(
+                new LabelAccuracyEvaluator(),
+                new FrechetDistanceEvaluator(),
+                new PrecisionRecallEvaluator());
     }
 }

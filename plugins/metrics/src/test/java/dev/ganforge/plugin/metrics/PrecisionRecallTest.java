@@ -33,7 +33,8 @@ class PrecisionRecallTest {
 
     @Test
     void disjointFarCloudsHavePrecisionAndRecallZero() {
-        PrecisionRecall.Result result = PrecisionRecall.compute(cloud(200, 0, 1), cloud(200, 100, 2), 3);
+        PrecisionRecall.Result result =
+                PrecisionRecall.compute(cloud(200, 0, 1), cloud(200, 100, 2), 3);
 
         assertThat(result.precision()).isZero();
         assertThat(result.recall()).isZero();
@@ -54,6 +55,7 @@ class PrecisionRecallTest {
     @Test
     void rejectsSetsNoLargerThanK() {
         assertThatThrownBy(() -> PrecisionRecall.compute(cloud(3, 0, 1), cloud(10, 0, 2), 3))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("k = 3");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("k = 3");
     }
 }

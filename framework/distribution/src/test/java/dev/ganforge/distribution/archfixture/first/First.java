@@ -4,7 +4,9 @@ import dev.ganforge.distribution.archfixture.second.Second;
 
 /** Half of a deliberate package cycle that {@code ArchitectureTest} must detect. */
 public final class First {
-    /** @return the other half */
+    /**
+     * @return the other half
+     */
     public Second other() {
         return new Second();
     }
