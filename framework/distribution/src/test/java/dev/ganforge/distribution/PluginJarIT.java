@@ -41,7 +41,7 @@ class PluginJarIT {
                     public record Spec(@SpecField(doc = "value", defaultValue = "0.5") double value) {}
                     public String name() { return "constant"; }
                     public Class<Spec> specClass() { return Spec.class; }
-                    public void sample(Spec spec, INDArray z, Random random) {
+                    public void sample(Spec spec, INDArray z, org.nd4j.linalg.api.rng.Random random) {
                         z.assign(spec.value());
                     }
                 }

@@ -28,6 +28,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Networks a third-party model plugin could hand the oneDNN path, beyond the DCGANs: layer settings
@@ -94,26 +95,39 @@ class OneDnnNetworkSupportTest {
                 DataType.FLOAT);
     }
 
-    /** The discriminator's logits and input gradient on the oneDNN path equal DL4J's. */
+    /**
+     * The discriminator's logits and input gradient on the oneDNN path equal DL4J's, within the
+     * bound {@link Float64Bound} derives from the same network in float64.
+     */
     private static void sameForwardAndBackwardAsDl4j(MultiLayerNetwork discriminator) {
         assertThat(OneDnnNetwork.unsupported(discriminator)).isEmpty();
+        MultiLayerNetwork exact = discriminator.convertDataType(DataType.DOUBLE);
+        long reduction = Float64Bound.reductionLength(discriminator);
         long[] shape = {3, SHAPE.channels() + CLASSES, SHAPE.height(), SHAPE.width()};
         INDArray input = Nd4j.rand(DataType.FLOAT, shape).subi(0.5);
         OneDnnNetwork compiled = new OneDnnNetwork(discriminator, shape, shape[1]);
         INDArray logits = compiled.forward(input).dup();
         INDArray expected = discriminator.output(input, true);
-        assertThat(logits.equalsWithEps(expected, 1e-4)).as(logits + " vs " + expected).isTrue();
+        INDArray exactLogits = exact.output(input.castTo(DataType.DOUBLE), true);
+        Float64Bound.assertWithin("logits", logits, expected, exactLogits, reduction);
 
-        INDArray ones = Nd4j.ones(DataType.FLOAT, 3, 1);
-        var pass = discriminator.calculateGradients(input, ones, null, null);
-        compiled.outputGradient()
-                .assign(org.nd4j.linalg.ops.transforms.Transforms.sigmoid(logits).subi(1));
+        var pass =
+                discriminator.calculateGradients(
+                        input, Nd4j.ones(DataType.FLOAT, 3, 1), null, null);
+        var exactPass =
+                exact.calculateGradients(
+                        input.castTo(DataType.DOUBLE),
+                        Nd4j.ones(DataType.DOUBLE, 3, 1),
+                        null,
+                        null);
+        compiled.outputGradient().assign(Transforms.sigmoid(logits).subi(1));
         compiled.backward(true, true);
-        INDArray expectedInputGradient = pass.getSecond();
-        double relative =
-                expectedInputGradient.sub(compiled.inputGradient()).norm2Number().doubleValue()
-                        / expectedInputGradient.norm2Number().doubleValue();
-        assertThat(relative).as("input gradient").isLessThan(1e-4);
+        Float64Bound.assertWithin(
+                "input gradient",
+                compiled.inputGradient(),
+                pass.getSecond(),
+                exactPass.getSecond(),
+                reduction);
     }
 
     @Test
@@ -168,10 +182,16 @@ class OneDnnNetworkSupportTest {
         MultiLayerNetwork network = new MultiLayerNetwork(list.build());
         network.init();
         OneDnnNetwork compiled = new OneDnnNetwork(network, new long[] {2, 16}, 16);
+        MultiLayerNetwork exact = network.convertDataType(DataType.DOUBLE);
         for (int i = 0; i < 2; i++) {
             INDArray x = Nd4j.rand(DataType.FLOAT, 2, 16);
             INDArray expected = network.output(x, true);
-            assertThat(compiled.forward(x).equalsWithEps(expected, 1e-5)).as("pass " + i).isTrue();
+            Float64Bound.assertWithin(
+                    "pass " + i,
+                    compiled.forward(x),
+                    expected,
+                    exact.output(x.castTo(DataType.DOUBLE), true),
+                    Float64Bound.reductionLength(network));
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> compiled.forward(Nd4j.rand(DataType.FLOAT, 3, 16)))
