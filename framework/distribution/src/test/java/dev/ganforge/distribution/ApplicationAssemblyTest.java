@@ -12,9 +12,11 @@ import dev.ganforge.core.plugin.PluginLoadException;
 import dev.ganforge.core.plugin.PluginRegistry;
 import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.tracking.RunTracker;
+import dev.ganforge.core.train.StepSetup;
 import dev.ganforge.core.train.TrainerFactory;
+import dev.ganforge.core.train.TrainingEngineProvider;
 import dev.ganforge.core.train.TrainingEngines;
-import dev.ganforge.engine.onednn.OneDnnEngine;
+import dev.ganforge.core.train.TrainingStep;
 import dev.ganforge.spi.PluginKind;
 import dev.ganforge.tracking.mlflow.MlflowRunTracker;
 import java.util.List;
@@ -53,13 +55,27 @@ class ApplicationAssemblyTest {
     @Test
     void twoEnginesWithOneNameAreRefusedNamingBothClasses() {
         assertThatThrownBy(
-                        () ->
-                                new CoreModule(
-                                        List.of(),
-                                        List.of(new OneDnnEngine(), new OneDnnEngine()),
-                                        List.of()))
+                        () -> new CoreModule(List.of(), List.of(new Twin(), new Twin()), List.of()))
                 .isInstanceOf(PluginLoadException.class)
-                .hasMessageContaining("two training engines are named 'onednn'")
-                .hasMessageContaining(OneDnnEngine.class.getName());
+                .hasMessageContaining("two training engines are named 'twin'")
+                .hasMessageContaining(Twin.class.getName());
+    }
+
+    /** An engine that only has a name (this test never asks it for a step). */
+    private static final class Twin implements TrainingEngineProvider {
+        @Override
+        public String name() {
+            return "twin";
+        }
+
+        @Override
+        public List<String> problems(StepSetup setup) {
+            return List.of("a test double");
+        }
+
+        @Override
+        public TrainingStep create(StepSetup setup) {
+            throw new UnsupportedOperationException("a test double");
+        }
     }
 }
