@@ -3,11 +3,11 @@ package dev.ganforge.cli.sweep;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ganforge.core.io.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,19 +85,8 @@ public final class SweepState {
     }
 
     private void save() {
-        try {
-            Files.createDirectories(file.getParent());
-            Path temporary = file.resolveSibling("sweep.json.tmp");
-            JSON.writeValue(
-                    temporary.toFile(), new Stored(new ArrayList<>(trials.values()), properties));
-            Files.move(
-                    temporary,
-                    file,
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        Stored stored = new Stored(new ArrayList<>(trials.values()), properties);
+        Folders.writeAtomically(file, target -> JSON.writeValue(target.toFile(), stored));
     }
 
     private record Stored(List<TrialState> trials, Map<String, String> properties) {}

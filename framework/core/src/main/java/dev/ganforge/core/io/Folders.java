@@ -1,12 +1,17 @@
 package dev.ganforge.core.io;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 
-/** File-tree helpers shared by the checkpoint and classifier stores. */
+/**
+ * File helpers shared by the run folder, the checkpoint and classifier stores, trackers and sweeps.
+ */
 public final class Folders {
 
     private Folders() {}
@@ -26,5 +31,53 @@ public final class Folders {
                 Files.delete(path);
             }
         }
+    }
+
+    /** Writes the content of a file to the path it is given. */
+    @FunctionalInterface
+    public interface Content {
+        /**
+         * @param target where to write
+         * @throws IOException if it cannot be written
+         */
+        void writeTo(Path target) throws IOException;
+    }
+
+    /**
+     * Replaces a file atomically: the content goes to {@code NAME.tmp} beside it, which is then
+     * moved over the file in one rename, so a reader (or a crash) sees the old file or the new one,
+     * never a torn one. Creates the parent folders.
+     *
+     * @param file the file to replace
+     * @param content writes the new content
+     * @throws UncheckedIOException naming the file if it cannot be written
+     */
+    public static void writeAtomically(Path file, Content content) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+            content.writeTo(temporary);
+            Files.move(
+                    temporary,
+                    file,
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@link #writeAtomically(Path, Content)} for UTF-8 text.
+     *
+     * @param file the file to replace
+     * @param text its new content
+     * @throws UncheckedIOException naming the file if it cannot be written
+     */
+    public static void writeAtomically(Path file, String text) {
+        writeAtomically(file, target -> Files.writeString(target, text, StandardCharsets.UTF_8));
     }
 }

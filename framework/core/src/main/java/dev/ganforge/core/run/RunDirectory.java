@@ -2,12 +2,12 @@ package dev.ganforge.core.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ganforge.core.io.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -146,8 +146,8 @@ public final class RunDirectory {
     public void create(String resolvedSpecYaml, List<String> classNames) {
         try {
             Files.createDirectories(samples());
-            writeAtomically(specFile(), resolvedSpecYaml);
-            writeAtomically(classesFile(), String.join("\n", classNames) + "\n");
+            Folders.writeAtomically(specFile(), resolvedSpecYaml);
+            Folders.writeAtomically(classesFile(), String.join("\n", classNames) + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot create run folder " + root + ": " + e.getMessage(), e);
@@ -186,14 +186,9 @@ public final class RunDirectory {
         node.put("step", step);
         node.put("total_steps", totalSteps);
         node.put("updated_ms", System.currentTimeMillis());
-        try {
-            writeAtomically(
-                    root.resolve(STATUS_FILE),
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot write status.json in " + root + ": " + e.getMessage(), e);
-        }
+        Folders.writeAtomically(
+                root.resolve(STATUS_FILE),
+                target -> JSON.writerWithDefaultPrettyPrinter().writeValue(target.toFile(), node));
     }
 
     /**
@@ -229,15 +224,5 @@ public final class RunDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, text, StandardCharsets.UTF_8);
-        Files.move(
-                temporary,
-                file,
-                StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ganforge.config.PluginSection;
+import dev.ganforge.core.io.Folders;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.spi.LabeledImages;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -131,21 +131,9 @@ public record RunInfo(
             node.put("git_commit", gitCommit);
         }
         node.put("started_ms", startedMs);
-        Path file = runFolder.resolve(FILE);
-        Path temporary = runFolder.resolve(FILE + ".tmp");
-        try {
-            Files.writeString(
-                    temporary,
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node),
-                    StandardCharsets.UTF_8);
-            Files.move(
-                    temporary,
-                    file,
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        Folders.writeAtomically(
+                runFolder.resolve(FILE),
+                target -> JSON.writerWithDefaultPrettyPrinter().writeValue(target.toFile(), node));
     }
 
     /**

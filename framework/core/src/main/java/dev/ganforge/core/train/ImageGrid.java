@@ -1,12 +1,11 @@
 package dev.ganforge.core.train;
 
+import dev.ganforge.core.io.Folders;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -79,20 +78,13 @@ public final class ImageGrid {
      * @throws UncheckedIOException if writing fails
      */
     public static void writePng(BufferedImage picture, Path file) {
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-            if (!ImageIO.write(picture, "png", temporary.toFile())) {
-                throw new IOException("no PNG writer for image type " + picture.getType());
-            }
-            Files.move(
-                    temporary,
-                    file,
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        Folders.writeAtomically(
+                file,
+                target -> {
+                    if (!ImageIO.write(picture, "png", target.toFile())) {
+                        throw new IOException("no PNG writer for image type " + picture.getType());
+                    }
+                });
     }
 
     private static int imageType(int channels) {

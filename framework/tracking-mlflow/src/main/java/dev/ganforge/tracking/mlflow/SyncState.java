@@ -3,12 +3,11 @@ package dev.ganforge.tracking.mlflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ganforge.core.io.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -144,21 +143,9 @@ public final class SyncState {
         images.forEach(node.putArray("images")::add);
         imageTimes.forEach(node.putObject("image_times")::put);
         artifacts.forEach(node.putObject("artifacts")::put);
-        Path file = runFolder.resolve(FILE);
-        Path temporary = runFolder.resolve(FILE + ".tmp");
-        try {
-            Files.writeString(
-                    temporary,
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node),
-                    StandardCharsets.UTF_8);
-            Files.move(
-                    temporary,
-                    file,
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        Folders.writeAtomically(
+                runFolder.resolve(FILE),
+                target -> JSON.writerWithDefaultPrettyPrinter().writeValue(target.toFile(), node));
     }
 
     /**
