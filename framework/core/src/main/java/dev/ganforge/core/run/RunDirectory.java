@@ -2,6 +2,7 @@ package dev.ganforge.core.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ganforge.core.io.ExclusiveFileLock;
 import dev.ganforge.core.io.Folders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,6 +29,7 @@ import java.util.regex.Pattern;
  *   mlflow.json        what has been mirrored to MLflow (only when tracking is on); see
  *                      {@code dev.ganforge.tracking.mlflow.SyncState}; mlflow.lock is held while syncing
  *   mlflow-parent-run  the MLflow run id of the sweep a trial belongs to (sweep trials only)
+ *   run.lock           locked while a process trains the run (an OS lock, gone with the process)
  * </pre>
  *
  * The file names of the training side are the constants and methods below; readers of a run folder
@@ -63,6 +65,12 @@ public final class RunDirectory {
      */
     public static final Pattern SAMPLE_FILE =
             Pattern.compile("step-(\\d+)-([A-Za-z0-9_.-]+)\\.png");
+
+    /**
+     * Locked by the process that trains the run, so a second one on the same folder refuses at
+     * once.
+     */
+    public static final String LOCK_FILE = "run.lock";
 
     /** The MLflow run id of the parent sweep run, in a sweep trial's folder. */
     public static final String TRACKING_PARENT_FILE = "mlflow-parent-run";
@@ -127,6 +135,33 @@ public final class RunDirectory {
      */
     public Path sampleFile(long step, String name) {
         return samples().resolve(String.format(Locale.ROOT, "step-%08d-%s.png", step, name));
+    }
+
+    /**
+     * Locks the run folder for one training process, creating the folder if needed.
+     *
+     * @return the held lock; close it when training ends (the OS releases it if the process dies)
+     * @throws IllegalStateException if another process (or thread) trains this folder; the message
+     *     names the folder
+     * @throws UncheckedIOException if the folder or the lock file cannot be created
+     */
+    public ExclusiveFileLock lockForTraining() {
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot create run folder " + root + ": " + e.getMessage(), e);
+        }
+        return ExclusiveFileLock.tryAcquire(root.resolve(LOCK_FILE))
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "run folder "
+                                                + root
+                                                + " is being trained by another ganforge process ("
+                                                + LOCK_FILE
+                                                + " is locked); wait for it to end or give another"
+                                                + " --output"));
     }
 
     /**

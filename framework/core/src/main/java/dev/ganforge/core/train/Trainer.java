@@ -1,5 +1,6 @@
 package dev.ganforge.core.train;
 
+import dev.ganforge.core.io.ExclusiveFileLock;
 import dev.ganforge.core.run.Checkpoint;
 import dev.ganforge.core.run.CheckpointStore;
 import dev.ganforge.core.run.MetricsLog;
@@ -12,13 +13,16 @@ import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.TrainingSpec;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.LabeledImages;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -97,8 +101,41 @@ public final class Trainer {
      *     batch, or a resumed run's classes changed
      * @throws dev.ganforge.spi.DataException if the data cannot be read
      * @throws UncheckedIOException if the run folder cannot be written
+     * @throws ExperimentException also if another process trains the same run folder (it refuses at
+     *     once, before loading anything)
      */
     public RunOutcome run(boolean resume) {
+        boolean existed = Files.isDirectory(run.root());
+        ExclusiveFileLock lock;
+        try {
+            lock = run.lockForTraining();
+        } catch (IllegalStateException e) {
+            throw new ExperimentException(e.getMessage());
+        }
+        try (lock) {
+            return runLocked(resume);
+        } finally {
+            if (!existed) {
+                removeIfOnlyTheLock();
+            }
+        }
+    }
+
+    /** A run that stopped before writing anything (bad data, say) leaves no folder behind. */
+    private void removeIfOnlyTheLock() {
+        try (Stream<Path> entries = Files.list(run.root())) {
+            if (entries.map(p -> p.getFileName().toString())
+                    .toList()
+                    .equals(List.of(RunDirectory.LOCK_FILE))) {
+                Files.delete(run.root().resolve(RunDirectory.LOCK_FILE));
+                Files.delete(run.root());
+            }
+        } catch (IOException e) {
+            // leave the folder; it is only untidy
+        }
+    }
+
+    private RunOutcome runLocked(boolean resume) {
         ResolvedPlugins plugins = new ResolvedPlugins(spec);
         TrainingSpec training = spec.training();
         ImageShape shape = plugins.imageShape();

@@ -1,13 +1,10 @@
 package dev.ganforge.tracking.mlflow;
 
+import dev.ganforge.core.io.ExclusiveFileLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -19,11 +16,9 @@ import java.util.HexFormat;
  */
 final class SyncLock implements AutoCloseable {
 
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final ExclusiveFileLock lock;
 
-    private SyncLock(FileChannel channel, FileLock lock) {
-        this.channel = channel;
+    private SyncLock(ExclusiveFileLock lock) {
         this.lock = lock;
     }
 
@@ -34,53 +29,24 @@ final class SyncLock implements AutoCloseable {
      * @throws UncheckedIOException if the lock file cannot be opened
      */
     static SyncLock acquire(Path folder) {
-        FileChannel channel = null;
-        try {
-            channel =
-                    FileChannel.open(
-                            folder.resolve("mlflow.lock"),
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                throw new OverlappingFileLockException();
-            }
-            return new SyncLock(channel, lock);
-        } catch (OverlappingFileLockException e) {
-            closeQuietly(channel);
-            throw new TrackingException(
-                    "another sync of "
-                            + folder
-                            + " is under way (a training run mirroring it"
-                            + " live, or another 'ganforge sync'); try again when it ends",
-                    true,
-                    0,
-                    null);
-        } catch (IOException e) {
-            closeQuietly(channel);
-            throw new UncheckedIOException(
-                    "cannot lock " + folder.resolve("mlflow.lock") + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException ignored) {
-            // nothing was locked
-        }
+        return new SyncLock(
+                ExclusiveFileLock.tryAcquire(folder.resolve("mlflow.lock"))
+                        .orElseThrow(
+                                () ->
+                                        new TrackingException(
+                                                "another sync of "
+                                                        + folder
+                                                        + " is under way (a training run mirroring"
+                                                        + " it live, or another 'ganforge sync');"
+                                                        + " try again when it ends",
+                                                true,
+                                                0,
+                                                null)));
     }
 
     @Override
     public void close() {
-        try {
-            lock.release();
-            channel.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        lock.close();
     }
 
     /**
