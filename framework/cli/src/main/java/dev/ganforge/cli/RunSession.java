@@ -56,12 +56,15 @@ final class RunSession {
             PrintWriter out,
             PrintWriter err) {
         Trainer trainer = trainers.create(spec, resolvedYaml, runDirectory, System.err);
+        // the folder first: a second process on it must refuse before it mirrors anything
+        trainer.claimFolder();
         List<RunTracker.LiveMirror> mirrors = new ArrayList<>();
         for (RunTracker tracker : trackers.values()) {
             try {
                 tracker.start(spec, runDirectory, System.getenv(), err).ifPresent(mirrors::add);
             } catch (IllegalArgumentException e) {
-                mirrors.forEach(mirror -> mirror.finish(null, out));
+                finishMirrors(mirrors, null, out);
+                trainer.releaseFolder();
                 throw new ExperimentException(e.getMessage());
             }
         }

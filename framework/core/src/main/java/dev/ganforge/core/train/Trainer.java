@@ -61,6 +61,8 @@ public final class Trainer {
     private final TrainingEngines engines;
     private final TrainingMonitor.Factory monitors;
     private volatile boolean stopRequested;
+    private ExclusiveFileLock folderLock;
+    private boolean folderExisted;
 
     /**
      * @param spec the resolved experiment
@@ -105,19 +107,48 @@ public final class Trainer {
      *     once, before loading anything)
      */
     public RunOutcome run(boolean resume) {
-        boolean existed = Files.isDirectory(run.root());
-        ExclusiveFileLock lock;
+        claimFolder();
         try {
-            lock = run.lockForTraining();
+            return runLocked(resume);
+        } finally {
+            releaseFolder();
+        }
+    }
+
+    /**
+     * Locks the run folder for this trainer (creating it), so that a second process on the same
+     * folder refuses at once. {@link #run} claims it itself; a caller that must do something only
+     * when the folder is its own (start mirroring it to a tracker, say) claims it first. Claiming
+     * twice is harmless.
+     *
+     * @throws ExperimentException if another process (or trainer) holds the folder; the message
+     *     names it
+     * @throws UncheckedIOException if the folder cannot be created
+     */
+    public void claimFolder() {
+        if (folderLock != null) {
+            return;
+        }
+        folderExisted = Files.isDirectory(run.root());
+        try {
+            folderLock = run.lockForTraining();
         } catch (IllegalStateException e) {
             throw new ExperimentException(e.getMessage());
         }
-        try (lock) {
-            return runLocked(resume);
-        } finally {
-            if (!existed) {
-                removeIfOnlyTheLock();
-            }
+    }
+
+    /**
+     * Releases the folder claimed by {@link #claimFolder}; a folder this trainer created and left
+     * empty is removed. Nothing happens if it holds no claim.
+     */
+    public void releaseFolder() {
+        if (folderLock == null) {
+            return;
+        }
+        folderLock.close();
+        folderLock = null;
+        if (!folderExisted) {
+            removeIfOnlyTheLock();
         }
     }
 
