@@ -1,5 +1,6 @@
 package dev.ganforge.cli;
 
+import dev.ganforge.core.io.Folders;
 import dev.ganforge.core.run.Checkpoint;
 import dev.ganforge.core.run.CheckpointStore;
 import dev.ganforge.core.run.RunDirectory;
@@ -109,8 +110,7 @@ final class GenerateCommand implements Callable<Integer> {
             INDArray images =
                     Generation.generate(
                             checkpoint.generator(), z, labels, classes.size(), conditional);
-            Path classFolder =
-                    output.resolve(classes.get(label).replaceAll("[^A-Za-z0-9._-]", "_"));
+            Path classFolder = output.resolve(Folders.safeName(classes.get(label)));
             for (int i = 0; i < perClass; i++) {
                 ImageGrid.writePng(
                         ImageGrid.tile(images.get(NDArrayIndex.interval(i, i + 1)), 1, 0),

@@ -80,4 +80,19 @@ public final class Folders {
     public static void writeAtomically(Path file, String text) {
         writeAtomically(file, target -> Files.writeString(target, text, StandardCharsets.UTF_8));
     }
+
+    /**
+     * Turns a name that comes from data (a class name, say) into one safe file or folder name:
+     * every character other than ASCII letters, digits, '.', '_' and '-' (path separators, NUL,
+     * control characters, non-ASCII) becomes '_', and a name that is empty or starts with '.'
+     * ({@code .}, {@code ..}, hidden names) gets a leading '_', so the result always stays inside
+     * its parent.
+     *
+     * @param name any text
+     * @return a non-empty name of {@code [A-Za-z0-9_-][A-Za-z0-9._-]*}
+     */
+    public static String safeName(String name) {
+        String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        return safe.isEmpty() || safe.startsWith(".") ? "_" + safe : safe;
+    }
 }

@@ -11,7 +11,8 @@ import java.util.Objects;
  * SpecLoader}; each {@link PluginSection} component names its plugin kind with {@link
  * SelectsPlugin}.
  *
- * @param experiment the experiment name: letters, digits, '.', '_' and '-'; names the run folder
+ * @param experiment the experiment name: letters, digits, '.', '_' and '-', not starting with '.';
+ *     names the run folder
  * @param seed the seed of every random draw (weights, shuffling, latent vectors)
  * @param dataset the {@code dataset:} plugin section
  * @param model the {@code model:} plugin section
@@ -22,7 +23,11 @@ import java.util.Objects;
  * @param tracking the MLflow server to mirror the run into, or null (see {@link TrackingSpec})
  */
 public record ExperimentSpec(
-        @SpecField(doc = "experiment name: letters, digits, '.', '_' and '-'") String experiment,
+        @SpecField(
+                        doc =
+                                "experiment name: letters, digits, '.', '_' and '-', not starting"
+                                        + " with '.'")
+                String experiment,
         @SpecField(doc = "seed of every random draw", defaultValue = "42") long seed,
         @SelectsPlugin(PluginKind.DATASET) @SpecField(doc = "the dataset plugin section (type: …)")
                 PluginSection dataset,
@@ -56,9 +61,11 @@ public record ExperimentSpec(
      */
     public ExperimentSpec {
         Objects.requireNonNull(experiment, "experiment");
-        if (!experiment.matches("[A-Za-z0-9._-]+")) {
+        // it names a folder under runs/: '.', '..' and hidden names would leave or hide it
+        if (!experiment.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*")) {
             throw new IllegalArgumentException(
-                    "experiment name may contain only letters, digits, '.', '_' and '-'");
+                    "experiment name may contain only letters, digits, '.', '_' and '-', and must"
+                            + " not start with '.'");
         }
     }
 }

@@ -229,6 +229,24 @@ class SpecLoaderTest {
     }
 
     @Test
+    void anExperimentNameCannotLeaveTheRunsFolder() {
+        for (String name : new String[] {"..", ".", ".hidden", "a/b"}) {
+            List<SpecProblem> problems =
+                    problems(MINIMAL.replace("experiment: tiny", "experiment: '" + name + "'"));
+            assertThat(problems)
+                    .as(name)
+                    .singleElement()
+                    .satisfies(
+                            problem -> {
+                                // the record's own check: reported on the spec, naming the key
+                                assertThat(problem.rule())
+                                        .contains("experiment name")
+                                        .contains("must not start with '.'");
+                            });
+        }
+    }
+
+    @Test
     void unknownPluginTypeListsTheKnownNamesOfThatKind() {
         List<SpecProblem> problems =
                 problems(
