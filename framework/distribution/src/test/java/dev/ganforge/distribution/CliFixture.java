@@ -1,11 +1,15 @@
 package dev.ganforge.distribution;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.ganforge.cli.Main;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs the CLI in-process and keeps what it printed. */
 final class CliFixture {
@@ -41,6 +45,46 @@ final class CliFixture {
         StringWriter err = new StringWriter();
         int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Result(code, out.toString(), err.toString());
+    }
+
+    /**
+     * Starts the CLI in a real JVM with this test's class path, as a user's process would run.
+     *
+     * @param log where its standard output and error go
+     * @param args the command line
+     * @return the running process
+     */
+    static Process startProcess(Path log, List<String> args) throws IOException {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                Main.class.getName()));
+        command.addAll(args);
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    /**
+     * Waits at most 120 s until a run folder's metrics.csv holds at least {@code lines} lines.
+     *
+     * @throws AssertionError with the process's log if it does not get there
+     */
+    static void awaitMetricsLines(Path runFolder, int lines, Path log) throws Exception {
+        Path metrics = runFolder.resolve("metrics.csv");
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline
+                && (!Files.exists(metrics) || Files.readAllLines(metrics).size() < lines)) {
+            Thread.sleep(200);
+        }
+        assertThat(metrics).as(Files.readString(log)).exists();
+        assertThat(Files.readAllLines(metrics))
+                .as(Files.readString(log))
+                .hasSizeGreaterThanOrEqualTo(lines);
     }
 
     private CliFixture() {}

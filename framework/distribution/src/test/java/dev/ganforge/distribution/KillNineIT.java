@@ -5,7 +5,6 @@ import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ganforge.cli.Main;
 import dev.ganforge.core.run.CheckpointStore;
 import dev.ganforge.core.run.MetricsLog;
 import dev.ganforge.core.run.RunDirectory;
@@ -83,18 +82,7 @@ class KillNineIT {
     }
 
     private Process start(List<String> args, int index) throws Exception {
-        List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                Main.class.getName()));
-        command.addAll(args);
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(temp.resolve("log-" + index + ".txt").toFile())
-                .start();
+        return CliFixture.startProcess(temp.resolve("log-" + index + ".txt"), args);
     }
 
     /**

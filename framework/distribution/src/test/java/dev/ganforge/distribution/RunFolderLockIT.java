@@ -10,6 +10,7 @@ import dev.ganforge.core.io.ExclusiveFileLock;
 import dev.ganforge.core.run.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,29 +33,12 @@ class RunFolderLockIT {
                         "long.yaml",
                         tinySpec(1_000_000).replace("checkpoint_every: 4", "checkpoint_every: 2"));
         Path out = temp.resolve("run");
+        Path log = temp.resolve("log.txt");
         Process first =
-                new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                Main.class.getName(),
-                                "run",
-                                spec.toString(),
-                                "--output",
-                                out.toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(temp.resolve("log.txt").toFile())
-                        .start();
+                CliFixture.startProcess(
+                        log, List.of("run", spec.toString(), "--output", out.toString()));
         try {
-            Path metrics = out.resolve(RunDirectory.METRICS_FILE);
-            long deadline = System.currentTimeMillis() + 120_000;
-            while (System.currentTimeMillis() < deadline
-                    && (!Files.exists(metrics) || Files.readAllLines(metrics).size() < 3)) {
-                Thread.sleep(200);
-            }
-            assertThat(Files.readAllLines(metrics))
-                    .as(Files.readString(temp.resolve("log.txt")))
-                    .hasSizeGreaterThan(2);
+            CliFixture.awaitMetricsLines(out, 3, log);
             String specBefore = Files.readString(out.resolve(RunDirectory.SPEC_FILE));
 
             long started = System.nanoTime();

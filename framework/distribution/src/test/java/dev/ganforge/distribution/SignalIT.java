@@ -29,28 +29,11 @@ class SignalIT {
                         tinySpec(1_000_000)
                                 .replace("checkpoint_every: 4", "checkpoint_every: 100000"));
         Path out = temp.resolve("run");
+        Path log = temp.resolve("log.txt");
         Process process =
-                new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                "dev.ganforge.cli.Main",
-                                "run",
-                                spec.toString(),
-                                "--output",
-                                out.toString())
-                        .redirectErrorStream(true)
-                        .redirectOutput(temp.resolve("log.txt").toFile())
-                        .start();
-        Path metrics = out.resolve("metrics.csv");
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline
-                && (!Files.exists(metrics) || Files.readAllLines(metrics).size() < 3)) {
-            Thread.sleep(200);
-        }
-        assertThat(Files.readAllLines(metrics))
-                .as(Files.readString(temp.resolve("log.txt")))
-                .hasSizeGreaterThan(2);
+                CliFixture.startProcess(
+                        log, List.of("run", spec.toString(), "--output", out.toString()));
+        CliFixture.awaitMetricsLines(out, 3, log);
 
         String running = Files.readString(out.resolve("status.json"));
         assertThat(running)
@@ -66,7 +49,7 @@ class SignalIT {
         String checkpointStep =
                 run.checkpoints().latest().orElseThrow().getFileName().toString().substring(5);
         assertThat(Long.parseLong(checkpointStep)).isGreaterThanOrEqualTo(4);
-        List<String> rows = Files.readAllLines(metrics);
+        List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
         assertThat(rows.get(0)).startsWith("step,");
         assertThat(Files.readString(out.resolve("status.json"))).contains("stopped by signal");
         assertThat(Files.readString(temp.resolve("log.txt")))
