@@ -3,11 +3,14 @@ package dev.ganforge.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ganforge.cli.bench.FlopCount;
+import dev.ganforge.config.SpecNames;
 import dev.ganforge.core.runtime.NativeRuntime;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.train.ExperimentException;
+import dev.ganforge.core.train.GeneratorAverage;
 import dev.ganforge.core.train.ResolvedPlugins;
+import dev.ganforge.core.train.StepRecipe;
 import dev.ganforge.core.train.StepSetup;
 import dev.ganforge.core.train.TrainingEngines;
 import dev.ganforge.core.train.TrainingStep;
@@ -112,8 +115,17 @@ final class BenchCommand implements Callable<Integer> {
             labels[i] = i % classes;
         }
         INDArray z = Nd4j.create(real.dataType(), batchSize, latentDim);
+        StepRecipe recipe = plugins.recipe();
         double gflop =
-                gflopPerStep(generator, discriminator, z, real, labels, classes, conditional);
+                gflopPerStep(
+                        generator,
+                        discriminator,
+                        z,
+                        real,
+                        labels,
+                        classes,
+                        conditional,
+                        conditional && !recipe.projection());
         TrainingStep step =
                 engines.create(
                         spec.training().engine(),
@@ -124,13 +136,25 @@ final class BenchCommand implements Callable<Integer> {
                                 latentDim,
                                 classes,
                                 conditional,
-                                batchSize));
+                                batchSize,
+                                recipe));
+        GeneratorAverage average =
+                spec.training().emaDecay() > 0
+                        ? new GeneratorAverage(
+                                generator,
+                                null,
+                                spec.training().emaDecay(),
+                                spec.training().emaStart())
+                        : null;
         Random random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
         double[] seconds = new double[steps];
         for (int i = 0; i < warmup + steps; i++) {
             long started = System.nanoTime();
             plugins.sampleLatent(z, random);
             step.step(real, labels, z, labels, i, 0);
+            if (average != null) {
+                average.update(i + 1L);
+            }
             if (i >= warmup) {
                 seconds[i - warmup] = (System.nanoTime() - started) / 1e9;
             }
@@ -154,6 +178,7 @@ final class BenchCommand implements Callable<Integer> {
                                         .getEnvironmentInformation()
                                         .getOrDefault("omp.threads", "0"))));
         line.put("engine", engine);
+        line.put("recipe", recipeText(recipe, spec.training().emaDecay()));
         line.put("native", NativeRuntime.configure());
         line.put("peak_heap_mib", round(peakHeapBytes() / 1048576.0, 1));
         line.put("rss_mib", round(Pointer.physicalBytes() / 1048576.0, 1));
@@ -169,7 +194,8 @@ final class BenchCommand implements Callable<Integer> {
             INDArray real,
             int[] labels,
             int classes,
-            boolean conditional) {
+            boolean conditional,
+            boolean labelMaps) {
         int batch = (int) real.size(0);
         INDArray oneHot =
                 conditional
@@ -184,17 +210,37 @@ final class BenchCommand implements Callable<Integer> {
         INDArray discriminatorInput =
                 Conditioning.discriminatorInput(
                         real,
-                        oneHot,
+                        labelMaps ? oneHot : null,
                         Nd4j.create(
                                 real.dataType(),
                                 batch,
-                                real.size(1) + (conditional ? classes : 0),
+                                real.size(1) + (labelMaps ? classes : 0),
                                 real.size(2),
                                 real.size(3)));
         return FlopCount.step(
                         FlopCount.forward(generator, generatorInput),
                         FlopCount.forward(discriminator, discriminatorInput))
                 / 1e9;
+    }
+
+    /** E.g. "hinge,projection,spectral-norm,augment=color+translation+cutout,ema=0.999". */
+    private static String recipeText(StepRecipe recipe, double emaDecay) {
+        StringBuilder text = new StringBuilder(SpecNames.enumText(recipe.loss()));
+        if (recipe.projection()) {
+            text.append(",projection");
+        }
+        if (recipe.spectralNorm()) {
+            text.append(",spectral-norm");
+        }
+        if (!recipe.augment().isEmpty()) {
+            text.append(",augment=");
+            text.append(
+                    String.join("+", recipe.augment().stream().map(SpecNames::enumText).toList()));
+        }
+        if (emaDecay > 0) {
+            text.append(",ema=").append(emaDecay);
+        }
+        return text.toString();
     }
 
     private static long peakHeapBytes() {

@@ -95,7 +95,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 evaluation
                         .measure(
                                 checkpoint.step(),
-                                checkpoint.generator(),
+                                checkpoint.inferenceGenerator(),
                                 checkpoint.discriminator())
                         .metrics();
         var out = commandSpec.commandLine().getOut();

@@ -101,7 +101,7 @@ final class GenerateCommand implements Callable<Integer> {
         for (int label = 0; label < classes.size(); label++) {
             INDArray z =
                     Nd4j.create(
-                            checkpoint.generator().params().dataType(),
+                            checkpoint.inferenceGenerator().params().dataType(),
                             perClass,
                             plugins.latentDim());
             plugins.sampleLatent(z, random);
@@ -109,7 +109,11 @@ final class GenerateCommand implements Callable<Integer> {
             Arrays.fill(labels, label);
             INDArray images =
                     Generation.generate(
-                            checkpoint.generator(), z, labels, classes.size(), conditional);
+                            checkpoint.inferenceGenerator(),
+                            z,
+                            labels,
+                            classes.size(),
+                            conditional);
             Path classFolder = output.resolve(Folders.safeName(classes.get(label)));
             for (int i = 0; i < perClass; i++) {
                 ImageGrid.writePng(

@@ -17,6 +17,11 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  *       broadcast to K maps of H×W on the channel axis (see {@link
  *       Conditioning#discriminatorInput}). Output: one logit per example, {@code [B, 1]}, from an
  *       output layer whose loss is {@link BinaryCrossEntropyWithLogits}.
+ *   <li>With a projection discriminator ({@link #projection} true, conditional models only): input
+ *       {@code [B, C, H, W]} without label maps, output {@code [B, 1 + K]} from the same kind of
+ *       output layer: column 0 is ψ(φ(x)), column 1 + y the projection of φ(x) on the embedding of
+ *       class y, and the logit of (x, y) is their sum (Miyato &amp; Koyama 2018,
+ *       https://arxiv.org/abs/1802.05637).
  * </ul>
  *
  * @param <S> the model's spec record
@@ -32,6 +37,24 @@ public interface ModelPlugin<S extends Record> extends GanPlugin<S> {
      * @return whether the networks take the class label as input
      */
     boolean conditional();
+
+    /**
+     * @param spec the bound model spec
+     * @return whether the discriminator is a projection discriminator (output {@code [B, 1 + K]},
+     *     no label maps in its input); false by default
+     */
+    default boolean projection(S spec) {
+        return false;
+    }
+
+    /**
+     * @param spec the bound model spec
+     * @return whether the training step divides every weight matrix of the discriminator by its
+     *     spectral norm (Miyato et al. 2018, https://arxiv.org/abs/1802.05957); false by default
+     */
+    default boolean spectralNorm(S spec) {
+        return false;
+    }
 
     /**
      * @param spec the bound model spec

@@ -150,10 +150,12 @@ public abstract class ModelPluginContract<S extends Record> {
         INDArray input = discriminatorInput(images);
         assertThat(input.size(1))
                 .as("discriminator input channels")
-                .isEqualTo(imageShape().channels() + (plugin().conditional() ? numClasses() : 0));
+                .isEqualTo(imageShape().channels() + (labelMaps() ? numClasses() : 0));
         for (boolean training : new boolean[] {false, true}) {
             INDArray logits = discriminator.output(input, training);
-            assertThat(logits.shape()).as("discriminator output shape").containsExactly(BATCH, 1);
+            assertThat(logits.shape())
+                    .as("discriminator output shape (1 + K for a projection discriminator)")
+                    .containsExactly(BATCH, discriminatorOutputs());
             assertFinite("discriminator logits", logits);
         }
         assertThat(
@@ -174,7 +176,10 @@ public abstract class ModelPluginContract<S extends Record> {
         INDArray input = discriminatorInput(newGenerator().output(generatorInput(2), false));
         Pair<Gradient, INDArray> pass =
                 discriminator.calculateGradients(
-                        input, Nd4j.zeros(input.dataType(), BATCH, 1), null, null);
+                        input,
+                        Nd4j.zeros(input.dataType(), BATCH, discriminatorOutputs()),
+                        null,
+                        null);
         assertThat(pass.getSecond().shape())
                 .as("input gradient shape")
                 .containsExactly(input.shape());
@@ -196,8 +201,8 @@ public abstract class ModelPluginContract<S extends Record> {
         generator.setInput(generatorInput(3));
         List<INDArray> activations = generator.feedForward(true, false);
         INDArray fake = discriminatorInput(activations.get(activations.size() - 1));
-        INDArray zeros = Nd4j.zeros(fake.dataType(), BATCH, 1);
-        INDArray ones = Nd4j.ones(fake.dataType(), BATCH, 1);
+        INDArray zeros = Nd4j.zeros(fake.dataType(), BATCH, discriminatorOutputs());
+        INDArray ones = Nd4j.ones(fake.dataType(), BATCH, discriminatorOutputs());
 
         // Discriminator: fake images with target 0.
         Pair<Gradient, INDArray> discriminatorPass =
@@ -235,7 +240,7 @@ public abstract class ModelPluginContract<S extends Record> {
         // Train once so the updater state and BatchNorm statistics are not their initial values.
         discriminator.fit(
                 discriminatorInput(generator.output(generatorInput(4), false)),
-                Nd4j.zeros(BATCH, 1));
+                Nd4j.zeros(BATCH, discriminatorOutputs()));
 
         INDArray generatorIn = generatorInput(5);
         INDArray discriminatorIn = discriminatorInput(generator.output(generatorIn, false));
@@ -294,13 +299,28 @@ public abstract class ModelPluginContract<S extends Record> {
     /**
      * @param images {@code [B, C, H, W]}
      * @return {@code [B, C (+K), H, W]}: the images with the label maps for a conditional model
+     *     without a projection discriminator
      */
     protected INDArray discriminatorInput(INDArray images) {
-        INDArray oneHot = oneHotOrNull();
+        INDArray oneHot = labelMaps() ? oneHotOrNull() : null;
         long channels = images.size(1) + (oneHot == null ? 0 : oneHot.size(1));
         INDArray out =
                 Nd4j.create(images.dataType(), BATCH, channels, images.size(2), images.size(3));
         return Conditioning.discriminatorInput(images, oneHot, out);
+    }
+
+    /**
+     * @return whether the discriminator's input carries label maps: conditional, not projection
+     */
+    protected boolean labelMaps() {
+        return plugin().conditional() && !plugin().projection(smallSpec());
+    }
+
+    /**
+     * @return the discriminator's output width: 1, or 1 + K for a projection discriminator
+     */
+    protected int discriminatorOutputs() {
+        return plugin().projection(smallSpec()) ? 1 + numClasses() : 1;
     }
 
     private INDArray oneHotOrNull() {

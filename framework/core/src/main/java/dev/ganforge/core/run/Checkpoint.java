@@ -1,6 +1,8 @@
 package dev.ganforge.core.run;
 
+import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A restored checkpoint: both networks with their optimizer state, and where training stood.
@@ -8,7 +10,29 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param step number of steps done (the next step to run has this 0-based index)
  * @param seed the experiment seed; per-step random draws derive from (seed, step)
  * @param generator the generator with its updater state
- * @param discriminator the discriminator with its updater state
+ * @param discriminator the discriminator with its updater state, or null when not loaded
+ * @param averageGenerator the exponential moving average of the generator's weights, or null when
+ *     the run keeps none
+ * @param stepState the training step's own state (spectral-norm vectors), empty if none
  */
 public record Checkpoint(
-        long step, long seed, MultiLayerNetwork generator, MultiLayerNetwork discriminator) {}
+        long step,
+        long seed,
+        MultiLayerNetwork generator,
+        MultiLayerNetwork discriminator,
+        MultiLayerNetwork averageGenerator,
+        Map<String, INDArray> stepState) {
+
+    /** Copies the state map. */
+    public Checkpoint {
+        stepState = Map.copyOf(stepState);
+    }
+
+    /**
+     * @return the generator to sample from: the weight average when the run keeps one, else the
+     *     generator
+     */
+    public MultiLayerNetwork inferenceGenerator() {
+        return averageGenerator != null ? averageGenerator : generator;
+    }
+}

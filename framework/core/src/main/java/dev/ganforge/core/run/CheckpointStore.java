@@ -1,6 +1,10 @@
 package dev.ganforge.core.run;
 
 import dev.ganforge.core.io.Folders;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -10,11 +14,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The {@code checkpoints/} folder of a run. Each checkpoint is a folder {@code step-NNNNNNNN/} with
@@ -32,6 +41,13 @@ import org.deeplearning4j.util.ModelSerializer;
 public final class CheckpointStore {
 
     private static final String LATEST = "latest";
+
+    /** The generator's weight average in a checkpoint folder. */
+    public static final String AVERAGE_FILE = "generator_average.zip";
+
+    /** The training step's own arrays in a checkpoint folder. */
+    public static final String STEP_STATE_FILE = "step_state.bin";
+
     private static final String BEST = "best";
     private final Path folder;
 
@@ -59,13 +75,54 @@ public final class CheckpointStore {
             MultiLayerNetwork generator,
             MultiLayerNetwork discriminator,
             int keep) {
+        return write(step, seed, generator, discriminator, keep, Extras.NONE);
+    }
+
+    /**
+     * What a checkpoint holds beside the two networks.
+     *
+     * @param averageGenerator the generator's weight average ({@code generator_average.zip},
+     *     without updater state), or null
+     * @param stepState the training step's arrays by name ({@code step_state.bin}), empty if none
+     */
+    public record Extras(MultiLayerNetwork averageGenerator, Map<String, INDArray> stepState) {
+
+        /** Neither an average nor step state. */
+        public static final Extras NONE = new Extras(null, Map.of());
+
+        /** Copies the state map. */
+        public Extras {
+            stepState = Map.copyOf(stepState);
+        }
+    }
+
+    /**
+     * Like {@link #write(long, long, MultiLayerNetwork, MultiLayerNetwork, int)}, with the weight
+     * average and the step's state.
+     *
+     * @param step steps done
+     * @param seed the experiment seed
+     * @param generator the generator with its updater
+     * @param discriminator the discriminator with its updater
+     * @param keep periodic checkpoints to keep, newest first
+     * @param extras the average and the step state
+     * @return the checkpoint folder
+     * @throws UncheckedIOException if it cannot be written (earlier checkpoints stay)
+     */
+    public Path write(
+            long step,
+            long seed,
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            int keep,
+            Extras extras) {
         String name = String.format("step-%08d", step);
         Path target = folder.resolve(name);
         Path temporary = folder.resolve(name + ".tmp");
         try {
             Files.createDirectories(folder);
             Folders.deleteTree(temporary);
-            writeContents(temporary, step, seed, generator, discriminator);
+            writeContents(temporary, step, seed, generator, discriminator, extras);
             Folders.deleteTree(target);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
             Path pointer = folder.resolve(LATEST + ".tmp");
@@ -111,7 +168,7 @@ public final class CheckpointStore {
                     best().isPresent() ? Optional.of(best().get().toRealPath()) : Optional.empty();
             Files.createDirectories(folder);
             Folders.deleteTree(temporary);
-            writeContents(temporary, step, seed, generator, discriminator);
+            writeContents(temporary, step, seed, generator, discriminator, Extras.NONE);
             Properties why = new Properties();
             why.setProperty("metric", metric);
             why.setProperty("value", Double.toString(value));
@@ -238,11 +295,30 @@ public final class CheckpointStore {
                 current = checkpoint.resolve("discriminator.zip");
                 discriminator = ModelSerializer.restoreMultiLayerNetwork(current.toFile(), true);
             }
+            MultiLayerNetwork average = null;
+            current = checkpoint.resolve(AVERAGE_FILE);
+            if (Files.isRegularFile(current)) {
+                average = ModelSerializer.restoreMultiLayerNetwork(current.toFile(), false);
+            }
+            Map<String, INDArray> stepState = new LinkedHashMap<>();
+            current = checkpoint.resolve(STEP_STATE_FILE);
+            if (Files.isRegularFile(current)) {
+                try (var in =
+                        new DataInputStream(
+                                new BufferedInputStream(Files.newInputStream(current)))) {
+                    int count = in.readInt();
+                    for (int i = 0; i < count; i++) {
+                        stepState.put(in.readUTF(), Nd4j.read(in));
+                    }
+                }
+            }
             return new Checkpoint(
                     Long.parseLong(state.getProperty("step")),
                     Long.parseLong(state.getProperty("seed")),
                     generator,
-                    discriminator);
+                    discriminator,
+                    average,
+                    stepState);
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException(
                     "cannot read checkpoint file " + current + ": " + e.getMessage(),
@@ -271,10 +347,27 @@ public final class CheckpointStore {
             long step,
             long seed,
             MultiLayerNetwork generator,
-            MultiLayerNetwork discriminator)
+            MultiLayerNetwork discriminator,
+            Extras extras)
             throws IOException {
         Files.createDirectories(folder);
         ModelSerializer.writeModel(generator, folder.resolve("generator.zip").toFile(), true);
+        if (extras.averageGenerator() != null) {
+            ModelSerializer.writeModel(
+                    extras.averageGenerator(), folder.resolve(AVERAGE_FILE).toFile(), false);
+        }
+        if (!extras.stepState().isEmpty()) {
+            try (var out =
+                    new DataOutputStream(
+                            new BufferedOutputStream(
+                                    Files.newOutputStream(folder.resolve(STEP_STATE_FILE))))) {
+                out.writeInt(extras.stepState().size());
+                for (var entry : new TreeMap<>(extras.stepState()).entrySet()) {
+                    out.writeUTF(entry.getKey());
+                    Nd4j.write(entry.getValue(), out);
+                }
+            }
+        }
         ModelSerializer.writeModel(
                 discriminator, folder.resolve("discriminator.zip").toFile(), true);
         Properties state = new Properties();

@@ -1,6 +1,8 @@
 package dev.ganforge.core.spec;
 
 import dev.ganforge.spi.SpecField;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code training:} section: batch size, length and intervals. Exactly one of {@code steps} and
@@ -18,6 +20,12 @@ import dev.ganforge.spi.SpecField;
  * @param gcEvery call the garbage collector every this many steps (and at least every 2 s of
  *     training), to release off-heap ND4J memory held by garbage arrays
  * @param engine which implementation runs the training step (same numerics; oneDNN is the fast one)
+ * @param loss the adversarial loss: bce (non-saturating), hinge or least-squares ({@link GanLoss})
+ * @param augment differentiable augmentations of D's real and generated inputs, in order ({@link
+ *     Augmentation}); empty for none
+ * @param emaDecay β of the exponential moving average of the generator's weights used for samples,
+ *     evaluation and {@code generate}; 0 turns the average off
+ * @param emaStart steps before the average starts (the average copies the generator until then)
  */
 public record TrainingSpec(
         @SpecField(doc = "examples per batch", defaultValue = "64", min = 1, max = 65536)
@@ -64,12 +72,39 @@ public record TrainingSpec(
                                 "training step implementation: auto (oneDNN on the CPU when the"
                                         + " layers allow, else DL4J), onednn or dl4j",
                         defaultValue = "auto")
-                TrainingEngine engine) {
+                TrainingEngine engine,
+        @SpecField(
+                        doc = "adversarial loss: bce (non-saturating), hinge or least-squares",
+                        defaultValue = "bce")
+                GanLoss loss,
+        @SpecField(
+                        doc =
+                                "DiffAugment of D's inputs, any of color, translation, cutout"
+                                        + " (in that order is usual); [] for none",
+                        defaultValue = "[]")
+                List<Augmentation> augment,
+        @SpecField(
+                        doc =
+                                "decay of the generator's weight average used for samples and"
+                                        + " evaluation (e.g. 0.999); 0 = off",
+                        defaultValue = "0",
+                        min = 0,
+                        max = 0.999999)
+                double emaDecay,
+        @SpecField(
+                        doc = "steps before the weight average starts (it copies until then)",
+                        defaultValue = "0",
+                        min = 0)
+                int emaStart) {
 
     /**
      * @throws IllegalArgumentException unless exactly one of steps and epochs is given
      */
     public TrainingSpec {
+        augment = List.copyOf(augment);
+        if (augment.size() != Set.copyOf(augment).size()) {
+            throw new IllegalArgumentException("'augment' lists an augmentation twice: " + augment);
+        }
         if ((steps == null) == (epochs == null)) {
             throw new IllegalArgumentException("give exactly one of 'steps' and 'epochs'");
         }

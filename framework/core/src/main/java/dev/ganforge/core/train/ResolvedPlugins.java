@@ -87,6 +87,19 @@ public final class ResolvedPlugins {
     }
 
     /**
+     * @return the training step's recipe: {@code training.loss} and {@code training.augment}, the
+     *     model's projection head and spectral norm, and the seed
+     */
+    public StepRecipe recipe() {
+        return new StepRecipe(
+                spec.training().loss(),
+                model().projection(modelSpec()),
+                model().spectralNorm(modelSpec()),
+                spec.training().augment(),
+                spec.seed());
+    }
+
+    /**
      * Builds new, initialised networks, each with its own updater.
      *
      * @param shape the image shape

@@ -9,8 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The network inputs of one training step, in buffers allocated once: G's input {@code [z |
  * one-hot]} {@code [B, latentDim + K]} and D's inputs {@code [B, C + K, H, W]} for the real and the
- * fake batch (K = 0 for an unconditional model). Shared by both {@link TrainingStep}
- * implementations.
+ * fake batch (K = 0 for an unconditional model; D's input has no label maps when D has a projection
+ * head). Shared by both {@link TrainingStep} implementations.
  */
 public final class StepInputs {
 
@@ -29,6 +29,7 @@ public final class StepInputs {
                 setup.latentDim(),
                 setup.numClasses(),
                 setup.conditional(),
+                setup.conditional() && !setup.recipe().projection(),
                 setup.batchSize(),
                 setup.generator().params().dataType());
     }
@@ -38,12 +39,14 @@ public final class StepInputs {
             int latentDim,
             int numClasses,
             boolean conditional,
+            boolean labelMaps,
             int batchSize,
             DataType dataType) {
         this.conditional = conditional;
-        int classes = conditional ? numClasses : 0;
+        int classes = labelMaps ? numClasses : 0;
         this.oneHotFake = conditional ? Nd4j.create(dataType, batchSize, numClasses) : null;
-        this.generatorInput = Nd4j.create(dataType, batchSize, latentDim + classes);
+        this.generatorInput =
+                Nd4j.create(dataType, batchSize, latentDim + (conditional ? numClasses : 0));
         this.real =
                 new DiscriminatorInput(
                         batchSize,

@@ -1,5 +1,6 @@
 package dev.ganforge.core.train;
 
+import dev.ganforge.config.SpecNames;
 import dev.ganforge.core.io.ExclusiveFileLock;
 import dev.ganforge.core.run.Checkpoint;
 import dev.ganforge.core.run.CheckpointStore;
@@ -204,6 +205,7 @@ public final class Trainer {
         long startStep = 0;
         MultiLayerNetwork generator;
         MultiLayerNetwork discriminator;
+        Checkpoint restored = null;
         if (resume) {
             List<String> saved = run.readClassNames();
             if (!saved.equals(data.classNames())) {
@@ -227,10 +229,10 @@ public final class Trainer {
                                                     "cannot resume "
                                                             + run.root()
                                                             + ": it has no checkpoint"));
-            Checkpoint checkpoint = CheckpointStore.read(latest, true);
-            generator = checkpoint.generator();
-            discriminator = checkpoint.discriminator();
-            startStep = checkpoint.step();
+            restored = CheckpointStore.read(latest, true);
+            generator = restored.generator();
+            discriminator = restored.discriminator();
+            startStep = restored.step();
             console.println("resuming " + run.root() + " from " + latest.getFileName());
         } else {
             run.create(resolvedSpecYaml, data.classNames());
@@ -240,7 +242,7 @@ public final class Trainer {
             generator = networks[0];
             discriminator = networks[1];
         }
-        return loop(plugins, data, generator, discriminator, startStep);
+        return loop(plugins, data, generator, discriminator, startStep, restored);
     }
 
     /** What stays fixed through the loop: plugins, data and the step's reusable buffers. */
@@ -249,17 +251,26 @@ public final class Trainer {
             LabeledImages data,
             MultiLayerNetwork generator,
             MultiLayerNetwork discriminator,
+            GeneratorAverage average,
+            TrainingStep trainingStep,
             long total,
             INDArray z,
             int[] fakeLabels,
-            Random random) {}
+            Random random) {
+
+        /** The generator samples, evaluation and the best checkpoint use. */
+        MultiLayerNetwork inferenceGenerator() {
+            return average != null ? average.network() : generator;
+        }
+    }
 
     private RunOutcome loop(
             ResolvedPlugins plugins,
             LabeledImages data,
             MultiLayerNetwork generator,
             MultiLayerNetwork discriminator,
-            long startStep) {
+            long startStep,
+            Checkpoint restored) {
         TrainingSpec training = spec.training();
         int batchSize = training.batchSize();
         int classes = data.numClasses();
@@ -275,12 +286,24 @@ public final class Trainer {
                                 plugins.latentDim(),
                                 classes,
                                 plugins.model().conditional(),
-                                batchSize));
-        console.println("training step: " + trainingStep.engine());
+                                batchSize,
+                                plugins.recipe()));
+        console.println("training step: " + trainingStep.engine() + describe(plugins.recipe()));
+        if (restored != null) {
+            trainingStep.restoreState(restored.stepState());
+        }
+        GeneratorAverage average =
+                training.emaDecay() > 0
+                        ? new GeneratorAverage(
+                                generator,
+                                restored == null ? null : restored.averageGenerator(),
+                                training.emaDecay(),
+                                training.emaStart())
+                        : null;
         SampleGrids grids =
                 new SampleGrids(
                         plugins,
-                        generator,
+                        average != null ? average.network() : generator,
                         classes,
                         plugins.model().conditional(),
                         training.sampleRows(),
@@ -292,6 +315,8 @@ public final class Trainer {
                         data,
                         generator,
                         discriminator,
+                        average,
+                        trainingStep,
                         total,
                         Nd4j.create(data.images().dataType(), batchSize, plugins.latentDim()),
                         new int[batchSize],
@@ -339,6 +364,9 @@ public final class Trainer {
                                     + "; the last good checkpoint is kept");
                 }
                 step++;
+                if (average != null) {
+                    average.update(step);
+                }
                 times.add((System.nanoTime() - started) / 1e9);
                 showProgress(bar, step, result);
                 // phase 3: the run folder: metrics rows, sample grids, checkpoints
@@ -362,12 +390,13 @@ public final class Trainer {
                     grids.write(step, batch.images());
                 }
                 if (step % training.checkpointEvery() == 0 || step == total) {
-                    saveCheckpoint(generator, discriminator, step);
+                    saveCheckpoint(context, step);
                 }
                 // phase 4: evaluation, which may stop an unhealthy run
                 String unhealthy =
                         monitor != null && monitor.due(step, total)
-                                ? monitor.afterStep(step, generator, discriminator)
+                                ? monitor.afterStep(
+                                        step, context.inferenceGenerator(), discriminator)
                                 : null;
                 if (unhealthy != null) {
                     return fail(step, total, times, unhealthy);
@@ -410,7 +439,7 @@ public final class Trainer {
     }
 
     private RunOutcome stopBySignal(LoopContext context, long step, StepTimes times) {
-        saveCheckpoint(context.generator(), context.discriminator(), step);
+        saveCheckpoint(context, step);
         run.writeStatus(
                 RunStatus.KILLED, "stopped by signal at step " + step, step, context.total());
         return new RunOutcome(
@@ -453,15 +482,40 @@ public final class Trainer {
         RunInfo.of(spec, data, startedMs).write(run.root());
     }
 
-    private void saveCheckpoint(
-            MultiLayerNetwork generator, MultiLayerNetwork discriminator, long step) {
+    private void saveCheckpoint(LoopContext context, long step) {
         run.checkpoints()
                 .write(
                         step,
                         spec.seed(),
-                        generator,
-                        discriminator,
-                        spec.training().keepCheckpoints());
+                        context.generator(),
+                        context.discriminator(),
+                        spec.training().keepCheckpoints(),
+                        new CheckpointStore.Extras(
+                                context.average() == null ? null : context.average().network(),
+                                context.trainingStep().state()));
+    }
+
+    /** The recipe on the "training step:" line, e.g. " (hinge loss, spectral norm, …)". */
+    private String describe(StepRecipe recipe) {
+        List<String> parts = new java.util.ArrayList<>();
+        parts.add(SpecNames.enumText(recipe.loss()) + " loss");
+        if (recipe.projection()) {
+            parts.add("projection discriminator");
+        }
+        if (recipe.spectralNorm()) {
+            parts.add("spectral norm");
+        }
+        if (!recipe.augment().isEmpty()) {
+            parts.add(
+                    "DiffAugment "
+                            + recipe.augment().stream()
+                                    .map(SpecNames::enumText)
+                                    .collect(java.util.stream.Collectors.joining(",")));
+        }
+        if (spec.training().emaDecay() > 0) {
+            parts.add("generator EMA " + spec.training().emaDecay());
+        }
+        return " (" + String.join(", ", parts) + ")";
     }
 
     /**

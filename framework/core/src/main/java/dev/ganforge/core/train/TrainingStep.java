@@ -1,6 +1,7 @@
 package dev.ganforge.core.train;
 
 import dev.ganforge.core.run.StepResult;
+import java.util.Map;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -42,6 +43,25 @@ public interface TrainingStep extends AutoCloseable {
      * @return {@code "onednn"} or {@code "dl4j"}, for logs and benchmark lines
      */
     String engine();
+
+    /**
+     * State of the step beyond the networks that a resumed run needs (the spectral-norm vectors),
+     * by name; saved with each checkpoint.
+     *
+     * @return copies of the arrays; empty when the step has none
+     */
+    default Map<String, INDArray> state() {
+        return Map.of();
+    }
+
+    /**
+     * Restores what {@link #state()} returned when the checkpoint was written; names the step does
+     * not know are ignored.
+     *
+     * @param state the saved arrays
+     * @throws IllegalArgumentException if a saved array does not fit
+     */
+    default void restoreState(Map<String, INDArray> state) {}
 
     /**
      * Releases native resources the step holds beyond the networks; the step cannot run afterwards.

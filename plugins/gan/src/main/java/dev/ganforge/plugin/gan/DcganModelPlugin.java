@@ -71,7 +71,16 @@ public class DcganModelPlugin implements ModelPlugin<DcganSpec> {
                 DataType.FLOAT);
     }
 
-    private int conditionClasses(ModelContext context) {
+    @Override
+    public boolean spectralNorm(DcganSpec spec) {
+        return spec.discriminatorNorm() == DiscriminatorNorm.SPECTRAL;
+    }
+
+    /**
+     * @param context the model context
+     * @return K for a conditional model, 0 otherwise
+     */
+    protected int conditionClasses(ModelContext context) {
         return conditional() ? context.numClasses() : 0;
     }
 }

@@ -34,7 +34,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       Deconv(k, stride 2, same) → BatchNorm → ReLU → Deconv(k, stride 2, same) to C channels →
  *       tanh: {@code [B, C, H, W]} in [-1, 1].
  *   <li>Discriminator: {@code [B, C + K, H, W]} → for each width in L: Conv(k, stride 2, same) →
- *       BatchNorm → LeakyReLU(α) → flatten → Dense → one logit {@code [B, 1]}, loss {@link
+ *       BatchNorm (only with {@code discriminator_norm: batch}) → LeakyReLU(α) → flatten → Dense →
+ *       one logit {@code [B, 1]} (or {@code 1 + K} for a projection discriminator), loss {@link
  *       BinaryCrossEntropyWithLogits}.
  * </ul>
  *
@@ -152,6 +153,35 @@ public final class DcganNetworks {
             IUpdater updater,
             long seed,
             DataType dataType) {
+        return discriminator(spec, shape, conditionClasses, 1, updater, seed, dataType);
+    }
+
+    /**
+     * Builds and initialises a discriminator with {@code outputs} logits, e.g. a projection
+     * discriminator's {@code 1 + K} (Miyato &amp; Koyama 2018, https://arxiv.org/abs/1802.05637):
+     * column 0 is ψ(φ(x)), column 1 + y the inner product of φ(x) with class y's embedding (the
+     * output layer's weight column 1 + y), φ(x) being the flattened last convolution block.
+     *
+     * @param spec widths, kernel, LeakyReLU slope, normalisation
+     * @param shape input image shape (C, H, W)
+     * @param labelMaps K label maps appended to the channels, 0 for none
+     * @param outputs width of the output layer, at least 1
+     * @param updater the discriminator's own updater
+     * @param seed weight-initialisation seed
+     * @param dataType FLOAT for training, DOUBLE for gradient checks
+     * @return the initialised network: input {@code [B, C + labelMaps, H, W]}, output {@code [B,
+     *     outputs]}
+     * @throws IllegalArgumentException if H or W is not divisible by 2^n
+     */
+    public static MultiLayerNetwork discriminator(
+            DcganSpec spec,
+            ImageShape shape,
+            int labelMaps,
+            int outputs,
+            IUpdater updater,
+            long seed,
+            DataType dataType) {
+        int conditionClasses = labelMaps;
         requireFits(spec, shape);
         ListBuilder list = base(spec, updater, seed, dataType).list();
         int index = 0;
@@ -164,13 +194,15 @@ public final class DcganNetworks {
                             .nOut(width)
                             .activation(Activation.IDENTITY)
                             .build());
-            list.layer(index++, batchNorm(spec, width));
+            if (spec.discriminatorNorm() == DiscriminatorNorm.BATCH) {
+                list.layer(index++, batchNorm(spec, width));
+            }
             list.layer(index++, new ActivationLayer(new ActivationLReLU(spec.leakyReluAlpha())));
         }
         list.layer(
                 index,
                 new OutputLayer.Builder(new BinaryCrossEntropyWithLogits())
-                        .nOut(1)
+                        .nOut(outputs)
                         .activation(Activation.IDENTITY)
                         .build());
         list.setInputType(

@@ -17,6 +17,9 @@ import java.util.List;
  * @param batchNormDecay running-average decay of BatchNorm statistics (PyTorch momentum = 1 -
  *     decay)
  * @param initStddev standard deviation of the N(0, σ) weight initialisation
+ * @param discriminatorNorm BatchNorm after each discriminator convolution (batch, DCGAN's),
+ *     spectral normalisation of every discriminator weight matrix instead (spectral), or neither
+ *     (none)
  */
 public record DcganSpec(
         @SpecField(doc = "size of the latent vector z", defaultValue = "100", min = 1, max = 4096)
@@ -52,13 +55,42 @@ public record DcganSpec(
                         defaultValue = "0.02",
                         min = 0.0,
                         max = 1)
-                double initStddev) {
+                double initStddev,
+        @SpecField(
+                        doc =
+                                "discriminator normalisation: batch (BatchNorm, DCGAN), spectral"
+                                        + " (spectral norm of every weight, no BatchNorm) or none",
+                        defaultValue = "batch")
+                DiscriminatorNorm discriminatorNorm) {
+
+    /**
+     * A spec with BatchNorm in the discriminator (DCGAN's).
+     *
+     * @throws IllegalArgumentException if {@code layers} is empty
+     */
+    public DcganSpec(
+            int latentDim,
+            List<Integer> layers,
+            int kernelSize,
+            double leakyReluAlpha,
+            double batchNormDecay,
+            double initStddev) {
+        this(
+                latentDim,
+                layers,
+                kernelSize,
+                leakyReluAlpha,
+                batchNormDecay,
+                initStddev,
+                DiscriminatorNorm.BATCH);
+    }
 
     /**
      * @throws IllegalArgumentException if {@code layers} is empty
      */
     public DcganSpec {
         layers = List.copyOf(layers);
+        java.util.Objects.requireNonNull(discriminatorNorm, "discriminatorNorm");
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("'layers' needs at least one width");
         }

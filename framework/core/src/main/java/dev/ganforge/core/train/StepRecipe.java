@@ -1,0 +1,49 @@
+package dev.ganforge.core.train;
+
+import dev.ganforge.core.spec.Augmentation;
+import dev.ganforge.core.spec.GanLoss;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link TrainingStep} trains, beyond the networks: the loss, how D sees the label, whether
+ * D's weights are spectrally normalised, and the differentiable augmentation of D's inputs.
+ *
+ * @param loss the adversarial loss
+ * @param projection D's output is {@code [B, 1 + K]}: column 0 is ψ(φ(x)), column 1 + y is the
+ *     projection ⟨e_y, φ(x)⟩ of class y (Miyato &amp; Koyama 2018,
+ *     https://arxiv.org/abs/1802.05637), and the logit of an example of class y is their sum; D's
+ *     input then has no label maps. False: one logit {@code [B, 1]}, labels (if any) as maps in D's
+ *     input.
+ * @param spectralNorm every weight matrix of D (convolutions, dense layers) is divided by its
+ *     largest singular value in each pass ({@link SpectralNorm})
+ * @param augment the augmentations applied, in this order, to real and generated images before D
+ *     ({@link DiffAugment}); empty for none
+ * @param seed the run's seed: random draws of step s come from a mix of (seed, s), so a resumed run
+ *     repeats them
+ */
+public record StepRecipe(
+        GanLoss loss,
+        boolean projection,
+        boolean spectralNorm,
+        List<Augmentation> augment,
+        long seed) {
+
+    /** Today's DCGAN step: BCE, label maps, no spectral norm, no augmentation. */
+    public static final StepRecipe DCGAN = new StepRecipe(GanLoss.BCE, false, false, List.of(), 0);
+
+    /**
+     * @throws NullPointerException if {@code loss} or {@code augment} is null
+     */
+    public StepRecipe {
+        Objects.requireNonNull(loss, "loss");
+        augment = List.copyOf(augment);
+    }
+
+    /**
+     * @return whether this recipe trains exactly like {@link #DCGAN} (the seed aside)
+     */
+    public boolean isDcgan() {
+        return loss == GanLoss.BCE && !projection && !spectralNorm && augment.isEmpty();
+    }
+}
