@@ -6,6 +6,8 @@ import dev.ganforge.core.spec.EvaluationSpec;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.train.Generation;
 import dev.ganforge.core.train.ResolvedPlugins;
+import dev.ganforge.core.train.SpectralNorm;
+import dev.ganforge.core.train.StepRecipe;
 import dev.ganforge.core.train.TrainingMonitor;
 import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.LabeledImages;
@@ -20,7 +22,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Evaluation of one run: a {@link GeneratorEvaluation} on fixed latent vectors (drawn once from the
@@ -44,6 +45,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
     private final int[] labels;
     private final int classes;
     private final boolean conditional;
+    private final StepRecipe recipe;
     private int saturatedInARow;
     private double best;
 
@@ -83,6 +85,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
         this.console = console;
         this.classes = data.numClasses();
         this.conditional = plugins.model().conditional();
+        this.recipe = plugins.recipe();
         DomainClassifier classifier =
                 new ClassifierStore(spec.classifier().cacheFolder())
                         .loadOrTrain(data, spec.classifier(), experiment.seed(), false, console);
@@ -235,8 +238,23 @@ public final class TrainingEvaluation implements TrainingMonitor {
         return out;
     }
 
-    private double meanProbability(
-            MultiLayerNetwork discriminator, INDArray images, int[] imageLabels) {
+    /**
+     * D's mean belief sigmoid(logit) on the images, with the logits the training step uses: the
+     * projection head's sum of two columns, and weights divided by their spectral norm (20 power
+     * iterations on a copy of D, so training's own vectors are not touched).
+     */
+    private double meanProbability(MultiLayerNetwork trained, INDArray images, int[] imageLabels) {
+        MultiLayerNetwork discriminator = trained;
+        if (recipe.spectralNorm()) {
+            discriminator = trained.clone();
+            SpectralNorm norm = new SpectralNorm(discriminator, 0);
+            for (int i = 0; i < 20; i++) {
+                norm.normalize();
+                norm.restore(false);
+            }
+            norm.normalize();
+        }
+        boolean labelMaps = conditional && !recipe.projection();
         long n = images.size(0);
         double sum = 0;
         for (long start = 0; start < n; start += BATCH) {
@@ -244,7 +262,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
             INDArray batch = images.get(NDArrayIndex.interval(start, end));
             int rows = (int) (end - start);
             INDArray oneHot =
-                    conditional
+                    labelMaps
                             ? Conditioning.oneHot(
                                     Arrays.copyOfRange(imageLabels, (int) start, (int) end),
                                     Nd4j.create(batch.dataType(), rows, classes))
@@ -256,13 +274,17 @@ public final class TrainingEvaluation implements TrainingMonitor {
                             Nd4j.create(
                                     batch.dataType(),
                                     rows,
-                                    batch.size(1) + (conditional ? classes : 0),
+                                    batch.size(1) + (labelMaps ? classes : 0),
                                     batch.size(2),
                                     batch.size(3)));
-            sum +=
-                    Transforms.sigmoid(discriminator.output(input, false), false)
-                            .sumNumber()
-                            .doubleValue();
+            INDArray output = discriminator.output(input, false);
+            for (int i = 0; i < rows; i++) {
+                double logit = output.getDouble(i, 0);
+                if (recipe.projection()) {
+                    logit += output.getDouble(i, 1 + imageLabels[(int) start + i]);
+                }
+                sum += 1.0 / (1.0 + Math.exp(-logit));
+            }
         }
         return sum / n;
     }
