@@ -233,9 +233,9 @@ class GeneratorEvaluationTest {
 
     @Test
     void classificationAccuracyScoreIsHighForRealImagesAndDropsForWrongLabelsOrCollapse() {
-        int perClass = 50;
+        int perClass = 100;
         ClassificationAccuracyScoreSpec cas =
-                new ClassificationAccuracyScoreSpec(true, 6, 16, 0.002);
+                new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003);
         GeneratorEvaluation evaluation =
                 new GeneratorEvaluation(spec(perClass, cas), data, classifier, true, 1);
         int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
@@ -268,19 +268,23 @@ class GeneratorEvaluationTest {
                         .metrics()
                         .get("eval/cas");
 
-        // a classifier trained on 200 real training images is nearly as good as the domain
+        String values =
+                "real %s, wrong class %s, collapsed %s, domain classifier %s"
+                        .formatted(real, wrongClass, collapsed, classifier.heldOutAccuracy());
+        // a classifier trained on 400 real training images is nearly as good as the domain
         // classifier (trained on 600) on the same held-out images
-        assertThat(real).isGreaterThan(classifier.heldOutAccuracy() - 0.15);
+        assertThat(real).as(values).isGreaterThan(classifier.heldOutAccuracy() - 0.15);
         assertThat(again).as("deterministic given the seed").isEqualTo(real);
-        assertThat(wrongClass).isLessThan(0.1);
-        assertThat(collapsed).isLessThan(real - 0.1);
+        // labels shifted by one class: right only where the CAS classifier errs, below chance
+        assertThat(wrongClass).as(values).isLessThan(0.25).isLessThan(real - 0.4);
+        assertThat(collapsed).as(values).isLessThan(real - 0.1);
     }
 
     @Test
     void classificationAccuracyScoreOfNoiseIsAboutChance() {
         int perClass = 25;
         ClassificationAccuracyScoreSpec cas =
-                new ClassificationAccuracyScoreSpec(true, 6, 16, 0.002);
+                new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003);
         GeneratorEvaluation evaluation =
                 new GeneratorEvaluation(spec(perClass, cas), data, classifier, true, 1);
         int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
