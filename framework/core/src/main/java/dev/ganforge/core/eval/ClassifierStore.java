@@ -30,9 +30,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>The fingerprint is a SHA-256 of the <em>decoded</em> data (the float32 image bytes, shape,
  * labels and class names), so it covers whatever a dataset plugin does (file contents, resizing,
- * channel conversion) for every dataset type alike, plus the classifier settings and seed. Folders
- * are written under a temporary name and renamed into place, so a crash never leaves a half-written
- * one.
+ * channel conversion) for every dataset type alike, plus the classifier settings (augmentation
+ * included, so a changed augmentation trains a new classifier) and seed. Folders are written under
+ * a temporary name and renamed into place, so a crash never leaves a half-written one.
  */
 public final class ClassifierStore {
 
@@ -74,12 +74,14 @@ public final class ClassifierStore {
                         ModelSerializer.restoreMultiLayerNetwork(
                                 target.resolve("classifier.zip").toFile(), false);
                 double accuracy = info.path("held_out_accuracy").asDouble();
+                double augmented = info.path("held_out_augmented_accuracy").asDouble(Double.NaN);
                 console.printf(
                         Locale.ROOT,
-                        "domain classifier: cached in %s, held-out accuracy %.4f%n",
+                        "domain classifier: cached in %s, held-out accuracy %.4f, %.4f augmented%n",
                         target,
-                        accuracy);
-                return new DomainClassifier(network, accuracy, data.classNames());
+                        accuracy,
+                        augmented);
+                return new DomainClassifier(network, accuracy, augmented, data.classNames());
             }
             DomainClassifier classifier = ClassifierTraining.train(data, spec, seed, console);
             Path temporary = folder.resolve(target.getFileName() + ".tmp");
@@ -89,6 +91,8 @@ public final class ClassifierStore {
                     classifier.network(), temporary.resolve("classifier.zip").toFile(), false);
             ObjectNode info = JSON.createObjectNode();
             info.put("held_out_accuracy", classifier.heldOutAccuracy());
+            info.put("held_out_augmented_accuracy", classifier.heldOutAugmentedAccuracy());
+            info.put("augmentation", spec.augmentation().key());
             info.put("backbone", DomainClassifier.BACKBONE);
             info.put("images", data.size());
             info.put("shape", data.shape().toString());
@@ -110,7 +114,8 @@ public final class ClassifierStore {
 
     /**
      * @param data decoded images, labels and class names
-     * @param spec classifier settings (all but the cache folder enter the key)
+     * @param spec classifier settings (all but the cache folder enter the key, the augmentation
+     *     too)
      * @param seed the training seed
      * @return 16 hex digits of the data's SHA-256, '-', 8 hex digits of the settings' SHA-256
      */
@@ -145,6 +150,8 @@ public final class ClassifierStore {
                         + spec.batchSize()
                         + "|"
                         + spec.learningRate()
+                        + "|"
+                        + spec.augmentation().key()
                         + "|"
                         + seed;
         String dataHash = HexFormat.of().formatHex(digest.digest()).substring(0, 16);

@@ -1,5 +1,6 @@
 package dev.ganforge.core.eval;
 
+import dev.ganforge.core.spec.AugmentationSpec;
 import dev.ganforge.core.spec.ClassifierSpec;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
@@ -18,7 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Trains a {@link DomainClassifier} on real labelled data with a held-out split, deterministically
  * from a seed: a class-stratified subset of at most {@code max_images}, of which each class keeps
- * {@code holdout} (at least one image when it has two or more) out of training.
+ * {@code holdout} (at least one image when it has two or more) out of training. Training batches
+ * are augmented ({@link Augmentation}) so that the classifier cannot be satisfied by texture or
+ * brightness alone.
  */
 public final class ClassifierTraining {
 
@@ -68,11 +71,13 @@ public final class ClassifierTraining {
     }
 
     /**
-     * Trains a new classifier and measures its held-out accuracy.
+     * Trains a new classifier with the spec's augmentation and measures its held-out accuracy, on
+     * the held-out images as they are and on {@value #AUGMENTED_COPIES} seeded augmented copies of
+     * each.
      *
      * @param data the real labelled images {@code [N, C, H, W]} in [-1, 1]
      * @param spec training settings
-     * @param seed seed of the split, the shuffling and the weights
+     * @param seed seed of the split, the shuffling, the augmentation and the weights
      * @param console where progress lines go
      * @return the trained classifier
      * @throws IllegalArgumentException if the data has fewer than two images
@@ -91,35 +96,110 @@ public final class ClassifierTraining {
         int perEpoch = Math.max(1, split.train().length / batch);
         int epochs = Math.max(spec.epochs(), (spec.minUpdates() + perEpoch - 1) / perEpoch);
         long started = System.nanoTime();
-        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        int[] order = split.train().clone();
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            shuffle(order, random);
-            for (int b = 0; b < perEpoch; b++) {
-                int[] rows = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
-                network.fit(
-                        new DataSet(
-                                rows(data.images(), rows), oneHot(data.labels(), rows, classes)));
-            }
-        }
-        DomainClassifier untested = new DomainClassifier(network, Double.NaN, data.classNames());
-        double accuracy =
-                accuracy(
-                        untested,
-                        rows(data.images(), split.heldOut()),
-                        pick(data.labels(), split.heldOut()));
+        fit(
+                network,
+                data.images(),
+                data.labels(),
+                split.train(),
+                classes,
+                batch,
+                epochs,
+                spec.augmentation(),
+                seed ^ 0x5DEECE66DL);
+        DomainClassifier untested =
+                new DomainClassifier(network, Double.NaN, Double.NaN, data.classNames());
+        INDArray heldOutImages = rows(data.images(), split.heldOut());
+        int[] heldOutLabels = pick(data.labels(), split.heldOut());
+        double accuracy = accuracy(untested, heldOutImages, heldOutLabels);
+        double augmented =
+                augmentedAccuracy(
+                        untested, heldOutImages, heldOutLabels, spec.augmentation(), seed);
         console.printf(
                 Locale.ROOT,
                 "domain classifier: %d epochs (%d updates of %d) on %d images in %.1f s;"
-                        + " held-out accuracy %.4f on %d images%n",
+                        + " held-out accuracy %.4f on %d images, %.4f augmented%n",
                 epochs,
                 epochs * perEpoch,
                 batch,
                 split.train().length,
                 (System.nanoTime() - started) / 1e9,
                 accuracy,
-                split.heldOut().length);
-        return new DomainClassifier(network, accuracy, data.classNames());
+                split.heldOut().length,
+                augmented);
+        return new DomainClassifier(network, accuracy, augmented, data.classNames());
+    }
+
+    /** How many augmented copies of each held-out image the augmented accuracy averages over. */
+    public static final int AUGMENTED_COPIES = 4;
+
+    /**
+     * @param classifier a classifier
+     * @param images held-out images {@code [N, C, H, W]} in [-1, 1]
+     * @param labels their classes
+     * @param augmentation the transformations
+     * @param seed seeds the transformations
+     * @return the accuracy on {@value #AUGMENTED_COPIES} augmented copies of each image (NaN if N =
+     *     0; the plain accuracy if {@code augmentation} changes nothing)
+     */
+    public static double augmentedAccuracy(
+            DomainClassifier classifier,
+            INDArray images,
+            int[] labels,
+            AugmentationSpec augmentation,
+            long seed) {
+        if (!augmentation.changesImages()) {
+            return accuracy(classifier, images, labels);
+        }
+        SplittableRandom random = new SplittableRandom(seed ^ 0x6175676DL);
+        double sum = 0;
+        for (int copy = 0; copy < AUGMENTED_COPIES; copy++) {
+            sum += accuracy(classifier, Augmentation.apply(images, augmentation, random), labels);
+        }
+        return sum / AUGMENTED_COPIES;
+    }
+
+    /**
+     * Trains a network with mini-batch updates: each epoch a seeded shuffle of {@code rows}, cut
+     * into {@code rows.length / batch} batches (the remainder is left for the next epoch's
+     * shuffle), each batch augmented.
+     *
+     * @param network the network to train, input {@code [B, C, H, W]}, softmax output {@code [B,
+     *     K]}
+     * @param images {@code [N, C, H, W]} in [-1, 1]
+     * @param labels the class of each image, in [0, K)
+     * @param rows the indices to train on
+     * @param classes K
+     * @param batch examples per update, 1 ≤ batch ≤ rows.length
+     * @param epochs passes over {@code rows}
+     * @param augmentation the transformations applied to each batch
+     * @param seed seeds the shuffles and the augmentation
+     */
+    public static void fit(
+            MultiLayerNetwork network,
+            INDArray images,
+            int[] labels,
+            int[] rows,
+            int classes,
+            int batch,
+            int epochs,
+            AugmentationSpec augmentation,
+            long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        SplittableRandom augmentationRandom = random.split();
+        boolean augment = augmentation.changesImages();
+        int perEpoch = Math.max(1, rows.length / batch);
+        int[] order = rows.clone();
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            shuffle(order, random);
+            for (int b = 0; b < perEpoch; b++) {
+                int[] picked = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
+                INDArray input = rows(images, picked);
+                if (augment) {
+                    input = Augmentation.apply(input, augmentation, augmentationRandom);
+                }
+                network.fit(new DataSet(input, oneHot(labels, picked, classes)));
+            }
+        }
     }
 
     /**

@@ -24,14 +24,22 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * The domain classifier that evaluation sees images through: a small CNN, (3×3 convolution, ReLU,
  * 2×2 max-pool) blocks with 32, 64 (and 64 more for images of 32 pixels or more) channels, a
  * {@value #FEATURES}-unit ReLU dense layer whose activations are the <em>features</em>, and a
- * softmax output trained with multi-class cross-entropy.
+ * softmax output trained with multi-class cross-entropy. The training images are augmented (see
+ * {@link ClassifierTraining}).
  *
  * @param network the trained network: input {@code [B, C, H, W]} in [-1, 1], output {@code [B, K]}
- * @param heldOutAccuracy share of the held-out real images it classifies right, in [0, 1]
+ * @param heldOutAccuracy share of the held-out real images it classifies right, in [0, 1] (NaN
+ *     before it is measured)
+ * @param heldOutAugmentedAccuracy the same on augmented copies of the held-out images, in [0, 1]
+ *     (NaN before it is measured): far below {@code heldOutAccuracy} means the classifier leans on
+ *     position, brightness or texture
  * @param classNames class names in label order
  */
 public record DomainClassifier(
-        MultiLayerNetwork network, double heldOutAccuracy, List<String> classNames) {
+        MultiLayerNetwork network,
+        double heldOutAccuracy,
+        double heldOutAugmentedAccuracy,
+        List<String> classNames) {
 
     /** The backbone's name as it appears in metric names: {@code eval/fd_ganforge_cnn}. */
     public static final String BACKBONE = "ganforge_cnn";

@@ -21,7 +21,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <ul>
  *   <li>{@code eval/classifier_real_accuracy}: the classifier's held-out accuracy, the ceiling of
- *       {@code eval/label_accuracy};
+ *       {@code eval/label_accuracy}, and {@code eval/classifier_real_accuracy_augmented}, the same
+ *       on augmented held-out images;
+ *   <li>{@code eval/cas}, for a conditional model with {@code cas.enabled}: the Classification
+ *       Accuracy Score ({@link ClassificationAccuracyScore}) on the classifier's held-out real
+ *       images;
  *   <li>{@code eval/samples} and {@code eval/real_samples}: the generated and real sample counts;
  *   <li>{@code health/min_diversity_ratio} and {@code health/collapsed_classes}: per class, the
  *       mean pairwise feature distance of the generated samples divided by that of the real samples
@@ -62,6 +66,9 @@ public final class GeneratorEvaluation {
     private final int[] realLabels;
     private final INDArray realFeatures;
     private final double[] realDiversity;
+    private final INDArray heldOutImages;
+    private final int[] heldOutLabels;
+    private final long seed;
 
     /**
      * Picks the real reference set and computes its features.
@@ -87,6 +94,13 @@ public final class GeneratorEvaluation {
         this.realLabels = ClassifierTraining.pick(data.labels(), rows);
         this.realFeatures = classifier.outputs(realImages).features();
         this.realDiversity = diversity(realFeatures.toDoubleMatrix(), realLabels);
+        // the domain classifier's own held-out split: the real images no classifier trains on
+        int[] heldOut =
+                ClassifierTraining.split(data.labels(), data.numClasses(), spec.classifier(), seed)
+                        .heldOut();
+        this.heldOutImages = ClassifierTraining.rows(data.images(), heldOut);
+        this.heldOutLabels = ClassifierTraining.pick(data.labels(), heldOut);
+        this.seed = seed;
     }
 
     /**
@@ -142,7 +156,22 @@ public final class GeneratorEvaluation {
             EvaluatorPlugin evaluator = section.plugin(EvaluatorPlugin.class);
             metrics.putAll(evaluator.evaluate(section.spec(), input));
         }
+        if (conditional && spec.cas().enabled()) {
+            metrics.put(
+                    "eval/cas",
+                    ClassificationAccuracyScore.score(
+                            generated,
+                            labels,
+                            classNames,
+                            heldOutImages,
+                            heldOutLabels,
+                            spec.cas(),
+                            spec.classifier().augmentation(),
+                            seed ^ 0x4341535FL));
+        }
         metrics.put("eval/classifier_real_accuracy", classifier.heldOutAccuracy());
+        metrics.put(
+                "eval/classifier_real_accuracy_augmented", classifier.heldOutAugmentedAccuracy());
         metrics.put("eval/samples", (double) labels.length);
         metrics.put("eval/real_samples", (double) realLabels.length);
         double[] generatedDiversity = diversity(outputs.features().toDoubleMatrix(), labels);
@@ -152,6 +181,9 @@ public final class GeneratorEvaluation {
             double ratio = generatedDiversity[k] / realDiversity[k];
             if (!Double.isFinite(ratio)) {
                 continue;
+            }
+            if (conditional) {
+                metrics.put("health/diversity_ratio/" + classNames.get(k), ratio);
             }
             minimum = Double.isNaN(minimum) ? ratio : Math.min(minimum, ratio);
             if (ratio < spec.collapseRatio()) {

@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -109,7 +108,8 @@ public final class TrainingEvaluation implements TrainingMonitor {
     }
 
     /**
-     * Evaluates the networks, appends the metrics to eval.csv and prints a one-line summary.
+     * Evaluates the networks, appends the metrics to eval.csv and prints a one-line summary ({@link
+     * EvaluationHeadline}).
      *
      * @param step steps done
      * @param generator the generator
@@ -132,20 +132,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
                     meanProbability(discriminator, result.generatedImages(), labels));
         }
         log.append(step, metrics);
-        console.println(
-                "eval step "
-                        + step
-                        + ": "
-                        + metrics.entrySet().stream()
-                                .filter(e -> !e.getKey().matches("eval/label_accuracy/.*"))
-                                .map(
-                                        e ->
-                                                String.format(
-                                                        Locale.ROOT,
-                                                        "%s=%.4f",
-                                                        e.getKey(),
-                                                        e.getValue()))
-                                .collect(Collectors.joining(" ")));
+        console.println(EvaluationHeadline.format(step, metrics));
         return new GeneratorEvaluation.Result(
                 metrics, result.generatedImages(), result.collapsedClasses());
     }

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * The {@code evaluation.classifier:} section: how the domain classifier is trained on the real
- * labelled data, and where it is cached. A leading {@code ~/} in {@code cache} means the user's
- * home.
+ * labelled data (with {@link AugmentationSpec augmentation}), and where it is cached. A leading
+ * {@code ~/} in {@code cache} means the user's home.
  *
  * @param cache folder of cached classifiers, one sub-folder per data fingerprint
  * @param maxImages train on at most this many images (a seeded, class-stratified subset)
@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param minUpdates at least this many parameter updates, adding epochs for small datasets
  * @param batchSize examples per update
  * @param learningRate Adam's learning rate
+ * @param augmentation the random transformations of the training images (part of the cache key)
  */
 public record ClassifierSpec(
         @SpecField(
@@ -42,7 +43,13 @@ public record ClassifierSpec(
         @SpecField(doc = "examples per update", defaultValue = "64", min = 1, max = 4096)
                 int batchSize,
         @SpecField(doc = "Adam learning rate", defaultValue = "0.001", min = 0, max = 1)
-                double learningRate) {
+                double learningRate,
+        @SpecField(
+                        doc =
+                                "random translation, flip, brightness, contrast and noise in"
+                                        + " training",
+                        defaultValue = "{}")
+                AugmentationSpec augmentation) {
 
     /**
      * @return {@link #cache} with a leading {@code ~/} replaced by the user's home folder

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.ganforge.config.PluginSection;
+import dev.ganforge.core.spec.AugmentationSpec;
+import dev.ganforge.core.spec.ClassificationAccuracyScoreSpec;
 import dev.ganforge.core.spec.ClassifierSpec;
 import dev.ganforge.core.spec.EvaluationSpec;
 import dev.ganforge.plugin.metrics.LabelAccuracyEvaluator;
@@ -41,7 +43,9 @@ class GeneratorEvaluationTest {
     @BeforeAll
     static void trainClassifier() {
         data = synthetic(800, 11);
-        classifierSpec = new ClassifierSpec(Path.of("unused"), 800, 0.25, 3, 150, 32, 0.002);
+        classifierSpec =
+                new ClassifierSpec(
+                        Path.of("unused"), 800, 0.25, 3, 150, 32, 0.002, AugmentationSpec.none());
         classifier = ClassifierTraining.train(data, classifierSpec, 5, QUIET);
         split = ClassifierTraining.split(data.labels(), CLASSES, classifierSpec, 5);
     }
@@ -78,6 +82,10 @@ class GeneratorEvaluationTest {
     }
 
     private static EvaluationSpec spec(int perClass) {
+        return spec(perClass, new ClassificationAccuracyScoreSpec(false, 1, 16, 0.002));
+    }
+
+    private static EvaluationSpec spec(int perClass, ClassificationAccuracyScoreSpec cas) {
         List<PluginSection> evaluators =
                 List.of(
                         new PluginSection(
@@ -89,6 +97,7 @@ class GeneratorEvaluationTest {
                 perClass,
                 evaluators,
                 classifierSpec,
+                cas,
                 null,
                 EvaluationSpec.Goal.MINIMIZE,
                 false,
@@ -138,6 +147,10 @@ class GeneratorEvaluationTest {
                 .isCloseTo(classifier.heldOutAccuracy(), within(1e-9));
         assertThat(metrics.get("eval/classifier_real_accuracy"))
                 .isEqualTo(classifier.heldOutAccuracy());
+        // without augmentation the augmented accuracy is the plain one
+        assertThat(metrics.get("eval/classifier_real_accuracy_augmented"))
+                .isEqualTo(classifier.heldOutAccuracy());
+        assertThat(metrics).doesNotContainKey("eval/cas");
         assertThat(metrics).containsKeys("eval/label_accuracy/bar-0", "eval/label_accuracy/bar-3");
         assertThat(metrics.get("eval/samples")).isEqualTo(200.0);
     }
@@ -196,5 +209,101 @@ class GeneratorEvaluationTest {
                 .isCloseTo(0.0, within(1e-6));
         assertThat(diverse.collapsedClasses()).isEmpty();
         assertThat(diverse.metrics().get("health/min_diversity_ratio")).isGreaterThan(0.5);
+    }
+
+    /** A "generator" that returns training-split real images of the asked class, in turn. */
+    private static GeneratorEvaluation.ImageSource trainingImages(int offset) {
+        List<List<Integer>> byClass = new ArrayList<>();
+        for (int k = 0; k < CLASSES; k++) {
+            byClass.add(new ArrayList<>());
+        }
+        for (int row : split.train()) {
+            byClass.get(data.labels()[row]).add(row);
+        }
+        return (latent, asked) -> {
+            int[] rows = new int[asked.length];
+            int[] next = new int[CLASSES];
+            for (int i = 0; i < asked.length; i++) {
+                List<Integer> members = byClass.get((asked[i] + offset) % CLASSES);
+                rows[i] = members.get(next[asked[i]]++ % members.size());
+            }
+            return ClassifierTraining.rows(data.images(), rows);
+        };
+    }
+
+    @Test
+    void classificationAccuracyScoreIsHighForRealImagesAndDropsForWrongLabelsOrCollapse() {
+        int perClass = 100;
+        ClassificationAccuracyScoreSpec cas =
+                new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003);
+        GeneratorEvaluation evaluation =
+                new GeneratorEvaluation(spec(perClass, cas), data, classifier, true, 1);
+        int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
+        INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
+
+        double real = evaluation.evaluate(trainingImages(0), z, labels).metrics().get("eval/cas");
+        double again = evaluation.evaluate(trainingImages(0), z, labels).metrics().get("eval/cas");
+        double wrongClass =
+                evaluation.evaluate(trainingImages(1), z, labels).metrics().get("eval/cas");
+        // every sample of class k is the same noisy image: the classifier learns that image's
+        // noise, not the class's bar
+        double collapsed =
+                evaluation
+                        .evaluate(
+                                (latent, asked) -> {
+                                    int[] rows = new int[asked.length];
+                                    for (int i = 0; i < asked.length; i++) {
+                                        rows[i] = split.train()[0];
+                                        for (int row : split.train()) {
+                                            if (data.labels()[row] == asked[i]) {
+                                                rows[i] = row;
+                                                break;
+                                            }
+                                        }
+                                    }
+                                    return ClassifierTraining.rows(data.images(), rows);
+                                },
+                                z,
+                                labels)
+                        .metrics()
+                        .get("eval/cas");
+
+        String values =
+                "real %s, wrong class %s, collapsed %s, domain classifier %s"
+                        .formatted(real, wrongClass, collapsed, classifier.heldOutAccuracy());
+        // a classifier trained on 400 real training images is nearly as good as the domain
+        // classifier (trained on 600) on the same held-out images
+        assertThat(real).as(values).isGreaterThan(classifier.heldOutAccuracy() - 0.15);
+        assertThat(again).as("deterministic given the seed").isEqualTo(real);
+        // labels shifted by one class: right only where the CAS classifier errs, below chance
+        assertThat(wrongClass).as(values).isLessThan(0.25).isLessThan(real - 0.4);
+        assertThat(collapsed).as(values).isLessThan(real - 0.1);
+    }
+
+    @Test
+    void classificationAccuracyScoreOfNoiseIsAboutChance() {
+        int perClass = 25;
+        ClassificationAccuracyScoreSpec cas =
+                new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003);
+        GeneratorEvaluation evaluation =
+                new GeneratorEvaluation(spec(perClass, cas), data, classifier, true, 1);
+        int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
+        INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
+        Nd4j.getRandom().setSeed(4);
+
+        double noise =
+                evaluation
+                        .evaluate(
+                                (latent, asked) ->
+                                        Nd4j.rand(DataType.FLOAT, asked.length, 1, 8, 8)
+                                                .muli(2)
+                                                .subi(1),
+                                z,
+                                labels)
+                        .metrics()
+                        .get("eval/cas");
+
+        // 200 held-out images: chance is 0.25 with a standard error of about 0.03
+        assertThat(noise).isBetween(0.1, 0.4);
     }
 }

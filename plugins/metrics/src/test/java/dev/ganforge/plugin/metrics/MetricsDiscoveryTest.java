@@ -12,6 +12,7 @@ class MetricsDiscoveryTest extends PluginDiscoveryContract {
         return List.of(
                 new LabelAccuracyEvaluator(),
                 new FrechetDistanceEvaluator(),
-                new PrecisionRecallEvaluator());
+                new PrecisionRecallEvaluator(),
+                new KernelDistanceEvaluator());
     }
 }

@@ -1,0 +1,83 @@
+package dev.ganforge.core.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one console line printed after each evaluation: the metrics that judge a generator first
+ * (CAS, KID with its interval, Fréchet distance, precision, recall, label accuracy, collapsed
+ * classes), then the health and classifier figures, then any other evaluator's metrics. Per-class
+ * metrics ({@code eval/label_accuracy/<class>}) and sample counts stay in {@code eval.csv} only.
+ */
+public final class EvaluationHeadline {
+
+    private static final List<String> ORDER =
+            List.of(
+                    "eval/cas",
+                    "eval/kid",
+                    "eval/fd_",
+                    "eval/precision",
+                    "eval/recall",
+                    "eval/label_accuracy",
+                    "health/collapsed_classes",
+                    "health/min_diversity_ratio",
+                    "health/d_real",
+                    "health/d_fake",
+                    "eval/classifier_real_accuracy",
+                    "eval/classifier_real_accuracy_augmented");
+
+    private static final List<String> HIDDEN =
+            List.of("eval/kid_ci_low", "eval/kid_ci_high", "eval/samples", "eval/real_samples");
+
+    private EvaluationHeadline() {}
+
+    /**
+     * @param step the evaluated step
+     * @param metrics metric name to value, as written to eval.csv
+     * @return e.g. {@code eval step 300: cas=0.4250 kid=0.0123 [0.0101, 0.0150] fd_ganforge_cnn=…}
+     *     with the {@code eval/} and {@code health/} prefixes dropped; absent metrics are left out
+     */
+    public static String format(long step, Map<String, Double> metrics) {
+        List<String> keys = new ArrayList<>();
+        for (String wanted : ORDER) {
+            for (String key : metrics.keySet()) {
+                boolean match = wanted.endsWith("_") ? key.startsWith(wanted) : key.equals(wanted);
+                if (match && !keys.contains(key)) {
+                    keys.add(key);
+                }
+            }
+        }
+        for (String key : metrics.keySet()) {
+            boolean perClass = key.indexOf('/') != key.lastIndexOf('/');
+            if (!keys.contains(key) && !perClass && !HIDDEN.contains(key)) {
+                keys.add(key);
+            }
+        }
+        StringBuilder line = new StringBuilder("eval step ").append(step).append(':');
+        for (String key : keys) {
+            line.append(' ')
+                    .append(key.substring(key.indexOf('/') + 1))
+                    .append('=')
+                    .append(number(key, metrics.get(key)));
+            if (key.equals("eval/kid") && metrics.containsKey("eval/kid_ci_low")) {
+                line.append(" [")
+                        .append(number(key, metrics.get("eval/kid_ci_low")))
+                        .append(", ")
+                        .append(number(key, metrics.get("eval/kid_ci_high")))
+                        .append(']');
+            }
+        }
+        return line.toString();
+    }
+
+    private static String number(String key, double value) {
+        if (key.equals("health/collapsed_classes") && value == Math.rint(value)) {
+            return String.valueOf((long) value);
+        }
+        // KID values are often below 1e-3: keep 4 significant digits there
+        String format = key.startsWith("eval/kid") && Math.abs(value) < 0.1 ? "%.4g" : "%.4f";
+        return String.format(Locale.ROOT, format, value);
+    }
+}

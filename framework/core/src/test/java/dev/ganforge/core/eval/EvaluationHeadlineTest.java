@@ -1,0 +1,46 @@
+package dev.ganforge.core.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The console line after an evaluation puts the judging metrics first. */
+class EvaluationHeadlineTest {
+
+    @Test
+    void putsTheJudgingMetricsFirstAndLeavesPerClassValuesToTheCsv() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("eval/label_accuracy", 0.93);
+        metrics.put("eval/label_accuracy/s1", 1.0);
+        metrics.put("eval/fd_ganforge_cnn", 12.5);
+        metrics.put("eval/precision", 0.8);
+        metrics.put("eval/recall", 0.5);
+        metrics.put("eval/kid", 0.00123456);
+        metrics.put("eval/kid_ci_low", 0.0010);
+        metrics.put("eval/kid_ci_high", 0.0015);
+        metrics.put("eval/cas", 0.425);
+        metrics.put("eval/classifier_real_accuracy", 1.0);
+        metrics.put("eval/classifier_real_accuracy_augmented", 0.98);
+        metrics.put("eval/samples", 400.0);
+        metrics.put("health/diversity_ratio/s1", 0.9);
+        metrics.put("health/min_diversity_ratio", 0.3);
+        metrics.put("health/collapsed_classes", 2.0);
+        metrics.put("eval/custom", 7.0);
+
+        assertThat(EvaluationHeadline.format(300, metrics))
+                .isEqualTo(
+                        "eval step 300: cas=0.4250 kid=0.001235 [0.001000, 0.001500]"
+                                + " fd_ganforge_cnn=12.5000 precision=0.8000 recall=0.5000"
+                                + " label_accuracy=0.9300 collapsed_classes=2"
+                                + " min_diversity_ratio=0.3000 classifier_real_accuracy=1.0000"
+                                + " classifier_real_accuracy_augmented=0.9800 custom=7.0000");
+    }
+
+    @Test
+    void leavesOutWhatWasNotMeasured() {
+        assertThat(EvaluationHeadline.format(5, Map.of("eval/fd_ganforge_cnn", 3.0)))
+                .isEqualTo("eval step 5: fd_ganforge_cnn=3.0000");
+    }
+}
