@@ -5,6 +5,7 @@ import dev.ganforge.spi.BinaryCrossEntropyWithLogits;
 import dev.ganforge.spi.Conditioning;
 import java.util.List;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -51,7 +52,12 @@ public final class Dl4jTrainingStep extends AdversarialStep {
         var dataType = generator.params().dataType();
         this.ones = Nd4j.ones(dataType, batchSize, 1);
         this.zeros = Nd4j.zeros(dataType, batchSize, 1);
-        long outputs = discriminator.getOutputLayer().getParam("b").length();
+        var last =
+                discriminator
+                        .getLayerWiseConfigurations()
+                        .getConf(discriminator.getnLayers() - 1)
+                        .getLayer();
+        long outputs = last instanceof FeedForwardLayer dense ? dense.getNOut() : 1;
         this.outputGradient = Nd4j.create(dataType, batchSize, outputs);
     }
 
