@@ -71,6 +71,6 @@ class ExperimentFilesTest {
 
         assertThat(file.getFileName().toString()).startsWith(spec.experiment());
         assertThat(loader.load(file, List.of())).isEqualTo(spec);
-        assertThat(spec.model().type()).isIn("gan", "cgan");
+        assertThat(spec.model().type()).isIn("gan", "cgan", "cgan-projection");
     }
 }
