@@ -33,7 +33,8 @@ class ApplicationAssemblyTest {
     @Test
     void bindsThePluginsEnginesAndTrackersOfTheDistribution() {
         PluginRegistry registry = injector.getInstance(PluginRegistry.class);
-        assertThat(registry.names(PluginKind.MODEL)).containsExactly("cgan", "cgan-projection", "gan");
+        assertThat(registry.names(PluginKind.MODEL))
+                .containsExactly("cgan", "cgan-projection", "gan");
         assertThat(registry.names(PluginKind.DATASET))
                 .contains("fashion-mnist", "idx", "image-folder", "random");
         assertThat(injector.getInstance(TrainingEngines.class).names())
