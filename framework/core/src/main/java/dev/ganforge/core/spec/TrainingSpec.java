@@ -1,5 +1,6 @@
 package dev.ganforge.core.spec;
 
+import dev.ganforge.config.SpecNames;
 import dev.ganforge.spi.SpecField;
 import java.util.List;
 import java.util.Set;
@@ -103,7 +104,9 @@ public record TrainingSpec(
     public TrainingSpec {
         augment = List.copyOf(augment);
         if (augment.size() != Set.copyOf(augment).size()) {
-            throw new IllegalArgumentException("'augment' lists an augmentation twice: " + augment);
+            throw new IllegalArgumentException(
+                    "'augment' lists an augmentation twice: "
+                            + augment.stream().map(SpecNames::enumText).toList());
         }
         if ((steps == null) == (epochs == null)) {
             throw new IllegalArgumentException("give exactly one of 'steps' and 'epochs'");

@@ -265,6 +265,48 @@ class SpecLoaderTest {
     }
 
     @Test
+    void theTrainingRecipeBindsAndAnAugmentationListedTwiceIsRefused() {
+        ExperimentSpec spec =
+                loader.parse(
+                        MINIMAL.replace(
+                                "training: {steps: 10}",
+                                "training: {steps: 10, loss: least-squares, augment: [color,"
+                                        + " cutout], ema_decay: 0.99, ema_start: 5}"),
+                        "recipe.yaml",
+                        List.of());
+        assertThat(spec.training().loss()).isEqualTo(GanLoss.LEAST_SQUARES);
+        assertThat(spec.training().augment())
+                .containsExactly(Augmentation.COLOR, Augmentation.CUTOUT);
+        assertThat(spec.training().emaDecay()).isEqualTo(0.99);
+
+        assertThat(
+                        problems(
+                                MINIMAL.replace(
+                                        "training: {steps: 10}",
+                                        "training: {steps: 10, augment: [color, color]}")))
+                .singleElement()
+                .satisfies(
+                        problem -> {
+                            assertThat(problem.path()).isEqualTo("training");
+                            assertThat(problem.rule())
+                                    .isEqualTo(
+                                            "'augment' lists an augmentation twice: [color,"
+                                                    + " color]");
+                        });
+        assertThat(
+                        problems(
+                                MINIMAL.replace(
+                                        "training: {steps: 10}",
+                                        "training: {steps: 10, augment: [blur]}")))
+                .singleElement()
+                .satisfies(
+                        problem ->
+                                assertThat(problem.toString())
+                                        .contains("training.augment")
+                                        .contains("color, translation, cutout"));
+    }
+
+    @Test
     void compactConstructorRuleIsReportedAtItsRecord() {
         List<SpecProblem> problems =
                 problems(
