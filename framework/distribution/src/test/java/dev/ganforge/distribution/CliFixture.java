@@ -3,6 +3,8 @@ package dev.ganforge.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.cli.Main;
+import dev.ganforge.core.run.MetricsLog;
+import dev.ganforge.core.run.RunDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -85,6 +87,21 @@ final class CliFixture {
         assertThat(Files.readAllLines(metrics))
                 .as(Files.readString(log))
                 .hasSizeGreaterThanOrEqualTo(lines);
+    }
+
+    /**
+     * The steps of the whole rows of a run folder's metrics.csv; a last row cut off by a crash or a
+     * full disk is not counted.
+     */
+    static List<Long> loggedSteps(Path runFolder) throws IOException {
+        String text = Files.readString(runFolder.resolve(RunDirectory.METRICS_FILE));
+        List<Long> steps = new ArrayList<>();
+        for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
+            if (!line.isEmpty() && !line.equals(MetricsLog.HEADER)) {
+                steps.add(Long.parseLong(line.substring(0, line.indexOf(','))));
+            }
+        }
+        return steps;
     }
 
     private CliFixture() {}

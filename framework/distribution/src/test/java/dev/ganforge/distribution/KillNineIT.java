@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ganforge.core.run.CheckpointStore;
-import dev.ganforge.core.run.MetricsLog;
 import dev.ganforge.core.run.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
  * after each kill the run folder stays readable (status.json parses, the latest checkpoint loads,
  * metrics.csv has no duplicate step), and {@code resume} continues from the newest complete
  * checkpoint; at the end the steps in metrics.csv are strictly increasing and cover the run.
- * Bounded: 3 kills, each after the run has made progress (about 30 s in all).
+ * Bounded: 8 kills by default, each after the run has made progress (about 5-10 s each, most of it
+ * the JVM starting); {@code -Dganforge.test.kills=N} repeats it more often.
  */
 class KillNineIT {
+
+    /** How many times the run is killed. */
+    private static final int KILLS = Integer.getInteger("ganforge.test.kills", 8);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,7 +47,7 @@ class KillNineIT {
         RunDirectory run = new RunDirectory(out);
         SplittableRandom random = new SplittableRandom(9);
         long lastCheckpoint = 0;
-        for (int kill = 0; kill < 3; kill++) {
+        for (int kill = 0; kill < KILLS; kill++) {
             Process process =
                     start(
                             kill == 0
@@ -63,7 +65,7 @@ class KillNineIT {
                     .as("kill %d after step %d", kill, seen)
                     .isGreaterThanOrEqualTo(lastCheckpoint);
             lastCheckpoint = step;
-            assertThat(loggedSteps(out)).doesNotHaveDuplicates();
+            assertThat(CliFixture.loggedSteps(out)).doesNotHaveDuplicates();
         }
         Process finish =
                 start(
@@ -75,7 +77,7 @@ class KillNineIT {
                         9);
         assertThat(finish.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(finish.exitValue()).as(Files.readString(temp.resolve("log-9.txt"))).isZero();
-        List<Long> steps = loggedSteps(out);
+        List<Long> steps = CliFixture.loggedSteps(out);
         assertThat(steps).isSorted().doesNotHaveDuplicates();
         assertThat(steps.get(steps.size() - 1)).isEqualTo(lastCheckpoint + 3);
         assertThat(steps).startsWith(1L, 2L, 3L);
@@ -93,7 +95,9 @@ class KillNineIT {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline && process.isAlive()) {
             List<Long> steps =
-                    Files.exists(run.metricsFile()) ? loggedSteps(run.root()) : List.of();
+                    Files.exists(run.metricsFile())
+                            ? CliFixture.loggedSteps(run.root())
+                            : List.of();
             if (!steps.isEmpty() && steps.get(steps.size() - 1) >= atLeast) {
                 return steps.get(steps.size() - 1);
             }
@@ -104,18 +108,5 @@ class KillNineIT {
                         + atLeast
                         + ": "
                         + Files.readString(temp.resolve("log-" + index + ".txt")));
-    }
-
-    /** The steps of the whole rows of metrics.csv (a row being written may be cut off). */
-    private static List<Long> loggedSteps(Path out) throws Exception {
-        String text = Files.readString(out.resolve(RunDirectory.METRICS_FILE));
-        List<Long> steps = new ArrayList<>();
-        String whole = text.substring(0, text.lastIndexOf('\n') + 1);
-        for (String line : whole.split("\n")) {
-            if (!line.isEmpty() && !line.equals(MetricsLog.HEADER)) {
-                steps.add(Long.parseLong(line.substring(0, line.indexOf(','))));
-            }
-        }
-        return steps;
     }
 }

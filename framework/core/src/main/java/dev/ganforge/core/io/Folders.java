@@ -46,19 +46,21 @@ public final class Folders {
     /**
      * Replaces a file atomically: the content goes to {@code NAME.tmp} beside it, which is then
      * moved over the file in one rename, so a reader (or a crash) sees the old file or the new one,
-     * never a torn one. Creates the parent folders.
+     * never a torn one. Creates the parent folders. If writing fails (a full disk, say) the
+     * temporary file is deleted, so the space it took is free again and no half-written file is
+     * left beside the old one.
      *
      * @param file the file to replace
      * @param content writes the new content
-     * @throws UncheckedIOException naming the file if it cannot be written
+     * @throws UncheckedIOException naming the file if it cannot be written; the old file is kept
      */
     public static void writeAtomically(Path file, Content content) {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
             content.writeTo(temporary);
             Files.move(
                     temporary,
@@ -66,7 +68,25 @@ public final class Folders {
                     StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            UncheckedIOException failure =
+                    new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            deleteQuietly(temporary, failure);
+            throw failure;
+        }
+    }
+
+    /**
+     * Deletes what a failed write left behind (a temporary file or folder); a failure to delete is
+     * attached to the write's exception instead of hiding it.
+     *
+     * @param leftover the temporary file or folder
+     * @param failure the exception that made it a leftover
+     */
+    public static void deleteQuietly(Path leftover, Exception failure) {
+        try {
+            deleteTree(leftover);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -135,8 +135,12 @@ public final class CheckpointStore {
             prune(keep);
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot write checkpoint " + target + ": " + e.getMessage(), e);
+            UncheckedIOException failure =
+                    new UncheckedIOException(
+                            "cannot write checkpoint " + target + ": " + e.getMessage(), e);
+            Folders.deleteQuietly(temporary, failure); // frees the space a full disk needs back
+            Folders.deleteQuietly(folder.resolve(LATEST + ".tmp"), failure);
+            throw failure;
         }
     }
 
@@ -196,8 +200,12 @@ public final class CheckpointStore {
             }
             return target;
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot write best checkpoint " + target + ": " + e.getMessage(), e);
+            UncheckedIOException failure =
+                    new UncheckedIOException(
+                            "cannot write best checkpoint " + target + ": " + e.getMessage(), e);
+            Folders.deleteQuietly(temporary, failure);
+            Folders.deleteQuietly(folder.resolve(BEST + ".tmp"), failure);
+            throw failure;
         }
     }
 

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -205,12 +206,17 @@ public final class RunDirectory {
     }
 
     /**
-     * Records the run's status atomically.
+     * Records the run's status atomically. An ending status (anything but RUNNING) that cannot be
+     * written atomically, because the disk is full and the temporary copy finds no room, is written
+     * over the old file in place instead: the old file's blocks are freed by the truncation and
+     * suffice for the few hundred bytes, so a run that failed on a full disk still says FAILED and
+     * why. Only a crash during that last write could leave the file torn.
      *
      * @param status the new status
      * @param reason why it ended (for FAILED and KILLED), or null
      * @param step steps done
      * @param totalSteps steps planned
+     * @throws UncheckedIOException naming status.json if it cannot be written either way
      */
     public void writeStatus(RunStatus status, String reason, long step, long totalSteps) {
         ObjectNode node = JSON.createObjectNode();
@@ -221,9 +227,28 @@ public final class RunDirectory {
         node.put("step", step);
         node.put("total_steps", totalSteps);
         node.put("updated_ms", System.currentTimeMillis());
-        Folders.writeAtomically(
-                root.resolve(STATUS_FILE),
-                target -> JSON.writerWithDefaultPrettyPrinter().writeValue(target.toFile(), node));
+        Path file = root.resolve(STATUS_FILE);
+        try {
+            Folders.writeAtomically(
+                    file,
+                    target ->
+                            JSON.writerWithDefaultPrettyPrinter()
+                                    .writeValue(target.toFile(), node));
+        } catch (UncheckedIOException e) {
+            if (status == RunStatus.RUNNING || !Files.isRegularFile(file)) {
+                throw e;
+            }
+            try {
+                Files.write(
+                        file,
+                        JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node),
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.WRITE);
+            } catch (IOException inPlace) {
+                e.addSuppressed(inPlace);
+                throw e;
+            }
+        }
     }
 
     /**

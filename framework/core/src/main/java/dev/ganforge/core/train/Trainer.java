@@ -411,6 +411,10 @@ public final class Trainer {
                     lastGc = System.nanoTime();
                 }
             }
+        } catch (UncheckedIOException e) {
+            // the run folder cannot be written (a full disk, say): what was written stays, and
+            // the run says why it stopped
+            return failToWrite(step, total, times, e);
         }
         run.writeStatus(RunStatus.FINISHED, null, step, total);
         return new RunOutcome(RunStatus.FINISHED, null, step, run.root(), times.median());
@@ -444,6 +448,27 @@ public final class Trainer {
                 RunStatus.KILLED, "stopped by signal at step " + step, step, context.total());
         return new RunOutcome(
                 RunStatus.KILLED, "stopped by signal", step, run.root(), times.median());
+    }
+
+    /**
+     * Ends a run whose folder could not be written: status FAILED with the path and the system's
+     * reason, the last complete checkpoint kept for {@code resume}.
+     */
+    private RunOutcome failToWrite(
+            long step, long total, StepTimes times, UncheckedIOException cause) {
+        String latest =
+                run.checkpoints()
+                        .latest()
+                        .map(path -> "; the last complete checkpoint is " + path.getFileName())
+                        .orElse("; no checkpoint was written");
+        String reason = cause.getMessage() + latest;
+        try {
+            run.writeStatus(RunStatus.FAILED, reason, step, total);
+        } catch (UncheckedIOException statusToo) {
+            cause.addSuppressed(statusToo);
+            throw cause;
+        }
+        return new RunOutcome(RunStatus.FAILED, reason, step, run.root(), times.median());
     }
 
     private RunOutcome fail(long step, long total, StepTimes times, String reason) {

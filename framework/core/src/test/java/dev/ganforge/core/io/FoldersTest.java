@@ -1,8 +1,10 @@
 package dev.ganforge.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,28 @@ class FoldersTest {
 
         assertThat(file).hasContent("two");
         try (var entries = Files.list(file.getParent())) {
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("status.json");
+        }
+    }
+
+    @Test
+    void aFailedWriteKeepsTheOldFileDeletesItsTemporaryAndNamesTheFile() throws IOException {
+        Path file = folder.resolve("status.json");
+        Folders.writeAtomically(file, "old");
+
+        assertThatThrownBy(
+                        () ->
+                                Folders.writeAtomically(
+                                        file,
+                                        target -> {
+                                            Files.writeString(target, "half of the new");
+                                            throw new IOException("No space left on device");
+                                        }))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("No space left on device");
+        assertThat(file).hasContent("old");
+        try (var entries = Files.list(folder)) {
             assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("status.json");
         }
     }
