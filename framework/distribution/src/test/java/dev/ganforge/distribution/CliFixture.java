@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Runs the CLI in-process and keeps what it printed. */
 final class CliFixture {
@@ -57,18 +58,30 @@ final class CliFixture {
      * @return the running process
      */
     static Process startProcess(Path log, List<String> args) throws IOException {
-        List<String> command =
-                new ArrayList<>(
-                        List.of(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                Main.class.getName()));
+        return startProcess(log, args, List.of(), Map.of());
+    }
+
+    /**
+     * {@link #startProcess(Path, List)} with JVM options and extra environment variables.
+     *
+     * @param log where its standard output and error go
+     * @param args the command line
+     * @param jvmOptions options before the main class ({@code -Dkey=value})
+     * @param environment variables added to this process's environment
+     * @return the running process
+     */
+    static Process startProcess(
+            Path log, List<String> args, List<String> jvmOptions, Map<String, String> environment)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(args);
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     /**

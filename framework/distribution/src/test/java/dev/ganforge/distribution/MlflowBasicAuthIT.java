@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganforge.tracking.mlflow.SyncState;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,17 +123,65 @@ class MlflowBasicAuthIT {
                 .noneMatch(v -> v.contains(MlflowServer.ADMIN_PASSWORD));
         assertThat(rest.tags(runId).values())
                 .noneMatch(v -> v.contains(MlflowServer.ADMIN_PASSWORD));
-        try (Stream<Path> files = Files.walk(out)) {
-            for (Path file :
-                    files.filter(
-                                    f ->
-                                            f.toString().endsWith(".json")
-                                                    || f.toString().endsWith(".yaml"))
-                            .toList()) {
-                assertThat(Files.readString(file))
-                        .as(file.toString())
-                        .doesNotContain(MlflowServer.ADMIN_PASSWORD);
-            }
+        FlakyMlflowServerIT.assertNothingHolds(
+                out,
+                output,
+                MlflowServer.ADMIN_PASSWORD,
+                Base64.getEncoder()
+                        .encodeToString(
+                                (MlflowServer.ADMIN + ":" + MlflowServer.ADMIN_PASSWORD)
+                                        .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void syncSendsNoCredentialsToAServerNamedOnlyByTheRunFolder() throws Exception {
+        Path out = temp.resolve("run");
+        System.setProperty("ganforge.tracking.finalWaitSeconds", "1");
+        try {
+            assertThat(
+                            run(
+                                            "run",
+                                            write(temp, "tiny.yaml", CliFixture.tinySpec(2))
+                                                    .toString(),
+                                            "--output",
+                                            out.toString())
+                                    .exitCode())
+                    .isZero();
+        } finally {
+            System.clearProperty("ganforge.tracking.finalWaitSeconds");
+        }
+        try (FlakyProxy elsewhere = new FlakyProxy(server.uri(), false)) {
+            // someone edited mlflow.json to name their server
+            Files.writeString(
+                    out.resolve(SyncState.FILE), "{\"tracking_uri\": \"" + elsewhere.uri() + "\"}");
+            Map<String, String> credentials =
+                    Map.of(
+                            "MLFLOW_TRACKING_USERNAME", MlflowServer.ADMIN,
+                            "MLFLOW_TRACKING_PASSWORD", MlflowServer.ADMIN_PASSWORD);
+
+            Process fromFolder =
+                    CliFixture.startProcess(
+                            temp.resolve("sync-1.txt"),
+                            List.of("sync", out.toString()),
+                            List.of(),
+                            credentials);
+            assertThat(fromFolder.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            String said = Files.readString(temp.resolve("sync-1.txt"));
+            assertThat(fromFolder.exitValue()).as(said).isEqualTo(5);
+            assertThat(said)
+                    .contains("not sending credentials to " + elsewhere.uri())
+                    .contains("--tracking-uri");
+            assertThat(elsewhere.authorizations).isNotEmpty().allMatch(String::isEmpty);
+
+            Process named =
+                    CliFixture.startProcess(
+                            temp.resolve("sync-2.txt"),
+                            List.of("sync", out.toString(), "--tracking-uri", elsewhere.uri()),
+                            List.of(),
+                            credentials);
+            assertThat(named.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(named.exitValue()).as(Files.readString(temp.resolve("sync-2.txt"))).isZero();
+            assertThat(elsewhere.authorizations).anyMatch(value -> value.startsWith("Basic "));
         }
     }
 

@@ -265,6 +265,9 @@ public final class CheckpointStore {
 
     /**
      * @return the latest complete checkpoint folder, if any
+     * @throws UncheckedIOException if the pointer {@code checkpoints/latest} cannot be read, or
+     *     names anything but a {@code step-NNNNNNNN} folder beside it (a path out of the folder,
+     *     say)
      */
     public Optional<Path> latest() {
         Path pointer = folder.resolve(LATEST);
@@ -272,7 +275,18 @@ public final class CheckpointStore {
             return Optional.empty();
         }
         try {
-            Path target = folder.resolve(Files.readString(pointer, StandardCharsets.UTF_8).trim());
+            String name = Files.readString(pointer, StandardCharsets.UTF_8).trim();
+            if (!name.matches("step-[0-9]{8,}")) {
+                // written by hand or tampered with: never follow it out of this folder
+                throw new UncheckedIOException(
+                        new IOException(
+                                pointer
+                                        + " names '"
+                                        + name
+                                        + "', expected a checkpoint of this folder"
+                                        + " (step-NNNNNNNN)"));
+            }
+            Path target = folder.resolve(name);
             return Files.isDirectory(target) ? Optional.of(target) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + pointer + ": " + e.getMessage(), e);

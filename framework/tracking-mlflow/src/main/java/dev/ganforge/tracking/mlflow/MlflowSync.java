@@ -206,7 +206,10 @@ public final class MlflowSync {
      *
      * @return what was sent
      * @throws TrackingException if a request fails; what was sent before it stays recorded
-     * @throws UncheckedIOException if the run folder cannot be read or mlflow.json written
+     * @throws IllegalArgumentException if a link in the folder leads out of it (then nothing is
+     *     sent: a tampered folder cannot make a sync upload files from elsewhere)
+     * @throws UncheckedIOException if the run folder cannot be read or mlflow.json written, or
+     *     {@code checkpoints/latest} names something other than a checkpoint folder beside it
      */
     public Report sync() {
         try (SyncLock lock = SyncLock.acquire(root)) {
@@ -216,6 +219,7 @@ public final class MlflowSync {
     }
 
     private Report syncLocked() {
+        RunFolderReader.requireContained(root);
         ensureRun();
         RunDirectory.StatusRecord status = run.readStatusRecord().orElse(null);
         int[] paramsAndTags = sendParamsAndTags(Map.of());

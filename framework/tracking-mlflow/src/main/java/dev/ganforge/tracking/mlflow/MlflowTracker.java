@@ -201,6 +201,8 @@ public final class MlflowTracker implements Tracker {
      *     ('+' included, which some servers would read as a space)
      * @throws ArtifactsUnavailableException if the run's artifact URI is not {@code
      *     mlflow-artifacts:}
+     * @throws IllegalArgumentException if the URI or path has an empty, {@code .} or {@code ..}
+     *     segment
      */
     static String artifactUrlPath(RemoteRun run, String artifactPath) {
         String uri = run.artifactUri();
@@ -218,6 +220,15 @@ public final class MlflowTracker implements Tracker {
         String root = URI.create(uri).getPath().replaceAll("^/+", "").replaceAll("/+$", "");
         StringBuilder path = new StringBuilder("/api/2.0/mlflow-artifacts/artifacts");
         for (String segment : (root + "/" + artifactPath).split("/")) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                // an artifact URI from a tampered mlflow.json must not climb out of the run
+                throw new IllegalArgumentException(
+                        "refusing to upload to '"
+                                + uri
+                                + "/"
+                                + artifactPath
+                                + "': empty, '.' or '..' path segments");
+            }
             path.append('/')
                     .append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }

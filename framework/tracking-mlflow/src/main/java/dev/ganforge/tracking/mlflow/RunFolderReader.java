@@ -195,4 +195,42 @@ final class RunFolderReader {
                     "cannot list " + samplesFolder + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Checks that everything in a run folder stays inside it: no symbolic link (a sample grid, a
+     * checkpoint file, spec.yaml, a sub-folder) resolves to a path outside the folder's real path.
+     * A folder that someone tampered with could otherwise make a sync read and upload any file the
+     * user can read (an SSH key, a credentials file). Links that stay inside the folder (the
+     * trainer's {@code checkpoints/best}) are fine; links that point nowhere are never read and are
+     * ignored.
+     *
+     * @param runFolder the run folder (itself may be a link)
+     * @throws IllegalArgumentException naming the first entry that leads out and where it leads
+     * @throws UncheckedIOException if the folder cannot be walked
+     */
+    static void requireContained(Path runFolder) {
+        try {
+            Path root = runFolder.toRealPath();
+            try (Stream<Path> entries = Files.walk(root)) { // links are listed, not followed
+                for (Path entry : (Iterable<Path>) entries::iterator) {
+                    if (!Files.isSymbolicLink(entry) || !Files.exists(entry)) {
+                        continue;
+                    }
+                    Path target = entry.toRealPath();
+                    if (!target.startsWith(root)) {
+                        throw new IllegalArgumentException(
+                                "refusing to sync "
+                                        + runFolder
+                                        + ": "
+                                        + root.relativize(entry)
+                                        + " is a link to "
+                                        + target
+                                        + ", outside the run folder; nothing was sent");
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + runFolder + ": " + e.getMessage(), e);
+        }
+    }
 }
