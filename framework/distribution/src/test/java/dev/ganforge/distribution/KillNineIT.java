@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ganforge.core.run.CheckpointStore;
+import dev.ganforge.core.run.EvaluationLog;
 import dev.ganforge.core.run.RunDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kill -9} of a real training process at random moments, several times in a row, with a
  * checkpoint and a sample grid written at every step so that kills land inside those writes too:
  * after each kill the run folder stays readable (status.json parses, the latest checkpoint loads,
- * metrics.csv has no duplicate step), and {@code resume} continues from the newest complete
- * checkpoint; at the end the steps in metrics.csv are strictly increasing and cover the run.
- * Bounded: 8 kills by default, each after the run has made progress (about 5-10 s each, most of it
- * the JVM starting); {@code -Dganforge.test.kills=N} repeats it more often.
+ * metrics.csv and eval.csv have no duplicate row, the best checkpoint loads), and {@code resume}
+ * continues from the newest complete checkpoint; at the end the steps in metrics.csv are strictly
+ * increasing and cover the run. Bounded: 8 kills by default, each after the run has made progress
+ * (about 5-10 s each, most of it the JVM starting); {@code -Dganforge.test.kills=N} repeats it more
+ * often.
  */
 class KillNineIT {
 
@@ -40,9 +43,17 @@ class KillNineIT {
                         temp,
                         "kill.yaml",
                         tinySpec(1_000_000)
-                                .replace("checkpoint_every: 4", "checkpoint_every: 1")
-                                .replace("sample_every: 3", "sample_every: 1")
-                                .replace("log_every: 2", "log_every: 1"));
+                                        .replace("checkpoint_every: 4", "checkpoint_every: 1")
+                                        .replace("sample_every: 3", "sample_every: 1")
+                                        .replace("log_every: 2", "log_every: 1")
+                                + """
+                                evaluation:
+                                  every: 2
+                                  samples_per_class: 8
+                                  classifier: {cache: '%s', min_updates: 20, batch_size: 8}
+                                  best_metric: eval/fd_ganforge_cnn
+                                """
+                                        .formatted(temp.resolve("classifiers")));
         Path out = temp.resolve("run");
         RunDirectory run = new RunDirectory(out);
         SplittableRandom random = new SplittableRandom(9);
@@ -66,6 +77,10 @@ class KillNineIT {
                     .isGreaterThanOrEqualTo(lastCheckpoint);
             lastCheckpoint = step;
             assertThat(CliFixture.loggedSteps(out)).doesNotHaveDuplicates();
+            assertThat(evaluationRows(out)).doesNotHaveDuplicates();
+            if (run.checkpoints().best().isPresent()) {
+                CheckpointStore.read(run.checkpoints().best().get(), false); // whole
+            }
         }
         Process finish =
                 start(
@@ -81,6 +96,23 @@ class KillNineIT {
         assertThat(steps).isSorted().doesNotHaveDuplicates();
         assertThat(steps.get(steps.size() - 1)).isEqualTo(lastCheckpoint + 3);
         assertThat(steps).startsWith(1L, 2L, 3L);
+        List<String> evaluations = evaluationRows(out);
+        assertThat(evaluations).doesNotHaveDuplicates().contains("2,eval/fd_ganforge_cnn");
+    }
+
+    /**
+     * The (step, metric) pairs of eval.csv's whole rows; a last row cut off by the kill is not one.
+     */
+    private static List<String> evaluationRows(Path out) throws Exception {
+        Path file = out.resolve(RunDirectory.EVALUATION_FILE);
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        String text = Files.readString(file);
+        return Arrays.stream(text.substring(0, text.lastIndexOf('\n') + 1).split("\n"))
+                .filter(line -> !line.isEmpty() && !line.equals(EvaluationLog.HEADER))
+                .map(line -> line.substring(0, line.indexOf(',', line.indexOf(',') + 1)))
+                .toList();
     }
 
     private Process start(List<String> args, int index) throws Exception {
