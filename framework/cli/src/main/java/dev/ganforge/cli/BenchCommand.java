@@ -160,6 +160,8 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         String engine = step.engine();
+        String precision = step.precision().split(" ")[0];
+        String instructionSet = step.instructionSet();
         step.close();
         double median = ResolvedPlugins.median(seconds, steps);
         ObjectNode line = new ObjectMapper().createObjectNode();
@@ -178,6 +180,8 @@ final class BenchCommand implements Callable<Integer> {
                                         .getEnvironmentInformation()
                                         .getOrDefault("omp.threads", "0"))));
         line.put("engine", engine);
+        line.put("precision", precision);
+        line.put("isa", instructionSet);
         line.put("recipe", recipeText(recipe, spec.training().emaDecay()));
         line.put("native", NativeRuntime.configure());
         line.put("peak_heap_mib", round(peakHeapBytes() / 1048576.0, 1));

@@ -49,6 +49,46 @@ class BenchCommandIT {
         assertThat(line.get("engine").asText())
                 .as("a float32 cGAN trains on ganforge's oneDNN step")
                 .isEqualTo("onednn");
+        assertThat(line.get("precision").asText()).isEqualTo("fp32");
+        assertThat(line.get("isa").asText()).matches("sse4_1|avx2?.*|avx512.*");
+    }
+
+    /**
+     * {@code auto} computes in bf16 exactly where the instruction set oneDNN dispatches to has
+     * native bfloat16, and {@code bf16} elsewhere is refused with that instruction set named (the
+     * engine's ISA-cap reruns of {@code OneDnnBf16Test} cover the refusal on a bf16 CPU).
+     */
+    @Test
+    void theBenchLineNamesThePrecisionAndTheInstructionSetThatRanIt() throws Exception {
+        Path spec =
+                write(
+                        temp,
+                        "bench.yaml",
+                        """
+                        experiment: bench_tiny
+                        dataset: {type: random, width: 8, height: 8, classes: 3, size: 16}
+                        model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
+                        training: {batch_size: 8, steps: 1}
+                        """);
+
+        CliFixture.Result auto =
+                run("bench", spec.toString(), "--steps", "2", "--set", "training.precision=auto");
+        assertThat(auto.exitCode()).as(auto.err()).isZero();
+        JsonNode line = new ObjectMapper().readTree(auto.out().strip());
+        String isa = line.get("isa").asText();
+        boolean nativeBf16 = isa.equals("avx512_core_bf16") || isa.equals("avx512_core_amx");
+        assertThat(line.get("precision").asText()).isEqualTo(nativeBf16 ? "bf16" : "fp32");
+
+        CliFixture.Result bf16 =
+                run("bench", spec.toString(), "--steps", "2", "--set", "training.precision=bf16");
+        if (nativeBf16) {
+            assertThat(bf16.exitCode()).as(bf16.err()).isZero();
+            assertThat(new ObjectMapper().readTree(bf16.out().strip()).get("precision").asText())
+                    .isEqualTo("bf16");
+        } else {
+            assertThat(bf16.exitCode()).isNotZero();
+            assertThat(bf16.err()).contains("native bfloat16").contains(isa);
+        }
     }
 
     @Test

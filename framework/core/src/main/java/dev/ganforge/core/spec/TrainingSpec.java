@@ -27,6 +27,8 @@ import java.util.Set;
  * @param emaDecay β of the exponential moving average of the generator's weights used for samples,
  *     evaluation and {@code generate}; 0 turns the average off
  * @param emaStart steps before the average starts (the average copies the generator until then)
+ * @param precision arithmetic of the convolutions and dense layers: fp32, bf16 or auto ({@link
+ *     Precision})
  */
 public record TrainingSpec(
         @SpecField(doc = "examples per batch", defaultValue = "64", min = 1, max = 65536)
@@ -96,7 +98,13 @@ public record TrainingSpec(
                         doc = "steps before the weight average starts (it copies until then)",
                         defaultValue = "0",
                         min = 0)
-                int emaStart) {
+                int emaStart,
+        @SpecField(
+                        doc =
+                                "arithmetic of convolutions and dense layers: fp32, bf16 (oneDNN on"
+                                    + " a CPU with native bfloat16) or auto (bf16 where native)",
+                        defaultValue = "fp32")
+                Precision precision) {
 
     /**
      * @throws IllegalArgumentException unless exactly one of steps and epochs is given

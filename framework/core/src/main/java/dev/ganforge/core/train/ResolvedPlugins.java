@@ -87,8 +87,8 @@ public final class ResolvedPlugins {
     }
 
     /**
-     * @return the training step's recipe: {@code training.loss} and {@code training.augment}, the
-     *     model's projection head and spectral norm, and the seed
+     * @return the training step's recipe: {@code training.loss}, {@code training.augment} and
+     *     {@code training.precision}, the model's projection head and spectral norm, and the seed
      */
     public StepRecipe recipe() {
         return new StepRecipe(
@@ -96,7 +96,8 @@ public final class ResolvedPlugins {
                 model().projection(modelSpec()),
                 model().spectralNorm(modelSpec()),
                 spec.training().augment(),
-                spec.seed());
+                spec.seed(),
+                spec.training().precision());
     }
 
     /**

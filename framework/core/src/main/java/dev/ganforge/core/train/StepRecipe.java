@@ -2,6 +2,7 @@ package dev.ganforge.core.train;
 
 import dev.ganforge.core.spec.Augmentation;
 import dev.ganforge.core.spec.GanLoss;
+import dev.ganforge.core.spec.Precision;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,27 +22,58 @@ import java.util.Objects;
  *     ({@link DiffAugment}); empty for none
  * @param seed the run's seed: random draws of step s come from a mix of (seed, s), so a resumed run
  *     repeats them
+ * @param precision the arithmetic asked for ({@link Precision}); the engine resolves {@code AUTO}
+ *     and says what it computes in through {@link TrainingStep#precision()}
  */
 public record StepRecipe(
         GanLoss loss,
         boolean projection,
         boolean spectralNorm,
         List<Augmentation> augment,
-        long seed) {
+        long seed,
+        Precision precision) {
 
-    /** Today's DCGAN step: BCE, label maps, no spectral norm, no augmentation. */
+    /** Today's DCGAN step: BCE, label maps, no spectral norm, no augmentation, float32. */
     public static final StepRecipe DCGAN = new StepRecipe(GanLoss.BCE, false, false, List.of(), 0);
 
     /**
-     * @throws NullPointerException if {@code loss} or {@code augment} is null
+     * A float32 recipe.
+     *
+     * @param loss the adversarial loss
+     * @param projection whether D has a projection head
+     * @param spectralNorm whether D's weights are spectrally normalised
+     * @param augment the augmentations, in order
+     * @param seed the run's seed
+     */
+    public StepRecipe(
+            GanLoss loss,
+            boolean projection,
+            boolean spectralNorm,
+            List<Augmentation> augment,
+            long seed) {
+        this(loss, projection, spectralNorm, augment, seed, Precision.FP32);
+    }
+
+    /**
+     * @throws NullPointerException if {@code loss}, {@code augment} or {@code precision} is null
      */
     public StepRecipe {
         Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(precision, "precision");
         augment = List.copyOf(augment);
     }
 
     /**
-     * @return whether this recipe trains exactly like {@link #DCGAN} (the seed aside)
+     * @param precision the arithmetic
+     * @return this recipe with another precision
+     */
+    public StepRecipe withPrecision(Precision precision) {
+        return new StepRecipe(loss, projection, spectralNorm, augment, seed, precision);
+    }
+
+    /**
+     * @return whether this recipe trains exactly like {@link #DCGAN} (the seed and the precision
+     *     aside)
      */
     public boolean isDcgan() {
         return loss == GanLoss.BCE && !projection && !spectralNorm && augment.isEmpty();

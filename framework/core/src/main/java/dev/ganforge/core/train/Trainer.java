@@ -288,7 +288,12 @@ public final class Trainer {
                                 plugins.model().conditional(),
                                 batchSize,
                                 plugins.recipe()));
-        console.println("training step: " + trainingStep.engine() + describe(plugins.recipe()));
+        console.println(
+                "training step: "
+                        + trainingStep.engine()
+                        + " "
+                        + trainingStep.precision()
+                        + describe(plugins.recipe()));
         if (restored != null) {
             trainingStep.restoreState(restored.stepState());
         }

@@ -1,5 +1,6 @@
 package dev.ganforge.core.train;
 
+import dev.ganforge.core.spec.Precision;
 import dev.ganforge.core.spec.TrainingEngine;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +54,9 @@ public final class TrainingEngines {
      * @param engine the spec's {@code training.engine}
      * @param setup the networks and batch shape
      * @return the step; its {@link TrainingStep#engine()} names the engine used
-     * @throws IllegalArgumentException if ONEDNN is asked for and is not installed or cannot train
-     *     these networks (the message says why)
+     * @throws IllegalArgumentException if ONEDNN (or bf16, which only it computes) is asked for and
+     *     is not installed or cannot train these networks (the message says why), or DL4J is asked
+     *     for with bf16
      */
     public TrainingStep create(TrainingEngine engine, StepSetup setup) {
         TrainingEngineProvider dl4j = byName.get(Dl4jEngine.NAME);
@@ -72,6 +74,11 @@ public final class TrainingEngines {
         if (engine == TrainingEngine.ONEDNN && !problems.isEmpty()) {
             throw new IllegalArgumentException(
                     "training.engine is onednn, but " + String.join("; ", problems));
+        }
+        if (setup.recipe().precision() == Precision.BF16 && !problems.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "training.precision is bf16, which needs the oneDNN engine, but "
+                            + String.join("; ", problems));
         }
         if (!problems.isEmpty()) {
             return dl4j.create(setup);

@@ -45,6 +45,24 @@ public interface TrainingStep extends AutoCloseable {
     String engine();
 
     /**
+     * @return the arithmetic the step's convolutions and dense layers compute in, for logs and
+     *     benchmark lines: {@code "fp32"}, or {@code "bf16"} followed by the instruction set that
+     *     runs it (e.g. {@code "bf16 (avx512_core_bf16)"}); {@code training.precision: auto} is
+     *     resolved by then
+     */
+    default String precision() {
+        return "fp32";
+    }
+
+    /**
+     * @return the CPU instruction set the step's kernels dispatch to, as oneDNN names it (e.g.
+     *     {@code avx512_core_bf16}), or {@code ""} when the engine does not say (DL4J's)
+     */
+    default String instructionSet() {
+        return "";
+    }
+
+    /**
      * State of the step beyond the networks that a resumed run needs (the spectral-norm vectors),
      * by name; saved with each checkpoint.
      *

@@ -53,7 +53,8 @@ final class BatchNormOp extends OneDnnOp {
                         Tensor src,
                         Layer layer,
                         Map<String, INDArray> params,
-                        Map<String, INDArray> gradients) {
+                        Map<String, INDArray> gradients,
+                        ComputeType compute) {
                     return new BatchNormOp(src, (BatchNormalization) layer, params, gradients);
                 }
             };

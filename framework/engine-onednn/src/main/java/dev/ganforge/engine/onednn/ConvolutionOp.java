@@ -59,8 +59,10 @@ final class ConvolutionOp extends WeightedOp {
                         Tensor src,
                         Layer layer,
                         Map<String, INDArray> params,
-                        Map<String, INDArray> gradients) {
-                    return new ConvolutionOp(src, (ConvolutionLayer) layer, params, gradients);
+                        Map<String, INDArray> gradients,
+                        ComputeType compute) {
+                    return new ConvolutionOp(
+                            src, (ConvolutionLayer) layer, params, gradients, compute);
                 }
             };
 
@@ -75,13 +77,15 @@ final class ConvolutionOp extends WeightedOp {
      * @param config a supported convolution or deconvolution layer
      * @param params its {@code W} and {@code b} views
      * @param gradients its {@code W} and {@code b} gradient views
+     * @param compute the data type of the primitives' operands
      * @throws OneDnnException if oneDNN cannot create the forward primitive
      */
     ConvolutionOp(
             Tensor src,
             ConvolutionLayer config,
             Map<String, INDArray> params,
-            Map<String, INDArray> gradients) {
+            Map<String, INDArray> gradients,
+            ComputeType compute) {
         // DL4J keeps convolution weights as [out, in, kH, kW] and deconvolution weights as
         // [in, out, kH, kW], both row-major: oneDNN's oihw and iohw.
         super(
@@ -96,7 +100,8 @@ final class ConvolutionOp extends WeightedOp {
                         config instanceof Deconvolution2D ? dnnl_iohw : dnnl_oihw),
                 config.getNOut(),
                 params,
-                gradients);
+                gradients,
+                compute);
         transposed = config instanceof Deconvolution2D;
         long[] in = dims(src.desc);
         int[] k = config.getKernelSize();
@@ -147,8 +152,8 @@ final class ConvolutionOp extends WeightedOp {
                                 desc,
                                 dnnl_forward_training,
                                 dnnl_deconvolution_direct,
-                                any(in),
-                                any(weightDims),
+                                operand(in),
+                                operand(weightDims),
                                 bias.desc,
                                 dst,
                                 strides,
@@ -158,8 +163,8 @@ final class ConvolutionOp extends WeightedOp {
                                 desc,
                                 dnnl_forward_training,
                                 dnnl_convolution_direct,
-                                any(in),
-                                any(weightDims),
+                                operand(in),
+                                operand(weightDims),
                                 bias.desc,
                                 dst,
                                 strides,
@@ -223,8 +228,8 @@ final class ConvolutionOp extends WeightedOp {
                                 data,
                                 dnnl_deconvolution_direct,
                                 any(gradientIn),
-                                any(gradientWeights),
-                                any(out),
+                                operand(gradientWeights),
+                                operand(out),
                                 strides,
                                 padLeft,
                                 padRight)
@@ -232,8 +237,8 @@ final class ConvolutionOp extends WeightedOp {
                                 data,
                                 dnnl_convolution_direct,
                                 any(gradientIn),
-                                any(gradientWeights),
-                                any(out),
+                                operand(gradientWeights),
+                                operand(out),
                                 strides,
                                 padLeft,
                                 padRight),
@@ -244,20 +249,20 @@ final class ConvolutionOp extends WeightedOp {
                         ? dnnl_deconvolution_backward_weights_desc_init(
                                 weightsOp,
                                 dnnl_deconvolution_direct,
-                                any(in),
+                                operand(in),
                                 any(weightDims),
                                 bias.desc,
-                                any(out),
+                                operand(out),
                                 strides,
                                 padLeft,
                                 padRight)
                         : dnnl_convolution_backward_weights_desc_init(
                                 weightsOp,
                                 dnnl_convolution_direct,
-                                any(in),
+                                operand(in),
                                 any(weightDims),
                                 bias.desc,
-                                any(out),
+                                operand(out),
                                 strides,
                                 padLeft,
                                 padRight),

@@ -21,7 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * The small part of the oneDNN C API (https://oneapi-src.github.io/oneDNN/, v2.5 through the
  * JavaCPP preset {@code org.bytedeco:dnnl}) that {@link OneDnnNetwork} uses: one CPU engine and
  * stream per process, memory descriptors, tensors whose buffers are ND4J arrays, primitives with
- * their argument lists built once, and reorders between layouts. Everything here is float32.
+ * their argument lists built once, and reorders between layouts (and between float32 and bfloat16,
+ * for {@link ComputeType#BFLOAT16}). Buffers are float32 ND4J arrays; a bfloat16 tensor occupies
+ * the bytes of one (two values per float).
  */
 final class Dnnl {
 
@@ -32,6 +34,7 @@ final class Dnnl {
     static final dnnl_stream STREAM = new dnnl_stream();
 
     static {
+        OneDnnIsa.allowAmx();
         check(dnnl_engine_create(ENGINE, dnnl_cpu, 0), "creating the CPU engine");
         check(dnnl_stream_create(STREAM, ENGINE, dnnl_stream_default_flags), "creating the stream");
     }
@@ -56,9 +59,19 @@ final class Dnnl {
      * @return a new float32 memory descriptor
      */
     static dnnl_memory_desc_t desc(long[] dims, int tag) {
+        return desc(dims, tag, dnnl_f32);
+    }
+
+    /**
+     * @param dims tensor dimensions in oneDNN's logical order
+     * @param tag a {@code dnnl_format_tag_t}: a plain layout or {@code dnnl_format_tag_any}
+     * @param dataType a {@code dnnl_data_type_t} ({@code dnnl_f32} or {@code dnnl_bf16})
+     * @return a new memory descriptor
+     */
+    static dnnl_memory_desc_t desc(long[] dims, int tag, int dataType) {
         dnnl_memory_desc_t desc = new dnnl_memory_desc_t();
         check(
-                dnnl_memory_desc_init_by_tag(desc, dims.length, dims, dnnl_f32, tag),
+                dnnl_memory_desc_init_by_tag(desc, dims.length, dims, dataType, tag),
                 "describing a tensor");
         return desc;
     }
@@ -168,10 +181,12 @@ final class Dnnl {
         }
 
         /**
-         * @return a tensor with its own zeroed buffer, sized for {@code desc} (padding included)
+         * @return a tensor with its own zeroed buffer, sized for {@code desc} (padding included; a
+         *     float32 array also holds bfloat16 data, rounded up to whole floats)
          */
         static Tensor allocate(dnnl_memory_desc_t desc) {
-            long floats = Math.max(1, dnnl_memory_desc_get_size(desc) / Float.BYTES);
+            long floats =
+                    Math.max(1, (dnnl_memory_desc_get_size(desc) + Float.BYTES - 1) / Float.BYTES);
             return new Tensor(desc, Nd4j.create(DataType.FLOAT, floats));
         }
 

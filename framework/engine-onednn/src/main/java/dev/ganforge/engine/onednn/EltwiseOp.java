@@ -44,7 +44,8 @@ final class EltwiseOp extends OneDnnOp {
                         Tensor src,
                         Layer layer,
                         Map<String, INDArray> params,
-                        Map<String, INDArray> gradients) {
+                        Map<String, INDArray> gradients,
+                        ComputeType compute) {
                     return null;
                 }
             };

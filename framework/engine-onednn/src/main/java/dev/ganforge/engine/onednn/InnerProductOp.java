@@ -75,8 +75,9 @@ final class InnerProductOp extends WeightedOp {
                 Tensor src,
                 Layer layer,
                 Map<String, INDArray> params,
-                Map<String, INDArray> gradients) {
-            return new InnerProductOp(src, (FeedForwardLayer) layer, params, gradients);
+                Map<String, INDArray> gradients,
+                ComputeType compute) {
+            return new InnerProductOp(src, (FeedForwardLayer) layer, params, gradients, compute);
         }
     }
 
@@ -85,13 +86,15 @@ final class InnerProductOp extends WeightedOp {
      * @param config a supported dense or output layer
      * @param params its {@code W} and {@code b} views
      * @param gradients its {@code W} and {@code b} gradient views
+     * @param compute the data type of the primitives' operands
      * @throws OneDnnException if oneDNN cannot create the forward primitive
      */
     InnerProductOp(
             Tensor src,
             FeedForwardLayer config,
             Map<String, INDArray> params,
-            Map<String, INDArray> gradients) {
+            Map<String, INDArray> gradients,
+            ComputeType compute) {
         // DL4J's W is [nIn, nOut] column-major: for each output unit, its nIn weights in a row,
         // the input features in NCHW order, which is oneDNN's plain {O, I} / {O, C, H, W}.
         super(
@@ -99,15 +102,16 @@ final class InnerProductOp extends WeightedOp {
                 Dnnl.desc(weightDims(src, config), plainTag(dims(src.desc).length)),
                 config.getNOut(),
                 params,
-                gradients);
+                gradients,
+                compute);
         long[] in = dims(src.desc);
         dnnl_inner_product_desc_t desc = new dnnl_inner_product_desc_t();
         Dnnl.check(
                 dnnl_inner_product_forward_desc_init(
                         desc,
                         dnnl_forward_training,
-                        any(in),
-                        any(dims(weights.desc)),
+                        operand(in),
+                        operand(dims(weights.desc)),
                         bias.desc,
                         Dnnl.desc(new long[] {in[0], config.getNOut()}, dnnl_ab)),
                 "describing a dense layer");
@@ -128,12 +132,12 @@ final class InnerProductOp extends WeightedOp {
         dnnl_inner_product_desc_t data = new dnnl_inner_product_desc_t();
         Dnnl.check(
                 dnnl_inner_product_backward_data_desc_init(
-                        data, any(in), any(weightDims), diffDst.desc),
+                        data, any(in), operand(weightDims), operandLike(diffDst)),
                 "describing a dense layer backward");
         dnnl_inner_product_desc_t weightsOp = new dnnl_inner_product_desc_t();
         Dnnl.check(
                 dnnl_inner_product_backward_weights_desc_init(
-                        weightsOp, any(in), any(weightDims), bias.desc, diffDst.desc),
+                        weightsOp, operand(in), any(weightDims), bias.desc, operandLike(diffDst)),
                 "describing a dense layer weight gradient");
         buildBackward(
                 Dnnl.primitiveDesc(data, forwardDesc, "dense backward data"),

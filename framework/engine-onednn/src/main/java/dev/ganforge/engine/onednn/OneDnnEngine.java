@@ -1,5 +1,6 @@
 package dev.ganforge.engine.onednn;
 
+import dev.ganforge.core.spec.Precision;
 import dev.ganforge.core.train.StepSetup;
 import dev.ganforge.core.train.TrainingEngineProvider;
 import dev.ganforge.core.train.TrainingEngines;
@@ -26,6 +27,9 @@ public final class OneDnnEngine implements TrainingEngineProvider {
         if (!Nd4j.getEnvironment().isCPU()) {
             problems.add("the ND4J backend is not the CPU");
             return problems;
+        }
+        if (setup.recipe().precision() == Precision.BF16 && !OneDnnIsa.nativeBf16()) {
+            problems.add(OneDnnTrainingStep.bf16Problem());
         }
         OneDnnNetwork.unsupported(setup.generator()).ifPresent(p -> problems.add("generator " + p));
         OneDnnNetwork.unsupported(setup.discriminator())

@@ -84,6 +84,26 @@ public final class OneDnnNetwork implements AutoCloseable {
      * @throws OneDnnException if oneDNN cannot create a primitive
      */
     public OneDnnNetwork(MultiLayerNetwork network, long[] inputShape, long inputGradientChannels) {
+        this(network, inputShape, inputGradientChannels, ComputeType.FLOAT32);
+    }
+
+    /**
+     * Compiles the network for a fixed batch size and operand data type.
+     *
+     * @param network an initialised float32 network for which {@link #unsupported} is empty
+     * @param inputShape {@code [B, F]} or {@code [B, C, H, W]}
+     * @param inputGradientChannels how many leading input channels {@link #inputGradient()} covers
+     * @param compute the data type convolutions and dense layers read their operands in (outputs,
+     *     gradients and parameters stay float32)
+     * @throws IllegalArgumentException if the network is not supported
+     * @throws OneDnnException if oneDNN cannot create a primitive (bfloat16 on a CPU without
+     *     AVX-512, say)
+     */
+    OneDnnNetwork(
+            MultiLayerNetwork network,
+            long[] inputShape,
+            long inputGradientChannels,
+            ComputeType compute) {
         Optional<String> problem = unsupported(network);
         if (problem.isPresent()) {
             throw new IllegalArgumentException(problem.get());
@@ -122,7 +142,7 @@ public final class OneDnnNetwork implements AutoCloseable {
                 gradients.forEach((key, view) -> gradient.setGradientFor(index + "_" + key, view));
                 org.deeplearning4j.nn.conf.layers.Layer config = conf.getLayer();
                 OpFactory factory = OpRegistry.factoryFor(config).orElseThrow();
-                OneDnnOp op = factory.create(current, config, params, gradients);
+                OneDnnOp op = factory.create(current, config, params, gradients, compute);
                 if (op != null) {
                     current = add(op);
                 }

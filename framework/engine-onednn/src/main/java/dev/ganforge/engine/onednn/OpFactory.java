@@ -65,9 +65,15 @@ interface OpFactory {
      *     read in place
      * @param gradients the layer's views into the network's gradient array, with the same keys,
      *     written by the backward pass
+     * @param compute the data type weighted primitives read their operands in; ops without weights
+     *     ignore it
      * @return the op, or null when the layer computes nothing but its {@link #activation}
      * @throws OneDnnException if oneDNN cannot create a primitive
      */
     OneDnnOp create(
-            Tensor src, Layer layer, Map<String, INDArray> params, Map<String, INDArray> gradients);
+            Tensor src,
+            Layer layer,
+            Map<String, INDArray> params,
+            Map<String, INDArray> gradients,
+            ComputeType compute);
 }

@@ -20,13 +20,39 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * applies them. A subclass describes its primitives (see https://oneapi-src.github.io/oneDNN/ for
  * the convolution and inner product primitives) and hands the primitive descriptors to {@link
  * #buildForward} and {@link #buildBackward}.
+ *
+ * <p>Mixed precision ({@link ComputeType#BFLOAT16}): the primitives' operands (input, weights,
+ * output gradient, described with {@link #operand}) are bfloat16 copies made by the same reorders
+ * that change layouts; the weight copies are remade only after the float32 master weights change.
+ * Outputs, input gradients and weight gradients stay float32.
  */
 abstract class WeightedOp extends OneDnnOp {
+
+    /**
+     * @param dims tensor dimensions
+     * @return an operand descriptor ({@code format_tag_any}) in {@link #compute}'s data type: the
+     *     primitive picks the layout, the reorder that fills it rounds float32 to bfloat16 if asked
+     */
+    dnnl_memory_desc_t operand(long[] dims) {
+        return Dnnl.desc(dims, dnnl_format_tag_any, compute.dataType);
+    }
+
+    /**
+     * @param tensor a float32 tensor a primitive reads as an operand
+     * @return its own descriptor in float32, else {@link #operand} of its dimensions
+     */
+    dnnl_memory_desc_t operandLike(Tensor tensor) {
+        return compute == ComputeType.FLOAT32 ? tensor.desc : operand(dims(tensor.desc));
+    }
+
     /** DL4J's weight parameter view, in the layout given to the constructor. */
     final Tensor weights;
 
     /** DL4J's bias parameter view, {@code [outputs]}. */
     final Tensor bias;
+
+    /** The data type the primitives read input, weights and output gradient in. */
+    final ComputeType compute;
 
     private final Tensor weightsGradient;
     private final Tensor biasGradient;
@@ -60,6 +86,7 @@ abstract class WeightedOp extends OneDnnOp {
      * @param outputs the number of output channels or units, the bias length
      * @param params the layer's parameter views, {@code W} and {@code b}
      * @param gradients the layer's gradient views, {@code W} and {@code b}
+     * @param compute the data type of the primitives' operands
      * @throws IllegalArgumentException if a view is not a contiguous float array of the described
      *     size
      */
@@ -68,8 +95,10 @@ abstract class WeightedOp extends OneDnnOp {
             dnnl_memory_desc_t weightsDesc,
             long outputs,
             Map<String, INDArray> params,
-            Map<String, INDArray> gradients) {
+            Map<String, INDArray> gradients,
+            ComputeType compute) {
         super(src);
+        this.compute = compute;
         weights = Tensor.wrap(weightsDesc, params.get("W"));
         weightsGradient = Tensor.wrap(weightsDesc, gradients.get("W"));
         bias = Tensor.wrap(Dnnl.desc(new long[] {outputs}, dnnl_x), params.get("b"));

@@ -95,7 +95,9 @@ class OpRegistryTest {
             Map<String, INDArray> gradients =
                     layer.initializer()
                             .getGradientsFromFlattened(conf, dl4jLayer.getGradientsViewArray());
-            OneDnnOp op = factory.create(src, layer, dl4jLayer.paramTable(), gradients);
+            OneDnnOp op =
+                    factory.create(
+                            src, layer, dl4jLayer.paramTable(), gradients, ComputeType.FLOAT32);
             assertThat(op).isExactlyInstanceOf(expected);
             assertThat(op.src).isSameAs(src);
             assertThat(op.dst).isNotNull();
@@ -110,7 +112,7 @@ class OpRegistryTest {
         Layer layer = new ActivationLayer(new ActivationLReLU(0.2));
         OpFactory factory = OpRegistry.factoryFor(layer).orElseThrow();
         assertThat(factory).isSameAs(EltwiseOp.ACTIVATION_LAYER);
-        assertThat(factory.create(null, layer, Map.of(), Map.of())).isNull();
+        assertThat(factory.create(null, layer, Map.of(), Map.of(), ComputeType.FLOAT32)).isNull();
         assertThat(factory.activation(layer)).isInstanceOf(ActivationLReLU.class);
         assertThat(
                         BatchNormOp.FACTORY.activation(

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 import org.bytedeco.javacpp.Loader;
 
 /**
- * Which oneDNN CPU instruction set this JVM's kernels use, for the tests' reports and for {@link
+ * Which oneDNN CPU instruction set this JVM's kernels use: for {@code training.precision} (bf16
+ * needs native bfloat16 instructions), the bench report, the tests' reports and {@code
  * OneDnnIsaCapTest}. oneDNN reads the cap {@code ONEDNN_MAX_CPU_ISA} (oneDNN 2.5, which also
  * accepts {@code DNNL_MAX_CPU_ISA}) once, when it first dispatches, so a cap needs its own JVM: the
  * engine module's pom reruns the {@code OneDnn*Test} classes in surefire executions that set it.
@@ -30,6 +31,40 @@ final class OneDnnIsa {
     static final String[] CAP_VARIABLES = {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"};
 
     private OneDnnIsa() {}
+
+    /**
+     * oneDNN 2.5 counts AMX as "initial support", left out of its default dispatch unless the cap
+     * names it. Called once before the first oneDNN call of this process (from {@link Dnnl}'s
+     * initialisation): when the user set no cap, it allows up to {@code avx512_core_amx}, so a CPU
+     * with AMX runs bf16 on its tiles. A maximum, not a minimum: on a CPU without AMX, and for
+     * float32 everywhere, nothing changes. A cap from the environment is left alone.
+     */
+    static synchronized void allowAmx() {
+        if (!amxDecided) {
+            amxDecided = true;
+            if (capSetting().isEmpty()) {
+                dnnl_set_max_cpu_isa(dnnl_cpu_isa_avx512_core_amx); // refused if oneDNN ran already
+            }
+        }
+    }
+
+    private static boolean amxDecided;
+
+    /**
+     * @return whether the dispatched instruction set has native bfloat16 arithmetic (AVX512_BF16's
+     *     dot products or AMX tiles)
+     */
+    static boolean nativeBf16() {
+        return Isa.AVX512_CORE_BF16.within(effective());
+    }
+
+    /**
+     * @return the dispatched instruction set as oneDNN's verbose output names it, e.g. {@code
+     *     avx512_core_bf16}
+     */
+    static String effectiveName() {
+        return effective().name().toLowerCase(Locale.ROOT);
+    }
 
     /**
      * oneDNN 2.5's ISA names (as the environment variable spells them) and {@code dnnl_cpu_isa_t}
@@ -119,6 +154,7 @@ final class OneDnnIsa {
      */
     static Isa effective() {
         Loader.load(org.bytedeco.dnnl.global.dnnl.class);
+        allowAmx(); // before the first query, which fixes the instruction set
         int value = dnnl_get_effective_cpu_isa();
         return Isa.of(value)
                 .orElseThrow(() -> new IllegalStateException("unknown dnnl_cpu_isa_t " + value));
