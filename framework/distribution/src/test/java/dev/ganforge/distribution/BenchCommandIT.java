@@ -17,20 +17,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchCommandIT {
 
+    private static final String TINY =
+            """
+            experiment: bench_tiny
+            dataset: {type: random, width: 8, height: 8, classes: 3, size: 16}
+            model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
+            training: {batch_size: 8, steps: 1}
+            """;
+
     @TempDir Path temp;
 
     @Test
     void printsOneJsonLineWithTimingFlopsAndMemory() throws Exception {
-        Path spec =
-                write(
-                        temp,
-                        "bench.yaml",
-                        """
-                        experiment: bench_tiny
-                        dataset: {type: random, width: 8, height: 8, classes: 3, size: 16}
-                        model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
-                        training: {batch_size: 8, steps: 1}
-                        """);
+        Path spec = write(temp, "bench.yaml", TINY);
 
         CliFixture.Result result = run("bench", spec.toString(), "--steps", "3", "--warmup", "1");
 
@@ -60,16 +59,7 @@ class BenchCommandIT {
      */
     @Test
     void theBenchLineNamesThePrecisionAndTheInstructionSetThatRanIt() throws Exception {
-        Path spec =
-                write(
-                        temp,
-                        "bench.yaml",
-                        """
-                        experiment: bench_tiny
-                        dataset: {type: random, width: 8, height: 8, classes: 3, size: 16}
-                        model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
-                        training: {batch_size: 8, steps: 1}
-                        """);
+        Path spec = write(temp, "bench.yaml", TINY);
 
         CliFixture.Result auto =
                 run("bench", spec.toString(), "--steps", "2", "--set", "training.precision=auto");
@@ -93,16 +83,7 @@ class BenchCommandIT {
 
     @Test
     void rejectsAZeroStepCount() throws Exception {
-        Path spec =
-                write(
-                        temp,
-                        "bench.yaml",
-                        """
-                        experiment: bench_tiny
-                        dataset: {type: random, width: 8, height: 8, classes: 3, size: 16}
-                        model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
-                        training: {batch_size: 8, steps: 1}
-                        """);
+        Path spec = write(temp, "bench.yaml", TINY);
 
         CliFixture.Result result = run("bench", spec.toString(), "--steps", "0");
 

@@ -136,20 +136,7 @@ class MlflowBasicAuthIT {
     @Test
     void syncSendsNoCredentialsToAServerNamedOnlyByTheRunFolder() throws Exception {
         Path out = temp.resolve("run");
-        System.setProperty("ganforge.tracking.finalWaitSeconds", "1");
-        try {
-            assertThat(
-                            run(
-                                            "run",
-                                            write(temp, "tiny.yaml", CliFixture.tinySpec(2))
-                                                    .toString(),
-                                            "--output",
-                                            out.toString())
-                                    .exitCode())
-                    .isZero();
-        } finally {
-            System.clearProperty("ganforge.tracking.finalWaitSeconds");
-        }
+        trainTinyRun(out);
         try (FlakyProxy elsewhere = new FlakyProxy(server.uri(), false)) {
             // someone edited mlflow.json to name their server
             Files.writeString(
@@ -188,6 +175,19 @@ class MlflowBasicAuthIT {
     @Test
     void syncWithoutCredentialsFailsWithItsOwnExitCode() throws Exception {
         Path runs = temp.resolve("runs");
+        trainTinyRun(runs.resolve("a"));
+        CliFixture.Result sync = run("sync", runs.toString(), "--tracking-uri", server.uri());
+        assertThat(sync.exitCode()).isEqualTo(5);
+        assertThat(sync.err()).contains("HTTP 401").contains("MLFLOW_TRACKING_USERNAME");
+        assertThat(List.of(sync.out(), sync.err()))
+                .noneMatch(text -> text.contains(MlflowServer.ADMIN_PASSWORD));
+    }
+
+    /**
+     * Trains a 2-step run into {@code out} (in this JVM, whose environment has no credentials),
+     * waiting at most 1 s for a tracking server.
+     */
+    private void trainTinyRun(Path out) throws Exception {
         System.setProperty("ganforge.tracking.finalWaitSeconds", "1");
         try {
             assertThat(
@@ -196,16 +196,11 @@ class MlflowBasicAuthIT {
                                             write(temp, "tiny.yaml", CliFixture.tinySpec(2))
                                                     .toString(),
                                             "--output",
-                                            runs.resolve("a").toString())
+                                            out.toString())
                                     .exitCode())
                     .isZero();
         } finally {
             System.clearProperty("ganforge.tracking.finalWaitSeconds");
         }
-        CliFixture.Result sync = run("sync", runs.toString(), "--tracking-uri", server.uri());
-        assertThat(sync.exitCode()).isEqualTo(5);
-        assertThat(sync.err()).contains("HTTP 401").contains("MLFLOW_TRACKING_USERNAME");
-        assertThat(List.of(sync.out(), sync.err()))
-                .noneMatch(text -> text.contains(MlflowServer.ADMIN_PASSWORD));
     }
 }
