@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             ResumeCommand.class,
             GenerateCommand.class,
+            ExploreCommand.class,
             PluginsCommand.class,
             BenchCommand.class,
             SweepCommand.class,
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
-            "1:a run failed (non-finite loss)",
+            "1:a run failed (non-finite loss, a full disk)",
             "2:bad command line, spec or plugin",
             "3:bad data",
             "4:file I/O failure",

@@ -36,6 +36,23 @@ public final class Generation {
     }
 
     /**
+     * @param generator input {@code [N, latentDim + K]}, or {@code [N, latentDim]} when {@code
+     *     labelVectors} is null
+     * @param z latent vectors {@code [N, latentDim]}
+     * @param labelVectors label inputs {@code [N, K]}, one-hot or mixtures of one-hot vectors
+     *     ({@link LatentWalks#morphLabels}), or null for an unconditional generator
+     * @return images {@code [N, C, H, W]} in [-1, 1]
+     */
+    public static INDArray generate(
+            MultiLayerNetwork generator, INDArray z, INDArray labelVectors) {
+        INDArray labels = labelVectors == null ? null : labelVectors.castTo(z.dataType());
+        INDArray input =
+                Nd4j.create(
+                        z.dataType(), z.size(0), z.size(1) + (labels == null ? 0 : labels.size(1)));
+        return generator.output(Conditioning.generatorInput(z, labels, input), false);
+    }
+
+    /**
      * Labels for a grid of {@code rows × K} cells filled row by row: cell i gets label i mod K, so
      * each column is one class.
      *
