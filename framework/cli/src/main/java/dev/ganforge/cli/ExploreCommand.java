@@ -12,12 +12,15 @@ import dev.ganforge.core.train.ImageGrid;
 import dev.ganforge.core.train.LatentWalks;
 import dev.ganforge.core.train.ResolvedPlugins;
 import dev.ganforge.spi.Conditioning;
+import dev.ganforge.tracking.mlflow.TrackingException;
+import dev.ganforge.tracking.mlflow.TrackingSettings;
 import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -43,7 +46,9 @@ import picocli.CommandLine.Spec;
  *   <li>{@code truncation.png}: each row scales its z by ψ = 1 … 0 ({@link LatentWalks#truncate}).
  * </ul>
  *
- * A GIF plays the walks forward and back; its frames are one image of each row side by side.
+ * A GIF plays the walks forward and back; its frames are one image of each row side by side. When
+ * the run was mirrored to MLflow (and a server is named as for {@code ganforge sync}) the pictures
+ * are also uploaded to its run under {@code explore/}.
  */
 @Command(
         name = "explore",
@@ -120,6 +125,14 @@ final class ExploreCommand implements Callable<Integer> {
     int delayMillis;
 
     @Option(
+            names = "--tracking-uri",
+            paramLabel = "URI",
+            description =
+                    "MLflow server for logging the pictures to the run's MLflow run (default: as"
+                            + " 'ganforge sync' finds it)")
+    String trackingUri;
+
+    @Option(
             names = "--seed",
             paramLabel = "SEED",
             description = "seed of the latent vectors (default: the run's seed)")
@@ -150,7 +163,8 @@ final class ExploreCommand implements Callable<Integer> {
         INDArray walkZ = LatentWalks.interpolate(starts, ends, steps);
         INDArray rowLabels = conditional ? rowClassLabels(rows, steps, k) : null;
         INDArray walk = Generation.generate(generator, walkZ, rowLabels);
-        writeStrip(walk, out.resolve("interpolation"), console);
+        List<Path> written =
+                new ArrayList<>(writeStrip(walk, out.resolve("interpolation"), console));
 
         if (conditional) {
             int a = classIndex(from, 0, classes, "--from");
@@ -159,7 +173,7 @@ final class ExploreCommand implements Callable<Integer> {
             INDArray morph =
                     Generation.generate(
                             generator, sameZ, LatentWalks.morphLabels(rows, steps, k, a, b));
-            writeStrip(morph, out.resolve("morph"), console);
+            written.addAll(writeStrip(morph, out.resolve("morph"), console));
             console.printf("  morph from '%s' to '%s'%n", classes.get(a), classes.get(b));
         }
 
@@ -170,11 +184,44 @@ final class ExploreCommand implements Callable<Integer> {
                         Generation.generate(generator, truncated, truncatedLabels),
                         truncation.length),
                 out.resolve("truncation.png"));
+        written.add(out.resolve("truncation.png"));
         console.printf("wrote %s%n", out.resolve("truncation.png"));
         console.printf(
                 "explored %s (checkpoint %s): %d walks of %d steps%n",
                 runDirectory, folder.getFileName(), rows, steps);
-        return 0;
+        return logToMlflow(written, console);
+    }
+
+    /**
+     * Uploads the pictures into {@code explore/} of the MLflow run the folder was mirrored to, when
+     * a server is named (as for {@code ganforge sync}) and the folder was mirrored there.
+     *
+     * @return 0, or {@link Main#TRACKING} if the server failed or refused (the files stay)
+     */
+    private int logToMlflow(List<Path> written, PrintWriter console) {
+        PrintWriter err = commandSpec.commandLine().getErr();
+        try {
+            Optional<TrackingSettings> settings =
+                    RunFolderTracking.resolve(runDirectory, trackingUri, System.getenv(), err);
+            if (settings.isEmpty()) {
+                return 0;
+            }
+            Optional<String> runId =
+                    RunFolderTracking.upload(runDirectory, settings.get(), "explore", written);
+            if (runId.isPresent()) {
+                console.printf(
+                        "logged %d pictures to MLflow run %s (artifacts/explore)%n",
+                        written.size(), runId.get());
+            } else {
+                console.printf(
+                        "not logged to MLflow: %s was not mirrored to %s (ganforge sync first)%n",
+                        runDirectory, settings.get().uri());
+            }
+            return 0;
+        } catch (TrackingException | IllegalArgumentException e) {
+            err.println("error: MLflow: " + e.getMessage() + "; the pictures are in the folder");
+            return Main.TRACKING;
+        }
     }
 
     /**
@@ -199,8 +246,10 @@ final class ExploreCommand implements Callable<Integer> {
 
     /**
      * Writes {@code NAME.png} (rows × steps) and {@code NAME.gif} (frame j: step j of every row).
+     *
+     * @return the two files
      */
-    private void writeStrip(INDArray images, Path name, PrintWriter console) {
+    private List<Path> writeStrip(INDArray images, Path name, PrintWriter console) {
         Path png = name.resolveSibling(name.getFileName() + ".png");
         Path gif = name.resolveSibling(name.getFileName() + ".gif");
         ImageGrid.writePng(ImageGrid.tile(images, steps), png);
@@ -213,6 +262,7 @@ final class ExploreCommand implements Callable<Integer> {
         }
         AnimatedGif.write(frames, Math.max(20, delayMillis), gif);
         console.printf("wrote %s and %s%n", png, gif);
+        return List.of(png, gif);
     }
 
     /** Step j of every row, side by side. */

@@ -1,7 +1,6 @@
 package dev.ganforge.cli;
 
 import dev.ganforge.core.run.RunDirectory;
-import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.tracking.mlflow.MlflowSync;
 import dev.ganforge.tracking.mlflow.MlflowTracker;
@@ -11,14 +10,10 @@ import dev.ganforge.tracking.mlflow.TrackingSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -112,85 +107,8 @@ final class SyncCommand implements Callable<Integer> {
     }
 
     private TrackingSettings settings(Path run) {
-        Map<String, String> env = System.getenv();
-        String uri = trackingUri;
-        String specExperiment = null;
-        try {
-            Map<String, String> spec =
-                    SpecLoader.flattenYaml(Files.readString(run.resolve(RunDirectory.SPEC_FILE)));
-            uri = uri != null ? uri : spec.get("tracking.uri");
-            specExperiment = spec.get("tracking.experiment");
-        } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot read " + run.resolve(RunDirectory.SPEC_FILE) + ": " + e.getMessage(),
-                    e);
-        }
-        uri = uri != null ? uri : env.get(TrackingSettings.URI_VARIABLE);
-        uri = uri != null && !uri.isBlank() ? uri : SyncState.read(run).trackingUri();
-        if (uri == null) {
-            throw new IllegalArgumentException(
-                    "no MLflow server: give --tracking-uri or set "
-                            + TrackingSettings.URI_VARIABLE);
-        }
-        if (!namedByUser(uri, env)) {
-            // the server comes from the run folder (spec.yaml or mlflow.json), which may have
-            // been written by someone else: the user's credentials do not go there
-            Map<String, String> withoutCredentials = new HashMap<>(env);
-            if (withoutCredentials.keySet().removeAll(CREDENTIAL_VARIABLES)) {
-                commandSpec
-                        .commandLine()
-                        .getErr()
-                        .println(
-                                run
-                                        + ": not sending credentials to "
-                                        + uri
-                                        + ", which comes from the run folder; name it with"
-                                        + " --tracking-uri or "
-                                        + TrackingSettings.URI_VARIABLE
-                                        + " to send them");
-            }
-            return TrackingSettings.withUri(uri, specExperiment, withoutCredentials);
-        }
-        return TrackingSettings.withUri(uri, specExperiment, env);
-    }
-
-    /** Environment variables that hold credentials for the tracking server. */
-    static final Set<String> CREDENTIAL_VARIABLES =
-            Set.of("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN");
-
-    /**
-     * @return true if the server of {@code uri} (scheme, host and port) is the one the user named
-     *     on the command line or in {@code MLFLOW_TRACKING_URI}
-     */
-    private boolean namedByUser(String uri, Map<String, String> env) {
-        return sameServer(uri, trackingUri)
-                || sameServer(uri, env.get(TrackingSettings.URI_VARIABLE));
-    }
-
-    /**
-     * @return true if both URIs name the same scheme, host and port (paths may differ)
-     */
-    static boolean sameServer(String a, String b) {
-        if (a == null || b == null || b.isBlank()) {
-            return false;
-        }
-        try {
-            URI x = URI.create(a.trim());
-            URI y = URI.create(b.trim());
-            return x.getScheme() != null
-                    && x.getScheme().equalsIgnoreCase(y.getScheme())
-                    && x.getHost() != null
-                    && x.getHost().equalsIgnoreCase(y.getHost())
-                    && port(x) == port(y);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static int port(URI uri) {
-        return uri.getPort() != -1
-                ? uri.getPort()
-                : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        return RunFolderTracking.settings(
+                run, trackingUri, System.getenv(), commandSpec.commandLine().getErr());
     }
 
     /**

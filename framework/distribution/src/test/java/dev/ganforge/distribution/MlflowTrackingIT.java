@@ -61,6 +61,42 @@ class MlflowTrackingIT {
     }
 
     @Test
+    void exploreLogsItsPicturesToTheRunsMlflowRun() throws Exception {
+        Path out = temp.resolve("explored");
+        CliFixture.Result trained =
+                run(
+                        "run",
+                        write(temp, "tiny.yaml", trackedSpec(6, uri, "explore")).toString(),
+                        "--output",
+                        out.toString());
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+
+        CliFixture.Result explored =
+                run(
+                        "explore",
+                        out.toString(),
+                        "--rows",
+                        "2",
+                        "--steps",
+                        "3",
+                        "--tracking-uri",
+                        uri);
+
+        assertThat(explored.exitCode()).as(explored.err()).isZero();
+        String runId = SyncState.read(out).runId();
+        assertThat(explored.out()).contains("logged 5 pictures to MLflow run " + runId);
+        assertThat(rest.artifacts(runId))
+                .contains(
+                        "explore/interpolation.png",
+                        "explore/interpolation.gif",
+                        "explore/morph.png",
+                        "explore/morph.gif",
+                        "explore/truncation.png");
+        assertThat(rest.artifact(runId, "explore/morph.gif"))
+                .isEqualTo(Files.readAllBytes(out.resolve("explore/morph.gif")));
+    }
+
+    @Test
     void aRunShowsItsParamsMetricsStepImagesArtifactsAndStatus() throws Exception {
         Path out = temp.resolve("run");
         CliFixture.Result result =
