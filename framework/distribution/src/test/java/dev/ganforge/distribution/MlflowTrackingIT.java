@@ -110,6 +110,16 @@ class MlflowTrackingIT {
         String runId = SyncState.read(out).runId();
         assertThat(rest.runIds("normal")).containsExactly(runId);
         assertThat(result.out()).contains("MLflow run: " + uri + "/#/experiments/");
+        assertThat(result.out())
+                .containsPattern(
+                        "MLflow charts: .*/#/experiments/[0-9]+/runs\\?compareRunsMode=CHART");
+        assertThat(
+                        rest.get("/api/2.0/mlflow/experiments/get-by-name?experiment_name=normal")
+                                .path("experiment")
+                                .path("tags")
+                                .findValuesAsText("value"))
+                .as("the UI opens a model-training experiment on its runs (MLflow 3)")
+                .contains("custom_model_development");
         assertThat(rest.status(runId)).isEqualTo("FINISHED");
 
         Map<String, String> params = rest.params(runId);

@@ -84,6 +84,14 @@ public final class MlflowRunTracker implements RunTracker {
                             + state.experimentId()
                             + "/runs/"
                             + state.runId());
+            // the runs' chart view (losses, sample-grid cards): MLflow 3's UI opens an experiment
+            // in its GenAI view otherwise
+            out.println(
+                    "MLflow charts: "
+                            + state.trackingUri()
+                            + "/#/experiments/"
+                            + state.experimentId()
+                            + "/runs?compareRunsMode=CHART");
         }
         if (!complete) {
             out.println(

@@ -52,6 +52,15 @@ public final class MlflowTracker implements Tracker {
                 new MlflowHttp(settings, attempts, Duration.ofMillis(500), Duration.ofSeconds(30));
     }
 
+    /**
+     * The experiment tag MLflow 3's UI reads to decide whether an experiment is about GenAI traces
+     * or model training (which opens on its runs); set on the experiments ganforge creates.
+     */
+    static final String EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
+
+    /** The {@link #EXPERIMENT_KIND_TAG} value of a model-training experiment. */
+    static final String EXPERIMENT_KIND_MODEL_TRAINING = "custom_model_development";
+
     @Override
     public String experimentId(String name) {
         try {
@@ -66,7 +75,14 @@ public final class MlflowTracker implements Tracker {
                     parse(
                             http.post(
                                     API + "experiments/create",
-                                    print(Service.CreateExperiment.newBuilder().setName(name))),
+                                    print(
+                                            Service.CreateExperiment.newBuilder()
+                                                    .setName(name)
+                                                    .addTags(
+                                                            Service.ExperimentTag.newBuilder()
+                                                                    .setKey(EXPERIMENT_KIND_TAG)
+                                                                    .setValue(
+                                                                            EXPERIMENT_KIND_MODEL_TRAINING)))),
                             Service.CreateExperiment.Response.newBuilder());
             return created.getExperimentId();
         } catch (TrackingException e) {
