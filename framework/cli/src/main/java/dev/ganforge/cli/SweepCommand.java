@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ganforge.cli.sweep.SweepFile;
 import dev.ganforge.cli.sweep.SweepRunner;
+import dev.ganforge.cli.sweep.SweepSpec;
 import dev.ganforge.cli.sweep.SweepState;
 import dev.ganforge.cli.sweep.SweepSummary;
 import dev.ganforge.cli.sweep.SweepTracking;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,9 +78,10 @@ final class SweepCommand implements Callable<Integer> {
             throw new ExperimentException("--parallel must be at least 1, found " + parallel);
         }
         PrintWriter out = commandSpec.commandLine().getOut();
-        SweepFile sweep = SweepFile.read(sweepFile);
+        SweepFile read = SweepFile.read(sweepFile);
         SweepRunner runner = new SweepRunner(loader, out, Main.class.getName());
-        List<SweepRunner.Trial> trials = runner.plan(sweep, set.values());
+        List<SweepRunner.Trial> trials = runner.plan(read, set.values());
+        SweepFile sweep = withRankingMetric(read, trials.get(0).spec().evaluation() != null, out);
         Path folder =
                 output != null
                         ? output
@@ -153,5 +156,55 @@ final class SweepCommand implements Callable<Integer> {
                                         spread.min(),
                                         spread.max()));
         return summary.failed() > 0 || summary.pending() > 0 ? Main.RUN_FAILED : 0;
+    }
+
+    /** The columns of metrics.csv that are losses or discriminator outputs, not image quality. */
+    static final Set<String> RAW_METRICS = Set.of("d_loss", "g_loss", "d_real", "d_fake");
+
+    /** The metric a sweep ranks by when its block names none and the trials are evaluated. */
+    static final String DEFAULT_METRIC = "eval/fd_ganforge_cnn";
+
+    /**
+     * Chooses the metric that names the best trial: the block's {@code metric}, else, when the
+     * trials are evaluated, {@link #DEFAULT_METRIC} (minimised). Says why a raw loss is a poor
+     * ranking (a generator's loss rises when its discriminator improves, and falls when D
+     * collapses), and what to do when nothing can rank the trials.
+     *
+     * @param sweep the sweep as written
+     * @param evaluated whether the trials have an {@code evaluation:} section
+     * @param out where the notice goes
+     * @return the sweep with the metric it ranks by
+     */
+    static SweepFile withRankingMetric(SweepFile sweep, boolean evaluated, PrintWriter out) {
+        String metric = sweep.sweep().metric();
+        if (metric == null) {
+            if (!evaluated) {
+                out.println(
+                        "note: no sweep.metric and the trials have no evaluation: section, so no"
+                                + " trial is named best; add an evaluation: section (the sweep"
+                                + " then ranks by "
+                                + DEFAULT_METRIC
+                                + ") or set sweep.metric");
+                return sweep;
+            }
+            out.println(
+                    "sweep metric: "
+                            + DEFAULT_METRIC
+                            + " (minimize; the default for evaluated trials, set sweep.metric to"
+                            + " change it)");
+            return sweep.withMetric(DEFAULT_METRIC, SweepSpec.Goal.MINIMIZE);
+        }
+        if (RAW_METRICS.contains(metric)) {
+            out.println(
+                    "warning: sweep.metric "
+                            + metric
+                            + " ranks trials by a training loss, which says little about the"
+                            + " images: a generator's loss rises when its discriminator improves"
+                            + " and falls when the discriminator fails. Rank by an evaluation"
+                            + " metric instead ("
+                            + DEFAULT_METRIC
+                            + ", eval/kid, eval/cas; see the README's Evaluation section).");
+        }
+        return sweep;
     }
 }

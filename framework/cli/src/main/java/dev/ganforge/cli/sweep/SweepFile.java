@@ -80,6 +80,24 @@ public final class SweepFile {
     }
 
     /**
+     * @param metric the metric that names the best trial
+     * @param goal whether it is minimised or maximised
+     * @return this sweep ranked by another metric
+     */
+    public SweepFile withMetric(String metric, SweepSpec.Goal goal) {
+        return new SweepFile(
+                file,
+                baseYaml,
+                new SweepSpec(
+                        sweep.method(),
+                        sweep.parameters(),
+                        sweep.trials(),
+                        sweep.seed(),
+                        metric,
+                        goal));
+    }
+
+    /**
      * @param file the sweep file
      * @return the parsed sweep
      * @throws SpecException listing every problem of the file and its sweep block
