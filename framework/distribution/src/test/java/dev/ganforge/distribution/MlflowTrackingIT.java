@@ -144,6 +144,19 @@ class MlflowTrackingIT {
                 .containsEntry("mlflow.user", System.getProperty("user.name"))
                 .containsEntry("ganforge.status", "FINISHED");
         assertThat(tags.get("mlflow.source.git.commit")).matches("[0-9a-f]{40}");
+        com.fasterxml.jackson.databind.JsonNode input =
+                rest.run(runId).path("inputs").path("dataset_inputs").path(0);
+        assertThat(input.path("dataset").path("name").asText()).isEqualTo("synthetic");
+        assertThat(input.path("dataset").path("digest").asText())
+                .as("the data fingerprint of run-info.json")
+                .isEqualTo(
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                                .readTree(out.resolve("run-info.json").toFile())
+                                .path("dataset")
+                                .path("digest")
+                                .asText())
+                .matches("[0-9a-f]{16}");
+        assertThat(input.path("tags").findValuesAsText("value")).contains("training");
         // the run is found by its sync id, as a sync does when the answer to its create request was
         // lost
         MlflowTracker tracker = new MlflowTracker(TrackingSettings.withUri(uri, null, Map.of()), 1);

@@ -3,24 +3,21 @@ package dev.ganforge.core.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ganforge.core.io.Folders;
+import dev.ganforge.core.run.DataFingerprint;
 import dev.ganforge.core.spec.ClassifierSpec;
 import dev.ganforge.spi.LabeledImages;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The classifier cache: one folder per fingerprint under {@code evaluation.classifier.cache},
@@ -120,22 +117,6 @@ public final class ClassifierStore {
      * @return 16 hex digits of the data's SHA-256, '-', 8 hex digits of the settings' SHA-256
      */
     public static String fingerprint(LabeledImages data, ClassifierSpec spec, long seed) {
-        MessageDigest digest = sha256();
-        INDArray images = data.images();
-        if (images.isView() || images.ordering() != 'c') {
-            images = images.dup('c');
-        }
-        digest.update(data.shape().toString().getBytes(StandardCharsets.UTF_8));
-        digest.update(String.join("\n", data.classNames()).getBytes(StandardCharsets.UTF_8));
-        ByteBuffer labels = ByteBuffer.allocate(4 * data.size()).order(ByteOrder.LITTLE_ENDIAN);
-        for (int label : data.labels()) {
-            labels.putInt(label);
-        }
-        digest.update(labels.flip());
-        digest.update(images.dataType().toString().getBytes(StandardCharsets.UTF_8));
-        ByteBuffer bytes = images.data().asNio();
-        bytes.limit((int) Math.min(bytes.capacity(), images.length() * images.dataType().width()));
-        digest.update(bytes);
         String settings =
                 ARCHITECTURE
                         + "|"
@@ -154,7 +135,7 @@ public final class ClassifierStore {
                         + spec.augmentation().key()
                         + "|"
                         + seed;
-        String dataHash = HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+        String dataHash = DataFingerprint.of(data);
         String settingsHash =
                 HexFormat.of()
                         .formatHex(sha256().digest(settings.getBytes(StandardCharsets.UTF_8)));
@@ -162,10 +143,6 @@ public final class ClassifierStore {
     }
 
     private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return DataFingerprint.sha256();
     }
 }

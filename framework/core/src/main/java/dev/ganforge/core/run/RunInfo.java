@@ -9,6 +9,7 @@ import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.spi.LabeledImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  * @param gitCommit the commit of the ganforge checkout the code ran from, or null outside a git
  *     checkout
  * @param startedMs when the run first started, Unix epoch milliseconds
+ * @param datasetDigest the {@link DataFingerprint} of the decoded training data, or null (a
+ *     run-info.json written before it existed)
+ * @param datasetSource where the data came from: {@code <dataset type>:<root or path>}, or just the
+ *     type when the plugin reads its default location; null when unknown
  */
 public record RunInfo(
         String datasetName,
@@ -40,7 +45,9 @@ public record RunInfo(
         Map<String, String> plugins,
         String user,
         String gitCommit,
-        long startedMs) {
+        long startedMs,
+        String datasetDigest,
+        String datasetSource) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,7 +79,34 @@ public record RunInfo(
                 plugins,
                 System.getProperty("user.name", "unknown"),
                 headCommit().orElse(null),
-                startedMs);
+                startedMs,
+                DataFingerprint.of(data),
+                source(spec.dataset()));
+    }
+
+    /**
+     * @return {@code type:location} from the dataset spec's {@code root} or {@code path} component
+     *     (made absolute), or the type alone when it has neither or it is unset
+     */
+    private static String source(PluginSection dataset) {
+        Object spec = dataset.spec();
+        if (spec != null && spec.getClass().isRecord()) {
+            for (RecordComponent component : spec.getClass().getRecordComponents()) {
+                if (component.getName().equals("root") || component.getName().equals("path")) {
+                    try {
+                        Object value = component.getAccessor().invoke(spec);
+                        if (value != null) {
+                            return dataset.type()
+                                    + ":"
+                                    + Path.of(value.toString()).toAbsolutePath().normalize();
+                        }
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        break; // no readable location: the type says enough
+                    }
+                }
+            }
+        }
+        return dataset.type();
     }
 
     private static String describe(PluginSection section) {
@@ -104,7 +138,9 @@ public record RunInfo(
                             plugins,
                             node.path("user").asText("unknown"),
                             commit.isTextual() ? commit.asText() : null,
-                            node.path("started_ms").asLong()));
+                            node.path("started_ms").asLong(),
+                            node.path("dataset").path("digest").asText(null),
+                            node.path("dataset").path("source").asText(null)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -122,6 +158,12 @@ public record RunInfo(
         dataset.put("name", datasetName);
         dataset.put("size", datasetSize);
         dataset.put("classes", classCount);
+        if (datasetDigest != null) {
+            dataset.put("digest", datasetDigest);
+        }
+        if (datasetSource != null) {
+            dataset.put("source", datasetSource);
+        }
         ObjectNode pluginNode = node.putObject("plugins");
         plugins.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())

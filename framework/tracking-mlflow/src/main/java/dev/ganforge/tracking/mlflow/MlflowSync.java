@@ -223,6 +223,7 @@ public final class MlflowSync {
         ensureRun();
         RunDirectory.StatusRecord status = run.readStatusRecord().orElse(null);
         int[] paramsAndTags = sendParamsAndTags(Map.of());
+        sendDatasetInput();
         int metricPoints = sendMetrics();
         int images = sendImages();
         int artifacts = 0;
@@ -299,6 +300,29 @@ public final class MlflowSync {
             save();
         }
         return new int[] {params.size(), newTags.size()};
+    }
+
+    /**
+     * Sends the training data as the run's dataset input once per digest (run-info.json of runs
+     * written before digests existed has none, and nothing is sent).
+     */
+    private void sendDatasetInput() {
+        RunInfo info = RunInfo.read(root).orElse(null);
+        if (info == null
+                || info.datasetDigest() == null
+                || info.datasetDigest().equals(state.datasetInput)) {
+            return;
+        }
+        tracker.logDatasetInput(
+                state.runId,
+                new Tracker.DatasetRef(
+                        info.datasetName(),
+                        info.datasetDigest(),
+                        info.datasetSource() != null ? info.datasetSource() : info.datasetName(),
+                        info.datasetSize(),
+                        info.classCount()));
+        state.datasetInput = info.datasetDigest();
+        save();
     }
 
     private int sendMetrics() {

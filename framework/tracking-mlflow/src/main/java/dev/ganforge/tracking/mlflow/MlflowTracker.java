@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.mlflow.api.proto.Service;
 import org.mlflow_project.google.protobuf.InvalidProtocolBufferException;
@@ -189,6 +190,49 @@ public final class MlflowTracker implements Tracker {
                                 Service.RunTag.newBuilder().setKey(t.key()).setValue(t.value())));
         http.post(API + "runs/log-batch", print(request));
     }
+
+    @Override
+    public void logDatasetInput(String runId, DatasetRef dataset) {
+        Service.LogInputs.Builder request =
+                Service.LogInputs.newBuilder()
+                        .setRunId(runId)
+                        .addDatasets(
+                                Service.DatasetInput.newBuilder()
+                                        .addTags(
+                                                Service.InputTag.newBuilder()
+                                                        .setKey("mlflow.data.context")
+                                                        .setValue("training"))
+                                        .setDataset(
+                                                Service.Dataset.newBuilder()
+                                                        .setName(dataset.name())
+                                                        .setDigest(dataset.digest())
+                                                        .setSourceType("local")
+                                                        .setSource(
+                                                                json(
+                                                                        Map.of(
+                                                                                "uri",
+                                                                                dataset.source())))
+                                                        .setProfile(
+                                                                json(
+                                                                        Map.of(
+                                                                                "num_images",
+                                                                                dataset.size(),
+                                                                                "num_classes",
+                                                                                dataset
+                                                                                        .classes())))));
+        http.post(API + "runs/log-inputs", print(request));
+    }
+
+    private static String json(Map<String, ?> fields) {
+        try {
+            return JSON.writeValueAsString(new java.util.TreeMap<>(fields));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings and numbers is JSON", e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Override
     public void uploadArtifact(RemoteRun run, String artifactPath, Path file) {

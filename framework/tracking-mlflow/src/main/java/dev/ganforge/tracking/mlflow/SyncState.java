@@ -78,6 +78,9 @@ public final class SyncState {
     /** The final status sent, as {@code STATUS@updated_ms}, or null while running. */
     String terminal;
 
+    /** The dataset digest sent as the run's dataset input, or null before. */
+    String datasetInput;
+
     /**
      * @param runFolder a run folder
      * @return its state, or a fresh one if it has no mlflow.json
@@ -113,6 +116,7 @@ public final class SyncState {
                     .fields()
                     .forEachRemaining(e -> state.artifacts.put(e.getKey(), e.getValue().asText()));
             state.artifactsUnavailable = text(node, "artifacts_unavailable");
+            state.datasetInput = text(node, "dataset_input");
             state.terminal = text(node, "terminal");
             return state;
         } catch (IOException e) {
@@ -138,6 +142,7 @@ public final class SyncState {
         node.put("eval_step", evalStep);
         node.put("terminal", terminal);
         node.put("artifacts_unavailable", artifactsUnavailable);
+        node.put("dataset_input", datasetInput);
         params.forEach(node.putObject("params")::put);
         tags.forEach(node.putObject("tags")::put);
         images.forEach(node.putArray("images")::add);

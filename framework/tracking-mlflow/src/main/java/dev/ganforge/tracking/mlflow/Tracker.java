@@ -107,6 +107,27 @@ public interface Tracker {
     void updateRun(String runId, RunStatus status, long endTimeMs);
 
     /**
+     * The data set a run trained on, as MLflow's dataset inputs describe one
+     * (https://mlflow.org/docs/latest/ml/dataset/): what the UI's "Datasets" column shows.
+     *
+     * @param name the data set's name (the dataset plugin, e.g. {@code fashion-mnist})
+     * @param digest its fingerprint ({@code DataFingerprint}: SHA-256 of the decoded data)
+     * @param source where it was read from ({@code type:path})
+     * @param size number of training images
+     * @param classes number of classes
+     */
+    record DatasetRef(String name, String digest, String source, long size, int classes) {}
+
+    /**
+     * Records the run's training data as a dataset input with the context tag {@code training}.
+     *
+     * @param runId the run
+     * @param dataset the data set
+     * @throws TrackingException if the server fails or refuses
+     */
+    void logDatasetInput(String runId, DatasetRef dataset);
+
+    /**
      * @param run a run
      * @return the address of the run's page in the server's web UI
      */

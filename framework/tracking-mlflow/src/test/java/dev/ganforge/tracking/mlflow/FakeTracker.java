@@ -24,6 +24,7 @@ class FakeTracker implements Tracker {
     final Map<String, byte[]> artifacts = new LinkedHashMap<>();
     final List<String> calls = new ArrayList<>();
     final List<Integer> batchMetricCounts = new ArrayList<>();
+    final List<DatasetRef> datasetInputs = new ArrayList<>();
     RunStatus status;
     int runsCreated;
     String artifactUri = "mlflow-artifacts:/1/run-1/artifacts";
@@ -129,6 +130,12 @@ class FakeTracker implements Tracker {
         MlflowTracker.artifactUrlPath(
                 run, artifactPath); // throws ArtifactsUnavailableException like the real one
         artifacts.put(artifactPath, content);
+    }
+
+    @Override
+    public void logDatasetInput(String runId, DatasetRef dataset) {
+        call("logDatasetInput");
+        datasetInputs.add(dataset);
     }
 
     @Override

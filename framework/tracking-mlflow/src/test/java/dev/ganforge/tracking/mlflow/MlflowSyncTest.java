@@ -89,6 +89,35 @@ class MlflowSyncTest {
     }
 
     @Test
+    void theTrainingDataIsSentOnceAsTheRunsDatasetInput() throws Exception {
+        RunFolderFixture.create(run, spec(4));
+        rows(run, 1, 4, 1.0);
+        new dev.ganforge.core.run.RunInfo(
+                        "fashion-mnist",
+                        60000,
+                        10,
+                        java.util.Map.of(),
+                        "me",
+                        null,
+                        1,
+                        "0123456789abcdef",
+                        "fashion-mnist:/data/fashion")
+                .write(run);
+
+        sync().sync();
+        sync().sync();
+
+        assertThat(tracker.datasetInputs)
+                .containsExactly(
+                        new Tracker.DatasetRef(
+                                "fashion-mnist",
+                                "0123456789abcdef",
+                                "fashion-mnist:/data/fashion",
+                                60000,
+                                10));
+    }
+
+    @Test
     void evaluationMetricsAreMirroredWithTheirStepsOnce() throws Exception {
         RunFolderFixture.create(run, spec(4));
         rows(run, 1, 4, 1.0);
