@@ -19,8 +19,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -50,24 +48,13 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Spec CommandSpec commandSpec;
 
-    @Parameters(
-            index = "0",
-            paramLabel = "RUN_DIR",
-            description = "a run folder written by 'ganforge run'")
-    Path runDirectory;
-
-    @Option(
-            names = "--checkpoint",
-            paramLabel = "best|last|DIR",
-            defaultValue = "last",
-            description = "best, last (default) or a checkpoint folder")
-    String checkpointName;
+    @Mixin CheckpointArguments target;
 
     @Mixin OverrideOptions set;
 
     @Override
     public Integer call() {
-        RunDirectory run = new RunDirectory(runDirectory);
+        RunDirectory run = target.run();
         ExperimentSpec spec = loader.load(run.specFile(), List.of());
         if (spec.evaluation() == null) { // a run trained without evaluation: use the defaults
             List<String> withDefaults = new ArrayList<>(List.of("evaluation={}"));
@@ -76,7 +63,7 @@ final class EvaluateCommand implements Callable<Integer> {
         } else if (!set.values().isEmpty()) {
             spec = loader.load(run.specFile(), set.values());
         }
-        Path folder = Checkpoints.resolve(run, checkpointName);
+        Path folder = target.checkpointFolder();
         Checkpoint checkpoint = CheckpointStore.read(folder, true);
         ResolvedPlugins plugins = new ResolvedPlugins(spec);
         LabeledImages data = plugins.loadData();
@@ -101,7 +88,7 @@ final class EvaluateCommand implements Callable<Integer> {
         var out = commandSpec.commandLine().getOut();
         out.printf(
                 "checkpoint %s (step %d) of %s:%n",
-                folder.getFileName(), checkpoint.step(), runDirectory);
+                folder.getFileName(), checkpoint.step(), target.runDirectory);
         metrics.forEach((name, value) -> out.printf(Locale.ROOT, "  %-40s %.6f%n", name, value));
         out.println("appended to " + run.evaluationFile());
         return 0;

@@ -28,9 +28,9 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.SpecifiedIndex;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -70,15 +70,7 @@ final class ExploreCommand implements Callable<Integer> {
 
     @Spec CommandSpec commandSpec;
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR", description = "a run folder")
-    Path runDirectory;
-
-    @Option(
-            names = "--checkpoint",
-            paramLabel = "best|last|DIR",
-            defaultValue = "last",
-            description = "best, last (default) or a checkpoint folder")
-    String checkpointName;
+    @Mixin CheckpointArguments target;
 
     @Option(
             names = "--output",
@@ -144,16 +136,16 @@ final class ExploreCommand implements Callable<Integer> {
             throw new ExperimentException(
                     "--rows must be 1-64 and --steps 2-64, found " + rows + " and " + steps);
         }
-        RunDirectory run = new RunDirectory(runDirectory);
+        RunDirectory run = target.run();
         ExperimentSpec spec = loader.load(run.specFile(), List.of());
         List<String> classes = run.readClassNames();
-        Path folder = Checkpoints.resolve(run, checkpointName);
+        Path folder = target.checkpointFolder();
         Checkpoint checkpoint = CheckpointStore.read(folder, false);
         MultiLayerNetwork generator = checkpoint.inferenceGenerator();
         ResolvedPlugins plugins = new ResolvedPlugins(spec);
         boolean conditional = plugins.model().conditional();
         int k = classes.size();
-        Path out = output != null ? output : runDirectory.resolve("explore");
+        Path out = output != null ? output : target.runDirectory.resolve("explore");
         Random random =
                 Nd4j.getRandomFactory().getNewRandomInstance(seed != null ? seed : spec.seed());
         PrintWriter console = commandSpec.commandLine().getOut();
@@ -188,7 +180,7 @@ final class ExploreCommand implements Callable<Integer> {
         console.printf("wrote %s%n", out.resolve("truncation.png"));
         console.printf(
                 "explored %s (checkpoint %s): %d walks of %d steps%n",
-                runDirectory, folder.getFileName(), rows, steps);
+                target.runDirectory, folder.getFileName(), rows, steps);
         return logToMlflow(written, console);
     }
 
@@ -202,12 +194,14 @@ final class ExploreCommand implements Callable<Integer> {
         PrintWriter err = commandSpec.commandLine().getErr();
         try {
             Optional<TrackingSettings> settings =
-                    RunFolderTracking.resolve(runDirectory, trackingUri, System.getenv(), err);
+                    RunFolderTracking.resolve(
+                            target.runDirectory, trackingUri, System.getenv(), err);
             if (settings.isEmpty()) {
                 return 0;
             }
             Optional<String> runId =
-                    RunFolderTracking.upload(runDirectory, settings.get(), "explore", written);
+                    RunFolderTracking.upload(
+                            target.runDirectory, settings.get(), "explore", written);
             if (runId.isPresent()) {
                 console.printf(
                         "logged %d pictures to MLflow run %s (artifacts/explore)%n",
@@ -215,7 +209,7 @@ final class ExploreCommand implements Callable<Integer> {
             } else {
                 console.printf(
                         "not logged to MLflow: %s was not mirrored to %s (ganforge sync first)%n",
-                        runDirectory, settings.get().uri());
+                        target.runDirectory, settings.get().uri());
             }
             return 0;
         } catch (TrackingException | IllegalArgumentException e) {

@@ -20,9 +20,9 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -51,11 +51,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Spec CommandSpec commandSpec;
 
-    @Parameters(
-            index = "0",
-            paramLabel = "RUN_DIR",
-            description = "a run folder written by 'ganforge run'")
-    Path runDirectory;
+    @Mixin CheckpointArguments target;
 
     @Option(
             names = "--per-class",
@@ -72,13 +68,6 @@ final class GenerateCommand implements Callable<Integer> {
     Path output;
 
     @Option(
-            names = "--checkpoint",
-            paramLabel = "best|last|DIR",
-            defaultValue = "last",
-            description = "best, last (default) or a checkpoint folder")
-    String checkpointName;
-
-    @Option(
             names = "--seed",
             paramLabel = "SEED",
             description = "seed of the latent vectors (default: the run's seed)")
@@ -89,10 +78,10 @@ final class GenerateCommand implements Callable<Integer> {
         if (perClass < 1) {
             throw new ExperimentException("--per-class must be at least 1, found " + perClass);
         }
-        RunDirectory run = new RunDirectory(runDirectory);
+        RunDirectory run = target.run();
         ExperimentSpec spec = loader.load(run.specFile(), List.of());
         List<String> classes = run.readClassNames();
-        Path folder = Checkpoints.resolve(run, checkpointName);
+        Path folder = target.checkpointFolder();
         Checkpoint checkpoint = CheckpointStore.read(folder, false);
         ResolvedPlugins plugins = new ResolvedPlugins(spec);
         boolean conditional = plugins.model().conditional();
