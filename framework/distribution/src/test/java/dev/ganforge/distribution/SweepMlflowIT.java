@@ -93,11 +93,11 @@ class SweepMlflowIT {
                 .containsEntry("mlflow.runName", "cgan_fashion_mnist-sweep");
         assertThat(rest.params(parent))
                 .containsEntry("sweep.method", "grid")
-                .containsEntry("sweep.metric", "g_loss")
+                .containsEntry("sweep.metric", "eval/fd_ganforge_cnn")
                 .doesNotContainKey("model.latent_dim")
                 .containsKey("training.steps");
         assertThat(rest.history(parent, "sweep/trials_finished").get(0).value()).isEqualTo(4.0);
-        assertThat(rest.history(parent, "best/g_loss")).hasSize(1);
+        assertThat(rest.history(parent, "best/eval/fd_ganforge_cnn")).hasSize(1);
         assertThat(rest.status(parent)).isEqualTo("FINISHED");
 
         CliFixture.Result again = run(command);

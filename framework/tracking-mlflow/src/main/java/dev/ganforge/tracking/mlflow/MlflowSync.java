@@ -313,16 +313,43 @@ public final class MlflowSync {
                 || info.datasetDigest().equals(state.datasetInput)) {
             return;
         }
-        tracker.logDatasetInput(
-                state.runId,
+        Tracker.DatasetRef dataset =
                 new Tracker.DatasetRef(
                         info.datasetName(),
                         info.datasetDigest(),
                         info.datasetSource() != null ? info.datasetSource() : info.datasetName(),
                         info.datasetSize(),
-                        info.classCount()));
+                        info.classCount());
+        try {
+            logDatasetInput(dataset);
+        } catch (TrackingException refused) {
+            if (refused.retryable()) {
+                throw refused; // the server is away: the next sync tries again
+            }
+            // a refusal must not keep the run's metrics, images and status from the server
+            log.accept(
+                    "MLflow: the dataset input was refused ("
+                            + refused.getMessage()
+                            + "); everything else is mirrored");
+        }
         state.datasetInput = info.datasetDigest();
         save();
+    }
+
+    /**
+     * Sends the dataset input, once more after a refusal: trials of a sweep that start together
+     * create the same dataset in one experiment at the same moment, and the server may refuse the
+     * second insert while the first commits (then the dataset exists and linking it succeeds).
+     */
+    private void logDatasetInput(Tracker.DatasetRef dataset) {
+        try {
+            tracker.logDatasetInput(state.runId, dataset);
+        } catch (TrackingException first) {
+            if (first.retryable()) {
+                throw first;
+            }
+            tracker.logDatasetInput(state.runId, dataset);
+        }
     }
 
     private int sendMetrics() {

@@ -135,8 +135,14 @@ class FakeTracker implements Tracker {
     @Override
     public void logDatasetInput(String runId, DatasetRef dataset) {
         call("logDatasetInput");
+        if (refuseDatasetInputs) {
+            throw new TrackingException("HTTP 400 RESOURCE_ALREADY_EXISTS", false, 400, null);
+        }
         datasetInputs.add(dataset);
     }
+
+    /** Refuse every dataset input (400), as a server losing an insert race may. */
+    boolean refuseDatasetInputs;
 
     @Override
     public void updateRun(String runId, RunStatus status, long endTimeMs) {

@@ -118,6 +118,27 @@ class MlflowSyncTest {
     }
 
     @Test
+    void aRefusedDatasetInputDoesNotKeepTheRunFromFinishing() throws Exception {
+        RunFolderFixture.create(run, spec(4));
+        rows(run, 1, 4, 1.0);
+        status(run, "FINISHED", null);
+        new dev.ganforge.core.run.RunInfo(
+                        "fashion-mnist", 60000, 10, java.util.Map.of(), "me", null, 1, "ab", "x")
+                .write(run);
+        tracker.refuseDatasetInputs = true;
+
+        MlflowSync.Report report = sync().sync();
+
+        assertThat(report.complete()).isTrue();
+        assertThat(tracker.status).isEqualTo(RunStatus.FINISHED);
+        assertThat(tracker.calls.stream().filter("logDatasetInput"::equals))
+                .as("tried twice: a concurrent insert may have just committed")
+                .hasSize(2);
+        assertThat(notices).anyMatch(n -> n.contains("dataset input was refused"));
+        assertThat(sync().sync().nothingSent()).isTrue();
+    }
+
+    @Test
     void evaluationMetricsAreMirroredWithTheirStepsOnce() throws Exception {
         RunFolderFixture.create(run, spec(4));
         rows(run, 1, 4, 1.0);
