@@ -60,7 +60,8 @@ class Bf16TrainingIT {
         double bf16Accuracy = labelAccuracy(temp.resolve("bf16"));
         double fp32Accuracy = labelAccuracy(temp.resolve("fp32"));
         System.out.printf(
-                "DEBUG bf16 %.3f fp32 %.3f d %.3f %.3f g %.3f %.3f%n",
+                "bf16 vs fp32: label accuracy %.3f vs %.3f, late d_loss %.3f vs %.3f, late g_loss"
+                        + " %.3f vs %.3f%n",
                 bf16Accuracy,
                 fp32Accuracy,
                 lateMean(temp.resolve("bf16"), 2),
