@@ -69,10 +69,30 @@ public final class Folders {
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             UncheckedIOException failure =
-                    new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+                    new UncheckedIOException("cannot write " + file + ": " + reason(e), e);
             deleteQuietly(temporary, failure);
             throw failure;
         }
+    }
+
+    /**
+     * The message of an I/O failure with its root cause, which writers often hide: ImageIO reports
+     * a full disk as "I/O error writing PNG file!" with "No space left on device" only in its
+     * cause.
+     *
+     * @param failure an exception
+     * @return its message, followed by its innermost cause's message in parentheses when that
+     *     differs
+     */
+    public static String reason(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(failure.getMessage());
+        return root == failure || root.getMessage() == null || message.contains(root.getMessage())
+                ? message
+                : message + " (" + root.getMessage() + ")";
     }
 
     /**

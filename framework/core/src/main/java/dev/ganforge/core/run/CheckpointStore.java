@@ -137,7 +137,7 @@ public final class CheckpointStore {
         } catch (IOException e) {
             UncheckedIOException failure =
                     new UncheckedIOException(
-                            "cannot write checkpoint " + target + ": " + e.getMessage(), e);
+                            "cannot write checkpoint " + target + ": " + Folders.reason(e), e);
             Folders.deleteQuietly(temporary, failure); // frees the space a full disk needs back
             Folders.deleteQuietly(folder.resolve(LATEST + ".tmp"), failure);
             throw failure;
@@ -202,7 +202,7 @@ public final class CheckpointStore {
         } catch (IOException e) {
             UncheckedIOException failure =
                     new UncheckedIOException(
-                            "cannot write best checkpoint " + target + ": " + e.getMessage(), e);
+                            "cannot write best checkpoint " + target + ": " + Folders.reason(e), e);
             Folders.deleteQuietly(temporary, failure);
             Folders.deleteQuietly(folder.resolve(BEST + ".tmp"), failure);
             throw failure;

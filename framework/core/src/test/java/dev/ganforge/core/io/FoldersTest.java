@@ -80,4 +80,22 @@ class FoldersTest {
             assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("status.json");
         }
     }
+
+    @Test
+    void aWriterThatHidesTheCauseStillShowsIt() {
+        Path file = folder.resolve("grid.png");
+
+        assertThatThrownBy(
+                        () ->
+                                Folders.writeAtomically(
+                                        file,
+                                        target -> {
+                                            throw new IOException(
+                                                    "I/O error writing PNG file!",
+                                                    new IOException("No space left on device"));
+                                        }))
+                .hasMessageContaining("I/O error writing PNG file! (No space left on device)");
+        assertThat(Folders.reason(new IOException("No space left on device")))
+                .isEqualTo("No space left on device");
+    }
 }
