@@ -1,6 +1,7 @@
 package dev.ganforge.core.run;
 
 import dev.ganforge.spi.LabeledImages;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +23,29 @@ public final class DataFingerprint {
 
     /**
      * @param data decoded images {@code [N, C, H, W]}, labels and class names
-     * @return the first 16 hex digits (64 bits) of the SHA-256
+     * @return the first 16 hex digits (64 bits) of the SHA-256; the last data set's hash is
+     *     remembered (by identity), so the run start and the classifier cache hash it once
      */
     public static String of(LabeledImages data) {
+        synchronized (DataFingerprint.class) {
+            if (last != null && last.get() == data) {
+                return lastDigest; // the run start and the classifier cache ask for the same data
+            }
+        }
+        String digest = compute(data);
+        synchronized (DataFingerprint.class) {
+            last = new WeakReference<>(data);
+            lastDigest = digest;
+        }
+        return digest;
+    }
+
+    /** The data set hashed last (by identity; loaded data is not changed in place) and its hash. */
+    private static WeakReference<LabeledImages> last;
+
+    private static String lastDigest;
+
+    private static String compute(LabeledImages data) {
         MessageDigest digest = sha256();
         INDArray images = data.images();
         if (images.isView() || images.ordering() != 'c') {
