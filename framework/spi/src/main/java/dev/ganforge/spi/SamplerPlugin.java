@@ -24,4 +24,15 @@ public interface SamplerPlugin<S extends Record> extends GanPlugin<S> {
      * @param random the run's random generator (seeded from the experiment seed)
      */
     void sample(S spec, INDArray z, Random random);
+
+    /**
+     * The sampler's distribution as an affine map of a standard one, for exporting a generator to
+     * tools that draw z themselves (e.g. {@code ganforge export --format onnx}).
+     *
+     * @param spec the bound sampler spec
+     * @return the map, or empty when the distribution is not an affine map of N(0, 1) or U[0, 1)
+     */
+    default java.util.Optional<StandardLatent> standardForm(S spec) {
+        return java.util.Optional.empty();
+    }
 }

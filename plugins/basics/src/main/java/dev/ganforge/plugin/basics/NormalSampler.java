@@ -43,4 +43,12 @@ public class NormalSampler implements SamplerPlugin<NormalSampler.Spec> {
     public void sample(Spec spec, INDArray z, Random random) {
         Nd4j.getExecutioner().exec(new GaussianDistribution(z, spec.mean(), spec.stddev()), random);
     }
+
+    /** N(mean, stddev²) = mean + stddev · N(0, 1). */
+    @Override
+    public java.util.Optional<dev.ganforge.spi.StandardLatent> standardForm(Spec spec) {
+        return java.util.Optional.of(
+                new dev.ganforge.spi.StandardLatent(
+                        dev.ganforge.spi.StandardLatent.NORMAL, spec.mean(), spec.stddev()));
+    }
 }

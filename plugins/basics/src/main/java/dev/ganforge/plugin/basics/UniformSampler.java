@@ -50,4 +50,14 @@ public class UniformSampler implements SamplerPlugin<UniformSampler.Spec> {
     public void sample(Spec spec, INDArray z, Random random) {
         Nd4j.getExecutioner().exec(new UniformDistribution(z, spec.low(), spec.high()), random);
     }
+
+    /** U[low, high) = low + (high - low) · U[0, 1). */
+    @Override
+    public java.util.Optional<dev.ganforge.spi.StandardLatent> standardForm(Spec spec) {
+        return java.util.Optional.of(
+                new dev.ganforge.spi.StandardLatent(
+                        dev.ganforge.spi.StandardLatent.UNIFORM_0_1,
+                        spec.low(),
+                        spec.high() - spec.low()));
+    }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.ganforge.spi.SamplerPlugin;
+import dev.ganforge.spi.StandardLatent;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,6 +29,24 @@ class BuiltinSamplersTest {
         assertThat(z.maxNumber().doubleValue() - z.minNumber().doubleValue())
                 .as("the range is used")
                 .isGreaterThan(2.9);
+    }
+
+    @Test
+    void standardFormsMapTheSamplersDrawsBackToTheStandardDistributions() {
+        UniformSampler.Spec uniform = new UniformSampler.Spec(2.0, 5.0);
+        StandardLatent u = new UniformSampler().standardForm(uniform).orElseThrow();
+        assertThat(u.type()).isEqualTo(StandardLatent.UNIFORM_0_1);
+        INDArray back = sample(new UniformSampler(), uniform, 3).subi(u.shift()).divi(u.scale());
+        assertThat(back.minNumber().doubleValue()).isGreaterThanOrEqualTo(0.0);
+        assertThat(back.maxNumber().doubleValue()).isLessThan(1.0).isGreaterThan(0.99);
+        assertThat(back.meanNumber().doubleValue()).isCloseTo(0.5, within(0.01));
+
+        NormalSampler.Spec normal = new NormalSampler.Spec(3.0, 0.5);
+        StandardLatent n = new NormalSampler().standardForm(normal).orElseThrow();
+        assertThat(n.type()).isEqualTo(StandardLatent.NORMAL);
+        INDArray standard = sample(new NormalSampler(), normal, 4).subi(n.shift()).divi(n.scale());
+        assertThat(standard.meanNumber().doubleValue()).isCloseTo(0.0, within(0.02));
+        assertThat(standard.stdNumber().doubleValue()).isCloseTo(1.0, within(0.02));
     }
 
     @Test
