@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             ResumeCommand.class,
             GenerateCommand.class,
             ExploreCommand.class,
+            ExportCommand.class,
             PluginsCommand.class,
             BenchCommand.class,
             SweepCommand.class,

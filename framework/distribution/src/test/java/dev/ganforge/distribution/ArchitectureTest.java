@@ -42,6 +42,7 @@ class ArchitectureTest {
                     "dev.ganforge.core.train",
                     "dev.ganforge.engine.onednn",
                     "dev.ganforge.tracking.mlflow",
+                    "dev.ganforge.export.onnx",
                     "dev.ganforge.cli",
                     "dev.ganforge.plugin.datasets",
                     "dev.ganforge.plugin.basics",
@@ -160,7 +161,26 @@ class ArchitectureTest {
                         "dev.ganforge.cli..",
                         "dev.ganforge.tracking..",
                         "dev.ganforge.engine..",
+                        "dev.ganforge.export..",
                         "dev.ganforge.plugin..")
+                .check(classes);
+    }
+
+    @Test
+    void onlyTheExportModuleWritesProtocolBuffersAndOnlyTheCliCallsIt() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.ganforge.export.onnx..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.google.protobuf..")
+                .check(classes);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages("dev.ganforge.export.onnx..", "dev.ganforge.cli..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.ganforge.export..")
                 .check(classes);
     }
 

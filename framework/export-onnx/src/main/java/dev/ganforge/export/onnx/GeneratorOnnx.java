@@ -202,6 +202,8 @@ public final class GeneratorOnnx {
         graph.metadata("ganforge.latent_dim", Integer.toString(latentDim));
         graph.metadata("ganforge.num_classes", Integer.toString(numClasses));
         graph.metadata("ganforge.z_type", latent.type());
+        graph.metadata("ganforge.z_shift", Double.toString(latent.shift()));
+        graph.metadata("ganforge.z_scale", Double.toString(latent.scale()));
         return new Exported(
                 graph.toModel(
                         producerVersion,

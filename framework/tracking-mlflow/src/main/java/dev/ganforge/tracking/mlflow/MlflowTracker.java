@@ -164,6 +164,37 @@ public final class MlflowTracker implements Tracker {
         return remote(response.getRun().getInfo());
     }
 
+    /**
+     * Registers a model in MLflow's model registry
+     * (https://mlflow.org/docs/latest/model-registry.html): creates the registered model {@code
+     * name} unless it exists, then a new version of it from {@code source}. Endpoints {@code
+     * registered-models/create} and {@code model-versions/create}.
+     *
+     * @param name the registered model's name
+     * @param source the model folder's artifact URI, e.g. {@code <run artifact_uri>/model}
+     * @param runId the run that logged it
+     * @return the new version's number, e.g. {@code "1"}
+     * @throws TrackingException if the server fails or refuses (other than "already exists" for the
+     *     registered model)
+     */
+    public String registerModelVersion(String name, String source, String runId) {
+        try {
+            http.post(API + "registered-models/create", json(Map.of("name", name)));
+        } catch (TrackingException e) {
+            if (!e.getMessage().contains("RESOURCE_ALREADY_EXISTS")) {
+                throw e;
+            }
+        }
+        org.mlflow.api.proto.ModelRegistry.CreateModelVersion.Response response =
+                parse(
+                        http.post(
+                                API + "model-versions/create",
+                                json(Map.of("name", name, "source", source, "run_id", runId))),
+                        org.mlflow.api.proto.ModelRegistry.CreateModelVersion.Response
+                                .newBuilder());
+        return response.getModelVersion().getVersion();
+    }
+
     private static RemoteRun remote(Service.RunInfo info) {
         return new RemoteRun(info.getRunId(), info.getExperimentId(), info.getArtifactUri());
     }
