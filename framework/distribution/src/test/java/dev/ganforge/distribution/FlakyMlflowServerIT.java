@@ -82,7 +82,7 @@ class FlakyMlflowServerIT {
             }
             List<String> artifacts = rest.artifacts(runId);
             assertThat(artifacts.stream().filter(a -> a.startsWith("images/")))
-                    .hasSize(4 * 3 * 2)
+                    .hasSize(5 * 3 * 2) // steps 0, 10, 20, 30, 40
                     .doesNotHaveDuplicates();
             assertThat(artifacts).contains("spec.yaml", "metrics.csv", "status.json");
             assertThat(rest.params(runId).values()).noneMatch(v -> v.contains(TOKEN));

@@ -70,7 +70,7 @@ class MlflowServerRestartIT {
             }
             List<String> images =
                     rest.artifacts(runId).stream().filter(a -> a.startsWith("images/")).toList();
-            assertThat(images).hasSize(8 * 3 * 2).doesNotHaveDuplicates();
+            assertThat(images).hasSize(9 * 3 * 2).doesNotHaveDuplicates(); // steps 0, 10, ..., 80
             assertThat(rest.status(runId)).isEqualTo("FINISHED");
         } finally {
             System.clearProperty("ganforge.tracking.intervalSeconds");

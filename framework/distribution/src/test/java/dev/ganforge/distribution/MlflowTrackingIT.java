@@ -99,12 +99,14 @@ class MlflowTrackingIT {
     @Test
     void aRunShowsItsParamsMetricsStepImagesArtifactsAndStatus() throws Exception {
         Path out = temp.resolve("run");
+        // system metrics every 0.2 s, so that a run of a few seconds has several rows
+        String spec =
+                trackedSpec(6, uri, "normal")
+                        .replace(
+                                "experiment: normal}",
+                                "experiment: normal," + " system_metrics_every: 0.2}");
         CliFixture.Result result =
-                run(
-                        "run",
-                        write(temp, "tiny.yaml", trackedSpec(6, uri, "normal")).toString(),
-                        "--output",
-                        out.toString());
+                run("run", write(temp, "tiny.yaml", spec).toString(), "--output", out.toString());
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         String runId = SyncState.read(out).runId();
@@ -118,8 +120,15 @@ class MlflowTrackingIT {
                                 .path("experiment")
                                 .path("tags")
                                 .findValuesAsText("value"))
-                .as("the UI opens a model-training experiment on its runs (MLflow 3)")
+                .as("marked as a model-training experiment (MLflow 3)")
                 .contains("custom_model_development");
+        assertThat(
+                        rest.get("/api/2.0/mlflow/experiments/get-by-name?experiment_name=normal")
+                                .path("experiment")
+                                .path("tags")
+                                .findValuesAsText("key"))
+                .as("the saved view that the MLflow charts link opens (MlflowUiBrowserIT)")
+                .contains("mlflow.sharedViewState.ganforge-sample-grids");
         assertThat(rest.status(runId)).isEqualTo("FINISHED");
 
         Map<String, String> params = rest.params(runId);
@@ -194,6 +203,32 @@ class MlflowTrackingIT {
             }
         }
 
+        List<String> system = Files.readAllLines(out.resolve("system.csv"));
+        List<String> systemHeader = List.of(system.get(0).split(","));
+        assertThat(system).hasSizeGreaterThan(1);
+        for (String name : List.of("cpu_utilization_percentage", "process_rss_megabytes")) {
+            List<MlflowRest.Point> history = rest.history(runId, "system/" + name);
+            assertThat(history).as(name).hasSize(system.size() - 1);
+            for (int i = 0; i < history.size(); i++) {
+                String[] cells = system.get(i + 1).split(",", -1);
+                assertThat(history.get(i).step())
+                        .isEqualTo(Long.parseLong(cells[0]))
+                        .isBetween(0L, 6L);
+                assertThat(history.get(i).timestamp())
+                        .isEqualTo(Long.parseLong(cells[systemHeader.indexOf("timestamp_ms")]));
+                assertThat(history.get(i).value())
+                        .isEqualTo(Double.parseDouble(cells[systemHeader.indexOf(name)]));
+            }
+        }
+        assertThat(rest.history(runId, "system/cpu_utilization_percentage"))
+                .extracting(MlflowRest.Point::value)
+                .allMatch(percent -> percent >= 0 && percent <= 100);
+        assertThat(rest.history(runId, "system/process_rss_megabytes"))
+                .extracting(MlflowRest.Point::value)
+                .allMatch(megabytes -> megabytes > 0);
+        assertThat(rest.artifact(runId, "system.csv"))
+                .isEqualTo(Files.readAllBytes(out.resolve("system.csv")));
+
         List<String> artifacts = rest.artifacts(runId);
         assertThat(artifacts)
                 .contains(
@@ -205,9 +240,10 @@ class MlflowTrackingIT {
                         "checkpoints/step-00000006/discriminator.zip",
                         "checkpoints/step-00000006/state.properties");
         List<String> images = artifacts.stream().filter(a -> a.startsWith("images/")).toList();
-        assertThat(images).hasSize(2 * 3 * 2); // steps 3 and 6, real/fake1/fake2, PNG and thumbnail
+        // steps 0 (before training), 3 and 6, real/fake1/fake2, PNG and thumbnail
+        assertThat(images).hasSize(3 * 3 * 2);
         for (String key : List.of("real", "fake1", "fake2")) {
-            for (int step : List.of(3, 6)) {
+            for (int step : List.of(0, 3, 6)) {
                 String stem = "images/" + key + "+step+" + step + "+timestamp+";
                 assertThat(images)
                         .filteredOn(i -> i.startsWith(stem))

@@ -42,7 +42,8 @@ class RunCommandIT {
                 .contains("learning_rate");
         assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status())
                 .isEqualTo(RunStatus.FINISHED);
-        for (String step : List.of("00000003", "00000006")) {
+        // before training, every sample_every steps, at the end
+        for (String step : List.of("00000000", "00000003", "00000006")) {
             for (String grid : List.of("real", "fake1", "fake2")) {
                 assertThat(out.resolve("samples/step-" + step + "-" + grid + ".png")).exists();
             }

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  *   classes.txt        class names, one per line, line i = label i
  *   metrics.csv        see {@link MetricsLog}
  *   eval.csv           evaluation metrics, see {@link dev.ganforge.core.run.EvaluationLog}
+ *   system.csv         CPU, memory and disk use sampled while training, see {@link SystemMetricsLog}
  *   status.json        {"status": RUNNING|FINISHED|FAILED|KILLED, "reason": …, "step": …, "total_steps": …}
  *   run-info.json      dataset size and classes, plugin versions, user, git commit; see {@link RunInfo}
  *   samples/           step-NNNNNNNN-real.png, -fake1.png, -fake2.png
@@ -50,6 +51,9 @@ public final class RunDirectory {
 
     /** Evaluation metrics. */
     public static final String EVALUATION_FILE = "eval.csv";
+
+    /** CPU, memory and disk use sampled while training. */
+    public static final String SYSTEM_METRICS_FILE = "system.csv";
 
     /** The run's status. */
     public static final String STATUS_FILE = "status.json";
@@ -119,6 +123,13 @@ public final class RunDirectory {
      */
     public Path evaluationFile() {
         return root.resolve(EVALUATION_FILE);
+    }
+
+    /**
+     * @return {@code system.csv}
+     */
+    public Path systemMetricsFile() {
+        return root.resolve(SYSTEM_METRICS_FILE);
     }
 
     /**

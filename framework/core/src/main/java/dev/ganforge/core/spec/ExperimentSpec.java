@@ -51,8 +51,8 @@ public record ExperimentSpec(
                 EvaluationSpec evaluation,
         @SpecField(
                         doc =
-                                "MLflow tracking: {uri, experiment} (optional; $MLFLOW_TRACKING_URI"
-                                        + " also enables it)",
+                                "MLflow tracking: {uri, experiment, system_metrics_every}"
+                                        + " (optional; $MLFLOW_TRACKING_URI also enables it)",
                         optional = true)
                 TrackingSpec tracking) {
 

@@ -15,6 +15,10 @@ import java.net.URISyntaxException;
  *     environment
  * @param experiment the MLflow experiment name (created if missing); null for the spec's {@code
  *     experiment}
+ * @param systemMetricsEvery seconds between samples of the machine's and the process's resources
+ *     ({@code system.csv} in the run folder, mirrored as MLflow's {@code system/…} metrics): 0
+ *     switches sampling off, else in [{@value #MIN_SYSTEM_METRICS_SECONDS}, 86400]. Without a
+ *     {@code tracking:} section the default, {@value #DEFAULT_SYSTEM_METRICS_SECONDS} s, applies.
  */
 public record TrackingSpec(
         @SpecField(
@@ -24,10 +28,25 @@ public record TrackingSpec(
                         optional = true)
                 String uri,
         @SpecField(doc = "MLflow experiment name (default: the spec's experiment)", optional = true)
-                String experiment) {
+                String experiment,
+        @SpecField(
+                        doc =
+                                "seconds between samples of CPU, memory and disk use (system.csv,"
+                                        + " MLflow's system/ metrics); 0 = off",
+                        defaultValue = "10",
+                        min = 0,
+                        max = 86400)
+                double systemMetricsEvery) {
+
+    /** Seconds between system metrics samples when the spec says nothing. */
+    public static final double DEFAULT_SYSTEM_METRICS_SECONDS = 10;
+
+    /** The shortest interval between system metrics samples, in seconds. */
+    public static final double MIN_SYSTEM_METRICS_SECONDS = 0.1;
 
     /**
-     * @throws IllegalArgumentException if the URI is not http(s) or carries a user name or password
+     * @throws IllegalArgumentException if the URI is not http(s) or carries a user name or
+     *     password, or the system metrics interval is neither 0 nor in [0.1, 86400] seconds
      */
     public TrackingSpec {
         if (uri != null) {
@@ -36,6 +55,35 @@ public record TrackingSpec(
         if (experiment != null && experiment.isBlank()) {
             throw new IllegalArgumentException("tracking.experiment must not be blank");
         }
+        // shorter intervals would make the sampler itself a load on the cores training uses
+        if (systemMetricsEvery != 0
+                && !(systemMetricsEvery >= MIN_SYSTEM_METRICS_SECONDS
+                        && systemMetricsEvery <= 86400)) {
+            throw new IllegalArgumentException(
+                    "tracking.system_metrics_every must be 0 (off) or between "
+                            + MIN_SYSTEM_METRICS_SECONDS
+                            + " and 86400 seconds, found "
+                            + systemMetricsEvery);
+        }
+    }
+
+    /**
+     * A tracking section with the default system metrics interval.
+     *
+     * @param uri the tracking server, or null to use the environment
+     * @param experiment the MLflow experiment name, or null for the spec's
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public TrackingSpec(String uri, String experiment) {
+        this(uri, experiment, DEFAULT_SYSTEM_METRICS_SECONDS);
+    }
+
+    /**
+     * @param spec a spec's tracking section, or null when it has none
+     * @return the seconds between system metrics samples it asks for (0 = off)
+     */
+    public static double systemMetricsSeconds(TrackingSpec spec) {
+        return spec == null ? DEFAULT_SYSTEM_METRICS_SECONDS : spec.systemMetricsEvery();
     }
 
     /**

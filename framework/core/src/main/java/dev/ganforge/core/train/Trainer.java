@@ -11,6 +11,7 @@ import dev.ganforge.core.run.RunOutcome;
 import dev.ganforge.core.run.RunStatus;
 import dev.ganforge.core.run.StepResult;
 import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.core.spec.TrackingSpec;
 import dev.ganforge.core.spec.TrainingSpec;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.LabeledImages;
@@ -20,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -37,9 +39,11 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Runs an experiment: loads the data, builds (or restores) the networks, runs the steps with {@link
  * TrainingStep}, and writes the {@link RunDirectory}: metrics rows every {@code log_every} steps,
- * sample grids every {@code sample_every}, checkpoints every {@code checkpoint_every}, and a final
- * checkpoint and grids at the end. With an {@code evaluation:} section it also evaluates the
- * generator every {@code evaluation.every} steps and at the end (a {@link TrainingMonitor}).
+ * sample grids before the first update (step 0) and every {@code sample_every} steps, checkpoints
+ * every {@code checkpoint_every}, and a final checkpoint and grids at the end. With an {@code
+ * evaluation:} section it also evaluates the generator every {@code evaluation.every} steps and at
+ * the end (a {@link TrainingMonitor}). While it trains, {@link SystemMetricsRecorder} samples CPU,
+ * memory and disk use into {@code system.csv}.
  *
  * <p>Stops cleanly: {@link #requestStop()} (called from a SIGINT/SIGTERM hook) ends the run after
  * the current step with a final checkpoint and status KILLED; a non-finite loss ends it with status
@@ -234,6 +238,20 @@ public final class Trainer {
             discriminator = restored.discriminator();
             startStep = restored.step();
             console.println("resuming " + run.root() + " from " + latest.getFileName());
+            List<String> changed = new ArrayList<>();
+            changed.addAll(
+                    OptimizerSettings.apply(generator, plugins.generatorUpdater(), "generator"));
+            changed.addAll(
+                    OptimizerSettings.apply(
+                            discriminator, plugins.discriminatorUpdater(), "discriminator"));
+            if (!changed.isEmpty()) {
+                console.println(
+                        "optimizer settings from the spec, the optimizer state kept: "
+                                + changed.size()
+                                + " layers changed (e.g. "
+                                + changed.get(0)
+                                + ")");
+            }
         } else {
             run.create(resolvedSpecYaml, data.classNames());
             writeRunInfo(data);
@@ -334,6 +352,12 @@ public final class Trainer {
         long lastGc = sinceLog;
         try (trainingStep;
                 MetricsLog metrics = new MetricsLog(run.metricsFile(), startStep);
+                SystemMetricsRecorder system =
+                        SystemMetricsRecorder.start(
+                                run,
+                                TrackingSpec.systemMetricsSeconds(spec.tracking()),
+                                startStep,
+                                console);
                 BatchSource.Prefetching prefetch = batches.prefetching(total);
                 ProgressBar bar = progressBar(total, startStep)) {
             while (step < total) {
@@ -345,6 +369,10 @@ public final class Trainer {
                 long started = System.nanoTime();
                 long epoch = batches.epochOf(step);
                 BatchSource.Batch batch = prefetch.take(step);
+                if (step == 0) {
+                    // the grids before any update: MLflow's image cards open at step 0
+                    grids.write(0, batch.images());
+                }
                 drawFakeInputs(context, step);
                 // phase 2: one discriminator and one generator update
                 StepResult result =
@@ -369,6 +397,7 @@ public final class Trainer {
                                     + "; the last good checkpoint is kept");
                 }
                 step++;
+                system.step(step);
                 if (average != null) {
                     average.update(step);
                 }

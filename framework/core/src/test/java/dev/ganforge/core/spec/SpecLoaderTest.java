@@ -324,6 +324,37 @@ class SpecLoaderTest {
     }
 
     @Test
+    void systemMetricsIntervalDefaultsToTenSecondsAndIsCheckedStrictly() {
+        assertThat(
+                        TrackingSpec.systemMetricsSeconds(
+                                loader.parse(MINIMAL, "tiny.yaml", List.of()).tracking()))
+                .isEqualTo(TrackingSpec.DEFAULT_SYSTEM_METRICS_SECONDS);
+        assertThat(
+                        loader.parse(MINIMAL + "tracking: {experiment: x}\n", "t.yaml", List.of())
+                                .tracking()
+                                .systemMetricsEvery())
+                .isEqualTo(TrackingSpec.DEFAULT_SYSTEM_METRICS_SECONDS);
+        assertThat(
+                        loader.parse(
+                                        MINIMAL,
+                                        "t.yaml",
+                                        List.of("tracking.system_metrics_every=0.5"))
+                                .tracking()
+                                .systemMetricsEvery())
+                .isEqualTo(0.5);
+
+        assertThat(problems(MINIMAL + "tracking: {system_metrics_every: -1}\n"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.path()).isEqualTo("tracking.system_metrics_every"));
+        assertThat(problems(MINIMAL + "tracking: {system_metrics_every: 0.01}\n"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.rule()).contains("0 (off) or between 0.1"));
+        assertThat(problems(MINIMAL + "tracking: {system_metric_every: 5}\n"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.rule()).contains("system_metrics_every"));
+    }
+
+    @Test
     void everyProblemInAFileIsReportedAtOnce() {
         SpecException e =
                 catchThrowableOfType(

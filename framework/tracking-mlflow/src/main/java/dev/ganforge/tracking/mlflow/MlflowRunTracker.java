@@ -84,14 +84,14 @@ public final class MlflowRunTracker implements RunTracker {
                             + state.experimentId()
                             + "/runs/"
                             + state.runId());
-            // the runs' chart view (losses, sample-grid cards): MLflow 3's UI opens an experiment
-            // in its GenAI view otherwise
+            // the runs' chart view, sample grids first: MLflow 3.17's UI opens an experiment on
+            // its GenAI overview otherwise
             out.println(
                     "MLflow charts: "
-                            + state.trackingUri()
-                            + "/#/experiments/"
-                            + state.experimentId()
-                            + "/runs?compareRunsMode=CHART");
+                            + ChartView.link(
+                                    state.trackingUri(),
+                                    state.experimentId(),
+                                    ChartView.EXPERIMENT_VIEW));
         }
         if (!complete) {
             out.println(

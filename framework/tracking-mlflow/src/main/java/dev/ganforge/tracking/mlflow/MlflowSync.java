@@ -24,11 +24,12 @@ import java.util.function.Consumer;
 /**
  * Mirrors a run folder into a tracking server: replays what the folder holds beyond the watermarks
  * of its {@link SyncState} ({@code mlflow.json}), in this order: the run (created once), params and
- * tags, metrics rows, sample grids as step images, and, once the run has ended, its artifacts and
- * final status. The state is saved after every request that succeeded, so a sync that fails part
- * way (server down, process killed) resumes exactly there, nothing is sent twice, and a sync of an
- * unchanged folder sends nothing. Used live during training ({@link LiveSync}) and offline by
- * {@code ganforge sync}.
+ * tags, metrics rows (metrics.csv, eval.csv, and system.csv as MLflow's {@code system/…} metrics,
+ * kept in place by its timestamps), sample grids as step images, and, once the run has ended, its
+ * artifacts and final status. The state is saved after every request that succeeded, so a sync that
+ * fails part way (server down, process killed) resumes exactly there, nothing is sent twice, and a
+ * sync of an unchanged folder sends nothing. Used live during training ({@link LiveSync}) and
+ * offline by {@code ganforge sync}.
  *
  * <p>Rules: a param is sent once; if a resume changes a spec value, the new value goes to the tag
  * {@code ganforge.changed_param.<key>} (MLflow refuses to change a param). Metric steps at or below
@@ -59,6 +60,7 @@ public final class MlflowSync {
                     RunDirectory.CLASSES_FILE,
                     RunDirectory.METRICS_FILE,
                     RunDirectory.EVALUATION_FILE,
+                    RunDirectory.SYSTEM_METRICS_FILE,
                     RunInfo.FILE,
                     RunDirectory.STATUS_FILE);
 
@@ -353,17 +355,25 @@ public final class MlflowSync {
     }
 
     private int sendMetrics() {
-        return sendRows(RunFolderReader.rowsAfter(run.metricsFile(), state.metricStep), false)
+        return sendRows(
+                        RunFolderReader.rowsAfter(run.metricsFile(), state.metricStep),
+                        last -> state.metricStep = last.step())
                 + sendRows(
                         RunFolderReader.evaluationsAfter(
                                 root.resolve(RunDirectory.EVALUATION_FILE), state.evalStep),
-                        true);
+                        last -> state.evalStep = last.step())
+                + sendRows(
+                        RunFolderReader.systemRowsAfter(
+                                run.systemMetricsFile(), state.systemTimeMs),
+                        last -> state.systemTimeMs = last.points().get(0).timestampMs());
     }
 
     /**
      * Sends metric rows in batches within MLflow's limits, moving the watermark after each batch.
+     *
+     * @param watermark moves the watermark to the last row of a batch that was sent
      */
-    private int sendRows(List<Row> rows, boolean evaluation) {
+    private int sendRows(List<Row> rows, Consumer<Row> watermark) {
         List<Integer> sizes =
                 LogBatchLimits.metricBatchSizes(rows.stream().map(Row::points).toList());
         int sent = 0;
@@ -377,11 +387,7 @@ public final class MlflowSync {
                 tracker.logBatch(state.runId, points, List.of(), List.of());
             }
             sent += points.size();
-            if (evaluation) {
-                state.evalStep = batch.get(batch.size() - 1).step();
-            } else {
-                state.metricStep = batch.get(batch.size() - 1).step();
-            }
+            watermark.accept(batch.get(batch.size() - 1));
             state.nonFiniteSkipped += batch.stream().mapToInt(Row::nonFinite).sum();
             save();
         }

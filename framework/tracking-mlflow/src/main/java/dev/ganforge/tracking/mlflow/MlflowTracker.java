@@ -22,8 +22,9 @@ import org.mlflow_project.google.protobuf.util.JsonFormat;
  * {@link Tracker} over MLflow's REST API (https://mlflow.org/docs/latest/rest-api.html), with the
  * request and response messages of {@code org.mlflow:mlflow-client} ({@code
  * org.mlflow.api.proto.Service}) in their JSON form, sent by {@link MlflowHttp}. Endpoints: {@code
- * experiments/get-by-name}, {@code experiments/create}, {@code runs/create}, {@code runs/search},
- * {@code runs/get}, {@code runs/log-batch}, {@code runs/update} under {@code /api/2.0/mlflow/}.
+ * experiments/get-by-name}, {@code experiments/create}, {@code experiments/set-experiment-tag},
+ * {@code runs/create}, {@code runs/search}, {@code runs/get}, {@code runs/log-batch}, {@code
+ * runs/update} under {@code /api/2.0/mlflow/}.
  *
  * <p>Artifacts go through the server's artifact proxy, without Python: {@code PUT
  * /api/2.0/mlflow-artifacts/artifacts/<experiment>/<run>/artifacts/<path>}, the path taken from the
@@ -54,47 +55,100 @@ public final class MlflowTracker implements Tracker {
     }
 
     /**
-     * The experiment tag MLflow 3's UI reads to decide whether an experiment is about GenAI traces
-     * or model training (which opens on its runs); set on the experiments ganforge creates.
+     * The experiment tag with which MLflow 3 marks an experiment as GenAI or model training; set on
+     * the experiments ganforge creates. MLflow 3.17's UI no longer reads it to choose the page an
+     * experiment opens on (see {@link ChartView}).
      */
     static final String EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
 
     /** The {@link #EXPERIMENT_KIND_TAG} value of a model-training experiment. */
     static final String EXPERIMENT_KIND_MODEL_TRAINING = "custom_model_development";
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A new experiment gets the tag {@link #EXPERIMENT_KIND_TAG} and the saved view {@link
+     * ChartView#EXPERIMENT_VIEW}; an existing one without that view gets it (a server that refuses
+     * is ignored: the view is a convenience).
+     */
     @Override
     public String experimentId(String name) {
         try {
-            return getExperiment(name);
+            return withChartView(getExperiment(name));
         } catch (TrackingException e) {
             if (e.httpStatus() != 404) {
                 throw e;
             }
         }
+        Service.CreateExperiment.Builder request =
+                Service.CreateExperiment.newBuilder()
+                        .setName(name)
+                        .addTags(experimentTag(EXPERIMENT_KIND_TAG, EXPERIMENT_KIND_MODEL_TRAINING))
+                        .addTags(
+                                experimentTag(
+                                        ChartView.tagKey(ChartView.EXPERIMENT_VIEW),
+                                        ChartView.experimentView(System.currentTimeMillis())));
         try {
             Service.CreateExperiment.Response created =
                     parse(
-                            http.post(
-                                    API + "experiments/create",
-                                    print(
-                                            Service.CreateExperiment.newBuilder()
-                                                    .setName(name)
-                                                    .addTags(
-                                                            Service.ExperimentTag.newBuilder()
-                                                                    .setKey(EXPERIMENT_KIND_TAG)
-                                                                    .setValue(
-                                                                            EXPERIMENT_KIND_MODEL_TRAINING)))),
+                            http.post(API + "experiments/create", print(request)),
                             Service.CreateExperiment.Response.newBuilder());
             return created.getExperimentId();
         } catch (TrackingException e) {
             if (e.httpStatus() == 400 && e.getMessage().contains("RESOURCE_ALREADY_EXISTS")) {
-                return getExperiment(name); // created by someone else meanwhile
+                return withChartView(getExperiment(name)); // created by someone else meanwhile
             }
             throw e;
         }
     }
 
-    private String getExperiment(String name) {
+    private static Service.ExperimentTag experimentTag(String key, String value) {
+        return Service.ExperimentTag.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    private String withChartView(Service.Experiment experiment) {
+        String key = ChartView.tagKey(ChartView.EXPERIMENT_VIEW);
+        if (experiment.getTagsList().stream().noneMatch(tag -> tag.getKey().equals(key))) {
+            try {
+                setExperimentTag(
+                        experiment.getExperimentId(),
+                        key,
+                        ChartView.experimentView(System.currentTimeMillis()));
+            } catch (TrackingException e) {
+                // not allowed to change the experiment, say: its runs are still mirrored
+            }
+        }
+        return experiment.getExperimentId();
+    }
+
+    /**
+     * Saves the view of a sweep's trials on the parent's experiment ({@link ChartView}).
+     *
+     * @param parent the sweep's parent run
+     * @param sweepName the parent's run name, which names the view
+     * @return the link that opens it
+     * @throws TrackingException if the server fails or refuses
+     */
+    public String saveSweepView(RemoteRun parent, String sweepName) {
+        String viewId = ChartView.sweepViewId(parent.runId());
+        setExperimentTag(
+                parent.experimentId(),
+                ChartView.tagKey(viewId),
+                ChartView.sweepView(sweepName, parent.runId(), System.currentTimeMillis()));
+        return ChartView.link(settings.uri(), parent.experimentId(), viewId);
+    }
+
+    private void setExperimentTag(String experimentId, String key, String value) {
+        http.post(
+                API + "experiments/set-experiment-tag",
+                print(
+                        Service.SetExperimentTag.newBuilder()
+                                .setExperimentId(experimentId)
+                                .setKey(key)
+                                .setValue(value)));
+    }
+
+    private Service.Experiment getExperiment(String name) {
         Service.GetExperimentByName.Response response =
                 parse(
                         http.get(
@@ -114,7 +168,7 @@ public final class MlflowTracker implements Tracker {
                     400,
                     null);
         }
-        return response.getExperiment().getExperimentId();
+        return response.getExperiment();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.ganforge.tracking.mlflow;
 
 import dev.ganforge.core.run.RunDirectory;
+import dev.ganforge.core.runtime.SystemSample;
 import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.tracking.mlflow.Tracker.MetricPoint;
 import java.io.IOException;
@@ -167,6 +168,78 @@ final class RunFolderReader {
             rows.add(new Row(step, List.copyOf(points), nonFinite));
         }
         return rows;
+    }
+
+    /**
+     * System metrics of system.csv ({@code step,<names>,timestamp_ms}, see {@code
+     * SystemMetricsLog}) as MLflow's {@code system/<name>} metrics, at the row's step and
+     * timestamp. Empty cells (values the system could not read) are left out, not counted as
+     * non-finite; a row with no value at all is left out.
+     *
+     * @param systemFile system.csv
+     * @param afterTimeMs only rows with a later timestamp
+     * @return the complete rows after that time, in file order (which is time order)
+     */
+    static List<Row> systemRowsAfter(Path systemFile, long afterTimeMs) {
+        List<String> lines = completeLines(systemFile);
+        if (lines.isEmpty() || !lines.get(0).startsWith("step,")) {
+            return List.of();
+        }
+        List<String> header = List.of(lines.get(0).strip().split(","));
+        int timeColumn = header.indexOf("timestamp_ms");
+        List<Row> rows = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.strip().split(",", -1);
+            if (cells.length != header.size() || timeColumn < 0) {
+                continue;
+            }
+            long time;
+            long step;
+            List<MetricPoint> points = new ArrayList<>();
+            try {
+                time = Long.parseLong(cells[timeColumn]);
+                step = Long.parseLong(cells[0]);
+                for (int column = 1; column < header.size(); column++) {
+                    if (column != timeColumn && !cells[column].isEmpty()) {
+                        double value = Double.parseDouble(cells[column]);
+                        if (Double.isFinite(value)) {
+                            points.add(
+                                    new MetricPoint(
+                                            SystemSample.MLFLOW_PREFIX + header.get(column),
+                                            value,
+                                            time,
+                                            step));
+                        }
+                    }
+                }
+            } catch (NumberFormatException e) {
+                continue; // not a row the sampler wrote; it must not stop the rest of the mirror
+            }
+            if (time <= afterTimeMs) {
+                continue;
+            }
+            if (!points.isEmpty()) {
+                rows.add(new Row(step, List.copyOf(points), 0));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * @return the lines of a file that end with a newline (a last line still being written is left
+     *     out); empty if the file is missing
+     */
+    private static List<String> completeLines(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String whole = text.substring(0, text.lastIndexOf('\n') + 1);
+            return whole.isEmpty() ? List.of() : List.of(whole.split("\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -57,6 +57,13 @@ public final class SyncState {
     /** The highest eval.csv step whose evaluation metrics were all sent; 0 before any. */
     long evalStep;
 
+    /**
+     * The timestamp of the last system.csv row whose points were all sent; 0 before any. Rows of
+     * system.csv have strictly increasing timestamps, also across a resume, while their steps may
+     * repeat.
+     */
+    long systemTimeMs;
+
     /** Metric values not sent because they were NaN or infinite. */
     long nonFiniteSkipped;
 
@@ -108,6 +115,7 @@ public final class SyncState {
             state.metricStep = node.path("metric_step").asLong();
             state.nonFiniteSkipped = node.path("non_finite_skipped").asLong();
             state.evalStep = node.path("eval_step").asLong();
+            state.systemTimeMs = node.path("system_time_ms").asLong();
             node.path("images").forEach(e -> state.images.add(e.asText()));
             node.path("image_times")
                     .fields()
@@ -140,6 +148,7 @@ public final class SyncState {
         node.put("metric_step", metricStep);
         node.put("non_finite_skipped", nonFiniteSkipped);
         node.put("eval_step", evalStep);
+        node.put("system_time_ms", systemTimeMs);
         node.put("terminal", terminal);
         node.put("artifacts_unavailable", artifactsUnavailable);
         node.put("dataset_input", datasetInput);

@@ -8,7 +8,10 @@ import static dev.ganforge.tracking.mlflow.RunFolderFixture.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.run.RunStatus;
+import dev.ganforge.core.run.SystemMetricsLog;
+import dev.ganforge.core.runtime.SystemSample;
 import dev.ganforge.tracking.mlflow.Tracker.MetricPoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,6 +173,60 @@ class MlflowSyncTest {
                 .hasSize(1);
         assertThat(tracker.metrics).filteredOn(m -> m.key().equals("eval/precision")).isEmpty();
         assertThat(tracker.artifacts).containsKey("eval.csv");
+    }
+
+    @Test
+    void systemMetricsGoOutUnderMlflowsSystemNamesOnceEachAlsoAfterAResume() throws Exception {
+        RunFolderFixture.create(run, spec(8));
+        rows(run, 1, 6, 1.0);
+        Path file = run.resolve(RunDirectory.SYSTEM_METRICS_FILE);
+        try (SystemMetricsLog log = new SystemMetricsLog(file)) {
+            log.append(0, new SystemSample(10, 2000, 25, 300, 40, 5000, 6000, 45.5), 1_000L);
+            log.append(6, new SystemSample(90, 2100, 26, Double.NaN, 41, 5001, 5999, 45.6), 2_000L);
+        }
+        sync().sync();
+        Files.writeString(file, "6,95.0,2", StandardOpenOption.APPEND); // cut off by kill -9
+        sync().sync(); // the cut-off row is not read
+        try (SystemMetricsLog resumed = new SystemMetricsLog(file)) { // resume from step 4
+            resumed.append(4, new SystemSample(70, 2200, 27, 310, 42, 5002, 5998, 45.7), 3_000L);
+        }
+        status(run, "FINISHED", null);
+        sync().sync();
+        sync().sync();
+
+        List<String> keys =
+                tracker.metrics.stream()
+                        .map(MetricPoint::key)
+                        .filter(key -> key.startsWith("system/"))
+                        .distinct()
+                        .toList();
+        assertThat(keys)
+                .containsExactlyInAnyOrderElementsOf(
+                        SystemSample.NAMES.stream().map(name -> "system/" + name).toList())
+                .contains(
+                        "system/cpu_utilization_percentage",
+                        "system/system_memory_usage_megabytes",
+                        "system/system_memory_usage_percentage",
+                        "system/disk_usage_percentage",
+                        "system/disk_usage_megabytes",
+                        "system/disk_available_megabytes",
+                        "system/process_rss_megabytes",
+                        "system/jvm_heap_used_megabytes");
+        assertThat(tracker.metrics)
+                .filteredOn(m -> m.key().equals("system/cpu_utilization_percentage"))
+                .extracting(MetricPoint::step, MetricPoint::value, MetricPoint::timestampMs)
+                .containsExactly(
+                        Tuple.tuple(0L, 10.0, 1_000L),
+                        Tuple.tuple(6L, 90.0, 2_000L),
+                        Tuple.tuple(4L, 70.0, 3_000L));
+        assertThat(tracker.metrics)
+                .filteredOn(m -> m.key().equals("system/process_rss_megabytes"))
+                .extracting(MetricPoint::value)
+                .as("a value the system could not read is left out")
+                .containsExactly(300.0, 310.0);
+        assertThat(tracker.tags).doesNotContainKey("ganforge.non_finite_metric_values");
+        assertThat(tracker.artifacts).containsKey(RunDirectory.SYSTEM_METRICS_FILE);
+        assertThat(SyncState.read(run).systemTimeMs).isEqualTo(3_000L);
     }
 
     @Test
