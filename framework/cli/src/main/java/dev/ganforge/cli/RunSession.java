@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -83,6 +84,9 @@ final class RunSession {
                         },
                         "ganforge-stop");
         Runtime.getRuntime().addShutdownHook(hook);
+        if ("1".equals(System.getenv(EXIT_WITH_PARENT))) {
+            watchParent(trainer, err);
+        }
         RunOutcome outcome = null;
         try {
             outcome = trainer.run(resume);
@@ -116,6 +120,47 @@ final class RunSession {
             case KILLED -> Main.KILLED;
             default -> Main.RUN_FAILED;
         };
+    }
+
+    /**
+     * The environment variable that makes a run stop (after the current step, with a checkpoint, as
+     * on SIGTERM) when the process that started it dies: set by the sweep executors for their
+     * trials, so that a trial whose sweep process or cluster executor was killed outright does not
+     * train on unattended while the sweep starts it again elsewhere.
+     */
+    static final String EXIT_WITH_PARENT = "GANFORGE_EXIT_WITH_PARENT";
+
+    /** Polls the parent process once a second; asks the trainer to stop when it is gone. */
+    private static void watchParent(Trainer trainer, PrintWriter err) {
+        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+        long pid = parent.map(ProcessHandle::pid).orElse(-1L);
+        Thread watcher =
+                new Thread(
+                        () -> {
+                            while (true) {
+                                try {
+                                    Thread.sleep(1000);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                                Optional<ProcessHandle> now = ProcessHandle.current().parent();
+                                if (now.isEmpty()
+                                        || now.get().pid() != pid
+                                        || !now.get().isAlive()) {
+                                    err.println(
+                                            "the process that started this run (pid "
+                                                    + pid
+                                                    + ") is gone: stopping after this step with"
+                                                    + " a checkpoint");
+                                    err.flush();
+                                    trainer.requestStop();
+                                    return;
+                                }
+                            }
+                        },
+                        "ganforge-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /** Finishes and forgets every live mirror, so a second call does nothing. */

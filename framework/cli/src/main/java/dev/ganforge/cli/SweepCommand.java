@@ -2,22 +2,32 @@ package dev.ganforge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ganforge.cli.sweep.LocalTrialExecutor;
+import dev.ganforge.cli.sweep.Schedulers;
+import dev.ganforge.cli.sweep.SweepContactSheet;
 import dev.ganforge.cli.sweep.SweepFile;
 import dev.ganforge.cli.sweep.SweepRunner;
 import dev.ganforge.cli.sweep.SweepSpec;
 import dev.ganforge.cli.sweep.SweepState;
 import dev.ganforge.cli.sweep.SweepSummary;
 import dev.ganforge.cli.sweep.SweepTracking;
+import dev.ganforge.cli.sweep.TrialExecutor;
+import dev.ganforge.cli.sweep.TrialExecutorProvider;
+import dev.ganforge.cli.sweep.TrialScheduler;
+import dev.ganforge.cli.sweep.TrialState;
 import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.train.ExperimentException;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -72,6 +82,75 @@ final class SweepCommand implements Callable<Integer> {
             description = "sweep folder (default runs/<experiment>-sweep)")
     Path output;
 
+    @Option(
+            names = "--executor",
+            paramLabel = "NAME",
+            defaultValue = LocalTrialExecutor.NAME,
+            description =
+                    "where trials run: local (default: processes on this machine) or spark (tasks"
+                            + " on a Spark cluster, with --master)")
+    String executorName;
+
+    @Option(
+            names = "--master",
+            paramLabel = "URL",
+            description =
+                    "the Spark master for --executor spark: spark://HOST:7077, local[N], yarn,"
+                            + " k8s://…")
+    String master;
+
+    @Option(
+            names = "--conf",
+            paramLabel = "KEY=VALUE",
+            description = "a setting for the executor's cluster (spark-submit --conf), repeatable")
+    Map<String, String> conf = new LinkedHashMap<>();
+
+    /**
+     * The executor {@code --executor} names: {@link LocalTrialExecutor}, or a {@link
+     * TrialExecutorProvider} found with {@link ServiceLoader} (the {@code sweep-spark} module's
+     * {@code spark}).
+     *
+     * @throws ExperimentException naming the installed executors if there is no such executor, or
+     *     when the options do not fit it
+     */
+    private TrialExecutor executor(Path folder, PrintWriter out) {
+        String name = executorName.toLowerCase(Locale.ROOT);
+        if (name.equals(LocalTrialExecutor.NAME)) {
+            if (master != null || !conf.isEmpty()) {
+                throw new ExperimentException(
+                        "--master and --conf are for a cluster executor (--executor spark); the"
+                                + " local executor runs trials as processes on this machine");
+            }
+            return new LocalTrialExecutor(parallel);
+        }
+        List<String> names = new ArrayList<>(List.of(LocalTrialExecutor.NAME));
+        for (TrialExecutorProvider provider :
+                ServiceLoader.load(
+                        TrialExecutorProvider.class, SweepCommand.class.getClassLoader())) {
+            if (provider.name().equals(name)) {
+                try {
+                    return provider.create(
+                            new TrialExecutorProvider.Settings(
+                                    parallelGiven() ? parallel : 0, master, conf, folder, out));
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw new ExperimentException("--executor " + name + ": " + e.getMessage());
+                }
+            }
+            names.add(provider.name());
+        }
+        throw new ExperimentException(
+                "--executor '"
+                        + executorName
+                        + "' is not installed; the executors here are "
+                        + names
+                        + " (the spark executor is the sweep-spark module, in the distribution's"
+                        + " lib folder)");
+    }
+
+    private boolean parallelGiven() {
+        return commandSpec.commandLine().getParseResult().hasMatchedOption("--parallel");
+    }
+
     @Override
     public Integer call() throws Exception {
         if (parallel < 1) {
@@ -88,11 +167,13 @@ final class SweepCommand implements Callable<Integer> {
                         : Path.of("runs", trials.get(0).spec().experiment() + "-sweep");
         SweepState state = SweepState.load(folder);
         out.printf(
-                "sweep %s: %d trials (%s), %d at a time, in %s%n",
+                "sweep %s: %d trials (%s%s) in %s%n",
                 sweepFile,
                 trials.size(),
                 sweep.sweep().method().name().toLowerCase(Locale.ROOT),
-                parallel,
+                sweep.sweep().scheduler() == null
+                        ? ""
+                        : ", " + sweep.sweep().scheduler().describe(),
                 folder);
         Optional<SweepTracking> tracking =
                 SweepTracking.start(
@@ -103,10 +184,15 @@ final class SweepCommand implements Callable<Integer> {
                         state,
                         out);
         tracking.ifPresent(runner::track);
+        TrialScheduler scheduler;
         Thread hook = new Thread(runner::stop, "ganforge-sweep-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            runner.run(folder, trials, parallel, state, sweep.sweep().metric());
+            scheduler = Schedulers.of(sweep.sweep(), trials, folder, state, out);
+            try (TrialExecutor executor = executor(folder, out)) {
+                out.println("executor: " + executor.describe());
+                runner.run(folder, scheduler, executor, state, sweep.sweep().metric());
+            }
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -124,7 +210,9 @@ final class SweepCommand implements Callable<Integer> {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("finished", summary.finished());
         json.put("failed", summary.failed());
+        json.put("pruned", summary.pruned());
         json.put("not_finished", summary.pending());
+        json.put("steps_trained", summary.stepsTrained());
         json.put("metric", sweep.sweep().metric());
         json.put("goal", sweep.sweep().goal().name().toLowerCase(Locale.ROOT));
         json.put("best", summary.best().orElse(null));
@@ -132,10 +220,43 @@ final class SweepCommand implements Callable<Integer> {
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(folder.resolve("summary.json").toFile(), json);
-        tracking.ifPresent(parent -> parent.finish(summary, sweep.sweep().metric()));
+        if (scheduler instanceof Schedulers.Replayable replayable) {
+            summary.best()
+                    .ifPresent(
+                            best ->
+                                    out.println(
+                                            "the best trial's lineage as one run: "
+                                                    + replayable.replayScript(
+                                                            best,
+                                                            id ->
+                                                                    folder.resolve(
+                                                                            "trial-" + id
+                                                                                    + ".yaml"))));
+        }
+        Optional<Path> sheet =
+                contactSheet(
+                        folder,
+                        trials.get(0).spec().experiment(),
+                        planned.stream().map(state::get).filter(Objects::nonNull).toList(),
+                        summary,
+                        sweep.sweep(),
+                        out);
+        tracking.ifPresent(
+                parent -> {
+                    sheet.ifPresent(parent::logContactSheet);
+                    parent.tagTrials(
+                            folder,
+                            planned.stream().map(state::get).filter(Objects::nonNull).toList());
+                    parent.finish(summary, sweep.sweep().metric());
+                });
         out.printf(
-                "sweep done: %d finished, %d failed, %d not finished%n",
-                summary.finished(), summary.failed(), summary.pending());
+                "sweep done: %d finished, %d pruned, %d failed, %d not finished; %d training"
+                        + " steps in all%n",
+                summary.finished(),
+                summary.pruned(),
+                summary.failed(),
+                summary.pending(),
+                summary.stepsTrained());
         summary.best()
                 .ifPresent(
                         best ->
@@ -156,6 +277,40 @@ final class SweepCommand implements Callable<Integer> {
                                         spread.min(),
                                         spread.max()));
         return summary.failed() > 0 || summary.pending() > 0 ? Main.RUN_FAILED : 0;
+    }
+
+    /**
+     * Writes the sweep's contact sheet ({@link SweepContactSheet}); a failure is reported, never
+     * fatal: the sweep's results are already in sweep.json and summary.json.
+     *
+     * @return the sheet, or empty if it could not be made
+     */
+    private static Optional<Path> contactSheet(
+            Path folder,
+            String experiment,
+            List<TrialState> trials,
+            SweepSummary summary,
+            SweepSpec sweep,
+            PrintWriter out) {
+        try {
+            Path sheet =
+                    SweepContactSheet.write(
+                            folder,
+                            experiment,
+                            trials,
+                            summary.best(),
+                            sweep.metric(),
+                            sweep.goal());
+            out.println("contact sheet: " + sheet);
+            return Optional.of(sheet);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError fatal) {
+                throw fatal;
+            }
+            // a JDK without any font reports that as an Error from deep inside Java2D
+            out.println("no contact sheet (" + e + ")");
+            return Optional.empty();
+        }
     }
 
     /** The columns of metrics.csv that are losses or discriminator outputs, not image quality. */

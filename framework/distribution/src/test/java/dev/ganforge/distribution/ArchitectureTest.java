@@ -43,6 +43,8 @@ class ArchitectureTest {
                     "dev.ganforge.engine.onednn",
                     "dev.ganforge.tracking.mlflow",
                     "dev.ganforge.export.onnx",
+                    "dev.ganforge.sweep.spark",
+                    "dev.ganforge.sweep.spark.driver",
                     "dev.ganforge.cli",
                     "dev.ganforge.plugin.datasets",
                     "dev.ganforge.plugin.basics",
@@ -163,6 +165,35 @@ class ArchitectureTest {
                         "dev.ganforge.engine..",
                         "dev.ganforge.export..",
                         "dev.ganforge.plugin..")
+                .check(classes);
+    }
+
+    @Test
+    void sparkAndGanforgeNeverShareAJvm() {
+        // the Spark driver package runs under spark-submit: Spark and the JDK only
+        noClasses()
+                .that()
+                .resideInAPackage("dev.ganforge.sweep.spark.driver..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.ganforge.spi..",
+                        "dev.ganforge.config..",
+                        "dev.ganforge.core..",
+                        "dev.ganforge.cli..",
+                        "dev.ganforge.tracking..",
+                        "dev.ganforge.engine..",
+                        "dev.ganforge.export..",
+                        "org.deeplearning4j..",
+                        "org.nd4j..")
+                .check(classes);
+        // and ganforge's side starts spark-submit without loading a Spark class
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.ganforge.sweep.spark.driver..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.apache.spark..", "scala..")
                 .check(classes);
     }
 

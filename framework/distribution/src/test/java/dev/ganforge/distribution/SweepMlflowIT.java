@@ -3,12 +3,15 @@ package dev.ganforge.distribution;
 import static dev.ganforge.distribution.CliFixture.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped sweep, experiments/sweep_cgan_fashion_mnist.yaml, on real Fashion-MNIST with a real
  * MLflow server: one parent run, the four trials nested under it with their varied params, the best
- * trial named on the parent; re-running the finished sweep creates no second parent.
+ * trial named on the parent, the contact sheet of the trials' grids as its artifact; re-running the
+ * finished sweep creates no second parent.
  */
 class SweepMlflowIT {
 
@@ -99,11 +103,20 @@ class SweepMlflowIT {
         assertThat(rest.history(parent, "sweep/trials_finished").get(0).value()).isEqualTo(4.0);
         assertThat(rest.history(parent, "best/eval/fd_ganforge_cnn")).hasSize(1);
         assertThat(rest.status(parent)).isEqualTo("FINISHED");
+        Path sheet = folder.resolve("contact-sheet.png");
+        assertThat(result.out()).contains("contact sheet: " + sheet);
+        BufferedImage picture = ImageIO.read(sheet.toFile());
+        assertThat(picture.getWidth()).as("at least one trial's grid wide").isGreaterThan(256);
+        assertThat(rest.artifacts(parent)).contains("sweep.yaml", "contact-sheet.png");
+        assertThat(rest.artifact(parent, "contact-sheet.png")).isEqualTo(Files.readAllBytes(sheet));
 
         CliFixture.Result again = run(command);
 
         assertThat(again.exitCode()).isZero();
         assertThat(again.out()).contains("finished earlier, skipped");
         assertThat(rest.runIds("sweep-it")).hasSize(5);
+        assertThat(again.out()).contains("contact sheet: " + sheet);
+        assertThat(rest.artifacts(parent)).filteredOn(a -> a.contains("contact-sheet")).hasSize(1);
+        assertThat(rest.artifact(parent, "contact-sheet.png")).isEqualTo(Files.readAllBytes(sheet));
     }
 }

@@ -33,6 +33,7 @@ import java.util.Set;
  *   seed: 1
  *   metric: g_loss                   # optional; names the best trial
  *   goal: minimize
+ *   scheduler: {type: asha, min_steps: 100, reduction_factor: 3}   # optional early stopping
  *   parameters:
  *     optimizers.generator.learning_rate: [0.0001, 0.0002]
  *     model.latent_dim: [32, 100]
@@ -94,7 +95,8 @@ public final class SweepFile {
                         sweep.trials(),
                         sweep.seed(),
                         metric,
-                        goal));
+                        goal,
+                        sweep.scheduler()));
     }
 
     /**
@@ -203,7 +205,14 @@ public final class SweepFile {
                             optional = true)
                     String metric,
             @SpecField(doc = "minimize or maximize the metric", defaultValue = "minimize")
-                    SweepSpec.Goal goal) {}
+                    SweepSpec.Goal goal,
+            @SpecField(
+                            doc =
+                                    "early stopping of bad trials: {type: asha, min_steps,"
+                                        + " reduction_factor} (absent: every trial trains to its"
+                                        + " end)",
+                            optional = true)
+                    SchedulerSpec scheduler) {}
 
     private static final RecordBinder BINDER = new RecordBinder(PluginLookup.NONE);
 
@@ -254,6 +263,7 @@ public final class SweepFile {
                 scalars.trials(),
                 scalars.seed(),
                 scalars.metric(),
-                scalars.goal());
+                scalars.goal(),
+                scalars.scheduler());
     }
 }

@@ -15,23 +15,20 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a sweep's trials, each as a normal run in its own process and folder ({@code <sweep
- * folder>/trial-<id>/}), up to {@code parallel} at a time. Each process gets {@code max(1, cores /
- * parallel)} native math threads ({@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS}), so
- * parallel trials do not oversubscribe the CPU, and memory cannot grow across trials. Every trial's
- * spec is validated before the first one starts. Re-running the same sweep resumes it: finished
- * trials are skipped, killed or interrupted ones resume from their checkpoint, failed ones are
- * retried once.
+ * Runs a sweep's trials, each as a normal run in its own JVM and folder ({@code <sweep
+ * folder>/trial-<id>/}), in segments a {@link TrialScheduler} chooses (the whole trial, or ASHA's
+ * rungs) on a {@link TrialExecutor} (processes on this machine, or tasks on a Spark cluster). Every
+ * trial's spec is validated before the first one starts. Re-running the same sweep resumes it:
+ * finished trials are skipped, killed or interrupted ones resume from their checkpoint, failed ones
+ * are retried once.
  */
 public final class SweepRunner {
 
@@ -40,9 +37,8 @@ public final class SweepRunner {
 
     private final SpecLoader loader;
     private final PrintWriter out;
-    private final List<Process> running = new CopyOnWriteArrayList<>();
     private volatile boolean stopRequested;
-    private volatile int parallelism = 1;
+    private volatile TrialExecutor executor;
     private volatile SweepTracking tracking;
     private final String mainClass;
 
@@ -110,155 +106,169 @@ public final class SweepRunner {
     }
 
     /**
-     * Runs the trials that are not finished yet.
+     * Runs what the scheduler asks for on the executor, keeping its slots full, until nothing is
+     * left; then lets the scheduler give the final statuses.
      *
      * @param folder the sweep folder
-     * @param trials the plan from {@link #plan}
-     * @param parallel trials at once, at least 1
-     * @param state the sweep's recorded state (updated as trials end)
+     * @param scheduler decides the segments ({@link GridScheduler}, {@link AshaScheduler})
+     * @param executor runs them
+     * @param state the sweep's recorded state (updated as segments start and end)
      * @param metric the sweep metric, or null
      * @throws UncheckedIOException if a trial folder cannot be written
-     * @throws InterruptedException if interrupted while waiting for trials
+     * @throws IllegalStateException if the executor breaks (its cluster driver died, say)
+     * @throws InterruptedException if interrupted while waiting for segments
      */
-    public void run(Path folder, List<Trial> trials, int parallel, SweepState state, String metric)
-            throws InterruptedException {
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
-        this.parallelism = parallel;
-        ExecutorService pool = Executors.newFixedThreadPool(parallel);
-        List<Future<?>> futures = new ArrayList<>();
-        for (Trial trial : trials) {
-            TrialState recorded = state.get(trial.state().id());
-            TrialState current = recorded != null ? recorded : trial.state();
-            if (recorded == null) {
-                state.put(current);
-            }
-            if (current.status().equals("FINISHED")) {
-                out.println(
-                        "trial "
-                                + current.id()
-                                + " "
-                                + current.values()
-                                + ": finished earlier, skipped");
-                continue;
-            }
-            if (current.status().equals("FAILED") && current.attempts() >= MAX_ATTEMPTS) {
-                out.println(
-                        "trial "
-                                + current.id()
-                                + " "
-                                + current.values()
-                                + ": failed "
-                                + current.attempts()
-                                + " times, not retried ("
-                                + current.reason()
-                                + ")");
-                continue;
-            }
-            TrialState start = current;
-            futures.add(pool.submit(() -> runTrial(folder, trial, start, threads, state, metric)));
-        }
-        pool.shutdown();
-        for (Future<?> future : futures) {
-            try {
-                future.get();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(
-                        "a trial could not be started: " + e.getCause().getMessage(), e.getCause());
-            }
-        }
-        pool.awaitTermination(1, TimeUnit.DAYS);
-    }
-
-    /** Stops the sweep: every running trial gets SIGTERM (it checkpoints and ends KILLED). */
-    public void stop() {
-        stopRequested = true;
-        for (Process process : running) {
-            process.destroy();
-        }
-        for (Process process : running) {
-            try {
-                process.waitFor(120, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private Void runTrial(
+    public void run(
             Path folder,
-            Trial trial,
-            TrialState start,
-            int threads,
+            TrialScheduler scheduler,
+            TrialExecutor executor,
             SweepState state,
             String metric)
-            throws IOException, InterruptedException {
-        if (stopRequested) {
-            return null;
+            throws InterruptedException {
+        this.executor = executor;
+        Map<CompletableFuture<Integer>, TrialScheduler.Job> running = new LinkedHashMap<>();
+        while (true) {
+            while (!stopRequested && running.size() < executor.slots()) {
+                Optional<TrialScheduler.Job> job = scheduler.next();
+                if (job.isEmpty()) {
+                    break;
+                }
+                running.put(start(folder, job.get(), executor, state), job.get());
+            }
+            if (running.isEmpty()) {
+                break;
+            }
+            try {
+                CompletableFuture.anyOf(running.keySet().toArray(new CompletableFuture<?>[0]))
+                        .get();
+            } catch (ExecutionException e) {
+                // reported below, with the segment it belongs to
+            }
+            for (var entry : List.copyOf(running.entrySet())) {
+                CompletableFuture<Integer> future = entry.getKey();
+                if (!future.isDone()) {
+                    continue;
+                }
+                running.remove(future);
+                TrialScheduler.Job job = entry.getValue();
+                int code;
+                try {
+                    code = future.get();
+                } catch (ExecutionException e) {
+                    executor.stop();
+                    throw new IllegalStateException(
+                            "the "
+                                    + executor.describe()
+                                    + " executor failed while running trial "
+                                    + job.trial().state().id()
+                                    + ": "
+                                    + e.getCause().getMessage(),
+                            e.getCause());
+                }
+                String name = job.trial().state().folderName();
+                Path runDirectory = folder.resolve(name);
+                Double value = metric == null ? null : FinalMetric.read(runDirectory, metric);
+                scheduler.ended(job, code, value, name + ".log");
+                TrialState now = state.get(job.trial().state().id());
+                out.println(
+                        "trial "
+                                + now.id()
+                                + " "
+                                + now.values()
+                                + ": "
+                                + now.status()
+                                + " at step "
+                                + now.steps()
+                                + (value == null ? "" : " (" + metric + " = " + value + ")"));
+            }
         }
-        Path runDirectory = folder.resolve(start.folderName());
-        boolean resume =
-                Files.exists(runDirectory.resolve("checkpoints/latest"))
-                        && !start.status().equals("FAILED");
-        Files.createDirectories(runDirectory);
+        if (!stopRequested) {
+            scheduler.finish();
+        }
+    }
+
+    /** Writes the trial's spec, records the start and submits the segment. */
+    private CompletableFuture<Integer> start(
+            Path folder, TrialScheduler.Job job, TrialExecutor executor, SweepState state) {
+        TrialState current = state.get(job.trial().state().id());
+        String name = current.folderName();
+        Path runDirectory = folder.resolve(name);
+        Path trialSpec = folder.resolve(name + ".yaml");
+        long full = fullSteps(job.trial());
+        long target = job.fullRun() || job.targetSteps() <= 0 ? full : job.targetSteps();
+        try {
+            Files.createDirectories(runDirectory);
+            Files.writeString(trialSpec, job.trial().resolvedYaml(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write trial " + name + ": " + e.getMessage(), e);
+        }
         if (tracking != null) {
             tracking.markChild(runDirectory);
         }
-        Path trialSpec = folder.resolve(start.folderName() + ".yaml");
-        Files.writeString(trialSpec, trial.resolvedYaml(), StandardCharsets.UTF_8);
-        List<String> command = javaCommand();
-        if (resume) {
-            command.addAll(List.of("resume", runDirectory.toString()));
-        } else {
-            command.addAll(
-                    List.of("run", trialSpec.toString(), "--output", runDirectory.toString()));
+        List<String> steps = new ArrayList<>();
+        if (!job.fullRun()) {
+            steps.addAll(List.of("--set", "training.steps=" + target));
         }
-        state.put(start.with("RUNNING", start.attempts() + 1, null, null));
+        for (String override : TrialPlan.overrides(job.values())) {
+            steps.addAll(List.of("--set", override));
+        }
+        List<String> startCommand = javaCommand();
+        startCommand.addAll(
+                List.of("run", trialSpec.toString(), "--output", runDirectory.toString()));
+        startCommand.addAll(steps);
+        List<String> resumeCommand = javaCommand();
+        resumeCommand.addAll(List.of("resume", runDirectory.toString()));
+        resumeCommand.addAll(steps);
+        TrialSegment segment =
+                new TrialSegment(
+                        current.id(),
+                        target,
+                        startCommand,
+                        resumeCommand,
+                        Map.of(),
+                        runDirectory,
+                        folder.resolve(name + ".log"));
+        boolean resume = Files.exists(runDirectory.resolve("checkpoints/latest"));
+        state.put(current.started(target));
         out.println(
                 "trial "
-                        + start.id()
+                        + current.id()
                         + " "
-                        + start.values()
+                        + current.values()
                         + ": "
                         + (resume ? "resuming" : "starting")
+                        + " to step "
+                        + target
                         + " in "
                         + runDirectory);
-        ProcessBuilder builder =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(
-                                ProcessBuilder.Redirect.appendTo(
-                                        folder.resolve(start.folderName() + ".log").toFile()));
-        builder.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-        builder.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
-        if (threads * parallelism > 0 && parallelism > 1) {
-            // OpenMP threads that spin while waiting starve the other trials' threads on shared
-            // cores
-            builder.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        return executor.submit(segment);
+    }
+
+    /**
+     * @return the trial's {@code training.steps}, or 0 when its length is given in epochs
+     */
+    static long fullSteps(Trial trial) {
+        Integer steps = trial.spec().training().steps();
+        return steps == null ? 0 : steps;
+    }
+
+    /**
+     * @param exitCode a ganforge command's exit code
+     * @return FINISHED (0), KILLED (130 or 143: a signal) or FAILED
+     */
+    static String statusOf(int exitCode) {
+        return exitCode == 0
+                ? "FINISHED"
+                : exitCode == 130 || exitCode == 143 ? "KILLED" : "FAILED";
+    }
+
+    /** Stops the sweep: every running segment gets SIGTERM (it checkpoints and ends KILLED). */
+    public void stop() {
+        stopRequested = true;
+        TrialExecutor current = executor;
+        if (current != null) {
+            current.stop();
         }
-        Process process = builder.start();
-        running.add(process);
-        int code = process.waitFor();
-        running.remove(process);
-        Double value = metric == null ? null : FinalMetric.read(runDirectory, metric);
-        String status =
-                code == 0
-                        ? "FINISHED"
-                        : code == 130 || code == 143 || stopRequested ? "KILLED" : "FAILED";
-        String reason =
-                status.equals("FAILED")
-                        ? "exit code " + code + ", see " + start.folderName() + ".log"
-                        : null;
-        state.put(start.with(status, start.attempts() + 1, value, reason));
-        out.println(
-                "trial "
-                        + start.id()
-                        + " "
-                        + start.values()
-                        + ": "
-                        + status
-                        + (value == null ? "" : " (" + metric + " = " + value + ")"));
-        return null;
     }
 
     private List<String> javaCommand() {

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param metric the metric that names the best trial (a column of metrics.csv such as {@code
  *     g_loss}, or an evaluation metric such as {@code eval/label_accuracy}), or null
  * @param goal whether a smaller or a larger metric is better
+ * @param scheduler how trials are stopped early ({@code asha}), or null to train every trial to its
+ *     end
  */
 public record SweepSpec(
         Method method,
@@ -20,7 +22,28 @@ public record SweepSpec(
         Integer trials,
         long seed,
         String metric,
-        Goal goal) {
+        Goal goal,
+        SchedulerSpec scheduler) {
+
+    /**
+     * A sweep that trains every trial to its end.
+     *
+     * @param method grid or random
+     * @param parameters the domains
+     * @param trials random trials, or null
+     * @param seed random-search seed
+     * @param metric ranking metric, or null
+     * @param goal its direction
+     */
+    public SweepSpec(
+            Method method,
+            Map<String, Domain> parameters,
+            Integer trials,
+            long seed,
+            String metric,
+            Goal goal) {
+        this(method, parameters, trials, seed, metric, goal, null);
+    }
 
     /** How trials are chosen. */
     public enum Method {

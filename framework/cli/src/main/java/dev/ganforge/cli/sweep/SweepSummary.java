@@ -18,13 +18,17 @@ import java.util.Optional;
  * @param best the best finished trial with a metric value, if any
  * @param seedSpread per combination of the non-seed parameters: mean, min, max and count of the
  *     metric
+ * @param pruned trials a scheduler stopped early (ASHA)
+ * @param stepsTrained training steps of all trials together, as far as each got
  */
 public record SweepSummary(
         int finished,
         int failed,
         int pending,
         Optional<TrialState> best,
-        Map<String, Spread> seedSpread) {
+        Map<String, Spread> seedSpread,
+        int pruned,
+        long stepsTrained) {
 
     /**
      * @param mean arithmetic mean
@@ -42,12 +46,16 @@ public record SweepSummary(
     public static SweepSummary of(List<TrialState> trials, SweepSpec.Goal goal) {
         int finished = 0;
         int failed = 0;
+        int pruned = 0;
+        long steps = 0;
         List<TrialState> scored = new ArrayList<>();
         Map<String, List<Double>> bySetting = new LinkedHashMap<>();
         for (TrialState trial : trials) {
+            steps += trial.steps();
             switch (trial.status()) {
                 case "FINISHED" -> finished++;
                 case "FAILED" -> failed++;
+                case "PRUNED" -> pruned++;
                 default -> {}
             }
             if (trial.status().equals("FINISHED") && trial.metric() != null) {
@@ -85,6 +93,13 @@ public record SweepSummary(
                                                 .max()
                                                 .orElse(Double.NaN),
                                         values.size())));
-        return new SweepSummary(finished, failed, trials.size() - finished - failed, best, spread);
+        return new SweepSummary(
+                finished,
+                failed,
+                trials.size() - finished - failed - pruned,
+                best,
+                spread,
+                pruned,
+                steps);
     }
 }

@@ -28,9 +28,10 @@ import java.util.Optional;
  * #PARENT_FILE} with the parent's run id, and the trial's own mirror adds the standard tag {@code
  * mlflow.parentRunId}, so the MLflow UI nests the trials under the sweep. The parent holds the
  * sweep definition and the fixed spec values as params, the sweep file as an artifact, and at the
- * end the summary (trials finished/failed, best trial and metric, spread across seeds). Its id is
- * kept in {@code sweep.json}, so a resumed sweep reuses it. Tracking failures are reported and
- * never stop the trials.
+ * end the summary (trials finished/failed, best trial and metric, spread across seeds) and the
+ * contact sheet of every trial's last sample grid ({@link SweepContactSheet}). Its id is kept in
+ * {@code sweep.json}, so a resumed sweep reuses it. Tracking failures are reported and never stop
+ * the trials.
  */
 public final class SweepTracking {
 
@@ -50,7 +51,9 @@ public final class SweepTracking {
     }
 
     /**
-     * Creates (or, for a resumed sweep, finds) the parent run when tracking is on.
+     * Creates (or, for a resumed sweep, finds) the parent run when tracking is on, and prints its
+     * link and that of a saved chart view of its trials ({@code MLflow charts:}, {@link
+     * dev.ganforge.tracking.mlflow.ChartView}).
      *
      * @param base the first trial's spec (its {@code tracking:} section and experiment name)
      * @param baseYaml the first trial's resolved spec, whose fixed values become the parent's
@@ -116,6 +119,14 @@ public final class SweepTracking {
                 }
             }
             out.println("MLflow sweep run: " + tracker.runUrl(parent));
+            try {
+                // the trials side by side, their sample grids first (see ChartView)
+                out.println(
+                        "MLflow charts: "
+                                + tracker.saveSweepView(parent, base.experiment() + "-sweep"));
+            } catch (TrackingException e) {
+                out.println("MLflow: no chart view of the trials (" + e.getMessage() + ")");
+            }
             return Optional.of(new SweepTracking(tracker, parent, out));
         } catch (TrackingException e) {
             out.println(
@@ -145,6 +156,82 @@ public final class SweepTracking {
     }
 
     /**
+     * Tags each trial's own MLflow run with how the sweep ended it: {@code ganforge.trial_status}
+     * (FINISHED, PRUNED, FAILED, …), {@code ganforge.trial_steps} and, for a pruned trial, {@code
+     * ganforge.pruned_reason}. Trials whose folder was not mirrored yet are skipped; failures are
+     * reported, never fatal.
+     *
+     * @param folder the sweep folder
+     * @param trials the trials as recorded in sweep.json
+     */
+    public void tagTrials(Path folder, List<TrialState> trials) {
+        for (TrialState trial : trials) {
+            String runId =
+                    dev.ganforge.tracking.mlflow.SyncState.read(folder.resolve(trial.folderName()))
+                            .runId();
+            if (runId == null) {
+                continue;
+            }
+            List<KeyValue> tags = new ArrayList<>();
+            tags.add(new KeyValue("ganforge.trial_status", trial.status()));
+            tags.add(new KeyValue("ganforge.trial_steps", Long.toString(trial.steps())));
+            if (!trial.lineage().isEmpty()) {
+                StringBuilder lineage = new StringBuilder();
+                for (TrialState.Exploit exploit : trial.lineage()) {
+                    lineage.append(lineage.isEmpty() ? "" : "; ")
+                            .append("step ")
+                            .append(exploit.step())
+                            .append(": from trial ")
+                            .append(exploit.donor())
+                            .append(", ")
+                            .append(exploit.values());
+                }
+                tags.add(
+                        new KeyValue(
+                                "ganforge.pbt_lineage",
+                                LogBatchLimits.tagValue(lineage.toString())));
+            }
+            if (trial.status().equals("PRUNED") && trial.reason() != null) {
+                tags.add(
+                        new KeyValue(
+                                "ganforge.pruned_reason", LogBatchLimits.tagValue(trial.reason())));
+            }
+            try {
+                tracker.logBatch(runId, List.of(), List.of(), tags);
+            } catch (TrackingException e) {
+                out.println(
+                        "MLflow: cannot tag trial "
+                                + trial.id()
+                                + " as "
+                                + trial.status()
+                                + " ("
+                                + e.getMessage()
+                                + ")");
+            }
+        }
+    }
+
+    /**
+     * Uploads the sweep's contact sheet to the parent run as the artifact {@value
+     * SweepContactSheet#FILE}, replacing an earlier one (a re-run sweep uploads its new sheet). A
+     * failure is reported and the sheet stays in the sweep folder.
+     *
+     * @param sheet the PNG in the sweep folder
+     */
+    public void logContactSheet(Path sheet) {
+        try {
+            tracker.uploadArtifact(parent, SweepContactSheet.FILE, sheet);
+        } catch (TrackingException e) {
+            out.println(
+                    "MLflow: the contact sheet stays local in "
+                            + sheet
+                            + " ("
+                            + e.getMessage()
+                            + ")");
+        }
+    }
+
+    /**
      * Logs the summary on the parent and ends it.
      *
      * @param summary the sweep summary
@@ -156,6 +243,8 @@ public final class SweepTracking {
         metrics.add(new MetricPoint("sweep/trials_finished", summary.finished(), now, 0));
         metrics.add(new MetricPoint("sweep/trials_failed", summary.failed(), now, 0));
         metrics.add(new MetricPoint("sweep/trials_not_finished", summary.pending(), now, 0));
+        metrics.add(new MetricPoint("sweep/trials_pruned", summary.pruned(), now, 0));
+        metrics.add(new MetricPoint("sweep/steps_trained", summary.stepsTrained(), now, 0));
         List<KeyValue> tags = new ArrayList<>();
         summary.best()
                 .ifPresent(

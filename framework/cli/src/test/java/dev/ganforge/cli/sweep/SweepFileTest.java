@@ -54,6 +54,42 @@ class SweepFileTest {
     }
 
     @Test
+    void readsAnAshaSchedulerAndReportsItsProblemsByPath() throws IOException {
+        SweepSpec spec =
+                SweepFile.read(
+                                write(
+                                        """
+                                        experiment: x
+                                        sweep:
+                                          scheduler: {type: asha, min_steps: 100}
+                                          parameters:
+                                            seed: [1, 2]
+                                        """))
+                        .sweep();
+        assertThat(spec.scheduler()).isEqualTo(SchedulerSpec.asha(100, 3));
+
+        Path bad =
+                write(
+                        """
+                        experiment: x
+                        sweep:
+                          scheduler: {type: hyperband, min_steps: 0, reduction_factr: 2}
+                          parameters:
+                            seed: [1, 2]
+                        """);
+        assertThatThrownBy(() -> SweepFile.read(bad))
+                .isInstanceOfSatisfying(
+                        SpecException.class,
+                        e ->
+                                assertThat(e.problems())
+                                        .extracting(SpecProblem::path)
+                                        .contains(
+                                                "sweep.scheduler.type",
+                                                "sweep.scheduler.min_steps",
+                                                "sweep.scheduler.reduction_factr"));
+    }
+
+    @Test
     void reportsEveryProblemWithItsLineAndAHint() throws IOException {
         Path file =
                 write(

@@ -1,0 +1,219 @@
+package dev.ganforge.cli.sweep;
+
+import java.io.PrintWriter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Asynchronous successive halving, ASHA (Li et al. 2018, "A System for Massively Parallel
+ * Hyperparameter Tuning", https://arxiv.org/abs/1810.05934, Algorithm 2). Trials train in segments
+ * that end at rungs r_k = {@code min_steps} · η^k (the last rung is the trials' own {@code
+ * training.steps}). Whenever a slot is free the scheduler looks, from the highest rung down, for a
+ * trial in the top 1/η (by the sweep metric, among the trials that have reached that rung so far)
+ * that was not promoted yet, and continues it to the next rung (a {@code resume} from its
+ * checkpoint, bit-exact as for any resume); if there is none it starts the next new trial at rung
+ * 0. No slot ever waits for a rung to fill. When nothing is left to promote or start, trials that
+ * stopped below the last rung are PRUNED; those that reached it are FINISHED.
+ *
+ * <p>A rung's ranking uses the metric logged at that rung's step; a trial whose metric is missing
+ * ranks last. Restarted after its process died, the scheduler rebuilds the rungs from {@code
+ * sweep.json} and first continues the segments that were running.
+ */
+final class AshaScheduler implements TrialScheduler {
+
+    private final List<SweepRunner.Trial> trials;
+    private final long[] rungs;
+    private final int eta;
+    private final SweepSpec.Goal goal;
+    private final SweepState state;
+    private final PrintWriter out;
+    private final Deque<Job> interrupted = new ArrayDeque<>();
+    private final Deque<SweepRunner.Trial> fresh = new ArrayDeque<>();
+    private final Set<String> running = new HashSet<>();
+    private final Map<String, Integer> failures = new LinkedHashMap<>();
+
+    /**
+     * @param trials the plan
+     * @param rungs the rung steps, increasing; the last is the trials' {@code training.steps}
+     * @param eta the reduction factor η ≥ 2: the top 1/η of a rung is promoted
+     * @param goal whether a smaller or a larger metric is better
+     * @param state the sweep's recorded state
+     * @param out where promotions and pruning are reported
+     */
+    AshaScheduler(
+            List<SweepRunner.Trial> trials,
+            long[] rungs,
+            int eta,
+            SweepSpec.Goal goal,
+            SweepState state,
+            PrintWriter out) {
+        this.trials = List.copyOf(trials);
+        this.rungs = rungs.clone();
+        this.eta = eta;
+        this.goal = goal;
+        this.state = state;
+        this.out = out;
+        for (SweepRunner.Trial trial : trials) {
+            TrialState current = state.get(trial.state().id());
+            if (current == null) {
+                state.put(trial.state());
+                current = trial.state();
+            }
+            switch (current.status()) {
+                case "PENDING" -> fresh.add(trial);
+                case "RUNNING", "KILLED" -> {
+                    long target = current.target() > 0 ? current.target() : this.rungs[0];
+                    interrupted.add(new Job(trial, target, false));
+                }
+                case "FAILED" -> {
+                    if (current.attempts() < SweepRunner.MAX_ATTEMPTS) {
+                        long target = current.target() > 0 ? current.target() : this.rungs[0];
+                        interrupted.add(new Job(trial, target, false));
+                    }
+                }
+                default -> {
+                    // PAUSED, FINISHED, PRUNED: their rung values are in the state
+                }
+            }
+        }
+    }
+
+    /**
+     * The rungs for a sweep: {@code minSteps} · η^k below {@code maxSteps}, then {@code maxSteps}.
+     *
+     * @param minSteps steps of the first rung, at least 1
+     * @param eta the reduction factor, at least 2
+     * @param maxSteps the trials' {@code training.steps}, more than {@code minSteps}
+     * @return the rung steps, increasing
+     * @throws IllegalArgumentException if the numbers do not make at least two rungs
+     */
+    static long[] rungs(long minSteps, int eta, long maxSteps) {
+        if (minSteps < 1 || eta < 2 || maxSteps <= minSteps) {
+            throw new IllegalArgumentException(
+                    "ASHA needs min_steps ≥ 1, reduction_factor ≥ 2 and training.steps >"
+                            + " min_steps; found min_steps "
+                            + minSteps
+                            + ", reduction_factor "
+                            + eta
+                            + ", training.steps "
+                            + maxSteps);
+        }
+        List<Long> steps = new ArrayList<>();
+        for (long r = minSteps; r < maxSteps; r *= eta) {
+            steps.add(r);
+        }
+        steps.add(maxSteps);
+        return steps.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    @Override
+    public synchronized Optional<Job> next() {
+        Job job = interrupted.poll();
+        if (job == null) {
+            job = promotion();
+        }
+        if (job == null && !fresh.isEmpty()) {
+            job = new Job(fresh.poll(), rungs[0], false);
+        }
+        if (job != null) {
+            running.add(job.trial().state().id());
+        }
+        return Optional.ofNullable(job);
+    }
+
+    /** The best not-yet-promoted trial in the top 1/η of the highest rung that has one. */
+    private Job promotion() {
+        for (int k = rungs.length - 2; k >= 0; k--) {
+            long step = rungs[k];
+            List<TrialState> members = new ArrayList<>();
+            for (SweepRunner.Trial trial : trials) {
+                TrialState s = state.get(trial.state().id());
+                if (s.steps() >= step && !s.status().equals("FAILED")) {
+                    members.add(s);
+                }
+            }
+            int top = members.size() / eta;
+            if (top == 0) {
+                continue;
+            }
+            members.sort(ranking(step));
+            for (TrialState candidate : members.subList(0, top)) {
+                boolean promoted = candidate.steps() > step || running.contains(candidate.id());
+                if (!promoted) {
+                    out.printf(
+                            "trial %s %s: promoted from rung %d (step %d) to step %d%n",
+                            candidate.id(), candidate.values(), k, step, rungs[k + 1]);
+                    return new Job(trialOf(candidate.id()), rungs[k + 1], false);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Best first; a trial without a value at {@code step} ranks last. */
+    private Comparator<TrialState> ranking(long step) {
+        Comparator<Double> byValue =
+                goal == SweepSpec.Goal.MINIMIZE
+                        ? Comparator.naturalOrder()
+                        : Comparator.<Double>naturalOrder().reversed();
+        return Comparator.comparing(
+                (TrialState s) -> s.rungs().get(step), Comparator.nullsLast(byValue));
+    }
+
+    private SweepRunner.Trial trialOf(String id) {
+        return trials.stream().filter(t -> t.state().id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Override
+    public synchronized void ended(Job job, int exitCode, Double metric, String log) {
+        String id = job.trial().state().id();
+        running.remove(id);
+        TrialState now = state.get(id);
+        String status = SweepRunner.statusOf(exitCode);
+        if (status.equals("FINISHED")) {
+            boolean last = job.targetSteps() >= rungs[rungs.length - 1];
+            state.put(now.reached(last ? "FINISHED" : "PAUSED", job.targetSteps(), metric));
+            return;
+        }
+        if (status.equals("FAILED")) {
+            int failed = failures.merge(id, 1, Integer::sum);
+            if (failed < SweepRunner.MAX_ATTEMPTS) {
+                interrupted.add(job); // once more, from its last checkpoint
+            }
+        }
+        state.put(
+                now.with(
+                        status,
+                        now.attempts(),
+                        now.metric(),
+                        status.equals("FAILED") ? "exit code " + exitCode + ", see " + log : null));
+    }
+
+    @Override
+    public synchronized void finish() {
+        long last = rungs[rungs.length - 1];
+        for (SweepRunner.Trial trial : trials) {
+            TrialState s = state.get(trial.state().id());
+            if (s.status().equals("PAUSED") && s.steps() < last) {
+                state.put(
+                        s.with(
+                                "PRUNED",
+                                s.attempts(),
+                                s.metric(),
+                                "stopped by ASHA at step "
+                                        + s.steps()
+                                        + ": not in the top 1/"
+                                        + eta
+                                        + " of its rung"));
+            }
+        }
+    }
+}

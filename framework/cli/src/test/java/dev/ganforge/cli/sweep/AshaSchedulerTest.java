@@ -1,0 +1,232 @@
+package dev.ganforge.cli.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ASHA (Li et al. 2018) driven the way {@link SweepRunner} drives it, with simulated trials whose
+ * metric at step s is {@code quality + 1/s} (lower is better): slots are refilled whenever a
+ * segment ends, segments end in an order set by a seeded random generator, and the checks are those
+ * of the algorithm: no slot waits while a new trial or a promotable one exists, only the top 1/η of
+ * a rung is promoted, the best trial reaches the last rung, far fewer steps than the full grid are
+ * trained, every trial ends FINISHED or PRUNED, and a scheduler rebuilt from sweep.json continues
+ * the interrupted segments first.
+ */
+class AshaSchedulerTest {
+
+    private static final long[] RUNGS = {10, 30, 90};
+    private static final int ETA = 3;
+
+    @TempDir Path folder;
+
+    @Test
+    void rungsGrowByEtaAndEndAtTheTrialLength() {
+        assertThat(AshaScheduler.rungs(10, 3, 90)).containsExactly(10, 30, 90);
+        assertThat(AshaScheduler.rungs(10, 3, 100)).containsExactly(10, 30, 90, 100);
+        assertThat(AshaScheduler.rungs(50, 2, 120)).containsExactly(50, 100, 120);
+        assertThatThrownBy(() -> AshaScheduler.rungs(100, 3, 100))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("training.steps > min_steps");
+    }
+
+    @Test
+    void promotesOnlyTheTopThirdTrainsFarLessThanTheGridAndKeepsTheBest() {
+        for (long seed = 1; seed <= 5; seed++) {
+            SweepState state = SweepState.load(folder.resolve("s" + seed));
+            List<SweepRunner.Trial> trials = trials(16);
+            Map<String, Double> quality = qualities(trials, seed);
+            AshaScheduler scheduler =
+                    new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, state, quiet());
+
+            Simulation run = simulate(scheduler, state, quality, 2, new Random(seed), -1);
+
+            scheduler.finish();
+            String best = bestOf(quality);
+            assertThat(state.get(best).status()).as("seed " + seed).isEqualTo("FINISHED");
+            long steps = state.trials().stream().mapToLong(TrialState::steps).sum();
+            assertThat(steps).as("steps trained").isLessThanOrEqualTo((long) (0.4 * 16 * 90));
+            assertThat(state.trials())
+                    .extracting(TrialState::status)
+                    .containsOnly("FINISHED", "PRUNED");
+            assertThat(run.idleWhileWorkWasLeft).as("a slot waited for a rung to fill").isZero();
+            for (TrialState trial : state.trials()) {
+                if (trial.status().equals("PRUNED")) {
+                    assertThat(trial.reason()).contains("top 1/3");
+                    assertThat(trial.steps()).isLessThan(90);
+                }
+            }
+            // each promotion came from the top third of its rung as it stood at that moment
+            assertThat(run.promotionOutsideTheTop).isZero();
+        }
+    }
+
+    @Test
+    void aScheduleRebuiltFromSweepJsonContinuesTheInterruptedSegmentsFirst() {
+        SweepState state = SweepState.load(folder);
+        List<SweepRunner.Trial> trials = trials(9);
+        Map<String, Double> quality = qualities(trials, 7);
+        AshaScheduler first =
+                new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, state, quiet());
+        // the sweep process dies while two segments run
+        simulate(first, state, quality, 2, new Random(7), 5);
+        List<String> interrupted =
+                state.trials().stream()
+                        .filter(t -> t.status().equals("RUNNING"))
+                        .map(TrialState::id)
+                        .toList();
+        assertThat(interrupted).hasSize(2);
+
+        SweepState reloaded = SweepState.load(folder);
+        AshaScheduler second =
+                new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, reloaded, quiet());
+        List<String> firstTwo = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            TrialScheduler.Job job = second.next().orElseThrow();
+            firstTwo.add(job.trial().state().id());
+            assertThat(job.targetSteps())
+                    .isEqualTo(reloaded.get(job.trial().state().id()).target());
+            second.ended(job, 0, metric(quality, job), "log");
+        }
+        assertThat(firstTwo).containsExactlyInAnyOrderElementsOf(interrupted);
+        simulate(second, reloaded, quality, 2, new Random(8), -1);
+        second.finish();
+        assertThat(reloaded.get(bestOf(quality)).status()).isEqualTo("FINISHED");
+        assertThat(reloaded.trials())
+                .extracting(TrialState::status)
+                .containsOnly("FINISHED", "PRUNED");
+    }
+
+    @Test
+    void aFailedSegmentIsRetriedOnceThenTheTrialStaysFailed() {
+        SweepState state = SweepState.load(folder);
+        List<SweepRunner.Trial> trials = trials(1);
+        AshaScheduler scheduler =
+                new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, state, quiet());
+        TrialScheduler.Job job = scheduler.next().orElseThrow();
+        state.put(state.get(job.trial().state().id()).started(job.targetSteps()));
+        scheduler.ended(job, 1, null, "trial.log");
+        TrialScheduler.Job again = scheduler.next().orElseThrow();
+        assertThat(again.targetSteps()).isEqualTo(10);
+        state.put(state.get(again.trial().state().id()).started(again.targetSteps()));
+        scheduler.ended(again, 1, null, "trial.log");
+
+        assertThat(scheduler.next()).isEmpty();
+        assertThat(state.get(job.trial().state().id()).status()).isEqualTo("FAILED");
+        assertThat(state.get(job.trial().state().id()).reason()).contains("exit code 1");
+    }
+
+    /** What happened while the scheduler was driven. */
+    private static final class Simulation {
+        int idleWhileWorkWasLeft;
+        int promotionOutsideTheTop;
+    }
+
+    /**
+     * Drives the scheduler like SweepRunner: fill the slots, end one running segment (chosen at
+     * random), repeat; stops after {@code endings} endings (-1: until nothing is left).
+     */
+    private static Simulation simulate(
+            AshaScheduler scheduler,
+            SweepState state,
+            Map<String, Double> quality,
+            int slots,
+            Random random,
+            int endings) {
+        Simulation run = new Simulation();
+        List<TrialScheduler.Job> running = new ArrayList<>();
+        int ended = 0;
+        while (true) {
+            while (running.size() < slots) {
+                Optional<TrialScheduler.Job> job = scheduler.next();
+                if (job.isEmpty()) {
+                    if (hasWork(state, running)) {
+                        run.idleWhileWorkWasLeft++;
+                    }
+                    break;
+                }
+                TrialState now = state.get(job.get().trial().state().id());
+                if (now.steps() > 0 && !inTop(state, now, job.get(), quality)) {
+                    run.promotionOutsideTheTop++;
+                }
+                state.put(now.started(job.get().targetSteps()));
+                running.add(job.get());
+            }
+            if (running.isEmpty() || ended == endings) {
+                return run;
+            }
+            TrialScheduler.Job done = running.remove(random.nextInt(running.size()));
+            scheduler.ended(done, 0, metric(quality, done), "log");
+            ended++;
+        }
+    }
+
+    /** A new trial is pending (nothing else can be known without the scheduler's ranking). */
+    private static boolean hasWork(SweepState state, List<TrialScheduler.Job> running) {
+        return state.trials().stream().anyMatch(t -> t.status().equals("PENDING"));
+    }
+
+    private static boolean inTop(
+            SweepState state,
+            TrialState trial,
+            TrialScheduler.Job job,
+            Map<String, Double> quality) {
+        long step = trial.steps();
+        List<Double> values = new ArrayList<>();
+        for (TrialState other : state.trials()) {
+            Double value = other.rungs().get(step);
+            if (value != null) {
+                values.add(value);
+            }
+        }
+        values.sort(null);
+        int top = values.size() / ETA;
+        return top > 0 && trial.rungs().get(step) <= values.get(top - 1);
+    }
+
+    private static Double metric(Map<String, Double> quality, TrialScheduler.Job job) {
+        return quality.get(job.trial().state().id()) + 1.0 / job.targetSteps();
+    }
+
+    private static String bestOf(Map<String, Double> quality) {
+        return quality.entrySet().stream().min(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    }
+
+    private static Map<String, Double> qualities(List<SweepRunner.Trial> trials, long seed) {
+        Random random = new Random(seed * 31);
+        Map<String, Double> quality = new HashMap<>();
+        for (SweepRunner.Trial trial : trials) {
+            quality.put(trial.state().id(), random.nextDouble());
+        }
+        return quality;
+    }
+
+    private static List<SweepRunner.Trial> trials(int count) {
+        List<SweepRunner.Trial> trials = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String id = String.format("%012d", i);
+            trials.add(
+                    new SweepRunner.Trial(
+                            new TrialState(
+                                    id, Map.of("i", Integer.toString(i)), "PENDING", 0, null, null),
+                            null,
+                            "trial " + i));
+        }
+        return trials;
+    }
+
+    private static PrintWriter quiet() {
+        return new PrintWriter(new StringWriter());
+    }
+}
