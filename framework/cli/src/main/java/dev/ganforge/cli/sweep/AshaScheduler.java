@@ -45,6 +45,8 @@ final class AshaScheduler implements TrialScheduler {
      * @param rungs the rung steps, increasing; the last is the trials' {@code training.steps}
      * @param eta the reduction factor η ≥ 2: the top 1/η of a rung is promoted
      * @param goal whether a smaller or a larger metric is better
+     * @param seed the order in which new trials start is a permutation drawn with this seed: a
+     *     plan's order (learning rates rising, say) must not decide which trials are promoted early
      * @param state the sweep's recorded state
      * @param out where promotions and pruning are reported
      */
@@ -53,6 +55,7 @@ final class AshaScheduler implements TrialScheduler {
             long[] rungs,
             int eta,
             SweepSpec.Goal goal,
+            long seed,
             SweepState state,
             PrintWriter out) {
         this.trials = List.copyOf(trials);
@@ -84,6 +87,12 @@ final class AshaScheduler implements TrialScheduler {
                 }
             }
         }
+        // ASHA promotes early arrivals more easily (Li et al. 2018, section 3.3): start new trials
+        // in a random order, so that a grid listed from worst to best does not promote them all
+        List<SweepRunner.Trial> order = new ArrayList<>(fresh);
+        java.util.Collections.shuffle(order, new java.util.Random(seed));
+        fresh.clear();
+        fresh.addAll(order);
     }
 
     /**

@@ -78,7 +78,7 @@ public final class Schedulers {
         }
         out.println("ASHA rungs at steps " + Arrays.toString(rungs));
         return new AshaScheduler(
-                trials, rungs, scheduler.reductionFactor(), sweep.goal(), state, out);
+                trials, rungs, scheduler.reductionFactor(), sweep.goal(), sweep.seed(), state, out);
     }
 
     /** The parameter paths PBT may change on a running trial. */

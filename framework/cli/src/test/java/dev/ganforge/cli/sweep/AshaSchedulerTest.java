@@ -48,7 +48,8 @@ class AshaSchedulerTest {
             List<SweepRunner.Trial> trials = trials(16);
             Map<String, Double> quality = qualities(trials, seed);
             AshaScheduler scheduler =
-                    new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, state, quiet());
+                    new AshaScheduler(
+                            trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, seed, state, quiet());
 
             Simulation run = simulate(scheduler, state, quality, 2, new Random(seed), -1);
 
@@ -73,12 +74,36 @@ class AshaSchedulerTest {
     }
 
     @Test
+    void aGridListedFromWorstToBestDoesNotPromoteEveryNewArrival() {
+        // plan order = quality order, worst first: without a shuffled start order every new trial
+        // would beat the ones before it and be promoted
+        long worstCase = 0;
+        for (long seed = 1; seed <= 5; seed++) {
+            SweepState state = SweepState.load(folder.resolve("w" + seed));
+            List<SweepRunner.Trial> trials = trials(16);
+            Map<String, Double> quality = new HashMap<>();
+            for (int i = 0; i < trials.size(); i++) {
+                quality.put(trials.get(i).state().id(), 1.0 - i / 16.0);
+            }
+            AshaScheduler scheduler =
+                    new AshaScheduler(
+                            trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, seed, state, quiet());
+            simulate(scheduler, state, quality, 1, new Random(seed), -1);
+            scheduler.finish();
+            worstCase =
+                    Math.max(worstCase, state.trials().stream().mapToLong(TrialState::steps).sum());
+            assertThat(state.get(trials.get(15).state().id()).status()).isEqualTo("FINISHED");
+        }
+        assertThat(worstCase).as("steps trained").isLessThanOrEqualTo((long) (0.4 * 16 * 90));
+    }
+
+    @Test
     void aScheduleRebuiltFromSweepJsonContinuesTheInterruptedSegmentsFirst() {
         SweepState state = SweepState.load(folder);
         List<SweepRunner.Trial> trials = trials(9);
         Map<String, Double> quality = qualities(trials, 7);
         AshaScheduler first =
-                new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, state, quiet());
+                new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, 7, state, quiet());
         // the sweep process dies while two segments run
         simulate(first, state, quality, 2, new Random(7), 5);
         List<String> interrupted =
@@ -90,7 +115,8 @@ class AshaSchedulerTest {
 
         SweepState reloaded = SweepState.load(folder);
         AshaScheduler second =
-                new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, reloaded, quiet());
+                new AshaScheduler(
+                        trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, 7, reloaded, quiet());
         List<String> firstTwo = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             TrialScheduler.Job job = second.next().orElseThrow();
@@ -113,7 +139,7 @@ class AshaSchedulerTest {
         SweepState state = SweepState.load(folder);
         List<SweepRunner.Trial> trials = trials(1);
         AshaScheduler scheduler =
-                new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, state, quiet());
+                new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, 7, state, quiet());
         TrialScheduler.Job job = scheduler.next().orElseThrow();
         state.put(state.get(job.trial().state().id()).started(job.targetSteps()));
         scheduler.ended(job, 1, null, "trial.log");
