@@ -37,7 +37,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class ExportIT {
 
-    private static MlflowServer server;
+    private static MlflowServer.Use server;
     private static MlflowRest rest;
     private static String uri;
 
@@ -48,21 +48,14 @@ class ExportIT {
     @BeforeAll
     static void startServer() throws Exception {
         System.setProperty("ganforge.tracking.intervalSeconds", "0.5");
-        String shared = System.getenv("GANFORGE_TEST_MLFLOW_URI");
-        if (shared != null && !shared.isBlank()) {
-            uri = shared;
-        } else {
-            server = MlflowServer.start(serverFolder.resolve("server"));
-            uri = server.uri();
-        }
+        server = MlflowServer.sharedOrStart(serverFolder.resolve("server"));
+        uri = server.uri();
         rest = new MlflowRest(uri);
     }
 
     @AfterAll
     static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+        server.close();
     }
 
     @Test

@@ -44,6 +44,38 @@ final class MlflowServer implements AutoCloseable {
         this.extraArguments = extraArguments;
     }
 
+    /**
+     * The server {@code .ci/run} shares between the tests that only read runs back ({@code
+     * GANFORGE_TEST_MLFLOW_URI}), or, run alone, a server of the test's own.
+     *
+     * @param folder store of the test's own server
+     * @return the server's URI and, when the test started it, the server to close
+     */
+    static Use sharedOrStart(Path folder) throws Exception {
+        String shared = System.getenv("GANFORGE_TEST_MLFLOW_URI");
+        if (shared != null && !shared.isBlank()) {
+            return new Use(shared, null);
+        }
+        MlflowServer own = start(folder);
+        return new Use(own.uri(), own);
+    }
+
+    /**
+     * A server a test uses.
+     *
+     * @param uri its URI
+     * @param own the server the test started, or null for the shared one
+     */
+    record Use(String uri, MlflowServer own) implements AutoCloseable {
+        /** Stops the test's own server; the shared one stays. */
+        @Override
+        public void close() {
+            if (own != null) {
+                own.close();
+            }
+        }
+    }
+
     /** Starts a plain server serving artifacts. */
     static MlflowServer start(Path folder) throws Exception {
         return start(folder, false);

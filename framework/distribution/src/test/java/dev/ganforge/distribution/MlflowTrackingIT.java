@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Runs mirrored into a real MLflow server and read back over its REST API. */
 class MlflowTrackingIT {
 
-    private static MlflowServer server;
+    private static MlflowServer.Use server;
     private static MlflowRest rest;
     private static String uri;
 
@@ -36,24 +36,14 @@ class MlflowTrackingIT {
     @BeforeAll
     static void startServer() throws Exception {
         System.setProperty("ganforge.tracking.intervalSeconds", "0.5");
-        // .ci/run starts one shared server (SQLite backend, 127.0.0.1) and names it here; run
-        // alone,
-        // the test starts its own. Tests that kill or reconfigure a server always start their own.
-        String shared = System.getenv("GANFORGE_TEST_MLFLOW_URI");
-        if (shared != null && !shared.isBlank()) {
-            uri = shared;
-        } else {
-            server = MlflowServer.start(serverFolder.resolve("server"));
-            uri = server.uri();
-        }
+        server = MlflowServer.sharedOrStart(serverFolder.resolve("server"));
+        uri = server.uri();
         rest = new MlflowRest(uri);
     }
 
     @AfterAll
     static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
+        server.close();
     }
 
     static String trackedSpec(int steps, String uri, String experiment) {

@@ -65,11 +65,7 @@ final class AshaScheduler implements TrialScheduler {
         this.state = state;
         this.out = out;
         for (SweepRunner.Trial trial : trials) {
-            TrialState current = state.get(trial.state().id());
-            if (current == null) {
-                state.put(trial.state());
-                current = trial.state();
-            }
+            TrialState current = state.recorded(trial.state());
             switch (current.status()) {
                 case "PENDING" -> fresh.add(trial);
                 case "RUNNING", "KILLED" -> {

@@ -25,11 +25,7 @@ final class GridScheduler implements TrialScheduler {
         this.state = state;
         this.out = out;
         for (SweepRunner.Trial trial : trials) {
-            TrialState current = state.get(trial.state().id());
-            if (current == null) {
-                state.put(trial.state());
-                current = trial.state();
-            }
+            TrialState current = state.recorded(trial.state());
             if (current.status().equals("FINISHED")) {
                 out.println(
                         "trial "

@@ -65,6 +65,20 @@ public final class SweepState {
         return new ArrayList<>(trials.values());
     }
 
+    /**
+     * @param planned a trial as planned
+     * @return the recorded state of that trial, recording the planned one first if the sweep has
+     *     not seen it yet
+     */
+    public synchronized TrialState recorded(TrialState planned) {
+        TrialState current = trials.get(planned.id());
+        if (current == null) {
+            put(planned);
+            current = planned;
+        }
+        return current;
+    }
+
     /** Records a trial (new or changed) and saves the file. */
     public synchronized void put(TrialState trial) {
         trials.put(trial.id(), trial);

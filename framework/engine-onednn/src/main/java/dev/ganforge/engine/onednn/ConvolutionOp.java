@@ -2,6 +2,7 @@ package dev.ganforge.engine.onednn;
 
 import static org.bytedeco.dnnl.global.dnnl.*;
 
+import dev.ganforge.core.train.ConvolutionGeometry;
 import dev.ganforge.engine.onednn.Dnnl.Tensor;
 import java.util.Arrays;
 import java.util.Map;
@@ -107,33 +108,11 @@ final class ConvolutionOp extends WeightedOp {
         int[] k = config.getKernelSize();
         int[] s = config.getStride();
         long out = config.getNOut();
-        long[] outSize = new long[2];
-        padLeft = new long[2];
-        padRight = new long[2];
         strides = new long[] {s[0], s[1]};
-        for (int d = 0; d < 2; d++) {
-            long size = in[2 + d];
-            if (config.getConvolutionMode() == ConvolutionMode.Same) {
-                outSize[d] = transposed ? size * s[d] : (size + s[d] - 1) / s[d];
-                // DL4J's same-mode padding: the top/left side gets the smaller half.
-                long big = transposed ? outSize[d] : size;
-                long small = transposed ? size : outSize[d];
-                long total = Math.max(0, (small - 1) * s[d] + k[d] - big);
-                padLeft[d] = total / 2;
-                padRight[d] = total - padLeft[d];
-            } else {
-                int p = config.getPadding()[d];
-                outSize[d] =
-                        transposed
-                                ? s[d] * (size - 1) + k[d] - 2L * p
-                                : (size + 2L * p - k[d]) / s[d] + 1;
-                padLeft[d] = p;
-                padRight[d] =
-                        transposed
-                                ? (size - 1) * s[d] + k[d] - outSize[d] - p
-                                : (outSize[d] - 1) * s[d] + k[d] - size - p;
-            }
-        }
+        ConvolutionGeometry geometry = ConvolutionGeometry.of(config, in[2], in[3]);
+        long[] outSize = geometry.outSize();
+        padLeft = geometry.padBegin();
+        padRight = geometry.padEnd();
         long[] dstDims = {in[0], out, outSize[0], outSize[1]};
         // Few output channels (an image): a plain layout avoids padding C to a block of 16.
         dnnl_memory_desc_t dstWanted = out < 8 ? Dnnl.desc(dstDims, dnnl_abcd) : any(dstDims);

@@ -1,10 +1,10 @@
 package dev.ganforge.export.onnx;
 
+import dev.ganforge.core.train.ConvolutionGeometry;
 import dev.ganforge.spi.StandardLatent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -241,34 +241,15 @@ public final class GeneratorOnnx {
                 "a convolution without dilation and with a bias");
         int[] k = config.getKernelSize();
         int[] s = config.getStride();
-        long[] outSize = new long[2];
-        long[] padBegin = new long[2];
-        long[] padEnd = new long[2];
-        for (int d = 0; d < 2; d++) {
-            long size = shape[1 + d];
-            if (config.getConvolutionMode() == ConvolutionMode.Same) {
-                // DL4J's Same mode: the top/left side gets the smaller half of the padding
-                outSize[d] = transposed ? size * s[d] : (size + s[d] - 1) / s[d];
-                long big = transposed ? outSize[d] : size;
-                long small = transposed ? size : outSize[d];
-                long total = Math.max(0, (small - 1) * s[d] + k[d] - big);
-                padBegin[d] = total / 2;
-                padEnd[d] = total - padBegin[d];
-            } else if (config.getConvolutionMode() == ConvolutionMode.Truncate) {
-                int p = config.getPadding()[d];
-                outSize[d] =
-                        transposed
-                                ? s[d] * (size - 1) + k[d] - 2L * p
-                                : (size + 2L * p - k[d]) / s[d] + 1;
-                padBegin[d] = p;
-                padEnd[d] =
-                        transposed
-                                ? (size - 1) * s[d] + k[d] - outSize[d] - p
-                                : (outSize[d] - 1) * s[d] + k[d] - size - p;
-            } else {
-                throw unsupported(index, "convolution mode " + config.getConvolutionMode());
-            }
+        ConvolutionGeometry geometry;
+        try {
+            geometry = ConvolutionGeometry.of(config, shape[1], shape[2]);
+        } catch (IllegalArgumentException e) {
+            throw unsupported(index, e.getMessage());
         }
+        long[] outSize = geometry.outSize();
+        long[] padBegin = geometry.padBegin();
+        long[] padEnd = geometry.padEnd();
         // DL4J: convolution W is [out, in, kH, kW], deconvolution W [in, out, kH, kW]; ONNX's Conv
         // and ConvTranspose take exactly these layouts.
         String w = weights(graph, transposed ? "deconv_w" : "conv_w", runtime.getParam("W"));
