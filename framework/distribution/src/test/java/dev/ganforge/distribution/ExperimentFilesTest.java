@@ -54,12 +54,20 @@ class ExperimentFilesTest {
     void sweepFilesPlanValidTrials(Path file) {
         SpecLoader loader = new SpecLoader(Plugins.load(getClass().getClassLoader()));
 
+        SweepFile sweep = SweepFile.read(file);
         var trials =
                 new SweepRunner(loader, new PrintWriter(Writer.nullWriter()), Main.class.getName())
-                        .plan(SweepFile.read(file), List.of());
+                        .plan(sweep, List.of());
 
-        assertThat(trials).hasSize(4);
-        assertThat(trials.stream().map(trial -> trial.state().id()).distinct()).hasSize(4);
+        // a grid: one trial per combination of the listed values, each its own spec
+        int combinations = 1;
+        for (var domain : sweep.sweep().parameters().values()) {
+            combinations *= ((dev.ganforge.cli.sweep.SweepSpec.Values) domain).values().size();
+        }
+        assertThat(combinations).isGreaterThan(1);
+        assertThat(trials).hasSize(combinations);
+        assertThat(trials.stream().map(trial -> trial.state().id()).distinct())
+                .hasSize(combinations);
     }
 
     @ParameterizedTest
