@@ -100,18 +100,27 @@ public final class ResolvedPlugins {
                 spec.training().precision());
     }
 
+    /** The weight-initialisation seed used for {@code seed: 0}. */
+    public static final long ZERO_SEED = 0x5EED0000L;
+
     /**
      * Builds new, initialised networks, each with its own updater.
      *
      * @param shape the image shape
      * @param numClasses K
-     * @param seed weight-initialisation seed
+     * @param seed weight-initialisation seed; 0 is passed on as {@link #ZERO_SEED}, because ND4J's
+     *     native generator, which DL4J seeds with it, takes 0 as "seed from the clock" and a {@code
+     *     seed: 0} run would not be reproducible
      * @return {generator, discriminator}
      */
     public MultiLayerNetwork[] createNetworks(ImageShape shape, int numClasses, long seed) {
         ModelContext context =
                 new ModelContext(
-                        shape, numClasses, generatorUpdater(), discriminatorUpdater(), seed);
+                        shape,
+                        numClasses,
+                        generatorUpdater(),
+                        discriminatorUpdater(),
+                        seed == 0 ? ZERO_SEED : seed);
         return new MultiLayerNetwork[] {
             model().createGenerator(modelSpec(), context),
             model().createDiscriminator(modelSpec(), context)

@@ -602,6 +602,9 @@ public final class Trainer {
         long x = seed * 0x9E3779B97F4A7C15L + step;
         x = (x ^ (x >>> 30)) * 0xBF58476D1CE4E5B9L;
         x = (x ^ (x >>> 27)) * 0x94D049BB133111EBL;
-        return x ^ (x >>> 31);
+        x = x ^ (x >>> 31);
+        // ND4J's native generator takes seed 0 as "from the clock": seed 0 at step 0 would make
+        // the first fake batch of a seed-0 run differ between processes
+        return x == 0 ? ResolvedPlugins.ZERO_SEED : x;
     }
 }

@@ -73,7 +73,7 @@ public class RandomDataset implements DatasetPlugin<RandomDataset.Spec> {
 
     @Override
     public LabeledImages load(Spec spec) {
-        Random random = Nd4j.getRandomFactory().getNewRandomInstance(spec.seed());
+        Random random = Nd4j.getRandomFactory().getNewRandomInstance(nativeSeed(spec.seed()));
         INDArray images = Nd4j.create(DataType.FLOAT, imageShape(spec).batchShape(spec.size()));
         Nd4j.getExecutioner().exec(new UniformDistribution(images, -1.0, 1.0), random);
         int[] labels = new int[spec.size()];
@@ -85,5 +85,21 @@ public class RandomDataset implements DatasetPlugin<RandomDataset.Spec> {
             names.add("class-" + k);
         }
         return new LabeledImages(images, labels, names, 0);
+    }
+
+    /**
+     * ND4J's native generator treats seed 0 as "seed from the clock", so {@code seed: 0} (the
+     * default) would give other images in every process; the spec's seed is mixed into a non-zero
+     * one (SplitMix64's finaliser, https://prng.di.unimi.it/splitmix64.c).
+     *
+     * @param seed the spec's seed, any value
+     * @return a non-zero seed, the same for the same spec seed
+     */
+    static long nativeSeed(long seed) {
+        long z = seed + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return z == 0 ? 1 : z;
     }
 }
