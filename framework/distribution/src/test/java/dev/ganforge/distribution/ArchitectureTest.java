@@ -8,6 +8,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import java.util.List;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -195,6 +196,14 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage("org.apache.spark..", "scala..")
                 .check(classes);
+        // Spark is a provided dependency: the distribution's class path (this test's, which is
+        // lib/ plus test libraries) holds the sweep-spark module but no Spark or Scala jar
+        List<String> classPath =
+                List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator));
+        Assertions.assertThat(classPath).anyMatch(entry -> entry.contains("sweep-spark"));
+        Assertions.assertThat(classPath)
+                .noneMatch(
+                        entry -> entry.contains("spark-core_") || entry.contains("scala-library"));
     }
 
     @Test
