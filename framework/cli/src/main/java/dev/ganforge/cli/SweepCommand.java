@@ -106,14 +106,14 @@ final class SweepCommand implements Callable<Integer> {
     Map<String, String> conf = new LinkedHashMap<>();
 
     /**
-     * The executor {@code --executor} names: {@link LocalTrialExecutor}, or a {@link
-     * TrialExecutorProvider} found with {@link ServiceLoader} (the {@code sweep-spark} module's
-     * {@code spark}).
+     * Checks the options of the executor {@code --executor} names and returns how to start it:
+     * {@link LocalTrialExecutor}, or a {@link TrialExecutorProvider} found with {@link
+     * ServiceLoader} (the {@code sweep-spark} module's {@code spark}).
      *
      * @throws ExperimentException naming the installed executors if there is no such executor, or
      *     when the options do not fit it
      */
-    private TrialExecutor executor(Path folder, PrintWriter out) {
+    private java.util.function.Supplier<TrialExecutor> executor(Path folder, PrintWriter out) {
         String name = executorName.toLowerCase(Locale.ROOT);
         if (name.equals(LocalTrialExecutor.NAME)) {
             if (master != null || !conf.isEmpty()) {
@@ -121,20 +121,28 @@ final class SweepCommand implements Callable<Integer> {
                         "--master and --conf are for a cluster executor (--executor spark); the"
                                 + " local executor runs trials as processes on this machine");
             }
-            return new LocalTrialExecutor(parallel);
+            return () -> new LocalTrialExecutor(parallel);
         }
         List<String> names = new ArrayList<>(List.of(LocalTrialExecutor.NAME));
         for (TrialExecutorProvider provider :
                 ServiceLoader.load(
                         TrialExecutorProvider.class, SweepCommand.class.getClassLoader())) {
             if (provider.name().equals(name)) {
+                TrialExecutorProvider.Settings settings =
+                        new TrialExecutorProvider.Settings(
+                                parallelGiven() ? parallel : 0, master, conf, folder, out);
                 try {
-                    return provider.create(
-                            new TrialExecutorProvider.Settings(
-                                    parallelGiven() ? parallel : 0, master, conf, folder, out));
-                } catch (IllegalArgumentException | IllegalStateException e) {
+                    provider.check(settings);
+                } catch (IllegalArgumentException e) {
                     throw new ExperimentException("--executor " + name + ": " + e.getMessage());
                 }
+                return () -> {
+                    try {
+                        return provider.create(settings);
+                    } catch (IllegalArgumentException | IllegalStateException e) {
+                        throw new ExperimentException("--executor " + name + ": " + e.getMessage());
+                    }
+                };
             }
             names.add(provider.name());
         }
@@ -165,6 +173,8 @@ final class SweepCommand implements Callable<Integer> {
                 output != null
                         ? output
                         : Path.of("runs", trials.get(0).spec().experiment() + "-sweep");
+        // the executor's options are checked before anything is recorded or tracked
+        java.util.function.Supplier<TrialExecutor> executors = executor(folder, out);
         SweepState state = SweepState.load(folder);
         out.printf(
                 "sweep %s: %d trials (%s%s) in %s%n",
@@ -189,7 +199,7 @@ final class SweepCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             scheduler = Schedulers.of(sweep.sweep(), trials, folder, state, out);
-            try (TrialExecutor executor = executor(folder, out)) {
+            try (TrialExecutor executor = executors.get()) {
                 out.println("executor: " + executor.describe());
                 runner.run(folder, scheduler, executor, state, sweep.sweep().metric());
             }

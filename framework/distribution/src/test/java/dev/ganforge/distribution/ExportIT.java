@@ -132,6 +132,12 @@ class ExportIT {
             }
         }
 
+        // bad input: another format
+        CliFixture.Result format = run("export", out.toString(), "--format", "tflite");
+        assertThat(format.exitCode()).isEqualTo(2);
+        assertThat(format.err())
+                .contains("--format 'tflite' is not supported; the only format is onnx");
+
         // the MLflow run, its model folder and the registry
         String runId = SyncState.read(out).runId();
         assertThat(rest.artifacts(runId))

@@ -86,6 +86,50 @@ class SweepIT {
     }
 
     @Test
+    void badSchedulerAndExecutorSettingsAreRefusedBeforeAnyTrialStarts() throws Exception {
+        Path folder = temp.resolve("sweep");
+        String[][] cases = {
+            // sweep block lines, extra arguments, expected message
+            {"  scheduler: {type: asha, min_steps: 10}\n", "", "training.steps > min_steps"},
+            {"  scheduler: {type: pbt}\n", "", "pbt needs interval"},
+            {
+                "  scheduler: {type: pbt, interval: 2}\n",
+                "",
+                "[model.latent_dim] would change the networks"
+            },
+            {
+                "",
+                "--executor yarn",
+                "'yarn' is not installed; the executors here are [local, spark]"
+            },
+            {"", "--executor spark", "needs --master URL"},
+            {"", "--master local[2]", "--master and --conf are for a cluster executor"},
+        };
+        for (String[] c : cases) {
+            Path file =
+                    write(
+                            temp,
+                            "bad.yaml",
+                            tinySpec(4)
+                                    + "sweep:\n  metric: g_loss\n"
+                                    + c[0]
+                                    + "  parameters:\n    model.latent_dim: [2, 4]\n");
+            List<String> args =
+                    new ArrayList<>(
+                            List.of("sweep", file.toString(), "--output", folder.toString()));
+            if (!c[1].isEmpty()) {
+                args.addAll(List.of(c[1].split(" ")));
+            }
+
+            CliFixture.Result result = run(args.toArray(String[]::new));
+
+            assertThat(result.exitCode()).as(c[2] + "\n" + result.out()).isEqualTo(2);
+            assertThat(result.err()).as(c[2]).contains(c[2]);
+            assertThat(folder.resolve("sweep.json")).as(c[2]).doesNotExist();
+        }
+    }
+
+    @Test
     void seedSweepReportsTheSpreadAcrossSeeds() throws Exception {
         Path file = sweepFile(2, "    seed: [1, 2, 3]\n");
         Path folder = temp.resolve("sweep");

@@ -42,6 +42,15 @@ public interface TrialExecutorProvider {
     }
 
     /**
+     * Checks the options without starting anything, so that a sweep refuses bad options before it
+     * records or tracks anything.
+     *
+     * @param settings the sweep's executor options
+     * @throws IllegalArgumentException naming the option if the settings do not fit this executor
+     */
+    default void check(Settings settings) {}
+
+    /**
      * @param settings the sweep's executor options
      * @return a started executor
      * @throws IllegalArgumentException naming the option if the settings do not fit this executor

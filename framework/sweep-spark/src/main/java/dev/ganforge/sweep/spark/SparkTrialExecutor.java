@@ -77,11 +77,7 @@ public final class SparkTrialExecutor implements TrialExecutor {
      */
     public static SparkTrialExecutor start(
             TrialExecutorProvider.Settings settings, Map<String, String> environment) {
-        if (settings.master() == null || settings.master().isBlank()) {
-            throw new IllegalArgumentException(
-                    "needs --master URL: spark://HOST:7077 for a standalone cluster, local[N] on"
-                            + " this machine, yarn or k8s://… with their spark-submit settings");
-        }
+        check(settings);
         Path submit = sparkSubmit(environment);
         Path jar = applicationJar();
         Path driverLog = settings.sweepFolder().resolve("spark-driver.log");
@@ -171,6 +167,18 @@ public final class SparkTrialExecutor implements TrialExecutor {
                         process, slots, settings.master(), driverLog, settings.out());
         self[0] = executor;
         return executor;
+    }
+
+    /**
+     * @param settings the sweep's executor options
+     * @throws IllegalArgumentException without {@code --master}
+     */
+    static void check(TrialExecutorProvider.Settings settings) {
+        if (settings.master() == null || settings.master().isBlank()) {
+            throw new IllegalArgumentException(
+                    "needs --master URL: spark://HOST:7077 for a standalone cluster, local[N] on"
+                            + " this machine, yarn or k8s://… with their spark-submit settings");
+        }
     }
 
     @Override

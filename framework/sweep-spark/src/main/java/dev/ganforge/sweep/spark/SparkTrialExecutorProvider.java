@@ -15,6 +15,11 @@ public final class SparkTrialExecutorProvider implements TrialExecutorProvider {
     }
 
     @Override
+    public void check(Settings settings) {
+        SparkTrialExecutor.check(settings);
+    }
+
+    @Override
     public TrialExecutor create(Settings settings) {
         return SparkTrialExecutor.start(settings, System.getenv());
     }
