@@ -4,6 +4,7 @@ import static org.bytedeco.dnnl.global.dnnl.*;
 
 import dev.ganforge.engine.onednn.Dnnl.Exec;
 import dev.ganforge.engine.onednn.Dnnl.Tensor;
+import dev.ganforge.spi.layer.ConditionalBatchNormalization;
 import java.util.Map;
 import java.util.Optional;
 import org.bytedeco.dnnl.dnnl_batch_normalization_desc_t;
@@ -26,12 +27,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class BatchNormOp extends OneDnnOp {
 
-    /** {@link BatchNormalization} on NCHW data with learned gamma and beta. */
+    /**
+     * {@link BatchNormalization} on NCHW data with learned gamma and beta (not its conditional
+     * subclass, which {@link ConditionalBatchNormOp} computes).
+     */
     static final OpFactory FACTORY =
             new OpFactory() {
                 @Override
                 public boolean accepts(Layer layer) {
-                    return layer instanceof BatchNormalization;
+                    return layer instanceof BatchNormalization
+                            && !(layer instanceof ConditionalBatchNormalization);
                 }
 
                 @Override
@@ -186,16 +191,40 @@ final class BatchNormOp extends OneDnnOp {
         }
     }
 
+    private void runningStatisticsGradient() {
+        runningStatisticsGradient(
+                config,
+                mean.buffer(),
+                variance.buffer(),
+                globalMean,
+                globalVariance,
+                globalMeanGradient,
+                globalVarianceGradient);
+    }
+
     /**
      * What DL4J 1.0.0-M2.1's BatchNormalization.backpropGradient writes for the running statistics,
      * which its no-op updater subtracts: (1 - d)(mean - batchMean) for the mean, and for log10(std)
      * log10(std[t]) - log10(std[t+1]) with var[t+1] = d var[t] + (1 - d) batchVar (biased).
+     *
+     * @param config the layer (decay d, whether the running deviation is kept as log10(std))
+     * @param batchMean the last forward pass's batch mean {@code [C]}
+     * @param batchVariance its biased batch variance {@code [C]}
+     * @param globalMean the running mean {@code [C]}
+     * @param globalVariance the running log10(std) or variance {@code [C]}
+     * @param globalMeanGradient written: the running mean's "gradient" {@code [C]}
+     * @param globalVarianceGradient written: the running deviation's "gradient" {@code [C]}
      */
-    private void runningStatisticsGradient() {
+    static void runningStatisticsGradient(
+            BatchNormalization config,
+            INDArray batchMean,
+            INDArray batchVariance,
+            INDArray globalMean,
+            INDArray globalVariance,
+            INDArray globalMeanGradient,
+            INDArray globalVarianceGradient) {
         double decay = config.getDecay();
-        INDArray batchMean = mean.buffer();
-        INDArray batchVariance = variance.buffer();
-        long channels = batchMean.length();
+        long channels = globalMean.length();
         for (long c = 0; c < channels; c++) {
             globalMeanGradient.putScalar(
                     c, (1 - decay) * (globalMean.getDouble(c) - batchMean.getDouble(c)));

@@ -40,7 +40,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Supported layers, all NCHW and float32: {@link DenseLayer} and {@link OutputLayer} (identity
  * activation, {@link BinaryCrossEntropyWithLogits} loss), {@link ConvolutionLayer} and {@link
- * Deconvolution2D} (no dilation, Same or Truncate mode), {@link BatchNormalization}, {@link
+ * Deconvolution2D} (no dilation, Same or Truncate mode), {@link BatchNormalization}, its
+ * conditional form {@link dev.ganforge.spi.layer.ConditionalBatchNormalization} (which reads the
+ * one-hot label from the last K columns of the network input {@code [z | one-hot]}), {@link
  * ActivationLayer}; activations identity, ReLU, LeakyReLU, tanh; the preprocessors feed-forward→CNN
  * (reshape) and CNN→feed-forward before a dense layer. {@link OpRegistry} lists the layer types and
  * the op each compiles to; {@link #unsupported} says why a network cannot be compiled.
@@ -58,6 +60,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class OneDnnNetwork implements AutoCloseable {
 
     private final List<OneDnnOp> ops = new ArrayList<>();
+    private final List<ConditionalBatchNormOp> labelReaders = new ArrayList<>();
     private final Dnnl.Handles handles;
     private boolean closed;
     private final Tensor input;
@@ -245,6 +248,9 @@ public final class OneDnnNetwork implements AutoCloseable {
             input.bind(ownInput);
             ownInput.assign(in.reshape(in.length()));
         }
+        for (ConditionalBatchNormOp op : labelReaders) {
+            op.readLabels(in);
+        }
         for (OneDnnOp op : ops) {
             op.forward();
         }
@@ -320,6 +326,9 @@ public final class OneDnnNetwork implements AutoCloseable {
 
     private Tensor add(OneDnnOp op) {
         ops.add(op);
+        if (op instanceof ConditionalBatchNormOp conditional) {
+            labelReaders.add(conditional);
+        }
         return op.dst;
     }
 

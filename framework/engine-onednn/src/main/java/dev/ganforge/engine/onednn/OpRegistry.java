@@ -26,6 +26,7 @@ final class OpRegistry {
     private static final List<OpFactory> FACTORIES =
             List.of(
                     ConvolutionOp.FACTORY, // ConvolutionLayer, Deconvolution2D
+                    ConditionalBatchNormOp.FACTORY, // ConditionalBatchNormalization
                     BatchNormOp.FACTORY, // BatchNormalization
                     InnerProductOp.OUTPUT, // OutputLayer
                     InnerProductOp.DENSE, // DenseLayer

@@ -6,6 +6,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_abcd;
 
 import dev.ganforge.engine.onednn.Dnnl.Tensor;
 import dev.ganforge.spi.BinaryCrossEntropyWithLogits;
+import dev.ganforge.spi.layer.ConditionalBatchNormalization;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -60,6 +61,10 @@ class OpRegistryTest {
                         new BatchNormalization.Builder().nIn(2).nOut(2).build(),
                         new long[] {2, 2, 6, 6},
                         BatchNormOp.class),
+                Arguments.of(
+                        new ConditionalBatchNormalization(2, 3, 0.9, 1e-5),
+                        new long[] {2, 2, 6, 6},
+                        ConditionalBatchNormOp.class),
                 Arguments.of(
                         new DenseLayer.Builder().nIn(4).nOut(3).build(),
                         new long[] {2, 4},

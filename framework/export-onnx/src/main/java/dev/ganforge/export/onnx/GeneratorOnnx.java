@@ -2,6 +2,7 @@ package dev.ganforge.export.onnx;
 
 import dev.ganforge.core.train.ConvolutionGeometry;
 import dev.ganforge.spi.StandardLatent;
+import dev.ganforge.spi.layer.ConditionalBatchNormalization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Supported layers, as the shipped model plugins build them: dense, transposed and ordinary 2-D
  * convolutions (NCHW, Same or Truncate mode, bias, no dilation), BatchNormalization, activation
  * layers and layer activations identity, ReLU, LeakyReLU, tanh and sigmoid, and the
- * feed-forward-to-CNN reshape. Anything else is refused with the layer's index and type.
+ * feed-forward-to-CNN reshape. Conditional BatchNorm ({@link ConditionalBatchNormalization}, in a
+ * conditional generator) becomes BatchNormalization followed by a Mul and an Add with the rows of
+ * its γ and β tables that the one-hot label selects (MatMul of the one-hot with each table).
+ * Anything else is refused with the layer's index and type.
  */
 public final class GeneratorOnnx {
 
@@ -131,6 +135,7 @@ public final class GeneratorOnnx {
             z = graph.node("Add", List.of(z, shift), Map.of());
         }
         String x = z;
+        String oneHot = null;
         long expectedIn = latentDim + (long) numClasses;
         if (numClasses > 0) {
             graph.input(LABEL, OnnxGraph.INT64);
@@ -140,7 +145,7 @@ public final class GeneratorOnnx {
             }
             String eye =
                     graph.floats("one_hot_table", new long[] {numClasses, numClasses}, identity);
-            String oneHot = graph.node("Gather", List.of(eye, LABEL), Map.of("axis", 0L));
+            oneHot = graph.node("Gather", List.of(eye, LABEL), Map.of("axis", 0L));
             x = graph.node("Concat", List.of(z, oneHot), Map.of("axis", 1L));
         }
         long[] shape = {expectedIn}; // per example, without N
@@ -182,6 +187,8 @@ public final class GeneratorOnnx {
                 x = graph.node("Gemm", List.of(x, w, b), Map.of());
                 x = activation(graph, x, dense.getActivationFn(), i);
                 shape = new long[] {dense.getNOut()};
+            } else if (layer instanceof ConditionalBatchNormalization conditional) {
+                x = conditionalBatchNorm(graph, x, shape, oneHot, conditional, runtime, i);
             } else if (layer instanceof BatchNormalization bn) {
                 x = batchNorm(graph, x, shape, bn, runtime, i);
             } else if (layer instanceof ActivationLayer activationLayer) {
@@ -281,6 +288,75 @@ public final class GeneratorOnnx {
             int index) {
         require(shape.length == 3 && shape[0] == config.getNOut(), index, "BatchNorm channels");
         require(!config.isLockGammaBeta(), index, "BatchNorm with trained gamma and beta");
+        return normalize(
+                graph,
+                x,
+                config,
+                runtime,
+                runtime.getParam(BatchNormalizationParamInitializer.GAMMA).reshape(-1),
+                runtime.getParam(BatchNormalizationParamInitializer.BETA).reshape(-1));
+    }
+
+    /**
+     * Conditional BatchNorm: ONNX BatchNormalization with scale 1 and shift 0 on the running
+     * statistics, then {@code · (one-hot · γ)} and {@code + (one-hot · β)}, the K×C tables turned
+     * into per-example {@code [N, C, 1, 1]} factors by MatMul and Reshape.
+     */
+    private static String conditionalBatchNorm(
+            OnnxGraph graph,
+            String x,
+            long[] shape,
+            String oneHot,
+            ConditionalBatchNormalization config,
+            org.deeplearning4j.nn.api.Layer runtime,
+            int index) {
+        require(shape.length == 3 && shape[0] == config.getNOut(), index, "BatchNorm channels");
+        require(
+                oneHot != null,
+                index,
+                "conditional BatchNorm in a conditional generator (numClasses > 0)");
+        long channels = config.getNOut();
+        String normalized =
+                normalize(
+                        graph,
+                        x,
+                        config,
+                        runtime,
+                        Nd4j.ones(DataType.FLOAT, channels),
+                        Nd4j.zeros(DataType.FLOAT, channels));
+        String perExample = graph.int64s("shape", -1, channels, 1, 1);
+        String gamma =
+                weights(
+                        graph,
+                        "cbn_gamma",
+                        runtime.getParam(ConditionalBatchNormalization.GAMMA_TABLE));
+        String beta =
+                weights(
+                        graph,
+                        "cbn_beta",
+                        runtime.getParam(ConditionalBatchNormalization.BETA_TABLE));
+        String scale =
+                graph.node(
+                        "Reshape",
+                        List.of(graph.node("MatMul", List.of(oneHot, gamma), Map.of()), perExample),
+                        Map.of());
+        String shift =
+                graph.node(
+                        "Reshape",
+                        List.of(graph.node("MatMul", List.of(oneHot, beta), Map.of()), perExample),
+                        Map.of());
+        String scaled = graph.node("Mul", List.of(normalized, scale), Map.of());
+        return graph.node("Add", List.of(scaled, shift), Map.of());
+    }
+
+    /** ONNX BatchNormalization of {@code x} on the layer's running statistics. */
+    private static String normalize(
+            OnnxGraph graph,
+            String x,
+            BatchNormalization config,
+            org.deeplearning4j.nn.api.Layer runtime,
+            INDArray gamma,
+            INDArray beta) {
         INDArray mean =
                 runtime.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).reshape(-1);
         INDArray variance;
@@ -300,16 +376,8 @@ public final class GeneratorOnnx {
         }
         List<String> inputs = new ArrayList<>();
         inputs.add(x);
-        inputs.add(
-                weights(
-                        graph,
-                        "bn_gamma",
-                        runtime.getParam(BatchNormalizationParamInitializer.GAMMA).reshape(-1)));
-        inputs.add(
-                weights(
-                        graph,
-                        "bn_beta",
-                        runtime.getParam(BatchNormalizationParamInitializer.BETA).reshape(-1)));
+        inputs.add(weights(graph, "bn_gamma", gamma));
+        inputs.add(weights(graph, "bn_beta", beta));
         inputs.add(weights(graph, "bn_mean", mean));
         inputs.add(weights(graph, "bn_var", variance));
         // DL4J 1.0.0-M2.1's BatchNormalization layer applies no activation function (its

@@ -9,8 +9,11 @@ import ai.onnxruntime.OrtSession;
 import dev.ganforge.core.train.Generation;
 import dev.ganforge.plugin.gan.DcganNetworks;
 import dev.ganforge.plugin.gan.DcganSpec;
+import dev.ganforge.plugin.gan.DiscriminatorNorm;
+import dev.ganforge.plugin.gan.GeneratorNorm;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.StandardLatent;
+import dev.ganforge.spi.layer.ConditionalBatchNormalization;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
@@ -64,6 +67,51 @@ class GeneratorOnnxTest {
         assertThat(exported.signature())
                 .isEqualTo(new GeneratorOnnx.Signature(8, k, 16, 16, 1, UNIFORM));
         // what torch-fidelity draws for uniform_0_1, and what the sampler gives from it
+        INDArray u = Nd4j.rand(DataType.FLOAT, N, 8);
+        INDArray z = u.mul(UNIFORM.scale()).addi(UNIFORM.shift());
+        int[] labels = new int[N];
+        for (int i = 0; i < N; i++) {
+            labels[i] = i % k;
+        }
+        byte[] onnx = runOnnx(exported.model(), u, labels);
+        INDArray expected = Generation.generate(generator, z, labels, k, true);
+
+        assertMatches(onnx, expected, 1);
+    }
+
+    @Test
+    void conditionalBatchNormGeneratorMatchesGenerate() throws Exception {
+        int k = 3;
+        MultiLayerNetwork generator =
+                DcganNetworks.generator(
+                        new DcganSpec(
+                                8,
+                                List.of(8, 16),
+                                5,
+                                0.2,
+                                0.9,
+                                0.02,
+                                DiscriminatorNorm.BATCH,
+                                GeneratorNorm.CONDITIONAL),
+                        new ImageShape(1, 16, 16),
+                        k,
+                        new Adam(1e-3),
+                        11,
+                        DataType.FLOAT);
+        Nd4j.getRandom().setSeed(9);
+        for (org.deeplearning4j.nn.api.Layer layer : generator.getLayers()) {
+            Map<String, INDArray> params = layer.paramTable();
+            if (params.containsKey(ConditionalBatchNormalization.GAMMA_TABLE)) {
+                INDArray gamma = params.get(ConditionalBatchNormalization.GAMMA_TABLE);
+                gamma.assign(Nd4j.rand(DataType.FLOAT, gamma.shape()).addi(0.5));
+                INDArray beta = params.get(ConditionalBatchNormalization.BETA_TABLE);
+                beta.assign(Nd4j.randn(DataType.FLOAT, beta.shape()).muli(0.3));
+                INDArray logStd = params.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+                logStd.assign(Nd4j.rand(DataType.FLOAT, logStd.shape()).subi(1.5));
+            }
+        }
+        GeneratorOnnx.Exported exported = GeneratorOnnx.export(generator, 8, UNIFORM, k, "test");
+
         INDArray u = Nd4j.rand(DataType.FLOAT, N, 8);
         INDArray z = u.mul(UNIFORM.scale()).addi(UNIFORM.shift());
         int[] labels = new int[N];

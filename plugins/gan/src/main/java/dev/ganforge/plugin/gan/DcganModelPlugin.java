@@ -46,7 +46,7 @@ public class DcganModelPlugin implements ModelPlugin<DcganSpec> {
 
     @Override
     public List<String> check(DcganSpec spec, ImageShape imageShape) {
-        return DcganNetworks.check(spec, imageShape);
+        return DcganNetworks.check(spec, imageShape, conditional());
     }
 
     @Override

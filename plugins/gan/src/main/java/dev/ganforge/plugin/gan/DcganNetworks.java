@@ -2,6 +2,8 @@ package dev.ganforge.plugin.gan;
 
 import dev.ganforge.spi.BinaryCrossEntropyWithLogits;
 import dev.ganforge.spi.ImageShape;
+import dev.ganforge.spi.layer.ConditionalBatchNormalization;
+import dev.ganforge.spi.layer.ConditioningDenseLayer;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -14,6 +16,7 @@ import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -39,9 +42,18 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       BinaryCrossEntropyWithLogits}.
  * </ul>
  *
- * Weights are drawn from N(0, σ) as in the DCGAN paper.
+ * Weights are drawn from N(0, σ) as in the DCGAN paper. With {@code generator_norm: conditional}
+ * (conditional generators only) every generator BatchNorm is a {@link
+ * ConditionalBatchNormalization} (a scale and shift per class, de Vries et al. 2017,
+ * https://arxiv.org/abs/1707.00683) and the first layer a {@link ConditioningDenseLayer}, which
+ * hands the one-hot label of the input on to them.
  */
 public final class DcganNetworks {
+
+    private static final String CONDITIONAL_NORM_NEEDS_LABELS =
+            "model.generator_norm is 'conditional', which scales and shifts each BatchNorm by the"
+                    + " class label, but this model has no class labels; use generator_norm:"
+                    + " batch, or a conditional model (cgan, cgan-projection)";
 
     private DcganNetworks() {}
 
@@ -73,6 +85,23 @@ public final class DcganNetworks {
     }
 
     /**
+     * Problems with the spec for this image shape and kind of model, as sentences naming the key.
+     *
+     * @param spec the model spec
+     * @param shape the image shape
+     * @param conditional whether the model takes class labels
+     * @return the problems of {@link #check(DcganSpec, ImageShape)}, and {@code generator_norm:
+     *     conditional} on an unconditional model
+     */
+    public static List<String> check(DcganSpec spec, ImageShape shape, boolean conditional) {
+        List<String> problems = check(spec, shape);
+        if (!conditional && spec.generatorNorm() == GeneratorNorm.CONDITIONAL) {
+            problems.add(CONDITIONAL_NORM_NEEDS_LABELS);
+        }
+        return problems;
+    }
+
+    /**
      * Builds and initialises the generator.
      *
      * @param spec widths, kernel, latent size
@@ -83,7 +112,8 @@ public final class DcganNetworks {
      * @param dataType FLOAT for training, DOUBLE for gradient checks
      * @return the initialised network: input {@code [B, latentDim + K]}, output {@code [B, C, H,
      *     W]}
-     * @throws IllegalArgumentException if H or W is not divisible by 2^n
+     * @throws IllegalArgumentException if H or W is not divisible by 2^n, or the spec asks for
+     *     conditional BatchNorm without classes (K = 0)
      */
     public static MultiLayerNetwork generator(
             DcganSpec spec,
@@ -93,6 +123,11 @@ public final class DcganNetworks {
             long seed,
             DataType dataType) {
         requireFits(spec, shape);
+        boolean conditionalNorm = spec.generatorNorm() == GeneratorNorm.CONDITIONAL;
+        if (conditionalNorm && conditionClasses < 1) {
+            throw new IllegalArgumentException(CONDITIONAL_NORM_NEEDS_LABELS);
+        }
+        int normClasses = conditionalNorm ? conditionClasses : 0;
         List<Integer> widths = spec.layers();
         int n = widths.size();
         int h0 = shape.height() >> n;
@@ -100,15 +135,19 @@ public final class DcganNetworks {
         int top = widths.get(n - 1);
         ListBuilder list = base(spec, updater, seed, dataType).list();
         int index = 0;
-        list.layer(
-                index++,
-                new DenseLayer.Builder()
-                        .nIn(spec.latentDim() + conditionClasses)
-                        .nOut((long) top * h0 * w0)
-                        .activation(Activation.IDENTITY)
-                        .build());
+        long inputs = spec.latentDim() + conditionClasses;
+        long features = (long) top * h0 * w0;
+        FeedForwardLayer first =
+                conditionalNorm
+                        ? ConditioningDenseLayer.of(inputs, features)
+                        : new DenseLayer.Builder()
+                                .nIn(inputs)
+                                .nOut(features)
+                                .activation(Activation.IDENTITY)
+                                .build();
+        list.layer(index++, first);
         list.inputPreProcessor(index, new FeedForwardToCnnPreProcessor(h0, w0, top));
-        list.layer(index++, batchNorm(spec, top));
+        list.layer(index++, generatorNorm(spec, top, normClasses));
         list.layer(index++, new ActivationLayer(Activation.RELU));
         for (int i = n - 2; i >= 0; i--) {
             list.layer(
@@ -119,7 +158,7 @@ public final class DcganNetworks {
                                     .convolutionMode(ConvolutionMode.Same)
                                     .nOut(widths.get(i))
                                     .activation(Activation.IDENTITY)));
-            list.layer(index++, batchNorm(spec, widths.get(i)));
+            list.layer(index++, generatorNorm(spec, widths.get(i), normClasses));
             list.layer(index++, new ActivationLayer(Activation.RELU));
         }
         list.layer(
@@ -226,6 +265,13 @@ public final class DcganNetworks {
                 .decay(spec.batchNormDecay())
                 .eps(1e-5)
                 .build();
+    }
+
+    /** BatchNorm, or conditional BatchNorm over {@code classes} classes when that is above 0. */
+    private static BatchNormalization generatorNorm(DcganSpec spec, int channels, int classes) {
+        return classes > 0
+                ? new ConditionalBatchNormalization(channels, classes, spec.batchNormDecay(), 1e-5)
+                : batchNorm(spec, channels);
     }
 
     private static MultiLayerNetwork init(ListBuilder list) {

@@ -20,6 +20,9 @@ import java.util.List;
  * @param discriminatorNorm BatchNorm after each discriminator convolution (batch, DCGAN's),
  *     spectral normalisation of every discriminator weight matrix instead (spectral), or neither
  *     (none)
+ * @param generatorNorm BatchNorm in the generator (batch, DCGAN's), or conditional BatchNorm with a
+ *     scale and shift per class (conditional, conditional models only; de Vries et al. 2017,
+ *     https://arxiv.org/abs/1707.00683)
  */
 public record DcganSpec(
         @SpecField(doc = "size of the latent vector z", defaultValue = "100", min = 1, max = 4096)
@@ -61,10 +64,17 @@ public record DcganSpec(
                                 "discriminator normalisation: batch (BatchNorm, DCGAN), spectral"
                                         + " (spectral norm of every weight, no BatchNorm) or none",
                         defaultValue = "batch")
-                DiscriminatorNorm discriminatorNorm) {
+                DiscriminatorNorm discriminatorNorm,
+        @SpecField(
+                        doc =
+                                "generator normalisation: batch (BatchNorm, DCGAN) or conditional"
+                                        + " (BatchNorm with a scale and shift per class;"
+                                        + " conditional models only)",
+                        defaultValue = "batch")
+                GeneratorNorm generatorNorm) {
 
     /**
-     * A spec with BatchNorm in the discriminator (DCGAN's).
+     * A spec with BatchNorm in the discriminator and the generator (DCGAN's).
      *
      * @throws IllegalArgumentException if {@code layers} is empty
      */
@@ -86,11 +96,36 @@ public record DcganSpec(
     }
 
     /**
+     * A spec with BatchNorm in the generator (DCGAN's).
+     *
+     * @throws IllegalArgumentException if {@code layers} is empty
+     */
+    public DcganSpec(
+            int latentDim,
+            List<Integer> layers,
+            int kernelSize,
+            double leakyReluAlpha,
+            double batchNormDecay,
+            double initStddev,
+            DiscriminatorNorm discriminatorNorm) {
+        this(
+                latentDim,
+                layers,
+                kernelSize,
+                leakyReluAlpha,
+                batchNormDecay,
+                initStddev,
+                discriminatorNorm,
+                GeneratorNorm.BATCH);
+    }
+
+    /**
      * @throws IllegalArgumentException if {@code layers} is empty
      */
     public DcganSpec {
         layers = List.copyOf(layers);
         java.util.Objects.requireNonNull(discriminatorNorm, "discriminatorNorm");
+        java.util.Objects.requireNonNull(generatorNorm, "generatorNorm");
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("'layers' needs at least one width");
         }
