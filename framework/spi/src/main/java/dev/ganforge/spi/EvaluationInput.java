@@ -66,6 +66,19 @@ public record EvaluationInput(
         return classNames.size();
     }
 
+    /**
+     * The form a class name takes inside a per-class metric name ({@code
+     * eval/label_accuracy/<class>}, {@code health/diversity_ratio/<class>}, …), so that every
+     * evaluator names a class the same way and MLflow accepts the key.
+     *
+     * @param className a class name from the data, e.g. {@code T-shirt/top}
+     * @return the name with every character other than ASCII letters, digits, '.', '_' and '-'
+     *     replaced by '_', e.g. {@code T-shirt_top}
+     */
+    public static String classMetricPart(String className) {
+        return className.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     private static void check(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException(message);

@@ -6,16 +6,18 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The one console line printed after each evaluation: the metrics that judge a generator first
- * (CAS, KID with its interval, Fréchet distance, precision, recall, label accuracy, collapsed
- * classes), then the health and classifier figures, then any other evaluator's metrics. Per-class
- * metrics ({@code eval/label_accuracy/<class>}) and sample counts stay in {@code eval.csv} only.
+ * The one console line printed after each evaluation: the metrics that judge a generator first (CAS
+ * and its real-image ceiling, KID with its interval, Fréchet distance, precision, recall, label
+ * accuracy, collapsed classes), then the health and classifier figures, then any other evaluator's
+ * metrics. Per-class metrics ({@code eval/label_accuracy/<class>}) and sample counts stay in {@code
+ * eval.csv} only.
  */
 public final class EvaluationHeadline {
 
     private static final List<String> ORDER =
             List.of(
                     "eval/cas",
+                    "eval/cas_real",
                     "eval/kid",
                     "eval/fd_",
                     "eval/precision",

@@ -21,11 +21,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <ul>
  *   <li>{@code eval/classifier_real_accuracy}: the classifier's held-out accuracy, the ceiling of
- *       {@code eval/label_accuracy}, and {@code eval/classifier_real_accuracy_augmented}, the same
- *       on augmented held-out images;
+ *       {@code eval/label_accuracy}, {@code eval/classifier_real_accuracy/<class>}, the same per
+ *       class (the ceiling of {@code eval/label_accuracy/<class>}; conditional models only), and
+ *       {@code eval/classifier_real_accuracy_augmented}, the same on augmented held-out images;
  *   <li>{@code eval/cas}, for a conditional model with {@code cas.enabled}: the Classification
  *       Accuracy Score ({@link ClassificationAccuracyScore}) on the classifier's held-out real
- *       images;
+ *       images, and {@code eval/cas_real}: the same protocol (classifier, epochs, augmentation,
+ *       seed) trained on as many real training images per class as there are generated ones, which
+ *       is the score a perfect generator would approach at these settings and so the ceiling to
+ *       read {@code eval/cas} against; it is computed at the first evaluation of a process and
+ *       repeated after;
  *   <li>{@code eval/samples} and {@code eval/real_samples}: the generated and real sample counts;
  *   <li>{@code health/min_diversity_ratio} and {@code health/collapsed_classes}: per class, the
  *       mean pairwise feature distance of the generated samples divided by that of the real samples
@@ -68,7 +73,11 @@ public final class GeneratorEvaluation {
     private final double[] realDiversity;
     private final INDArray heldOutImages;
     private final int[] heldOutLabels;
+    private final int[] trainRows;
+    private final LabeledImages data;
     private final long seed;
+    private final Map<String, Double> heldOutAccuracyPerClass;
+    private double casReal = Double.NaN;
 
     /**
      * Picks the real reference set and computes its features.
@@ -95,11 +104,14 @@ public final class GeneratorEvaluation {
         this.realFeatures = classifier.outputs(realImages).features();
         this.realDiversity = diversity(realFeatures.toDoubleMatrix(), realLabels);
         // the domain classifier's own held-out split: the real images no classifier trains on
-        int[] heldOut =
-                ClassifierTraining.split(data.labels(), data.numClasses(), spec.classifier(), seed)
-                        .heldOut();
+        ClassifierTraining.Split split =
+                ClassifierTraining.split(data.labels(), data.numClasses(), spec.classifier(), seed);
+        int[] heldOut = split.heldOut();
+        this.trainRows = split.train();
+        this.data = data;
         this.heldOutImages = ClassifierTraining.rows(data.images(), heldOut);
         this.heldOutLabels = ClassifierTraining.pick(data.labels(), heldOut);
+        this.heldOutAccuracyPerClass = conditional ? accuracyPerClass() : Map.of();
         this.seed = seed;
     }
 
@@ -168,8 +180,10 @@ public final class GeneratorEvaluation {
                             spec.cas(),
                             spec.classifier().augmentation(),
                             seed ^ 0x4341535FL));
+            metrics.put("eval/cas_real", casReal(labels));
         }
         metrics.put("eval/classifier_real_accuracy", classifier.heldOutAccuracy());
+        metrics.putAll(heldOutAccuracyPerClass);
         metrics.put(
                 "eval/classifier_real_accuracy_augmented", classifier.heldOutAugmentedAccuracy());
         metrics.put("eval/samples", (double) labels.length);
@@ -183,7 +197,10 @@ public final class GeneratorEvaluation {
                 continue;
             }
             if (conditional) {
-                metrics.put("health/diversity_ratio/" + classNames.get(k), ratio);
+                metrics.put(
+                        "health/diversity_ratio/"
+                                + EvaluationInput.classMetricPart(classNames.get(k)),
+                        ratio);
             }
             minimum = Double.isNaN(minimum) ? ratio : Math.min(minimum, ratio);
             if (ratio < spec.collapseRatio()) {
@@ -193,6 +210,71 @@ public final class GeneratorEvaluation {
         metrics.put("health/min_diversity_ratio", minimum);
         metrics.put("health/collapsed_classes", (double) collapsed.size());
         return new Result(metrics, generated, collapsed);
+    }
+
+    /**
+     * @return {@code eval/classifier_real_accuracy/<class>}: per class, the share of its held-out
+     *     real images the domain classifier assigns to it, the ceiling of that class's {@code
+     *     eval/label_accuracy/<class>}; classes without held-out images are left out
+     */
+    private Map<String, Double> accuracyPerClass() {
+        int classes = classNames.size();
+        int[] right = new int[classes];
+        int[] total = new int[classes];
+        INDArray predicted = classifier.outputs(heldOutImages).probabilities().argMax(1);
+        for (int i = 0; i < heldOutLabels.length; i++) {
+            total[heldOutLabels[i]]++;
+            if (predicted.getInt(i) == heldOutLabels[i]) {
+                right[heldOutLabels[i]]++;
+            }
+        }
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        for (int k = 0; k < classes; k++) {
+            if (total[k] > 0) {
+                accuracy.put(
+                        "eval/classifier_real_accuracy/"
+                                + EvaluationInput.classMetricPart(classNames.get(k)),
+                        (double) right[k] / total[k]);
+            }
+        }
+        return accuracy;
+    }
+
+    /**
+     * The CAS protocol trained on real images: per class as many of the domain classifier's
+     * training images (never its held-out ones, on which both scores are tested) as the generated
+     * set has, in the split's seeded order; computed once.
+     *
+     * @param labels the generated set's labels, which give the count per class
+     * @return the held-out accuracy of that classifier, in [0, 1]
+     */
+    private double casReal(int[] labels) {
+        if (Double.isNaN(casReal)) {
+            int[] wanted = new int[classNames.size()];
+            for (int label : labels) {
+                wanted[label]++;
+            }
+            int[] dataLabels = data.labels();
+            List<Integer> rows = new ArrayList<>();
+            for (int row : trainRows) {
+                if (wanted[dataLabels[row]] > 0) {
+                    wanted[dataLabels[row]]--;
+                    rows.add(row);
+                }
+            }
+            int[] picked = rows.stream().mapToInt(Integer::intValue).toArray();
+            casReal =
+                    ClassificationAccuracyScore.score(
+                            ClassifierTraining.rows(data.images(), picked),
+                            ClassifierTraining.pick(dataLabels, picked),
+                            classNames,
+                            heldOutImages,
+                            heldOutLabels,
+                            spec.cas(),
+                            spec.classifier().augmentation(),
+                            seed ^ 0x4341535FL);
+        }
+        return casReal;
     }
 
     /**

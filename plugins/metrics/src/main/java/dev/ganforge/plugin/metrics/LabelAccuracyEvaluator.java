@@ -76,19 +76,15 @@ public final class LabelAccuracyEvaluator implements EvaluatorPlugin<LabelAccura
             double accuracy = (double) hits[k] / asked[k];
             sum += accuracy;
             present++;
-            perClass.put("eval/label_accuracy/" + metricPart(input.classNames().get(k)), accuracy);
+            perClass.put(
+                    "eval/label_accuracy/"
+                            + EvaluationInput.classMetricPart(input.classNames().get(k)),
+                    accuracy);
         }
         metrics.put("eval/label_accuracy", present == 0 ? Double.NaN : sum / present);
         if (spec.perClass()) {
             metrics.putAll(perClass);
         }
         return metrics;
-    }
-
-    /**
-     * @return the text with characters other than letters, digits, '.', '_' and '-' replaced by '_'
-     */
-    static String metricPart(String text) {
-        return text.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }
