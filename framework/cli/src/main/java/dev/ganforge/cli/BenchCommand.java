@@ -16,6 +16,7 @@ import dev.ganforge.core.train.TrainingEngines;
 import dev.ganforge.core.train.TrainingStep;
 import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.LabeledImages;
+import dev.ganforge.spi.layer.ConditionalBatchNormalization;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -182,7 +183,10 @@ final class BenchCommand implements Callable<Integer> {
         line.put("engine", engine);
         line.put("precision", precision);
         line.put("isa", instructionSet);
-        line.put("recipe", recipeText(recipe, spec.training().emaDecay()));
+        boolean conditionalNorm =
+                generator.getLayerWiseConfigurations().getConfs().stream()
+                        .anyMatch(c -> c.getLayer() instanceof ConditionalBatchNormalization);
+        line.put("recipe", recipeText(recipe, conditionalNorm, spec.training().emaDecay()));
         line.put("native", NativeRuntime.configure());
         line.put("peak_heap_mib", round(peakHeapBytes() / 1048576.0, 1));
         line.put("rss_mib", round(Pointer.physicalBytes() / 1048576.0, 1));
@@ -227,14 +231,20 @@ final class BenchCommand implements Callable<Integer> {
                 / 1e9;
     }
 
-    /** E.g. "hinge,projection,spectral-norm,augment=color+translation+cutout,ema=0.999". */
-    private static String recipeText(StepRecipe recipe, double emaDecay) {
+    /**
+     * E.g.
+     * "hinge,projection,spectral-norm,conditional-bn,augment=color+translation+cutout,ema=0.999".
+     */
+    private static String recipeText(StepRecipe recipe, boolean conditionalNorm, double emaDecay) {
         StringBuilder text = new StringBuilder(SpecNames.enumText(recipe.loss()));
         if (recipe.projection()) {
             text.append(",projection");
         }
         if (recipe.spectralNorm()) {
             text.append(",spectral-norm");
+        }
+        if (conditionalNorm) {
+            text.append(",conditional-bn");
         }
         if (!recipe.augment().isEmpty()) {
             text.append(",augment=");
