@@ -16,12 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shipped main job, {@code experiments/cgan_fashion_mnist.yaml}, trained for real (4,000 steps
- * on Fashion-MNIST, about 3 minutes on 2 cores with the classifier's first training): the run
+ * on Fashion-MNIST, about 8 minutes on 2 cores with the classifier's first training): the run
  * finishes and its generator learns the classes, measured by the run's own evaluation. Slow: {@code
  * mvn -Pslow verify}.
  *
- * <p>The bounds are far from what a working run reaches (label accuracy 0.80, step-1200 FD well
- * below step 400's) and far above what a broken one gives (label accuracy about 0.1 = chance for 10
+ * <p>The bounds are far from what a working run reaches (label accuracy 0.86, step-4000 FD below
+ * step 2000's; the file evaluates every 2,000 steps) and far above what a broken one gives (label accuracy about 0.1 = chance for 10
  * classes, FD that does not fall), so they hold on any CPU.
  */
 @Tag("slow")
@@ -53,7 +53,7 @@ class FashionMnistTrainingIT {
         }
         assertThat(metrics.get("eval/label_accuracy").get(4000L)).isGreaterThan(0.5);
         assertThat(metrics.get("eval/fd_ganforge_cnn").get(4000L))
-                .isLessThan(metrics.get("eval/fd_ganforge_cnn").get(1000L));
+                .isLessThan(metrics.get("eval/fd_ganforge_cnn").get(2000L));
         assertThat(out.resolve(RunDirectory.SAMPLES_FOLDER).resolve("step-00004000-fake1.png"))
                 .exists();
     }
