@@ -6,7 +6,9 @@ import dev.ganforge.spi.EvaluationInput;
 import dev.ganforge.spi.EvaluatorPlugin;
 import dev.ganforge.spi.LabeledImages;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +79,7 @@ public final class GeneratorEvaluation {
     private final LabeledImages data;
     private final long seed;
     private final Map<String, Double> heldOutAccuracyPerClass;
-    private double casReal = Double.NaN;
+    private final Map<String, Double> casReal = new HashMap<>();
 
     /**
      * Picks the real reference set and computes its features.
@@ -243,38 +245,40 @@ public final class GeneratorEvaluation {
     /**
      * The CAS protocol trained on real images: per class as many of the domain classifier's
      * training images (never its held-out ones, on which both scores are tested) as the generated
-     * set has, in the split's seeded order; computed once.
+     * set has, in the split's seeded order, or all of that class's training images where it has
+     * fewer (a small {@code max_images}); computed once per count of samples per class.
      *
      * @param labels the generated set's labels, which give the count per class
      * @return the held-out accuracy of that classifier, in [0, 1]
      */
     private double casReal(int[] labels) {
-        if (Double.isNaN(casReal)) {
-            int[] wanted = new int[classNames.size()];
-            for (int label : labels) {
-                wanted[label]++;
-            }
-            int[] dataLabels = data.labels();
-            List<Integer> rows = new ArrayList<>();
-            for (int row : trainRows) {
-                if (wanted[dataLabels[row]] > 0) {
-                    wanted[dataLabels[row]]--;
-                    rows.add(row);
-                }
-            }
-            int[] picked = rows.stream().mapToInt(Integer::intValue).toArray();
-            casReal =
-                    ClassificationAccuracyScore.score(
-                            ClassifierTraining.rows(data.images(), picked),
-                            ClassifierTraining.pick(dataLabels, picked),
-                            classNames,
-                            heldOutImages,
-                            heldOutLabels,
-                            spec.cas(),
-                            spec.classifier().augmentation(),
-                            seed ^ 0x4341535FL);
+        int[] wanted = new int[classNames.size()];
+        for (int label : labels) {
+            wanted[label]++;
         }
-        return casReal;
+        return casReal.computeIfAbsent(Arrays.toString(wanted), key -> casRealFor(wanted));
+    }
+
+    private double casRealFor(int[] perClass) {
+        int[] wanted = perClass.clone();
+        int[] dataLabels = data.labels();
+        List<Integer> rows = new ArrayList<>();
+        for (int row : trainRows) {
+            if (wanted[dataLabels[row]] > 0) {
+                wanted[dataLabels[row]]--;
+                rows.add(row);
+            }
+        }
+        int[] picked = rows.stream().mapToInt(Integer::intValue).toArray();
+        return ClassificationAccuracyScore.score(
+                ClassifierTraining.rows(data.images(), picked),
+                ClassifierTraining.pick(dataLabels, picked),
+                classNames,
+                heldOutImages,
+                heldOutLabels,
+                spec.cas(),
+                spec.classifier().augmentation(),
+                seed ^ 0x4341535FL);
     }
 
     /**

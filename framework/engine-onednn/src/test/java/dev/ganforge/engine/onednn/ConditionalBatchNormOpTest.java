@@ -195,6 +195,9 @@ class ConditionalBatchNormOpTest {
         try {
             INDArray out = compiled.forward(in).dup();
             compiled.outputGradient().assign(outputGradient);
+            // the DL4J pass above wrote its gradients into the same view: wipe them, so that only
+            // what the oneDNN op writes can pass the checks below
+            network.getGradientsViewArray().assign(Double.NaN);
             compiled.backward(true, true);
             long n = (long) B * H * W;
             Float64Bound.assertWithin("output", out, dl4jOut, array(exact.out(), B, C, H, W), n);

@@ -33,9 +33,12 @@ final class ForwardPassLabels {
     /**
      * @param batchSize B of the layer asking
      * @param classes K
-     * @return the last K columns of the current pass's network input, {@code [B, K]} (a view)
+     * @return the last K columns of the network input published last on this thread, {@code [B, K]}
+     *     (a view): the current pass's when the network starts with a {@link
+     *     ConditioningDenseLayer}, as every generator {@code DcganNetworks} builds does
      * @throws IllegalStateException if no input of B rows and at least K columns was published on
-     *     this thread: the network does not start with a {@link ConditioningDenseLayer}
+     *     this thread (a network that does not start with a {@link ConditioningDenseLayer} is
+     *     caught here only when no earlier pass on the thread left an input of that size)
      */
     static INDArray oneHot(long batchSize, int classes) {
         INDArray input = INPUT.get();
