@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,7 +31,9 @@ import org.deeplearning4j.util.ModelSerializer;
  * labels and class names), so it covers whatever a dataset plugin does (file contents, resizing,
  * channel conversion) for every dataset type alike, plus the classifier settings (augmentation
  * included, so a changed augmentation trains a new classifier) and seed. Folders are written under
- * a temporary name and renamed into place, so a crash never leaves a half-written one.
+ * a temporary name of their own and renamed into place, so a crash never leaves a half-written one,
+ * and processes that train the same classifier at once (the trials of a sweep) each finish: the
+ * first to rename wins and the others use their own, equal, copy.
  */
 public final class ClassifierStore {
 
@@ -81,9 +85,10 @@ public final class ClassifierStore {
                 return new DomainClassifier(network, accuracy, augmented, data.classNames());
             }
             DomainClassifier classifier = ClassifierTraining.train(data, spec, seed, console);
-            Path temporary = folder.resolve(target.getFileName() + ".tmp");
-            Folders.deleteTree(temporary);
-            Files.createDirectories(temporary);
+            // one temporary folder per writer: the trials of a sweep that start together train the
+            // same classifier at the same time
+            Files.createDirectories(folder);
+            Path temporary = Files.createTempDirectory(folder, target.getFileName() + ".tmp-");
             ModelSerializer.writeModel(
                     classifier.network(), temporary.resolve("classifier.zip").toFile(), false);
             ObjectNode info = JSON.createObjectNode();
@@ -99,8 +104,22 @@ public final class ClassifierStore {
                     temporary.resolve("classifier.json"),
                     JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info),
                     StandardCharsets.UTF_8);
+            if (!retrain && Files.isRegularFile(target.resolve("classifier.json"))) {
+                // another process stored the same classifier (same data, settings and seed) first
+                Folders.deleteTree(temporary);
+                console.println(
+                        "domain classifier: stored meanwhile by another process in " + target);
+                return classifier;
+            }
             Folders.deleteTree(target);
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+                Folders.deleteTree(temporary);
+                console.println(
+                        "domain classifier: stored meanwhile by another process in " + target);
+                return classifier;
+            }
             console.println("domain classifier: stored in " + target);
             return classifier;
         } catch (IOException e) {
