@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * mvn -Pslow verify}.
  *
  * <p>The bounds are far from what a working run reaches (label accuracy 0.86, step-4000 FD below
- * step 2000's; the file evaluates every 2,000 steps) and far above what a broken one gives (label accuracy about 0.1 = chance for 10
- * classes, FD that does not fall), so they hold on any CPU.
+ * step 2000's; the file evaluates every 2,000 steps) and far above what a broken one gives (label
+ * accuracy about 0.1 = chance for 10 classes, FD that does not fall), so they hold on any CPU.
  */
 @Tag("slow")
 class FashionMnistTrainingIT {

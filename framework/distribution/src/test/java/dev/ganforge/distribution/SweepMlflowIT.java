@@ -59,7 +59,11 @@ class SweepMlflowIT {
             "--set",
             "tracking.uri=" + server.uri(),
             "--set",
-            "tracking.experiment=sweep-it"
+            "tracking.experiment=sweep-it",
+            // an empty classifier cache: the two trials that start together train the same
+            // classifier at once and must both finish
+            "--set",
+            "evaluation.classifier.cache=" + temp.resolve("classifiers")
         };
 
         CliFixture.Result result = run(command);
