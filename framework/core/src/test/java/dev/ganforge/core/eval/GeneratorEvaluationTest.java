@@ -249,10 +249,12 @@ class GeneratorEvaluationTest {
         double real = first.get("eval/cas");
         double again = evaluation.evaluate(trainingImages(0), z, labels).metrics().get("eval/cas");
         // the ceiling: the same protocol on real training images (the evaluation's own picks, not
-        // this test's), whatever the generator
+        // this test's), whatever the generator; two real subsets of 400 images tested on 200 differ
+        // by sampling alone (0.045 on the machine this was written on), hence the 0.15 margin as
+        // above
         double ceiling = shifted.get("eval/cas_real");
         assertThat(first.get("eval/cas_real")).isEqualTo(ceiling);
-        assertThat(ceiling).isCloseTo(real, within(0.1)).isGreaterThan(wrongClass + 0.4);
+        assertThat(ceiling).isCloseTo(real, within(0.15)).isGreaterThan(wrongClass + 0.4);
         // every sample of class k is the same noisy image: the classifier learns that image's
         // noise, not the class's bar
         double collapsed =
