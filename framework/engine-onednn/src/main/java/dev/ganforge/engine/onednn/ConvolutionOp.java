@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
-import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -68,7 +67,7 @@ final class ConvolutionOp extends WeightedOp {
             };
 
     private final boolean transposed;
-    private long gradientChannels = -1;
+    private final boolean accumulate;
     private final long[] strides;
     private final long[] padLeft;
     private final long[] padRight;
@@ -89,8 +88,12 @@ final class ConvolutionOp extends WeightedOp {
             ComputeType compute) {
         // DL4J keeps convolution weights as [out, in, kH, kW] and deconvolution weights as
         // [in, out, kH, kW], both row-major: oneDNN's oihw and iohw.
-        super(
+        this(
                 src,
+                config,
+                params,
+                gradients,
+                compute,
                 Dnnl.desc(
                         new long[] {
                             config.getNOut(),
@@ -99,10 +102,35 @@ final class ConvolutionOp extends WeightedOp {
                             config.getKernelSize()[1]
                         },
                         config instanceof Deconvolution2D ? dnnl_iohw : dnnl_oihw),
-                config.getNOut(),
-                params,
-                gradients,
-                compute);
+                false);
+    }
+
+    /**
+     * A convolution over some of a tensor's channels with the matching slice of the weights, whose
+     * forward pass adds its result to what {@link #dst} holds (oneDNN's sum post-op): the image
+     * part of {@link LabelMapConvolutionOp}.
+     *
+     * @param src NCHW input {@code [B, C, H, W]}, possibly a sub-tensor (strided) descriptor
+     * @param config a supported convolution layer (not transposed)
+     * @param params its {@code W} and {@code b} views
+     * @param gradients its {@code W} and {@code b} gradient views
+     * @param compute the data type of the primitives' operands
+     * @param weightsDesc the {@code [out, C, kH, kW]} slice of DL4J's weight array that multiplies
+     *     {@code src}
+     * @param accumulate whether the forward pass adds to {@link #dst} ({@code dst += conv(src)})
+     *     instead of overwriting it; {@link #diffSrc} is then a dense NCHW {@code [B, C, H, W]}
+     * @throws OneDnnException if oneDNN cannot create the forward primitive
+     */
+    ConvolutionOp(
+            Tensor src,
+            ConvolutionLayer config,
+            Map<String, INDArray> params,
+            Map<String, INDArray> gradients,
+            ComputeType compute,
+            dnnl_memory_desc_t weightsDesc,
+            boolean accumulate) {
+        super(src, weightsDesc, config.getNOut(), params, gradients, compute);
+        this.accumulate = accumulate;
         transposed = config instanceof Deconvolution2D;
         long[] in = dims(src.desc);
         int[] k = config.getKernelSize();
@@ -118,7 +146,10 @@ final class ConvolutionOp extends WeightedOp {
         dnnl_memory_desc_t dstWanted = out < 8 ? Dnnl.desc(dstDims, dnnl_abcd) : any(dstDims);
         buildForward(
                 Dnnl.primitiveDesc(
-                        forwardOp(in, dims(weights.desc), dstWanted), null, name() + " forward"),
+                        forwardOp(in, dims(weights.desc), dstWanted),
+                        null,
+                        accumulate ? Dnnl.sumPostOp() : null,
+                        name() + " forward"),
                 name());
     }
 
@@ -157,57 +188,20 @@ final class ConvolutionOp extends WeightedOp {
         return transposed ? "deconvolution" : "convolution";
     }
 
-    /**
-     * Makes the backward pass compute the input gradient of the first {@code channels} input
-     * channels only (the image, not the label maps): a convolution with those input channels and
-     * the matching slice of the weights, C/(C+K) of the work. Must be called before {@link #link}.
-     *
-     * @param channels how many leading input channels get a gradient
-     * @throws IllegalStateException on a transposed convolution
-     */
-    void limitInputGradient(long channels) {
-        if (transposed) {
-            throw new IllegalStateException("input gradient limit on a transposed convolution");
-        }
-        gradientChannels = channels;
-    }
-
     @Override
     Tensor link(Tensor diffDst) {
         long[] in = dims(src.desc);
         long[] out = dims(dst.desc);
         long[] weightDims = dims(weights.desc);
-        Tensor dataWeightsSource = weights;
-        dnnl_primitive_desc hint = forwardDesc;
-        long[] gradientIn = in.clone();
-        long[] gradientWeights = weightDims.clone();
-        if (gradientChannels > 0 && gradientChannels < in[1]) {
-            gradientIn[1] = gradientChannels;
-            gradientWeights[1] = gradientChannels;
-            dnnl_memory_desc_t slice = new dnnl_memory_desc_t();
-            Dnnl.check(
-                    dnnl_memory_desc_init_submemory(
-                            slice, weights.desc, gradientWeights, new long[4]),
-                    "describing the image-channel weights");
-            dataWeightsSource = weights.reinterpret(slice);
-            // A backward primitive needs a forward one of the same shape as its hint.
-            hint =
-                    Dnnl.primitiveDesc(
-                            forwardOp(gradientIn, gradientWeights, any(out)),
-                            null,
-                            "image-channel convolution");
-        }
-        diffSrc =
-                Tensor.allocate(
-                        gradientIn[1] == in[1] ? src.desc : Dnnl.desc(gradientIn, dnnl_abcd));
+        diffSrc = Tensor.allocate(accumulate ? Dnnl.desc(in, dnnl_abcd) : src.desc);
         dnnl_convolution_desc_t data = new dnnl_convolution_desc_t();
         Dnnl.check(
                 transposed
                         ? dnnl_deconvolution_backward_data_desc_init(
                                 data,
                                 dnnl_deconvolution_direct,
-                                any(gradientIn),
-                                operand(gradientWeights),
+                                any(in),
+                                operand(weightDims),
                                 operand(out),
                                 strides,
                                 padLeft,
@@ -215,8 +209,8 @@ final class ConvolutionOp extends WeightedOp {
                         : dnnl_convolution_backward_data_desc_init(
                                 data,
                                 dnnl_convolution_direct,
-                                any(gradientIn),
-                                operand(gradientWeights),
+                                any(in),
+                                operand(weightDims),
                                 operand(out),
                                 strides,
                                 padLeft,
@@ -247,10 +241,9 @@ final class ConvolutionOp extends WeightedOp {
                                 padRight),
                 "describing " + name() + " weight gradient");
         buildBackward(
-                Dnnl.primitiveDesc(data, hint, name() + " backward data"),
+                Dnnl.primitiveDesc(data, forwardDesc, name() + " backward data"),
                 Dnnl.primitiveDesc(weightsOp, forwardDesc, name() + " backward weights"),
                 diffDst,
-                dataWeightsSource,
                 name());
         return diffSrc;
     }

@@ -9,7 +9,9 @@ import org.bytedeco.dnnl.dnnl_engine;
 import org.bytedeco.dnnl.dnnl_exec_arg_t;
 import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_post_ops;
 import org.bytedeco.dnnl.dnnl_primitive;
+import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.javacpp.Pointer;
@@ -103,13 +105,70 @@ final class Dnnl {
      */
     static dnnl_primitive_desc primitiveDesc(
             Pointer opDesc, dnnl_primitive_desc hint, String what) {
+        return primitiveDesc(opDesc, hint, null, what);
+    }
+
+    /**
+     * Creates a primitive descriptor with attributes.
+     *
+     * @param opDesc an initialised operation descriptor
+     * @param hint the forward primitive descriptor for a backward one, else null
+     * @param attr primitive attributes (post-ops), or null for none
+     * @param what names the operation in the error message
+     * @return the primitive descriptor
+     * @throws OneDnnException if oneDNN has no implementation for it
+     */
+    static dnnl_primitive_desc primitiveDesc(
+            Pointer opDesc, dnnl_primitive_desc hint, dnnl_primitive_attr attr, String what) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         check(
                 dnnl_primitive_desc_create(
-                        pd, new const_dnnl_op_desc_t(opDesc), null, ENGINE, hint),
+                        pd, new const_dnnl_op_desc_t(opDesc), attr, ENGINE, hint),
                 what);
         Handles.register(() -> dnnl_primitive_desc_destroy(pd));
         return pd;
+    }
+
+    /**
+     * @return attributes with one post-op, a sum with scale 1: the primitive adds its result to
+     *     what its destination holds
+     *     (https://oneapi-src.github.io/oneDNN/dev_guide_attributes_post_ops.html)
+     */
+    static dnnl_primitive_attr sumPostOp() {
+        dnnl_post_ops postOps = new dnnl_post_ops();
+        check(dnnl_post_ops_create(postOps), "creating post-ops");
+        Handles.register(() -> dnnl_post_ops_destroy(postOps));
+        check(dnnl_post_ops_append_sum(postOps, 1f), "adding a sum post-op");
+        dnnl_primitive_attr attr = new dnnl_primitive_attr();
+        check(dnnl_primitive_attr_create(attr), "creating primitive attributes");
+        Handles.register(() -> dnnl_primitive_attr_destroy(attr));
+        check(dnnl_primitive_attr_set_post_ops(attr, postOps), "setting post-ops");
+        return attr;
+    }
+
+    /**
+     * @param desc a descriptor
+     * @param permutation axis i of {@code desc} becomes axis {@code permutation[i]}
+     * @return a descriptor of the same buffer with its axes reordered (strides permuted)
+     */
+    static dnnl_memory_desc_t permuted(dnnl_memory_desc_t desc, int[] permutation) {
+        dnnl_memory_desc_t permuted = new dnnl_memory_desc_t();
+        check(
+                dnnl_memory_desc_permute_axes(permuted, desc, permutation),
+                "permuting a tensor's axes");
+        return permuted;
+    }
+
+    /**
+     * @param parent a plain descriptor
+     * @param dims the sub-tensor's dimensions
+     * @param offsets where it starts in {@code parent}, per dimension
+     * @return a descriptor of that sub-tensor that reads {@code parent}'s buffer (strided)
+     */
+    static dnnl_memory_desc_t sub(dnnl_memory_desc_t parent, long[] dims, long[] offsets) {
+        dnnl_memory_desc_t sub = new dnnl_memory_desc_t();
+        check(dnnl_memory_desc_init_submemory(sub, parent, dims, offsets), "describing a slice");
+        return sub;
     }
 
     /**

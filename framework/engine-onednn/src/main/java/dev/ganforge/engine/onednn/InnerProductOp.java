@@ -143,7 +143,6 @@ final class InnerProductOp extends WeightedOp {
                 Dnnl.primitiveDesc(data, forwardDesc, "dense backward data"),
                 Dnnl.primitiveDesc(weightsOp, forwardDesc, "dense backward weights"),
                 diffDst,
-                weights,
                 "dense");
         return diffSrc;
     }

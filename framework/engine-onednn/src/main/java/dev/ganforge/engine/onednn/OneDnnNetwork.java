@@ -80,14 +80,16 @@ public final class OneDnnNetwork implements AutoCloseable {
      * @param network an initialised float32 network for which {@link #unsupported} is empty
      * @param inputShape {@code [B, F]} for a dense first layer, {@code [B, C, H, W]} for a
      *     convolutional one
-     * @param inputGradientChannels how many leading input channels {@link #inputGradient()} covers:
-     *     all ({@code C}), or fewer when the rest (label maps) are not trained and a convolution
-     *     comes first
+     * @param imageChannels C, the leading input channels that are images: all of them, or fewer
+     *     when the rest are label maps, each constant over H×W (a broadcast one-hot label). With
+     *     label maps and a convolution first, that layer is a {@link LabelMapConvolutionOp} (the
+     *     maps are never convolved per example) and {@link #inputGradient()} covers the C image
+     *     channels only
      * @throws IllegalArgumentException if the network is not supported
      * @throws OneDnnException if oneDNN cannot create a primitive
      */
-    public OneDnnNetwork(MultiLayerNetwork network, long[] inputShape, long inputGradientChannels) {
-        this(network, inputShape, inputGradientChannels, ComputeType.FLOAT32);
+    public OneDnnNetwork(MultiLayerNetwork network, long[] inputShape, long imageChannels) {
+        this(network, inputShape, imageChannels, ComputeType.FLOAT32);
     }
 
     /**
@@ -95,7 +97,8 @@ public final class OneDnnNetwork implements AutoCloseable {
      *
      * @param network an initialised float32 network for which {@link #unsupported} is empty
      * @param inputShape {@code [B, F]} or {@code [B, C, H, W]}
-     * @param inputGradientChannels how many leading input channels {@link #inputGradient()} covers
+     * @param imageChannels C, the leading input channels that are images; the rest are label maps
+     *     constant over H×W (see the other constructor)
      * @param compute the data type convolutions and dense layers read their operands in (outputs,
      *     gradients and parameters stay float32)
      * @throws IllegalArgumentException if the network is not supported
@@ -103,10 +106,7 @@ public final class OneDnnNetwork implements AutoCloseable {
      *     AVX-512, say)
      */
     OneDnnNetwork(
-            MultiLayerNetwork network,
-            long[] inputShape,
-            long inputGradientChannels,
-            ComputeType compute) {
+            MultiLayerNetwork network, long[] inputShape, long imageChannels, ComputeType compute) {
         Optional<String> problem = unsupported(network);
         if (problem.isPresent()) {
             throw new IllegalArgumentException(problem.get());
@@ -145,7 +145,16 @@ public final class OneDnnNetwork implements AutoCloseable {
                 gradients.forEach((key, view) -> gradient.setGradientFor(index + "_" + key, view));
                 org.deeplearning4j.nn.conf.layers.Layer config = conf.getLayer();
                 OpFactory factory = OpRegistry.factoryFor(config).orElseThrow();
-                OneDnnOp op = factory.create(current, config, params, gradients, compute);
+                OneDnnOp op =
+                        labelMapsFirst(current, config, imageChannels)
+                                ? new LabelMapConvolutionOp(
+                                        current,
+                                        (ConvolutionLayer) config,
+                                        params,
+                                        gradients,
+                                        compute,
+                                        imageChannels)
+                                : factory.create(current, config, params, gradients, compute);
                 if (op != null) {
                     current = add(op);
                 }
@@ -161,11 +170,8 @@ public final class OneDnnNetwork implements AutoCloseable {
                             : Tensor.allocate(plain(outputDims));
             this.outputReorder = plainOutput == current ? null : Dnnl.reorder(current, plainOutput);
             this.inputGradientDims = inputDims.clone();
-            if (inputDims.length == 4
-                    && inputGradientChannels < inputDims[1]
-                    && ops.get(0) instanceof ConvolutionOp first) {
-                first.limitInputGradient(inputGradientChannels);
-                inputGradientDims[1] = inputGradientChannels;
+            if (ops.get(0) instanceof LabelMapConvolutionOp) {
+                inputGradientDims[1] = imageChannels;
             }
             this.plainOutputGradient = Tensor.allocate(plain(outputDims));
             this.outputGradient = Adapted.of(plainOutputGradient, current.desc);
@@ -311,6 +317,13 @@ public final class OneDnnNetwork implements AutoCloseable {
     }
 
     /**
+     * @return the compiled ops, first layer first (for tests)
+     */
+    List<OneDnnOp> ops() {
+        return List.copyOf(ops);
+    }
+
+    /**
      * @return the input shape, {@code [B, F]} or {@code [B, C, H, W]}
      */
     public long[] inputShape() {
@@ -322,6 +335,22 @@ public final class OneDnnNetwork implements AutoCloseable {
      */
     public Gradient gradient() {
         return gradient;
+    }
+
+    /**
+     * @return whether {@code config} is the first layer of a network whose input has label maps
+     *     after {@code imageChannels} image channels, and a convolution that {@link
+     *     LabelMapConvolutionOp} computes
+     */
+    private boolean labelMapsFirst(
+            Tensor current, org.deeplearning4j.nn.conf.layers.Layer config, long imageChannels) {
+        return current == input
+                && ops.isEmpty()
+                && inputDims.length == 4
+                && imageChannels < inputDims[1]
+                && config instanceof ConvolutionLayer
+                && !(config instanceof Deconvolution2D)
+                && ConvolutionOp.FACTORY.unsupported(config).isEmpty();
     }
 
     private Tensor add(OneDnnOp op) {

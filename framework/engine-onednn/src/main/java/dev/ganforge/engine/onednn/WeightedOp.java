@@ -136,18 +136,15 @@ abstract class WeightedOp extends OneDnnOp {
      * @param dataPd the backward-data primitive descriptor
      * @param weightsPd the backward-weights primitive descriptor
      * @param diffDst gradient with respect to {@link #dst}
-     * @param dataWeightsSource the weights backward-data reads ({@link #weights}, or a slice of
-     *     them)
      * @param what names the operation in error messages
      */
     void buildBackward(
             dnnl_primitive_desc dataPd,
             dnnl_primitive_desc weightsPd,
             Tensor diffDst,
-            Tensor dataWeightsSource,
             String what) {
         dataDiffDst = Adapted.of(diffDst, Dnnl.query(dataPd, dnnl_query_diff_dst_md));
-        dataWeights = Adapted.of(dataWeightsSource, Dnnl.query(dataPd, dnnl_query_weights_md));
+        dataWeights = Adapted.of(weights, Dnnl.query(dataPd, dnnl_query_weights_md));
         dataDiffSrc = Adapted.into(diffSrc, Dnnl.query(dataPd, dnnl_query_diff_src_md));
         backwardData =
                 new Exec(
