@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganforge.core.spec.Precision;
+import dev.ganforge.core.train.StepRecipe;
+import dev.ganforge.core.train.StepSetup;
+import dev.ganforge.plugin.gan.DcganNetworks;
+import dev.ganforge.plugin.gan.DcganSpec;
+import dev.ganforge.spi.ImageShape;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -19,6 +27,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
 
 /**
  * The bfloat16 path of the weighted ops (convolution, transposed convolution, dense) against the
@@ -122,6 +131,61 @@ class OneDnnBf16Test {
      * @param dataN reduction length of an input-gradient element
      * @param weightsN reduction length of a weight- or bias-gradient element
      */
+    /**
+     * {@code auto} on a CPU with native bfloat16 times a step's passes in both precisions and keeps
+     * bf16 only when it is at least {@link OneDnnTrainingStep#AUTO_MIN_SPEEDUP} times as fast,
+     * saying what it measured; the probe must leave the networks' parameters exactly as they were.
+     * Without native bfloat16 it trains in fp32 and says why.
+     */
+    @Test
+    void autoKeepsThePrecisionItMeasuredFasterAndTrainsNothingWhileMeasuring() {
+        ImageShape shape = new ImageShape(1, 16, 16);
+        DcganSpec spec = new DcganSpec(8, List.of(8, 16), 5, 0.2, 0.9, 0.02);
+        MultiLayerNetwork generator =
+                DcganNetworks.generator(spec, shape, 4, new Sgd(1.0), 3, DataType.FLOAT);
+        MultiLayerNetwork discriminator =
+                DcganNetworks.discriminator(spec, shape, 4, new Sgd(1.0), 4, DataType.FLOAT);
+        INDArray generatorBefore = generator.params().dup();
+        INDArray discriminatorBefore = discriminator.params().dup();
+        StepSetup setup =
+                new StepSetup(
+                        generator,
+                        discriminator,
+                        shape,
+                        8,
+                        4,
+                        true,
+                        BATCH,
+                        StepRecipe.DCGAN.withPrecision(Precision.AUTO));
+        try (OneDnnTrainingStep step = new OneDnnTrainingStep(setup)) {
+            String isa = OneDnnIsa.effectiveName();
+            if (!OneDnnIsa.nativeBf16()) {
+                assertThat(step.precision())
+                        .isEqualTo("fp32 (auto: no native bf16 on " + isa + ")");
+                return;
+            }
+            Matcher m =
+                    Pattern.compile(
+                                    "bf16 \\("
+                                            + isa
+                                            + ", auto: bf16 (\\d+\\.\\d\\d)x\\)|fp32 \\(auto:"
+                                            + " bf16 (\\d+\\.\\d\\d)x on "
+                                            + isa
+                                            + "\\)")
+                            .matcher(step.precision());
+            assertThat(m.matches()).as(step.precision()).isTrue();
+            if (m.group(1) != null) {
+                assertThat(Double.parseDouble(m.group(1)))
+                        .isGreaterThanOrEqualTo(OneDnnTrainingStep.AUTO_MIN_SPEEDUP - 0.005);
+            } else {
+                assertThat(Double.parseDouble(m.group(2)))
+                        .isLessThan(OneDnnTrainingStep.AUTO_MIN_SPEEDUP + 0.005);
+            }
+        }
+        assertThat(generator.params()).isEqualTo(generatorBefore);
+        assertThat(discriminator.params()).isEqualTo(discriminatorBefore);
+    }
+
     private static void check(
             Layer layer,
             InputType inputType,
