@@ -16,8 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -88,44 +91,92 @@ public final class ClassifierStore {
             // one temporary folder per writer: the trials of a sweep that start together train the
             // same classifier at the same time
             Files.createDirectories(folder);
+            removeAbandonedTemporaries(console);
             Path temporary = Files.createTempDirectory(folder, target.getFileName() + ".tmp-");
-            ModelSerializer.writeModel(
-                    classifier.network(), temporary.resolve("classifier.zip").toFile(), false);
-            ObjectNode info = JSON.createObjectNode();
-            info.put("held_out_accuracy", classifier.heldOutAccuracy());
-            info.put("held_out_augmented_accuracy", classifier.heldOutAugmentedAccuracy());
-            info.put("augmentation", spec.augmentation().key());
-            info.put("backbone", DomainClassifier.BACKBONE);
-            info.put("images", data.size());
-            info.put("shape", data.shape().toString());
-            info.putPOJO("classes", data.classNames());
-            info.put("seed", seed);
-            Files.writeString(
-                    temporary.resolve("classifier.json"),
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info),
-                    StandardCharsets.UTF_8);
-            if (!retrain && Files.isRegularFile(target.resolve("classifier.json"))) {
-                // another process stored the same classifier (same data, settings and seed) first
-                Folders.deleteTree(temporary);
-                console.println(
-                        "domain classifier: stored meanwhile by another process in " + target);
-                return classifier;
-            }
-            Folders.deleteTree(target);
             try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+                return store(classifier, temporary, target, spec, data, seed, retrain, console);
+            } finally {
+                // gone after a move; left behind only by a failed write
                 Folders.deleteTree(temporary);
-                console.println(
-                        "domain classifier: stored meanwhile by another process in " + target);
-                return classifier;
             }
-            console.println("domain classifier: stored in " + target);
-            return classifier;
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot use the classifier cache " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * How old a writer's temporary folder must be before another writer deletes it as abandoned
+     * (its process was killed mid-write): no classifier takes a day to write.
+     */
+    static final Duration ABANDONED_AFTER = Duration.ofHours(24);
+
+    /**
+     * Deletes temporary folders ({@code <fingerprint>.tmp-*}) older than {@link #ABANDONED_AFTER},
+     * which writers killed between training and storing leave behind. A folder that cannot be
+     * deleted is left and named on the console.
+     */
+    private void removeAbandonedTemporaries(PrintStream console) throws IOException {
+        Instant cutoff = Instant.now().minus(ABANDONED_AFTER);
+        try (Stream<Path> entries = Files.list(folder)) {
+            for (Path entry : entries.toList()) {
+                if (entry.getFileName().toString().contains(".tmp-")
+                        && Files.isDirectory(entry)
+                        && Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff)) {
+                    try {
+                        Folders.deleteTree(entry);
+                    } catch (IOException e) {
+                        console.println(
+                                "domain classifier: cannot delete the abandoned "
+                                        + entry
+                                        + ": "
+                                        + e);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Writes the classifier into {@code temporary} and moves that to {@code target}. */
+    private DomainClassifier store(
+            DomainClassifier classifier,
+            Path temporary,
+            Path target,
+            ClassifierSpec spec,
+            LabeledImages data,
+            long seed,
+            boolean retrain,
+            PrintStream console)
+            throws IOException {
+        ModelSerializer.writeModel(
+                classifier.network(), temporary.resolve("classifier.zip").toFile(), false);
+        ObjectNode info = JSON.createObjectNode();
+        info.put("held_out_accuracy", classifier.heldOutAccuracy());
+        info.put("held_out_augmented_accuracy", classifier.heldOutAugmentedAccuracy());
+        info.put("augmentation", spec.augmentation().key());
+        info.put("backbone", DomainClassifier.BACKBONE);
+        info.put("images", data.size());
+        info.put("shape", data.shape().toString());
+        info.putPOJO("classes", data.classNames());
+        info.put("seed", seed);
+        Files.writeString(
+                temporary.resolve("classifier.json"),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info),
+                StandardCharsets.UTF_8);
+        if (!retrain && Files.isRegularFile(target.resolve("classifier.json"))) {
+            // another process stored the same classifier (same data, settings and seed) first
+            console.println("domain classifier: stored meanwhile by another process in " + target);
+            return classifier;
+        }
+        Folders.deleteTree(target);
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+            console.println("domain classifier: stored meanwhile by another process in " + target);
+            return classifier;
+        }
+        console.println("domain classifier: stored in " + target);
+        return classifier;
     }
 
     /**

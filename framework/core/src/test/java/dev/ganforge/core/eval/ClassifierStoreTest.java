@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -50,5 +52,26 @@ class ClassifierStoreTest {
         DomainClassifier cached =
                 new ClassifierStore(cache).loadOrTrain(data, spec, 7, false, QUIET);
         assertThat(cached.heldOutAccuracy()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void aWriterDeletesFoldersOfKilledWritersButNotThoseOfRunningOnes() throws Exception {
+        LabeledImages data = GeneratorEvaluationTest.synthetic(200, 3);
+        ClassifierSpec spec =
+                new ClassifierSpec(cache, 200, 0.25, 1, 20, 32, 0.002, AugmentationSpec.none());
+        Path abandoned = Files.createDirectory(cache.resolve("0123abcd.tmp-111"));
+        Files.writeString(abandoned.resolve("classifier.zip"), "half-written");
+        Files.setLastModifiedTime(
+                abandoned,
+                FileTime.from(
+                        Instant.now().minus(ClassifierStore.ABANDONED_AFTER).minusSeconds(60)));
+        Path running = Files.createDirectory(cache.resolve("0123abcd.tmp-222"));
+        new ClassifierStore(cache).loadOrTrain(data, spec, 7, false, QUIET);
+        try (Stream<Path> entries = Files.list(cache)) {
+            assertThat(entries.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder(
+                            ClassifierStore.fingerprint(data, spec, 7),
+                            running.getFileName().toString());
+        }
     }
 }
