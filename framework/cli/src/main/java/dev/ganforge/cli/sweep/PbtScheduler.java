@@ -176,6 +176,10 @@ final class PbtScheduler implements TrialScheduler, Schedulers.Replayable {
         TrialState reached = now.reached(last ? "FINISHED" : "PAUSED", step, metric);
         state.put(reached);
         if (last) {
+            if (state.trials().stream().allMatch(t -> t.status().equals("FINISHED"))) {
+                // no decision is left that could copy a snapshot
+                deleteFolder(folder.resolve(SNAPSHOTS));
+            }
             return;
         }
         snapshot(reached, step);
@@ -207,6 +211,30 @@ final class PbtScheduler implements TrialScheduler, Schedulers.Replayable {
         }
         for (SweepRunner.Trial trial : waiting) {
             ready.add(exploitOrContinue(trial, state.get(trial.state().id()), step));
+        }
+        // Every trial is at this generation: no decision at an earlier step can run again, not
+        // even after a restart, so those snapshots (one checkpoint per trial each) are garbage.
+        pruneSnapshotsBefore(step);
+    }
+
+    /** Deletes the snapshots taken at steps before {@code step}. */
+    private void pruneSnapshotsBefore(long step) {
+        Path snapshots = folder.resolve(SNAPSHOTS);
+        if (!Files.isDirectory(snapshots)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(snapshots)) {
+            for (Path entry : entries.toList()) {
+                String name = entry.getFileName().toString();
+                int dash = name.lastIndexOf('-');
+                if (dash > 0
+                        && name.substring(dash + 1).chars().allMatch(Character::isDigit)
+                        && Long.parseLong(name.substring(dash + 1)) < step) {
+                    deleteFolder(entry);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + snapshots, e);
         }
     }
 

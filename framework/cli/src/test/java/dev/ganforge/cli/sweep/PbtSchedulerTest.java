@@ -86,6 +86,9 @@ class PbtSchedulerTest {
             TrialState before = state.get(done.trial().state().id());
             double metric = train(before, done.targetSteps());
             scheduler.ended(done, 0, metric, "log");
+            assertThat(snapshotSteps())
+                    .as("snapshots of the generation being decided and the next one only")
+                    .hasSizeLessThanOrEqualTo(2);
             TrialState after = state.get(before.id());
             if (after.lineage().size() > before.lineage().size()) {
                 exploitsSeen++;
@@ -129,6 +132,9 @@ class PbtSchedulerTest {
         assertThat(exploitsSeen).isPositive();
         assertThat(state.trials()).extracting(TrialState::status).containsOnly("FINISHED");
         assertThat(state.trials()).extracting(TrialState::steps).containsOnly(LENGTH);
+        assertThat(folder.resolve(PbtScheduler.SNAPSHOTS))
+                .as("snapshots deleted once every trial finished")
+                .doesNotExist();
 
         TrialState best =
                 state.trials().stream()
@@ -169,6 +175,18 @@ class PbtSchedulerTest {
         Files.writeString(latest, target.getFileName() + "\n");
         double rate = Double.parseDouble(values.get("optimizers.generator.learning_rate"));
         return Math.abs(Math.log10(rate) + 3) + 1.0 / step;
+    }
+
+    /** The distinct steps of the snapshots the scheduler keeps. */
+    private java.util.Set<String> snapshotSteps() throws IOException {
+        Path snapshots = folder.resolve(PbtScheduler.SNAPSHOTS);
+        if (!Files.isDirectory(snapshots)) {
+            return java.util.Set.of();
+        }
+        try (var entries = Files.list(snapshots)) {
+            return entries.map(p -> p.getFileName().toString().replaceAll(".*-", ""))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     private Path checkpoint(String trial, long step) {
