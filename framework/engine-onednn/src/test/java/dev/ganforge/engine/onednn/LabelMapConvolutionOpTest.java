@@ -107,6 +107,24 @@ class LabelMapConvolutionOpTest {
                         .dup());
     }
 
+    /**
+     * Runs {@code compiled} and DL4J (float32 and float64) on the same input and output gradient
+     * and checks the op against both.
+     */
+    private static void assertMatchesDl4j(
+            OneDnnNetwork compiled,
+            MultiLayerNetwork network,
+            INDArray in,
+            INDArray outputGradient) {
+        Pass exact =
+                dl4j(
+                        network.convertDataType(DataType.DOUBLE),
+                        in.castTo(DataType.DOUBLE),
+                        outputGradient.castTo(DataType.DOUBLE));
+        Pass dl4j32 = dl4j(network, in, outputGradient);
+        assertMatches(oneDnn(compiled, network, in, outputGradient), dl4j32, exact);
+    }
+
     private static void assertMatches(Pass actual, Pass dl4j32, Pass exact) {
         Float64Bound.assertWithin(
                 "output",
@@ -157,16 +175,9 @@ class LabelMapConvolutionOpTest {
         MultiLayerNetwork network = network();
         INDArray in = input();
         INDArray outputGradient = Nd4j.randn(DataType.FLOAT, B, OUT, 7, 6);
-        MultiLayerNetwork exactNetwork = network.convertDataType(DataType.DOUBLE);
-        Pass exact =
-                dl4j(
-                        exactNetwork,
-                        in.castTo(DataType.DOUBLE),
-                        outputGradient.castTo(DataType.DOUBLE));
-        Pass dl4j32 = dl4j(network, in, outputGradient);
         try (OneDnnNetwork compiled = new OneDnnNetwork(network, in.shape(), C)) {
             assertThat(compiled.ops().get(0)).isInstanceOf(LabelMapConvolutionOp.class);
-            assertMatches(oneDnn(compiled, network, in, outputGradient), dl4j32, exact);
+            assertMatchesDl4j(compiled, network, in, outputGradient);
         }
     }
 
@@ -187,13 +198,7 @@ class LabelMapConvolutionOpTest {
                     .muli(-3)
                     .addi(0.5);
             compiled.parametersChanged();
-            Pass exact =
-                    dl4j(
-                            network.convertDataType(DataType.DOUBLE),
-                            in.castTo(DataType.DOUBLE),
-                            outputGradient.castTo(DataType.DOUBLE));
-            Pass dl4j32 = dl4j(network, in, outputGradient);
-            assertMatches(oneDnn(compiled, network, in, outputGradient), dl4j32, exact);
+            assertMatchesDl4j(compiled, network, in, outputGradient);
         }
     }
 
@@ -211,15 +216,9 @@ class LabelMapConvolutionOpTest {
         network.params().assign(toBf16(network.params()));
         INDArray in = toBf16(input());
         INDArray outputGradient = toBf16(Nd4j.randn(DataType.FLOAT, B, OUT, 7, 6));
-        Pass exact =
-                dl4j(
-                        network.convertDataType(DataType.DOUBLE),
-                        in.castTo(DataType.DOUBLE),
-                        outputGradient.castTo(DataType.DOUBLE));
-        Pass dl4j32 = dl4j(network, in, outputGradient);
         try (OneDnnNetwork compiled =
                 new OneDnnNetwork(network, in.shape(), C, ComputeType.BFLOAT16)) {
-            assertMatches(oneDnn(compiled, network, in, outputGradient), dl4j32, exact);
+            assertMatchesDl4j(compiled, network, in, outputGradient);
         }
     }
 
