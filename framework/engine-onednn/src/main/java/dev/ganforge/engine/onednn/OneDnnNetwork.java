@@ -146,7 +146,7 @@ public final class OneDnnNetwork implements AutoCloseable {
                 org.deeplearning4j.nn.conf.layers.Layer config = conf.getLayer();
                 OpFactory factory = OpRegistry.factoryFor(config).orElseThrow();
                 OneDnnOp op =
-                        labelMapsFirst(current, config, imageChannels)
+                        labelMapsFirst(factory, config, imageChannels)
                                 ? new LabelMapConvolutionOp(
                                         current,
                                         (ConvolutionLayer) config,
@@ -338,19 +338,16 @@ public final class OneDnnNetwork implements AutoCloseable {
     }
 
     /**
-     * @return whether {@code config} is the first layer of a network whose input has label maps
-     *     after {@code imageChannels} image channels, and a convolution that {@link
-     *     LabelMapConvolutionOp} computes
+     * @return whether {@code config} is the network's first op (no reshape before it), a
+     *     convolution (not transposed) and the input has label maps after {@code imageChannels}
+     *     image channels: the case {@link LabelMapConvolutionOp} computes
      */
     private boolean labelMapsFirst(
-            Tensor current, org.deeplearning4j.nn.conf.layers.Layer config, long imageChannels) {
-        return current == input
-                && ops.isEmpty()
-                && inputDims.length == 4
+            OpFactory factory, org.deeplearning4j.nn.conf.layers.Layer config, long imageChannels) {
+        return ops.isEmpty()
                 && imageChannels < inputDims[1]
-                && config instanceof ConvolutionLayer
-                && !(config instanceof Deconvolution2D)
-                && ConvolutionOp.FACTORY.unsupported(config).isEmpty();
+                && factory == ConvolutionOp.FACTORY
+                && !(config instanceof Deconvolution2D);
     }
 
     private Tensor add(OneDnnOp op) {
