@@ -161,7 +161,8 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         String engine = step.engine();
-        String precision = step.precision().split(" ")[0];
+        String precisionText = step.precision();
+        String precision = precisionText.split(" ")[0];
         String instructionSet = step.instructionSet();
         step.close();
         double median = ResolvedPlugins.median(seconds, steps);
@@ -182,6 +183,7 @@ final class BenchCommand implements Callable<Integer> {
                                         .getOrDefault("omp.threads", "0"))));
         line.put("engine", engine);
         line.put("precision", precision);
+        line.put("precision_detail", precisionText);
         line.put("isa", instructionSet);
         boolean conditionalNorm =
                 generator.getLayerWiseConfigurations().getConfs().stream()
