@@ -36,11 +36,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * filters ({@code W_label} read class-major, {@code [K·O, 1, kH, kW]}), computed once after the
  * weights change: O·K·H'·W'·kH·kW multiply-adds instead of B·O·K·H'·W'·kH·kW per pass. The
  * per-example coefficients {@code v = [B, K]} are read from each label map's first pixel; {@code
- * Σ_k v_bk L_k} and S are two matrix products ({@code [B, K]·[K, O·H'·W']} and its transpose). The
- * image convolution ({@link ConvolutionOp} over C channels, C/(C+K) of the work) adds its result
- * onto {@code Σ_k v_bk L_k} through oneDNN's sum post-op. The input gradient covers the C image
- * channels only (the label maps are not trained). The bias, padding and output of the full
- * convolution are unchanged; results differ from it only by float32 rounding (summation order).
+ * Σ_k v_bk L_k} and S are two matrix products ({@code [B, K]·[K, O·H'·W']} and its transpose), and
+ * when every row of v is one-hot (as in training) the first is a gather of L's rows. The image
+ * convolution ({@link ConvolutionOp} over C channels, C/(C+K) of the work) adds its result onto
+ * {@code Σ_k v_bk L_k} through oneDNN's sum post-op. The input gradient covers the C image channels
+ * only (the label maps are not trained). The bias, padding and output of the full convolution are
+ * unchanged; results differ from it only by float32 rounding (summation order).
  *
  * <p>On the canonical benchmark networks the label maps are 10 of 11 input channels (Fashion-MNIST)
  * and 40 of 41 (ORL faces) of the discriminator's first layer.
@@ -56,6 +57,7 @@ final class LabelMapConvolutionOp extends OneDnnOp {
     private final Tensor imageSrc;
     private final INDArray coefficients;
     private final float[] coefficientValues;
+    private final int[] classOfExample;
     private final Tensor ones;
     private final long[] filterDims;
     private final Tensor classWeights;
@@ -195,6 +197,7 @@ final class LabelMapConvolutionOp extends OneDnnOp {
                         labelOutput);
         coefficients = Nd4j.create(DataType.FLOAT, batch, classes);
         coefficientValues = new float[(int) (batch * classes)];
+        classOfExample = new int[(int) batch];
         expanded = Tensor.allocate(Dnnl.desc(outDims, dnnl_abcd));
         expandedToDst = Dnnl.reorder(expanded, dst);
     }
@@ -215,33 +218,58 @@ final class LabelMapConvolutionOp extends OneDnnOp {
             labelForward.run();
             labelOutputStale = false;
         }
-        readCoefficients();
-        Nd4j.gemm(
-                coefficients,
-                labelOutput.buffer().reshape(classes, -1),
-                expanded.buffer().reshape(batch, -1),
-                false,
-                false,
-                1.0,
-                0.0);
+        if (readCoefficients()) {
+            // One-hot rows (every training pass): Σ_k v_bk L_k is L of the example's class, a
+            // copy. A [B, K]·[K, O·H'·W'] product with K this small ran at memory speed at best.
+            Nd4j.pullRows(
+                    labelOutput.buffer().reshape(classes, -1),
+                    expanded.buffer().reshape(batch, -1),
+                    1,
+                    classOfExample);
+        } else {
+            Nd4j.gemm(
+                    coefficients,
+                    labelOutput.buffer().reshape(classes, -1),
+                    expanded.buffer().reshape(batch, -1),
+                    false,
+                    false,
+                    1.0,
+                    0.0);
+        }
         expandedToDst.run();
         image.forward();
     }
 
-    /** v_bk: the first pixel of label map k of example b. */
-    private void readCoefficients() {
+    /**
+     * Reads v_bk, the first pixel of label map k of example b, into {@link #coefficients}, and each
+     * one-hot row's class into {@link #classOfExample}.
+     *
+     * @return whether every row is one-hot (one 1, the rest 0)
+     */
+    private boolean readCoefficients() {
         INDArray input = src.buffer();
         DataBuffer data = input.data();
         long base = input.offset();
         long perExample = inputChannels * mapSize;
+        boolean oneHot = true;
         int i = 0;
-        for (long b = 0; b < batch; b++) {
+        for (int b = 0; b < batch; b++) {
+            int ones = 0;
+            int zeros = 0;
             for (long k = 0; k < classes; k++) {
-                coefficientValues[i++] =
-                        data.getFloat(base + b * perExample + (imageChannels + k) * mapSize);
+                float v = data.getFloat(base + b * perExample + (imageChannels + k) * mapSize);
+                coefficientValues[i++] = v;
+                if (v == 1f) {
+                    ones++;
+                    classOfExample[b] = (int) k;
+                } else if (v == 0f) {
+                    zeros++;
+                }
             }
+            oneHot &= ones == 1 && zeros == classes - 1;
         }
         coefficients.data().setData(coefficientValues);
+        return oneHot;
     }
 
     @Override

@@ -63,16 +63,37 @@ class LabelMapConvolutionOpTest {
 
     /** Images random; label maps constant per channel: one-hot rows, then arbitrary constants. */
     private static INDArray input() {
+        return input(
+                new float[][] {
+                    {1, 0, 0, 0, 0},
+                    {0, 0, 0, 0, 1},
+                    {0, 0, 1, 0, 0},
+                    {0.7f, -0.3f, 0, 2.5f, 0},
+                    {0, 0, 0, 0, 0},
+                    {-1, 1, -1, 1, 0.125f}
+                });
+    }
+
+    /**
+     * One-hot rows only, a class repeated and one unused, as training passes have (the op gathers
+     * L's rows instead of multiplying).
+     */
+    private static INDArray oneHotInput() {
+        return input(
+                new float[][] {
+                    {0, 0, 0, 0, 1},
+                    {0, 1, 0, 0, 0},
+                    {0, 0, 0, 0, 1},
+                    {1, 0, 0, 0, 0},
+                    {0, 0, 1, 0, 0},
+                    {0, 1, 0, 0, 0}
+                });
+    }
+
+    /** Images random (seeded); label map k of example b constant {@code coefficients[b][k]}. */
+    private static INDArray input(float[][] coefficients) {
         Nd4j.getRandom().setSeed(3);
         INDArray in = Nd4j.randn(DataType.FLOAT, B, C + K, H, W);
-        float[][] coefficients = {
-            {1, 0, 0, 0, 0},
-            {0, 0, 0, 0, 1},
-            {0, 0, 1, 0, 0},
-            {0.7f, -0.3f, 0, 2.5f, 0},
-            {0, 0, 0, 0, 0},
-            {-1, 1, -1, 1, 0.125f}
-        };
         for (int b = 0; b < B; b++) {
             for (int k = 0; k < K; k++) {
                 in.get(
@@ -178,6 +199,21 @@ class LabelMapConvolutionOpTest {
         try (OneDnnNetwork compiled = new OneDnnNetwork(network, in.shape(), C)) {
             assertThat(compiled.ops().get(0)).isInstanceOf(LabelMapConvolutionOp.class);
             assertMatchesDl4j(compiled, network, in, outputGradient);
+        }
+    }
+
+    /**
+     * All-one-hot batches take the gather path, others the product; one compiled network must get
+     * each right, in either order.
+     */
+    @Test
+    void oneHotBatchesMatchAsWellAndTheTwoPathsAlternate() {
+        MultiLayerNetwork network = network();
+        INDArray outputGradient = Nd4j.randn(DataType.FLOAT, B, OUT, 7, 6);
+        try (OneDnnNetwork compiled = new OneDnnNetwork(network, oneHotInput().shape(), C)) {
+            assertMatchesDl4j(compiled, network, oneHotInput(), outputGradient);
+            assertMatchesDl4j(compiled, network, input(), outputGradient);
+            assertMatchesDl4j(compiled, network, oneHotInput(), outputGradient);
         }
     }
 
