@@ -1,6 +1,8 @@
 package dev.ganforge.cli;
 
 import dev.ganforge.core.run.RunDirectory;
+import dev.ganforge.core.train.ExperimentException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,8 +28,25 @@ final class CheckpointArguments {
 
     /**
      * @return the run folder
+     * @throws dev.ganforge.core.train.ExperimentException if RUN_DIR does not exist, or is a folder
+     *     without the {@code spec.yaml} every run folder has (e.g. {@code runs/} itself)
      */
     RunDirectory run() {
+        if (!Files.isDirectory(runDirectory)) {
+            throw new ExperimentException(
+                    "run folder "
+                            + runDirectory
+                            + " does not exist (RUN_DIR is a folder 'ganforge run' wrote, e.g."
+                            + " runs/<experiment>/<run id>)");
+        }
+        if (!Files.isRegularFile(runDirectory.resolve(RunDirectory.SPEC_FILE))) {
+            throw new ExperimentException(
+                    runDirectory
+                            + " is not a run folder: it has no "
+                            + RunDirectory.SPEC_FILE
+                            + " (RUN_DIR is a folder 'ganforge run' wrote, e.g."
+                            + " runs/<experiment>/<run id>)");
+        }
         return new RunDirectory(runDirectory);
     }
 

@@ -45,12 +45,19 @@ public final class Main {
     /** Exit code of a run stopped by a signal. */
     public static final int KILLED = 130;
 
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
+
     private Main() {}
 
     /**
      * @param args the command line
      */
     public static void main(String[] args) {
+        // Plugins report through java.util.logging; one line each, like the rest of the output
+        // ("INFO: skipped 1 file …"), instead of the default date-and-class line above each.
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "%4$s: %5$s%6$s%n");
+        }
         NativeRuntime.configure();
         String gpuProblem =
                 BackendCheck.cudaProblem(Main.class.getClassLoader(), BackendCheck.CUDA_BACKEND);

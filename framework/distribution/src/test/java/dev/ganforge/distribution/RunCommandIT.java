@@ -191,6 +191,23 @@ class RunCommandIT {
         }
     }
 
+    /** A mistyped RUN_DIR, or a folder above the run folders, is named as what it is. */
+    @Test
+    void generateNamesAMissingOrWrongRunFolder() throws Exception {
+        Path missing = temp.resolve("no-such-run");
+        String images = temp.resolve("images").toString();
+        CliFixture.Result result =
+                run("generate", missing.toString(), "--per-class", "1", "--output", images);
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("run folder " + missing + " does not exist");
+
+        Path runs = Files.createDirectories(temp.resolve("runs"));
+        result = run("generate", runs.toString(), "--per-class", "1", "--output", images);
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(runs + " is not a run folder: it has no spec.yaml");
+        assertThat(temp.resolve("images")).doesNotExist();
+    }
+
     @Test
     void nonFiniteLossFailsTheRunAndKeepsTheLastGoodCheckpoint() throws Exception {
         Path out = temp.resolve("run");
