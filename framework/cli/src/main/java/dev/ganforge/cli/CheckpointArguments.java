@@ -28,26 +28,39 @@ final class CheckpointArguments {
 
     /**
      * @return the run folder
-     * @throws dev.ganforge.core.train.ExperimentException if RUN_DIR does not exist, or is a folder
-     *     without the {@code spec.yaml} every run folder has (e.g. {@code runs/} itself)
+     * @throws dev.ganforge.core.train.ExperimentException if RUN_DIR is not a run folder ({@link
+     *     #existingRun})
      */
     RunDirectory run() {
-        if (!Files.isDirectory(runDirectory)) {
+        return existingRun(runDirectory);
+    }
+
+    /**
+     * The check every command that reads a run folder makes first ({@code generate}, {@code
+     * evaluate}, {@code explore}, {@code export}, {@code resume}).
+     *
+     * @param folder a RUN_DIR argument
+     * @return the run folder
+     * @throws ExperimentException if {@code folder} does not exist, or is a folder without the
+     *     {@code spec.yaml} every run folder has (e.g. {@code runs/} itself); the message names it
+     */
+    static RunDirectory existingRun(Path folder) {
+        if (!Files.isDirectory(folder)) {
             throw new ExperimentException(
                     "run folder "
-                            + runDirectory
+                            + folder
                             + " does not exist (RUN_DIR is a folder 'ganforge run' wrote, e.g."
                             + " runs/<experiment>/<run id>)");
         }
-        if (!Files.isRegularFile(runDirectory.resolve(RunDirectory.SPEC_FILE))) {
+        if (!Files.isRegularFile(folder.resolve(RunDirectory.SPEC_FILE))) {
             throw new ExperimentException(
-                    runDirectory
+                    folder
                             + " is not a run folder: it has no "
                             + RunDirectory.SPEC_FILE
                             + " (RUN_DIR is a folder 'ganforge run' wrote, e.g."
                             + " runs/<experiment>/<run id>)");
         }
-        return new RunDirectory(runDirectory);
+        return new RunDirectory(folder);
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.ganforge.cli;
 
-import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.SpecLoader;
 import jakarta.inject.Inject;
@@ -49,7 +48,8 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExperimentSpec spec = loader.load(new RunDirectory(runDirectory).specFile(), set.values());
+        ExperimentSpec spec =
+                loader.load(CheckpointArguments.existingRun(runDirectory).specFile(), set.values());
         return session.train(
                 spec,
                 loader.toYaml(spec),

@@ -193,7 +193,7 @@ class RunCommandIT {
 
     /** A mistyped RUN_DIR, or a folder above the run folders, is named as what it is. */
     @Test
-    void generateNamesAMissingOrWrongRunFolder() throws Exception {
+    void generateAndResumeNameAMissingOrWrongRunFolder() throws Exception {
         Path missing = temp.resolve("no-such-run");
         String images = temp.resolve("images").toString();
         CliFixture.Result result =
@@ -206,6 +206,11 @@ class RunCommandIT {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains(runs + " is not a run folder: it has no spec.yaml");
         assertThat(temp.resolve("images")).doesNotExist();
+
+        result = run("resume", missing.toString());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("run folder " + missing + " does not exist");
+        assertThat(missing).doesNotExist();
     }
 
     @Test
