@@ -67,6 +67,13 @@ final class LabelMapConvolutionOp extends OneDnnOp {
     private final Exec scatterWeightsGradient;
     private final Tensor labelOutput;
     private final Tensor expanded;
+
+    /**
+     * {@link #labelOutput} as {@code [K, O·H'·W']} and {@link #expanded} as {@code [B, O·H'·W']}.
+     */
+    private final INDArray labelRows;
+
+    private final INDArray expandedRows;
     private final Exec expandedToDst;
     private final dnnl_primitive_desc labelForwardDesc;
     private final Adapted labelForwardWeights;
@@ -201,6 +208,8 @@ final class LabelMapConvolutionOp extends OneDnnOp {
         coefficientValues = new float[(int) (batch * classes)];
         classOfExample = new int[(int) batch];
         expanded = Tensor.allocate(Dnnl.desc(outDims, dnnl_abcd));
+        labelRows = labelOutput.buffer().reshape(classes, -1);
+        expandedRows = expanded.buffer().reshape(batch, -1);
         expandedToDst = Dnnl.reorder(expanded, dst);
     }
 
@@ -223,20 +232,9 @@ final class LabelMapConvolutionOp extends OneDnnOp {
         if (readCoefficients()) {
             // One-hot rows (every training pass): Σ_k v_bk L_k is L of the example's class, a
             // copy. A [B, K]·[K, O·H'·W'] product with K this small ran at memory speed at best.
-            Nd4j.pullRows(
-                    labelOutput.buffer().reshape(classes, -1),
-                    expanded.buffer().reshape(batch, -1),
-                    1,
-                    classOfExample);
+            Nd4j.pullRows(labelRows, expandedRows, 1, classOfExample);
         } else {
-            Nd4j.gemm(
-                    coefficients,
-                    labelOutput.buffer().reshape(classes, -1),
-                    expanded.buffer().reshape(batch, -1),
-                    false,
-                    false,
-                    1.0,
-                    0.0);
+            Nd4j.gemm(coefficients, labelRows, expandedRows, false, false, 1.0, 0.0);
         }
         expandedToDst.run();
         image.forward();
