@@ -84,7 +84,8 @@ final class ClassifierCommand implements Runnable {
             LabeledImages data = new ResolvedPlugins(spec).loadData();
             ClassifierStore store = new ClassifierStore(settings.cacheFolder());
             DomainClassifier classifier =
-                    store.loadOrTrain(data, settings, spec.seed(), retrain, System.err);
+                    store.loadOrTrain(
+                            data, settings, settings.seedFor(spec.seed()), retrain, System.err);
             commandSpec
                     .commandLine()
                     .getOut()

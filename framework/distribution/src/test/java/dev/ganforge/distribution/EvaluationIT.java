@@ -87,6 +87,54 @@ class EvaluationIT {
     }
 
     @Test
+    void aFixedClassifierSeedJudgesRunsOfDifferentSeedsWithOneClassifier() throws Exception {
+        Path specFile = write(temp, "tiny.yaml", spec(3));
+        for (String seed : List.of("1", "2")) {
+            CliFixture.Result result =
+                    run(
+                            "run",
+                            specFile.toString(),
+                            "--output",
+                            temp.resolve("fixed-" + seed).toString(),
+                            "--set",
+                            "seed=" + seed,
+                            "--set",
+                            "evaluation.classifier.seed=5");
+            assertThat(result.exitCode()).as(result.err()).isZero();
+        }
+        try (var classifiers = Files.list(temp.resolve("classifiers"))) {
+            assertThat(classifiers.toList()).hasSize(1); // trained once, for both runs
+        }
+        // the same classifier on the same held-out images: the same real-image ceilings
+        assertThat(realAccuracyRows(temp.resolve("fixed-2")))
+                .isEqualTo(realAccuracyRows(temp.resolve("fixed-1")))
+                .isNotEmpty();
+
+        // without it each experiment seed trains its own classifier
+        CliFixture.Result own =
+                run(
+                        "run",
+                        specFile.toString(),
+                        "--output",
+                        temp.resolve("own-3").toString(),
+                        "--set",
+                        "seed=3");
+        assertThat(own.exitCode()).as(own.err()).isZero();
+        try (var classifiers = Files.list(temp.resolve("classifiers"))) {
+            assertThat(classifiers.toList()).hasSize(2);
+        }
+    }
+
+    /** The eval/classifier_real_accuracy rows of a run's eval.csv, without step and timestamp. */
+    private static List<String> realAccuracyRows(Path run) throws Exception {
+        return Files.readAllLines(run.resolve("eval.csv")).stream()
+                .map(row -> row.split(","))
+                .filter(cells -> cells[1].startsWith("eval/classifier_real_accuracy"))
+                .map(cells -> cells[1] + "=" + cells[2])
+                .toList();
+    }
+
+    @Test
     void evaluateGenerateAndClassifierCommandsUseTheRun() throws Exception {
         Path specFile = write(temp, "tiny.yaml", spec(4));
         Path out = temp.resolve("run");

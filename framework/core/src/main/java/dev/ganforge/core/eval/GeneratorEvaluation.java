@@ -107,7 +107,11 @@ public final class GeneratorEvaluation {
         this.realDiversity = diversity(realFeatures.toDoubleMatrix(), realLabels);
         // the domain classifier's own held-out split: the real images no classifier trains on
         ClassifierTraining.Split split =
-                ClassifierTraining.split(data.labels(), data.numClasses(), spec.classifier(), seed);
+                ClassifierTraining.split(
+                        data.labels(),
+                        data.numClasses(),
+                        spec.classifier(),
+                        spec.classifier().seedFor(seed));
         int[] heldOut = split.heldOut();
         this.trainRows = split.train();
         this.data = data;

@@ -87,7 +87,12 @@ public final class TrainingEvaluation implements TrainingMonitor {
         this.recipe = plugins.recipe();
         DomainClassifier classifier =
                 new ClassifierStore(spec.classifier().cacheFolder())
-                        .loadOrTrain(data, spec.classifier(), experiment.seed(), false, console);
+                        .loadOrTrain(
+                                data,
+                                spec.classifier(),
+                                spec.classifier().seedFor(experiment.seed()),
+                                false,
+                                console);
         this.evaluation =
                 new GeneratorEvaluation(spec, data, classifier, conditional, experiment.seed());
         this.labels = GeneratorEvaluation.fixedLabels(classes, spec.samplesPerClass());

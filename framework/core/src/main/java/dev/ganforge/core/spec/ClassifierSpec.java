@@ -16,6 +16,10 @@ import java.nio.file.Path;
  * @param batchSize examples per update
  * @param learningRate Adam's learning rate
  * @param augmentation the random transformations of the training images (part of the cache key)
+ * @param seed seed of the classifier's held-out split, weights, shuffling and augmentation; null
+ *     means the experiment's seed. Fixing it makes runs of different seeds be judged by one
+ *     classifier (trained and cached once) on one held-out set, so their metrics differ only by the
+ *     generators
  */
 public record ClassifierSpec(
         @SpecField(
@@ -49,7 +53,23 @@ public record ClassifierSpec(
                                 "random translation, flip, brightness, contrast and noise in"
                                         + " training",
                         defaultValue = "{}")
-                AugmentationSpec augmentation) {
+                AugmentationSpec augmentation,
+        @SpecField(
+                        doc =
+                                "seed of the classifier and its held-out split (default: the"
+                                        + " experiment seed); fix it to judge runs of different"
+                                        + " seeds by one classifier",
+                        optional = true)
+                Long seed) {
+
+    /**
+     * @param experimentSeed the run's {@code seed}
+     * @return the seed the classifier is trained (and its held-out split drawn) with: {@link #seed}
+     *     if given, else {@code experimentSeed}
+     */
+    public long seedFor(long experimentSeed) {
+        return seed != null ? seed : experimentSeed;
+    }
 
     /**
      * @return {@link #cache} with a leading {@code ~/} replaced by the user's home folder

@@ -155,7 +155,8 @@ class AugmentationTest {
                         List.of("a", "b"),
                         0);
         ClassifierSpec plain =
-                new ClassifierSpec(Path.of("c"), 10, 0.5, 1, 1, 2, 0.001, AugmentationSpec.none());
+                new ClassifierSpec(
+                        Path.of("c"), 10, 0.5, 1, 1, 2, 0.001, AugmentationSpec.none(), null);
         ClassifierSpec shifted =
                 new ClassifierSpec(
                         Path.of("c"),
@@ -165,7 +166,8 @@ class AugmentationTest {
                         1,
                         2,
                         0.001,
-                        new AugmentationSpec(1, Padding.EDGE, 0, 0, false, 0));
+                        new AugmentationSpec(1, Padding.EDGE, 0, 0, false, 0),
+                        null);
         ClassifierSpec black =
                 new ClassifierSpec(
                         Path.of("c"),
@@ -175,7 +177,8 @@ class AugmentationTest {
                         1,
                         2,
                         0.001,
-                        new AugmentationSpec(1, Padding.BLACK, 0, 0, false, 0));
+                        new AugmentationSpec(1, Padding.BLACK, 0, 0, false, 0),
+                        null);
 
         String key = ClassifierStore.fingerprint(data, plain, 1);
         assertThat(ClassifierStore.fingerprint(data, shifted, 1)).isNotEqualTo(key);

@@ -31,7 +31,8 @@ class ClassifierStoreTest {
     void writersThatTrainTheSameClassifierAtOnceAllFinishAndLeaveOneFolder() throws Exception {
         LabeledImages data = GeneratorEvaluationTest.synthetic(200, 3);
         ClassifierSpec spec =
-                new ClassifierSpec(cache, 200, 0.25, 1, 20, 32, 0.002, AugmentationSpec.none());
+                new ClassifierSpec(
+                        cache, 200, 0.25, 1, 20, 32, 0.002, AugmentationSpec.none(), null);
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             Callable<DomainClassifier> writer =
@@ -58,7 +59,8 @@ class ClassifierStoreTest {
     void aWriterDeletesFoldersOfKilledWritersButNotThoseOfRunningOnes() throws Exception {
         LabeledImages data = GeneratorEvaluationTest.synthetic(200, 3);
         ClassifierSpec spec =
-                new ClassifierSpec(cache, 200, 0.25, 1, 20, 32, 0.002, AugmentationSpec.none());
+                new ClassifierSpec(
+                        cache, 200, 0.25, 1, 20, 32, 0.002, AugmentationSpec.none(), null);
         Path abandoned = Files.createDirectory(cache.resolve("0123abcd.tmp-111"));
         Files.writeString(abandoned.resolve("classifier.zip"), "half-written");
         Files.setLastModifiedTime(

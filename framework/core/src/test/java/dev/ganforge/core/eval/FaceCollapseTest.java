@@ -66,7 +66,8 @@ class FaceCollapseTest {
                         32,
                         0.002,
                         new AugmentationSpec(
-                                2, AugmentationSpec.Padding.EDGE, 0.2, 0.2, true, 0.05));
+                                2, AugmentationSpec.Padding.EDGE, 0.2, 0.2, true, 0.05),
+                        null);
         classifier = ClassifierTraining.train(faces, classifierSpec, 7, QUIET);
         spec =
                 new EvaluationSpec(

@@ -45,7 +45,15 @@ class GeneratorEvaluationTest {
         data = synthetic(800, 11);
         classifierSpec =
                 new ClassifierSpec(
-                        Path.of("unused"), 800, 0.25, 3, 150, 32, 0.002, AugmentationSpec.none());
+                        Path.of("unused"),
+                        800,
+                        0.25,
+                        3,
+                        150,
+                        32,
+                        0.002,
+                        AugmentationSpec.none(),
+                        null);
         classifier = ClassifierTraining.train(data, classifierSpec, 5, QUIET);
         split = ClassifierTraining.split(data.labels(), CLASSES, classifierSpec, 5);
     }
