@@ -57,11 +57,15 @@ class SpecAndDataErrorsIT {
     void datasetSmallerThanOneBatchIsAClearError() throws Exception {
         Path spec = write(temp, "small.yaml", tinySpec(4).replace("size: 48", "size: 5"));
 
-        CliFixture.Result result =
-                run("run", spec.toString(), "--output", temp.resolve("run").toString());
+        // runs/<experiment>/<run id> as a run without --output makes it: a run that fails on its
+        // data leaves neither its folder nor the empty ones created above it
+        Path out = temp.resolve("runs").resolve("tiny").resolve("20261202-000000");
+
+        CliFixture.Result result = run("run", spec.toString(), "--output", out.toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("5 images").contains("training.batch_size = 8");
+        assertThat(temp.resolve("runs")).doesNotExist();
     }
 
     @Test

@@ -20,6 +20,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +69,13 @@ public final class Trainer {
     private final TrainingMonitor.Factory monitors;
     private volatile boolean stopRequested;
     private ExclusiveFileLock folderLock;
-    private boolean folderExisted;
+
+    /**
+     * The highest folder {@link #claimFolder} created on the way to the run folder (the run folder
+     * itself, or e.g. {@code runs/cgan_face} when {@code runs/} existed); null when the run folder
+     * existed.
+     */
+    private Path createdTop;
 
     /**
      * @param spec the resolved experiment
@@ -134,7 +142,12 @@ public final class Trainer {
         if (folderLock != null) {
             return;
         }
-        folderExisted = Files.isDirectory(run.root());
+        createdTop = null;
+        for (Path folder = run.root().toAbsolutePath();
+                folder != null && !Files.exists(folder);
+                folder = folder.getParent()) {
+            createdTop = folder;
+        }
         try {
             folderLock = run.lockForTraining();
         } catch (IllegalStateException e) {
@@ -152,22 +165,36 @@ public final class Trainer {
         }
         folderLock.close();
         folderLock = null;
-        if (!folderExisted) {
+        if (createdTop != null) {
             removeIfOnlyTheLock();
         }
     }
 
-    /** A run that stopped before writing anything (bad data, say) leaves no folder behind. */
+    /**
+     * A run that stopped before writing anything (bad data, say) leaves no folder behind: neither
+     * the run folder nor the empty folders created above it ({@code runs/<experiment>}).
+     */
     private void removeIfOnlyTheLock() {
-        try (Stream<Path> entries = Files.list(run.root())) {
-            if (entries.map(p -> p.getFileName().toString())
+        Path root = run.root().toAbsolutePath();
+        try (Stream<Path> entries = Files.list(root)) {
+            if (!entries.map(p -> p.getFileName().toString())
                     .toList()
                     .equals(List.of(RunDirectory.LOCK_FILE))) {
-                Files.delete(run.root().resolve(RunDirectory.LOCK_FILE));
-                Files.delete(run.root());
+                return;
             }
         } catch (IOException e) {
-            // leave the folder; it is only untidy
+            return; // leave the folder; it is only untidy
+        }
+        try {
+            Files.delete(root.resolve(RunDirectory.LOCK_FILE));
+            for (Path folder = root; folder != null; folder = folder.getParent()) {
+                Files.delete(folder); // fails on a folder another process has filled meanwhile
+                if (folder.equals(createdTop)) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            // leave the rest; it is only untidy
         }
     }
 
@@ -589,12 +616,17 @@ public final class Trainer {
                 .startsFrom(start, Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(terminal ? 1000 : 10_000)
-                .showSpeed()
+                .showSpeed(speedFormat())
                 .setConsumer(
                         terminal
                                 ? new ConsoleProgressBarConsumer(console)
                                 : new DelegatingProgressBarConsumer(console::println, 120))
                 .build();
+    }
+
+    /** Steps per second with a leading zero and one decimal ({@code 0.9/s}, not {@code .9/s}). */
+    static DecimalFormat speedFormat() {
+        return new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT));
     }
 
     /** SplitMix64 finaliser of (seed, step): independent-looking seeds for consecutive steps. */
