@@ -142,13 +142,8 @@ final class ConvolutionOp extends WeightedOp {
         padLeft = geometry.padBegin();
         padRight = geometry.padEnd();
         long[] dstDims = {in[0], out, outSize[0], outSize[1]};
-        // Few output channels (an image): a plain layout avoids padding C to a block of 16. Not
-        // for a transposed convolution: oneDNN 2.5 computes it as a convolution's backward-data
-        // pass, whose JIT kernel writes few channels only into a blocked (padded) layout; a plain
-        // destination falls back to its GEMM kernel, 5.8 against about 1 ms for G's last layer on
-        // bench_fashion (64 -> 1 channels, 14 -> 28 pixels; ONEDNN_VERBOSE, avx512_core_bf16).
-        dnnl_memory_desc_t dstWanted =
-                out < 8 && !transposed ? Dnnl.desc(dstDims, dnnl_abcd) : any(dstDims);
+        // Few output channels (an image): a plain layout avoids padding C to a block of 16.
+        dnnl_memory_desc_t dstWanted = out < 8 ? Dnnl.desc(dstDims, dnnl_abcd) : any(dstDims);
         buildForward(
                 Dnnl.primitiveDesc(
                         forwardOp(in, dims(weights.desc), dstWanted),
