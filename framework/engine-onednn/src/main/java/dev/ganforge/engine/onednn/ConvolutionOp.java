@@ -194,6 +194,12 @@ final class ConvolutionOp extends WeightedOp {
         long[] out = dims(dst.desc);
         long[] weightDims = dims(weights.desc);
         diffSrc = Tensor.allocate(accumulate ? Dnnl.desc(in, dnnl_abcd) : src.desc);
+        // Few input channels (D's image input): a plain input gradient, as for a few-channel
+        // output above. With a free choice oneDNN 2.5 picks its JIT kernel, which writes the
+        // gradient padded to 16 channels (2.8 ms per pass on bench_fashion's 1 -> 64 layer,
+        // per-call median) and then needs a reorder to plain.
+        dnnl_memory_desc_t diffSrcWanted =
+                in[1] < 8 && !transposed ? Dnnl.desc(in, dnnl_abcd) : any(in);
         dnnl_convolution_desc_t data = new dnnl_convolution_desc_t();
         Dnnl.check(
                 transposed
@@ -209,7 +215,7 @@ final class ConvolutionOp extends WeightedOp {
                         : dnnl_convolution_backward_data_desc_init(
                                 data,
                                 dnnl_convolution_direct,
-                                any(in),
+                                diffSrcWanted,
                                 operand(weightDims),
                                 operand(out),
                                 strides,
