@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
@@ -386,7 +387,7 @@ public final class Trainer {
                                 startStep,
                                 console);
                 BatchSource.Prefetching prefetch = batches.prefetching(total);
-                ProgressBar bar = progressBar(total, startStep)) {
+                Progress bar = new Progress(progressBar(total, startStep))) {
             while (step < total) {
                 if (stopRequested) {
                     return stopBySignal(context, step, times);
@@ -429,7 +430,10 @@ public final class Trainer {
                     average.update(step);
                 }
                 times.add((System.nanoTime() - started) / 1e9);
-                showProgress(bar, step, result);
+                showProgress(bar.bar, step, result);
+                if (step == total) {
+                    bar.close(); // its last line before the final checkpoint and evaluation
+                }
                 // phase 3: the run folder: metrics rows, sample grids, checkpoints
                 if (step % training.logEvery() == 0 || step == total) {
                     long now = System.nanoTime();
@@ -479,6 +483,28 @@ public final class Trainer {
         }
         run.writeStatus(RunStatus.FINISHED, null, step, total);
         return new RunOutcome(RunStatus.FINISHED, null, step, run.root(), times.median());
+    }
+
+    /**
+     * The progress bar, closed once: after the last step, so that its final line is printed once
+     * and gives the training time (the library prints a line on close, and its timer printed
+     * another while the final evaluation ran), or when the loop ends early.
+     */
+    private static final class Progress implements AutoCloseable {
+        final ProgressBar bar;
+        private boolean closed;
+
+        Progress(ProgressBar bar) {
+            this.bar = bar;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                bar.close();
+            }
+        }
     }
 
     /** Fills z and the fake labels of {@code step} from generators seeded with (seed, step). */
@@ -620,8 +646,22 @@ public final class Trainer {
                 .setConsumer(
                         terminal
                                 ? new ConsoleProgressBarConsumer(console)
-                                : new DelegatingProgressBarConsumer(console::println, 120))
+                                : new DelegatingProgressBarConsumer(withoutRepeats(), 120))
                 .build();
+    }
+
+    /**
+     * @return a line printer for the plain-line progress mode that drops a line equal to the one
+     *     before it (the library prints the final line twice when the bar closes)
+     */
+    private Consumer<String> withoutRepeats() {
+        String[] last = {null};
+        return line -> {
+            if (!line.equals(last[0])) {
+                last[0] = line;
+                console.println(line);
+            }
+        };
     }
 
     /** Steps per second with a leading zero and one decimal ({@code 0.9/s}, not {@code .9/s}). */
