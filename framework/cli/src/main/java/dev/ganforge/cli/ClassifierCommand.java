@@ -83,9 +83,9 @@ final class ClassifierCommand implements Runnable {
             ClassifierSpec settings = spec.evaluation().classifier();
             LabeledImages data = new ResolvedPlugins(spec).loadData();
             ClassifierStore store = new ClassifierStore(settings.cacheFolder());
+            long classifierSeed = settings.seedFor(spec.seed());
             DomainClassifier classifier =
-                    store.loadOrTrain(
-                            data, settings, settings.seedFor(spec.seed()), retrain, System.err);
+                    store.loadOrTrain(data, settings, classifierSeed, retrain, System.err);
             commandSpec
                     .commandLine()
                     .getOut()
@@ -98,7 +98,7 @@ final class ClassifierCommand implements Runnable {
                             settings.cacheFolder()
                                     .resolve(
                                             ClassifierStore.fingerprint(
-                                                    data, settings, spec.seed())));
+                                                    data, settings, classifierSeed)));
             return 0;
         }
     }

@@ -57,7 +57,7 @@ public final class ClassifierStore {
      *
      * @param data the real labelled images
      * @param spec classifier settings
-     * @param seed the experiment seed
+     * @param seed the classifier's seed ({@link ClassifierSpec#seedFor})
      * @param retrain train again even if a cached classifier exists
      * @param console where progress lines go
      * @return the classifier and its held-out accuracy

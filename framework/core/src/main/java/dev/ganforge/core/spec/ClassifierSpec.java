@@ -18,8 +18,8 @@ import java.nio.file.Path;
  * @param augmentation the random transformations of the training images (part of the cache key)
  * @param seed seed of the classifier's held-out split, weights, shuffling and augmentation; null
  *     means the experiment's seed. Fixing it makes runs of different seeds be judged by one
- *     classifier (trained and cached once) on one held-out set, so their metrics differ only by the
- *     generators
+ *     classifier (trained and cached once) on one held-out set; the reference rows of the
+ *     real-image metrics and the CAS classifier's initialisation still follow the experiment seed
  */
 public record ClassifierSpec(
         @SpecField(

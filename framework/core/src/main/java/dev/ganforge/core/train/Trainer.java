@@ -144,7 +144,7 @@ public final class Trainer {
             return;
         }
         createdTop = null;
-        for (Path folder = run.root().toAbsolutePath();
+        for (Path folder = run.root().toAbsolutePath().normalize();
                 folder != null && !Files.exists(folder);
                 folder = folder.getParent()) {
             createdTop = folder;
@@ -176,7 +176,7 @@ public final class Trainer {
      * the run folder nor the empty folders created above it ({@code runs/<experiment>}).
      */
     private void removeIfOnlyTheLock() {
-        Path root = run.root().toAbsolutePath();
+        Path root = run.root().toAbsolutePath().normalize();
         try (Stream<Path> entries = Files.list(root)) {
             if (!entries.map(p -> p.getFileName().toString())
                     .toList()

@@ -14,6 +14,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -94,6 +95,11 @@ class GeneratorEvaluationTest {
     }
 
     private static EvaluationSpec spec(int perClass, ClassificationAccuracyScoreSpec cas) {
+        return spec(perClass, cas, classifierSpec);
+    }
+
+    private static EvaluationSpec spec(
+            int perClass, ClassificationAccuracyScoreSpec cas, ClassifierSpec classifierSettings) {
         List<PluginSection> evaluators =
                 List.of(
                         new PluginSection(
@@ -104,7 +110,7 @@ class GeneratorEvaluationTest {
                 1,
                 perClass,
                 evaluators,
-                classifierSpec,
+                classifierSettings,
                 cas,
                 null,
                 EvaluationSpec.Goal.MINIMIZE,
@@ -161,6 +167,74 @@ class GeneratorEvaluationTest {
         assertThat(metrics).doesNotContainKey("eval/cas");
         assertThat(metrics).containsKeys("eval/label_accuracy/bar-0", "eval/label_accuracy/bar-3");
         assertThat(metrics.get("eval/samples")).isEqualTo(200.0);
+    }
+
+    @Test
+    void theRealHeldOutImagesFollowTheClassifierSeedNotTheExperimentSeed() {
+        ClassifierSpec fixed =
+                new ClassifierSpec(
+                        classifierSpec.cache(),
+                        classifierSpec.maxImages(),
+                        classifierSpec.holdout(),
+                        classifierSpec.epochs(),
+                        classifierSpec.minUpdates(),
+                        classifierSpec.batchSize(),
+                        classifierSpec.learningRate(),
+                        classifierSpec.augmentation(),
+                        5L); // the seed `classifier` and `split` were made with
+        int perClass = 10;
+        GeneratorEvaluation evaluation =
+                new GeneratorEvaluation(
+                        spec(
+                                perClass,
+                                new ClassificationAccuracyScoreSpec(false, 1, 16, 0.002),
+                                fixed),
+                        data,
+                        classifier,
+                        true,
+                        1); // an experiment seed other than the classifier's
+        int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
+        Map<String, Double> metrics =
+                evaluation
+                        .evaluate(
+                                (latent, asked) ->
+                                        Nd4j.zeros(DataType.FLOAT, asked.length, 1, 8, 8),
+                                Nd4j.zeros(DataType.FLOAT, labels.length, 2),
+                                labels)
+                        .metrics();
+
+        Map<String, Double> onTheClassifiersSplit = realAccuracyPerClass(split.heldOut());
+        Map<String, Double> onTheExperimentSeedsSplit =
+                realAccuracyPerClass(
+                        ClassifierTraining.split(data.labels(), CLASSES, classifierSpec, 1)
+                                .heldOut());
+        // the two splits score differently, so the check below can tell them apart
+        assertThat(onTheExperimentSeedsSplit).isNotEqualTo(onTheClassifiersSplit);
+        onTheClassifiersSplit.forEach(
+                (name, accuracy) -> assertThat(metrics.get(name)).as(name).isEqualTo(accuracy));
+    }
+
+    /** The domain classifier's accuracy per class on the given real rows, keyed as the metrics. */
+    private static Map<String, Double> realAccuracyPerClass(int[] rows) {
+        INDArray predicted =
+                classifier
+                        .outputs(ClassifierTraining.rows(data.images(), rows))
+                        .probabilities()
+                        .argMax(1);
+        int[] right = new int[CLASSES];
+        int[] total = new int[CLASSES];
+        for (int i = 0; i < rows.length; i++) {
+            int label = data.labels()[rows[i]];
+            total[label]++;
+            if (predicted.getInt(i) == label) {
+                right[label]++;
+            }
+        }
+        Map<String, Double> accuracy = new LinkedHashMap<>();
+        for (int k = 0; k < CLASSES; k++) {
+            accuracy.put("eval/classifier_real_accuracy/bar-" + k, (double) right[k] / total[k]);
+        }
+        return accuracy;
     }
 
     @Test
