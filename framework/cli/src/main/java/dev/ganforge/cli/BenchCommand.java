@@ -107,7 +107,12 @@ final class BenchCommand implements Callable<Integer> {
         int classes = data.numClasses();
         boolean conditional = plugins.model().conditional();
         int latentDim = plugins.latentDim();
-        MultiLayerNetwork[] networks = plugins.createNetworks(data.shape(), classes, spec.seed());
+        MultiLayerNetwork[] networks =
+                plugins.createNetworks(
+                        data.shape(),
+                        classes,
+                        spec.training().totalSteps(data.size()),
+                        spec.seed());
         MultiLayerNetwork generator = networks[0];
         MultiLayerNetwork discriminator = networks[1];
         INDArray real = data.images().get(NDArrayIndex.interval(0, batchSize)).dup();

@@ -158,6 +158,58 @@ class RunCommandIT {
                 .isGreaterThan(1e-6);
     }
 
+    /**
+     * {@code training.lr_decay_start} reaches every layer of both networks and is saved in their
+     * checkpoints; in an epochs-long run whose length it does not fit it is a spec error before any
+     * folder is written.
+     */
+    @Test
+    void aLearningRateDecayReachesBothNetworksAndTheirCheckpoints() throws Exception {
+        Path out = temp.resolve("decay");
+        CliFixture.Result result =
+                run(
+                        "run",
+                        write(temp, "decay.yaml", tinySpec(8)).toString(),
+                        "--output",
+                        out.toString(),
+                        "--set",
+                        "training.lr_decay_start=4");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+
+        var checkpoint = CheckpointStore.read(out.resolve("checkpoints/step-00000008"), true);
+        int scheduled = 0;
+        for (var network : List.of(checkpoint.generator(), checkpoint.discriminator())) {
+            for (var layer : network.getLayers()) {
+                if (layer.conf().getLayer()
+                                instanceof org.deeplearning4j.nn.conf.layers.BaseLayer base
+                        && base.getIUpdater().hasLearningRate()
+                        && base.getIUpdater().getLearningRate(0, 0) > 0) {
+                    assertThat(base.getIUpdater().getLearningRate(3, 0)).isEqualTo(2e-4);
+                    assertThat(base.getIUpdater().getLearningRate(6, 0))
+                            .isCloseTo(1e-4, org.assertj.core.api.Assertions.within(1e-15));
+                    scheduled++;
+                }
+            }
+        }
+        assertThat(scheduled).isGreaterThanOrEqualTo(4);
+
+        Path epochs = temp.resolve("runs/epochs");
+        CliFixture.Result refused =
+                run(
+                        "run",
+                        write(temp, "epochs.yaml", tinySpec(8).replace("steps: 8", "epochs: 1"))
+                                .toString(),
+                        "--output",
+                        epochs.toString(),
+                        "--set",
+                        "training.lr_decay_start=6");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err())
+                .contains("training.lr_decay_start: 6")
+                .contains("expected a step below 6");
+        assertThat(temp.resolve("runs")).doesNotExist();
+    }
+
     private static double maxDifference(
             org.nd4j.linalg.api.ndarray.INDArray x, org.nd4j.linalg.api.ndarray.INDArray y) {
         return x.sub(y).amaxNumber().doubleValue();

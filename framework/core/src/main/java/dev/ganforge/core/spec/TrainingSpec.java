@@ -27,6 +27,9 @@ import java.util.Set;
  * @param emaDecay β of the exponential moving average of the generator's weights used for samples,
  *     evaluation and {@code generate}; 0 turns the average off
  * @param emaStart steps before the average starts (the average copies the generator until then)
+ * @param lrDecayStart the step from which both optimizers' learning rates fall linearly to 0 at the
+ *     run's last step ({@link dev.ganforge.core.train.LinearDecaySchedule}); null keeps them
+ *     constant
  * @param precision arithmetic of the convolutions and dense layers: fp32, bf16 or auto ({@link
  *     Precision})
  */
@@ -101,13 +104,21 @@ public record TrainingSpec(
                 int emaStart,
         @SpecField(
                         doc =
+                                "step from which both learning rates fall linearly to 0 at the"
+                                        + " last step; unset = constant",
+                        optional = true,
+                        min = 0)
+                Integer lrDecayStart,
+        @SpecField(
+                        doc =
                                 "arithmetic of convolutions and dense layers: fp32, bf16 (oneDNN on"
                                     + " a CPU with native bfloat16) or auto (bf16 where native)",
                         defaultValue = "fp32")
                 Precision precision) {
 
     /**
-     * @throws IllegalArgumentException unless exactly one of steps and epochs is given
+     * @throws IllegalArgumentException unless exactly one of steps and epochs is given, or if
+     *     lrDecayStart is not below steps
      */
     public TrainingSpec {
         augment = List.copyOf(augment);
@@ -118,6 +129,14 @@ public record TrainingSpec(
         }
         if ((steps == null) == (epochs == null)) {
             throw new IllegalArgumentException("give exactly one of 'steps' and 'epochs'");
+        }
+        if (lrDecayStart != null && steps != null && lrDecayStart >= steps) {
+            throw new IllegalArgumentException(
+                    "'lr_decay_start' ("
+                            + lrDecayStart
+                            + ") must be below 'steps' ("
+                            + steps
+                            + "): the learning rates reach 0 at the last step");
         }
     }
 

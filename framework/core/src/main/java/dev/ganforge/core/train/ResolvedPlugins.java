@@ -108,18 +108,20 @@ public final class ResolvedPlugins {
      *
      * @param shape the image shape
      * @param numClasses K
+     * @param totalSteps the run's length in steps (where a learning-rate decay ends)
      * @param seed weight-initialisation seed; 0 is passed on as {@link #ZERO_SEED}, because ND4J's
      *     native generator, which DL4J seeds with it, takes 0 as "seed from the clock" and a {@code
      *     seed: 0} run would not be reproducible
      * @return {generator, discriminator}
      */
-    public MultiLayerNetwork[] createNetworks(ImageShape shape, int numClasses, long seed) {
+    public MultiLayerNetwork[] createNetworks(
+            ImageShape shape, int numClasses, long totalSteps, long seed) {
         ModelContext context =
                 new ModelContext(
                         shape,
                         numClasses,
-                        generatorUpdater(),
-                        discriminatorUpdater(),
+                        generatorUpdater(totalSteps),
+                        discriminatorUpdater(totalSteps),
                         seed == 0 ? ZERO_SEED : seed);
         return new MultiLayerNetwork[] {
             model().createGenerator(modelSpec(), context),
@@ -142,17 +144,26 @@ public final class ResolvedPlugins {
     }
 
     /**
-     * @return a new updater for the generator
+     * @param totalSteps the run's length in steps, where a {@code training.lr_decay_start} schedule
+     *     reaches 0
+     * @return a new updater for the generator, with the learning-rate schedule of the spec
+     * @throws ExperimentException if the schedule's start is not before {@code totalSteps} or the
+     *     optimizer has no learning rate
      */
-    public IUpdater generatorUpdater() {
-        return updater(spec.optimizers().generator());
+    public IUpdater generatorUpdater(long totalSteps) {
+        return updater(spec.optimizers().generator(), "generator", totalSteps);
     }
 
     /**
-     * @return a new updater for the discriminator (never the generator's instance)
+     * @param totalSteps the run's length in steps, where a {@code training.lr_decay_start} schedule
+     *     reaches 0
+     * @return a new updater for the discriminator (never the generator's instance), with the
+     *     learning-rate schedule of the spec
+     * @throws ExperimentException if the schedule's start is not before {@code totalSteps} or the
+     *     optimizer has no learning rate
      */
-    public IUpdater discriminatorUpdater() {
-        return updater(spec.optimizers().discriminator());
+    public IUpdater discriminatorUpdater(long totalSteps) {
+        return updater(spec.optimizers().discriminator(), "discriminator", totalSteps);
     }
 
     /**
@@ -166,8 +177,31 @@ public final class ResolvedPlugins {
         sampler.sample(spec.sampler().spec(), z, random);
     }
 
-    private static IUpdater updater(PluginSection section) {
+    private IUpdater updater(PluginSection section, String role, long totalSteps) {
         OptimizerPlugin optimizer = section.plugin(OptimizerPlugin.class);
-        return optimizer.create(section.spec());
+        IUpdater updater = optimizer.create(section.spec());
+        Integer decayStart = spec.training().lrDecayStart();
+        if (decayStart == null) {
+            return updater;
+        }
+        if (decayStart >= totalSteps) {
+            throw new ExperimentException(
+                    "training.lr_decay_start: "
+                            + decayStart
+                            + " is not before the run's last step; expected a step below "
+                            + totalSteps
+                            + " (training.steps)");
+        }
+        if (!updater.hasLearningRate()) {
+            throw new ExperimentException(
+                    "training.lr_decay_start: the "
+                            + role
+                            + "'s optimizer '"
+                            + section.type()
+                            + "' has no learning rate to decay");
+        }
+        double rate = updater.getLearningRate(0, 0);
+        updater.setLrAndSchedule(rate, new LinearDecaySchedule(rate, decayStart, totalSteps));
+        return updater;
     }
 }

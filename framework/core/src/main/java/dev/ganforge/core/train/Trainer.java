@@ -261,6 +261,7 @@ public final class Trainer {
                                                     "cannot resume "
                                                             + run.root()
                                                             + ": it has no checkpoint"));
+            long totalSteps = spec.training().totalSteps(data.size());
             restored = CheckpointStore.read(latest, true);
             generator = restored.generator();
             discriminator = restored.discriminator();
@@ -268,10 +269,13 @@ public final class Trainer {
             console.println("resuming " + run.root() + " from " + latest.getFileName());
             List<String> changed = new ArrayList<>();
             changed.addAll(
-                    OptimizerSettings.apply(generator, plugins.generatorUpdater(), "generator"));
+                    OptimizerSettings.apply(
+                            generator, plugins.generatorUpdater(totalSteps), "generator"));
             changed.addAll(
                     OptimizerSettings.apply(
-                            discriminator, plugins.discriminatorUpdater(), "discriminator"));
+                            discriminator,
+                            plugins.discriminatorUpdater(totalSteps),
+                            "discriminator"));
             if (!changed.isEmpty()) {
                 console.println(
                         "optimizer settings from the spec, the optimizer state kept: "
@@ -281,10 +285,15 @@ public final class Trainer {
                                 + ")");
             }
         } else {
+            // built first: a spec error found here (training.lr_decay_start) leaves no run folder
+            MultiLayerNetwork[] networks =
+                    plugins.createNetworks(
+                            shape,
+                            data.numClasses(),
+                            spec.training().totalSteps(data.size()),
+                            spec.seed());
             run.create(resolvedSpecYaml, data.classNames());
             writeRunInfo(data);
-            MultiLayerNetwork[] networks =
-                    plugins.createNetworks(shape, data.numClasses(), spec.seed());
             generator = networks[0];
             discriminator = networks[1];
         }

@@ -307,6 +307,30 @@ class SpecLoaderTest {
     }
 
     @Test
+    void aLearningRateDecayThatStartsAtTheLastStepIsRefused() {
+        assertThat(
+                        problems(
+                                MINIMAL.replace(
+                                        "training: {steps: 10}",
+                                        "training: {steps: 10, lr_decay_start: 10}")))
+                .singleElement()
+                .satisfies(
+                        problem -> {
+                            assertThat(problem.path()).isEqualTo("training");
+                            assertThat(problem.rule())
+                                    .contains("'lr_decay_start' (10) must be below 'steps' (10)");
+                        });
+        ExperimentSpec accepted =
+                loader.parse(
+                        MINIMAL.replace(
+                                "training: {steps: 10}",
+                                "training: {steps: 10, lr_decay_start: 9}"),
+                        "tiny.yaml",
+                        List.of());
+        assertThat(accepted.training().lrDecayStart()).isEqualTo(9);
+    }
+
+    @Test
     void compactConstructorRuleIsReportedAtItsRecord() {
         List<SpecProblem> problems =
                 problems(
