@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -144,17 +145,26 @@ final class ConvolutionOp extends WeightedOp {
         long[] dstDims = {in[0], out, outSize[0], outSize[1]};
         // Few output channels (an image): a plain layout avoids padding C to a block of 16.
         dnnl_memory_desc_t dstWanted = out < 8 ? Dnnl.desc(dstDims, dnnl_abcd) : any(dstDims);
-        buildForward(
-                Dnnl.primitiveDesc(
-                        forwardOp(in, dims(weights.desc), dstWanted),
-                        null,
-                        accumulate ? Dnnl.sumPostOp() : null,
-                        name() + " forward"),
-                name());
+        // A transposed convolution's bias is added by a binary primitive where that is a JIT
+        // kernel (see addBiasAfterForward); else by the deconvolution itself.
+        buildForward(forwardPd(in, dstWanted, transposed), name());
+        if (transposed && !addBiasAfterForward(name())) {
+            buildForward(forwardPd(in, dstWanted, false), name());
+        }
+    }
+
+    private dnnl_primitive_desc forwardPd(
+            long[] in, dnnl_memory_desc_t dstWanted, boolean withoutBias) {
+        return Dnnl.primitiveDesc(
+                forwardOp(in, dims(weights.desc), dstWanted, withoutBias),
+                null,
+                accumulate ? Dnnl.sumPostOp() : null,
+                name() + " forward");
     }
 
     private dnnl_convolution_desc_t forwardOp(
-            long[] in, long[] weightDims, dnnl_memory_desc_t dst) {
+            long[] in, long[] weightDims, dnnl_memory_desc_t dst, boolean withoutBias) {
+        dnnl_memory_desc_t biasDesc = withoutBias ? new dnnl_memory_desc_t() : bias.desc;
         dnnl_convolution_desc_t desc = new dnnl_convolution_desc_t();
         Dnnl.check(
                 transposed
@@ -164,7 +174,7 @@ final class ConvolutionOp extends WeightedOp {
                                 dnnl_deconvolution_direct,
                                 operand(in),
                                 operand(weightDims),
-                                bias.desc,
+                                biasDesc,
                                 dst,
                                 strides,
                                 padLeft,
@@ -175,7 +185,7 @@ final class ConvolutionOp extends WeightedOp {
                                 dnnl_convolution_direct,
                                 operand(in),
                                 operand(weightDims),
-                                bias.desc,
+                                biasDesc,
                                 dst,
                                 strides,
                                 padLeft,

@@ -14,7 +14,9 @@ import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.dnnl_stream;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -127,6 +129,34 @@ final class Dnnl {
                 what);
         Handles.register(() -> dnnl_primitive_desc_destroy(pd));
         return pd;
+    }
+
+    /**
+     * @param pd a primitive descriptor
+     * @return the name of the implementation oneDNN chose, e.g. {@code jit:uni} or {@code ref:any}
+     */
+    static String implementation(dnnl_primitive_desc pd) {
+        try (PointerPointer<BytePointer> name = new PointerPointer<>(1)) {
+            check(
+                    dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, name),
+                    "asking for an implementation's name");
+            return name.get(BytePointer.class, 0).getString();
+        }
+    }
+
+    /**
+     * @param desc a memory descriptor
+     * @return the size of its channel (axis 1) block: 16 for {@code aBcd16b}, 1 for a plain layout
+     *     or any other blocking
+     */
+    static long channelBlock(dnnl_memory_desc_t desc) {
+        if (desc.format_kind() != dnnl_blocked) {
+            return 1;
+        }
+        var blocking = desc.format_desc_blocking();
+        return blocking.inner_nblks() == 1 && blocking.inner_idxs().get(0) == 1
+                ? blocking.inner_blks().get(0)
+                : 1;
     }
 
     /**

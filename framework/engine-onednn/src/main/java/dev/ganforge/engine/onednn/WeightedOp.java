@@ -6,6 +6,7 @@ import dev.ganforge.engine.onednn.Dnnl.Adapted;
 import dev.ganforge.engine.onednn.Dnnl.Exec;
 import dev.ganforge.engine.onednn.Dnnl.Tensor;
 import java.util.Map;
+import org.bytedeco.dnnl.dnnl_binary_desc_t;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,6 +67,8 @@ abstract class WeightedOp extends OneDnnOp {
     private Adapted forwardSrc;
     private Adapted forwardWeights;
     private Exec forward;
+    private Exec biasAdd;
+    private final INDArray biasView;
     private Adapted dataDiffDst;
     private Adapted dataWeights;
     private Adapted dataDiffSrc;
@@ -101,7 +104,8 @@ abstract class WeightedOp extends OneDnnOp {
         this.compute = compute;
         weights = Tensor.wrap(weightsDesc, params.get("W"));
         weightsGradient = Tensor.wrap(weightsDesc, gradients.get("W"));
-        bias = Tensor.wrap(Dnnl.desc(new long[] {outputs}, dnnl_x), params.get("b"));
+        biasView = params.get("b");
+        bias = Tensor.wrap(Dnnl.desc(new long[] {outputs}, dnnl_x), biasView);
         biasGradient = Tensor.wrap(bias.desc, gradients.get("b"));
     }
 
@@ -128,6 +132,55 @@ abstract class WeightedOp extends OneDnnOp {
                         bias,
                         DNNL_ARG_DST,
                         dst);
+    }
+
+    /**
+     * Makes the forward pass add the bias to {@link #dst} with oneDNN's binary primitive, which
+     * broadcasts {@code [1, C, 1, 1]} in a JIT kernel, after a forward primitive that was described
+     * without a bias. For transposed convolutions: oneDNN 2.5 runs them as a convolution's
+     * backward-data kernel, which has no bias, and adds the bias afterwards in a reference loop
+     * that converts every element through a data-type switch (2.5 % of the CPU samples of a
+     * bench_fashion profile, with its load and store helpers). The bias is described in the channel
+     * blocking of {@link #dst} (for N = H = W = 1 the same memory as plain C), without which oneDNN
+     * 2.5 falls back to its reference binary kernel.
+     *
+     * @param what names the operation in error messages
+     * @return false, with nothing changed, where the binary primitive would not be a JIT kernel
+     *     (then the caller describes the forward primitive with its bias instead)
+     * @throws OneDnnException if oneDNN cannot describe the binary operation
+     */
+    boolean addBiasAfterForward(String what) {
+        long[] out = dims(dst.desc);
+        long block = Dnnl.channelBlock(dst.desc);
+        int tag =
+                out.length != 4
+                        ? -1
+                        : block == 16
+                                ? dnnl_aBcd16b
+                                : block == 8 ? dnnl_aBcd8b : block == 1 ? dnnl_abcd : -1;
+        if (tag < 0 || out[1] % block != 0) {
+            return false;
+        }
+        Tensor perChannel = Tensor.wrap(Dnnl.desc(new long[] {1, out[1], 1, 1}, tag), biasView);
+        dnnl_binary_desc_t desc = new dnnl_binary_desc_t();
+        Dnnl.check(
+                dnnl_binary_desc_init(desc, dnnl_binary_add, dst.desc, perChannel.desc, dst.desc),
+                "describing " + what + " bias");
+        dnnl_primitive_desc pd = Dnnl.primitiveDesc(desc, null, what + " bias");
+        if (Dnnl.implementation(pd).startsWith("ref")) {
+            return false;
+        }
+        biasAdd =
+                new Exec(
+                        pd,
+                        what + " bias",
+                        DNNL_ARG_SRC_0,
+                        dst,
+                        DNNL_ARG_SRC_1,
+                        perChannel,
+                        DNNL_ARG_DST,
+                        dst);
+        return true;
     }
 
     /**
@@ -197,6 +250,9 @@ abstract class WeightedOp extends OneDnnOp {
             forwardWeightsStale = false;
         }
         forward.run();
+        if (biasAdd != null) {
+            biasAdd.run();
+        }
     }
 
     @Override
