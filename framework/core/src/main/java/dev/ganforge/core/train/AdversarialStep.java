@@ -27,9 +27,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *       update with G's own updater. D's parameters do not change in this pass.
  * </ol>
  *
- * Per-example loss gradients are summed and DL4J's updaters divide by B, so each network minimises
- * a batch mean. The step number passed to the updaters is the true iteration count (Adam's bias
- * correction is right after a resume).
+ * Each network minimises a batch mean. Engines that pass {@code batchMeanGradients} feed each
+ * example's loss gradient in divided by B ({@link DiscriminatorHead}), so the parameter gradients
+ * arrive averaged and DL4J's updaters are told not to divide by the minibatch (a pass over every
+ * gradient of both networks, about 2 % of a bench_fashion step on the oneDNN engine); the others
+ * sum per-example gradients and the updaters divide. The step number passed to the updaters is the
+ * true iteration count (Adam's bias correction is right after a resume).
  */
 public abstract class AdversarialStep implements TrainingStep {
 
@@ -61,13 +64,18 @@ public abstract class AdversarialStep implements TrainingStep {
 
     /**
      * @param setup the networks, batch shape and recipe
+     * @param batchMeanGradients whether the loss gradients enter divided by B (then the networks'
+     *     updaters are set not to divide; else they are set to divide), see the class comment
      */
-    protected AdversarialStep(StepSetup setup) {
+    protected AdversarialStep(StepSetup setup, boolean batchMeanGradients) {
         this.generator = setup.generator();
         this.discriminator = setup.discriminator();
         this.batchSize = setup.batchSize();
+        // Set either way: a network may come from a step of the other kind (or a checkpoint).
+        generator.conf().setMiniBatch(!batchMeanGradients);
+        discriminator.conf().setMiniBatch(!batchMeanGradients);
         this.recipe = setup.recipe();
-        this.head = new DiscriminatorHead(recipe);
+        this.head = new DiscriminatorHead(recipe, batchMeanGradients);
         this.inputs = new StepInputs(setup);
         this.spectralNorm =
                 recipe.spectralNorm() ? new SpectralNorm(discriminator, recipe.seed()) : null;

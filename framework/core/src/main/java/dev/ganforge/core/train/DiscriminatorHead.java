@@ -25,18 +25,22 @@ public final class DiscriminatorHead {
 
     private final GanLoss loss;
     private final boolean projection;
+    private final boolean batchMean;
 
     /**
      * @param recipe the loss and whether D has a projection head
+     * @param batchMean whether {@link #apply} writes the gradient of the batch-mean loss (each
+     *     example's gradient divided by B) instead of the per-example gradients
      */
-    public DiscriminatorHead(StepRecipe recipe) {
+    public DiscriminatorHead(StepRecipe recipe, boolean batchMean) {
         this.loss = recipe.loss();
         this.projection = recipe.projection();
+        this.batchMean = batchMean;
     }
 
     /**
-     * Reads the logits from {@code output} and writes the per-example loss gradient (not divided by
-     * B) into {@code gradient}.
+     * Reads the logits from {@code output} and writes each example's loss gradient into {@code
+     * gradient}, divided by B if the head was made for batch-mean gradients.
      *
      * @param output D's output {@code [B, 1]}, or {@code [B, 1 + K]} with a projection head
      * @param labels class per example, length B, in [0, K) (read only with a projection head)
@@ -80,6 +84,9 @@ public final class DiscriminatorHead {
                 boolean real = target == Target.REAL;
                 sum += loss.discriminatorLoss(logit, real);
                 g = loss.discriminatorGradient(logit, real);
+            }
+            if (batchMean) {
+                g /= batch;
             }
             gradient.putScalar(i, 0, g);
             if (column > 0) {

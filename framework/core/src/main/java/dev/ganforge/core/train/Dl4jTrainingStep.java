@@ -38,7 +38,7 @@ public final class Dl4jTrainingStep extends AdversarialStep {
      * @param setup the networks (any data type), batch shape and recipe
      */
     public Dl4jTrainingStep(StepSetup setup) {
-        super(setup);
+        super(setup, false);
         this.channels = setup.shape().channels();
         this.constantTargets =
                 setup.recipe().loss() == dev.ganforge.core.spec.GanLoss.BCE

@@ -50,7 +50,7 @@ public final class OneDnnTrainingStep extends AdversarialStep {
      * @throws OneDnnException if oneDNN cannot create a primitive
      */
     public OneDnnTrainingStep(StepSetup setup) {
-        super(setup);
+        super(setup, true);
         this.requested = setup.recipe().precision();
         long imageChannels = setup.shape().channels();
         if (requested == Precision.AUTO && OneDnnIsa.nativeBf16()) {
