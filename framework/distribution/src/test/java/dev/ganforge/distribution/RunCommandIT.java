@@ -206,7 +206,7 @@ class RunCommandIT {
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err())
                 .contains("training.lr_decay_start: 6")
-                .contains("expected a step below 6");
+                .contains("expected a step below its 6 steps (training.epochs 1)");
         assertThat(temp.resolve("runs")).doesNotExist();
     }
 

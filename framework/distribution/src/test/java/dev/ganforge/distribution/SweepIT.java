@@ -93,6 +93,11 @@ class SweepIT {
             {"  scheduler: {type: asha, min_steps: 10}\n", "", "training.steps > min_steps"},
             {"  scheduler: {type: pbt}\n", "", "pbt needs interval"},
             {
+                "  scheduler: {type: asha, min_steps: 2}\n",
+                "--set training.lr_decay_start=2",
+                "training.lr_decay_start cannot be used with sweep.scheduler"
+            },
+            {
                 "  scheduler: {type: pbt, interval: 2}\n",
                 "",
                 "[model.latent_dim] would change the networks"

@@ -20,8 +20,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Shapes: labels and pre-outputs {@code [B, n]} (n = 1 for a discriminator), labels in [0, 1].
  * The score of one example is the sum over its n columns; {@code computeScore(average = true)}
  * returns the mean over the batch. Gradients are per example (not divided by B): DL4J's updater
- * divides by the minibatch size. The output layer's activation should be identity (the logits);
- * another activation is applied before the loss and back-propagated through.
+ * divides by the minibatch size where the network is configured as minibatch (the DL4J engine). The
+ * output layer's activation should be identity (the logits); another activation is applied before
+ * the loss and back-propagated through.
  */
 public class BinaryCrossEntropyWithLogits implements ILossFunction {
 

@@ -32,8 +32,8 @@ public final class Schedulers {
      * @param state the sweep's recorded state
      * @param out where the scheduler reports
      * @return {@link GridScheduler} without a {@code scheduler:} block, else the one it names
-     * @throws ExperimentException if ASHA has no metric to rank by, or the trials' lengths are not
-     *     one common {@code training.steps}
+     * @throws ExperimentException if ASHA has no metric to rank by, the trials' lengths are not one
+     *     common {@code training.steps}, or a trial sets {@code training.lr_decay_start}
      */
     public static TrialScheduler of(
             SweepSpec sweep,
@@ -60,6 +60,15 @@ public final class Schedulers {
                             + " the trials give "
                             + Arrays.toString(lengths)
                             + " (0: epochs)");
+        }
+        if (trials.stream().anyMatch(t -> t.spec().training().lrDecayStart() != null)) {
+            // Scheduled trials train in segments, each run to its own training.steps, where a
+            // decay would end: every segment would decay to its end and start again after it.
+            throw new ExperimentException(
+                    "training.lr_decay_start cannot be used with sweep.scheduler (its trials train"
+                            + " in segments, each given its own training.steps, where the decay"
+                            + " would end); remove it from the base spec and the sweep parameters,"
+                            + " or drop the scheduler");
         }
         if (scheduler.type() == SchedulerSpec.Type.PBT) {
             return pbt(sweep, scheduler, trials, lengths[0], folder, state, out);

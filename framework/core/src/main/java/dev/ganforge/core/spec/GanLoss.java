@@ -5,8 +5,8 @@ import dev.ganforge.spi.BinaryCrossEntropyWithLogits;
 /**
  * The adversarial loss of a training step, per example, as a function of the discriminator's logit
  * x (any real). Each loss gives D's loss on a real and on a fake example and G's loss on a fake
- * one, with their derivatives with respect to x; the step sums the per-example gradients and the
- * updater divides by the batch size, so both networks minimise batch means.
+ * one, with their derivatives with respect to x; both networks minimise batch means (how the
+ * division by the batch size is done depends on the engine: see {@code AdversarialStep}).
  */
 public enum GanLoss {
     /**

@@ -27,9 +27,9 @@ import java.util.Set;
  * @param emaDecay β of the exponential moving average of the generator's weights used for samples,
  *     evaluation and {@code generate}; 0 turns the average off
  * @param emaStart steps before the average starts (the average copies the generator until then)
- * @param lrDecayStart the step from which both optimizers' learning rates fall linearly to 0 at the
- *     run's last step ({@link dev.ganforge.core.train.LinearDecaySchedule}); null keeps them
- *     constant
+ * @param lrDecayStart the step after which both optimizers' learning rates fall linearly towards 0,
+ *     reached one step past the run's last ({@link dev.ganforge.core.train.LinearDecaySchedule});
+ *     null keeps them constant
  * @param precision arithmetic of the convolutions and dense layers: fp32, bf16 or auto ({@link
  *     Precision})
  */
@@ -104,8 +104,8 @@ public record TrainingSpec(
                 int emaStart,
         @SpecField(
                         doc =
-                                "step from which both learning rates fall linearly to 0 at the"
-                                        + " last step; unset = constant",
+                                "step after which both learning rates fall linearly towards 0"
+                                        + " (reached at training.steps); unset = constant",
                         optional = true,
                         min = 0)
                 Integer lrDecayStart,
@@ -136,7 +136,7 @@ public record TrainingSpec(
                             + lrDecayStart
                             + ") must be below 'steps' ("
                             + steps
-                            + "): the learning rates reach 0 at the last step");
+                            + "): the learning rates fall from that step towards 0 at 'steps'");
         }
     }
 

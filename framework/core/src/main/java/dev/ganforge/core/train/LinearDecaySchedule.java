@@ -5,17 +5,18 @@ import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
- * A learning rate that stays at its initial value until step {@code start}, then falls linearly to
- * 0 at step {@code end} ({@code training.lr_decay_start} to {@code training.steps}): the schedule
- * of WGAN-GP (Gulrajani et al. 2017, https://arxiv.org/abs/1704.00028, its reference code) and
- * SN-GAN (Miyato et al. 2018, https://arxiv.org/abs/1802.05957, section B.2), started late here so
- * most of the run keeps the full rate. It depends on the 0-based step only, so a resumed run
- * continues it exactly; it is saved with the networks' configuration in every checkpoint.
+ * A learning rate that stays at its initial value up to step {@code start}, then falls linearly
+ * towards 0, which it would reach at step {@code end} ({@code training.lr_decay_start} and {@code
+ * training.steps}): the schedule of WGAN-GP (Gulrajani et al. 2017,
+ * https://arxiv.org/abs/1704.00028, its reference code) and SN-GAN (Miyato et al. 2018,
+ * https://arxiv.org/abs/1802.05957, section B.2), started late here so most of the run keeps the
+ * full rate. It depends on the 0-based step only, so a resumed run continues it exactly; it is
+ * saved with the networks' configuration in every checkpoint.
  *
- * <p>At step s ≥ start the value is {@code initialValue · (end - s) / (end - start)}: the first
- * decayed step keeps the full rate and the last step of the run ({@code end - 1}) takes {@code
- * initialValue / (end - start)}. Steps at or past {@code end} (a resumed run given fewer steps) get
- * 0.
+ * <p>At step s ≥ start the value is {@code initialValue · (end - s) / (end - start)}: step {@code
+ * start} is the last at the full rate, and the run's last update (step {@code end - 1}) uses {@code
+ * initialValue / (end - start)}. Steps at or past {@code end} get 0 (only {@code bench}, which may
+ * time steps past {@code training.steps}, reaches them).
  */
 public final class LinearDecaySchedule implements ISchedule {
 
@@ -25,7 +26,7 @@ public final class LinearDecaySchedule implements ISchedule {
 
     /**
      * @param initialValue the learning rate before {@code start}, &gt; 0
-     * @param start the 0-based step whose update is the first to decay, ≥ 0
+     * @param start the last 0-based step at the full rate; the decay follows it, ≥ 0
      * @param end the step at which the rate reaches 0 (the run's total steps), &gt; {@code start}
      * @throws IllegalArgumentException if the values are outside these ranges
      */
@@ -76,7 +77,7 @@ public final class LinearDecaySchedule implements ISchedule {
     }
 
     /**
-     * @return the first decayed step
+     * @return the last step at the full rate
      */
     public long getStart() {
         return start;

@@ -188,9 +188,12 @@ public final class ResolvedPlugins {
             throw new ExperimentException(
                     "training.lr_decay_start: "
                             + decayStart
-                            + " is not before the run's last step; expected a step below "
+                            + " is not within the run; expected a step below its "
                             + totalSteps
-                            + " (training.steps)");
+                            + " steps"
+                            + (spec.training().epochs() != null
+                                    ? " (training.epochs " + spec.training().epochs() + ")"
+                                    : ""));
         }
         if (!updater.hasLearningRate()) {
             throw new ExperimentException(

@@ -38,6 +38,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * Runs an experiment: loads the data, builds (or restores) the networks, runs the steps with {@link
@@ -249,6 +250,11 @@ public final class Trainer {
                                 + ", the data has "
                                 + data.classNames());
             }
+            // Spec errors the updaters find (training.lr_decay_start) come before anything is
+            // written into the run folder.
+            long totalSteps = spec.training().totalSteps(data.size());
+            IUpdater generatorUpdater = plugins.generatorUpdater(totalSteps);
+            IUpdater discriminatorUpdater = plugins.discriminatorUpdater(totalSteps);
             run.create(
                     resolvedSpecYaml, saved); // records overrides given to resume, e.g. more steps
             writeRunInfo(data);
@@ -261,21 +267,15 @@ public final class Trainer {
                                                     "cannot resume "
                                                             + run.root()
                                                             + ": it has no checkpoint"));
-            long totalSteps = spec.training().totalSteps(data.size());
             restored = CheckpointStore.read(latest, true);
             generator = restored.generator();
             discriminator = restored.discriminator();
             startStep = restored.step();
             console.println("resuming " + run.root() + " from " + latest.getFileName());
             List<String> changed = new ArrayList<>();
+            changed.addAll(OptimizerSettings.apply(generator, generatorUpdater, "generator"));
             changed.addAll(
-                    OptimizerSettings.apply(
-                            generator, plugins.generatorUpdater(totalSteps), "generator"));
-            changed.addAll(
-                    OptimizerSettings.apply(
-                            discriminator,
-                            plugins.discriminatorUpdater(totalSteps),
-                            "discriminator"));
+                    OptimizerSettings.apply(discriminator, discriminatorUpdater, "discriminator"));
             if (!changed.isEmpty()) {
                 console.println(
                         "optimizer settings from the spec, the optimizer state kept: "

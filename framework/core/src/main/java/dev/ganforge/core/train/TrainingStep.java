@@ -89,7 +89,8 @@ public interface TrainingStep extends AutoCloseable {
 
     /**
      * Applies a network's own updater to the gradient in its gradient view and subtracts the result
-     * from its parameters; DL4J's updater divides by the batch size.
+     * from its parameters; DL4J's updater divides by the batch size only where the network's
+     * configuration says minibatch (see {@link AdversarialStep}, which sets it per engine).
      */
     static void applyUpdate(
             MultiLayerNetwork network,
