@@ -147,9 +147,14 @@ final class ConvolutionOp extends WeightedOp {
         dnnl_memory_desc_t dstWanted = out < 8 ? Dnnl.desc(dstDims, dnnl_abcd) : any(dstDims);
         // A transposed convolution's bias is added by a binary primitive where that is a JIT
         // kernel (see addBiasAfterForward); else by the deconvolution itself.
-        buildForward(forwardPd(in, dstWanted, transposed), name());
-        if (transposed && !addBiasAfterForward(name())) {
-            buildForward(forwardPd(in, dstWanted, false), name());
+        dnnl_primitive_desc withoutBias = transposed ? forwardPd(in, dstWanted, true) : null;
+        dnnl_primitive_desc biasPd =
+                withoutBias == null
+                        ? null
+                        : biasAddPd(Dnnl.query(withoutBias, dnnl_query_dst_md), name());
+        buildForward(biasPd != null ? withoutBias : forwardPd(in, dstWanted, false), name());
+        if (biasPd != null) {
+            addBiasAfterForward(biasPd, name());
         }
     }
 

@@ -135,41 +135,46 @@ abstract class WeightedOp extends OneDnnOp {
     }
 
     /**
-     * Makes the forward pass add the bias to {@link #dst} with oneDNN's binary primitive, which
-     * broadcasts {@code [1, C, 1, 1]} in a JIT kernel, after a forward primitive that was described
-     * without a bias. For transposed convolutions: oneDNN 2.5 runs them as a convolution's
-     * backward-data kernel, which has no bias, and adds the bias afterwards in a reference loop
-     * that converts every element through a data-type switch (2.5 % of the CPU samples of a
-     * bench_fashion profile, with its load and store helpers). The bias is described in the channel
-     * blocking of {@link #dst} (for N = H = W = 1 the same memory as plain C), without which oneDNN
+     * Describes the oneDNN binary primitive that adds the bias to a forward result, for a forward
+     * primitive that was described without a bias. For transposed convolutions: oneDNN 2.5 runs
+     * them as a convolution's backward-data kernel, which has no bias, and adds the bias afterwards
+     * in a reference loop that converts every element through a data-type switch (2.5 % of the CPU
+     * samples of a bench_fashion profile, with its load and store helpers). The binary primitive
+     * broadcasts {@code [1, C, 1, 1]} in a JIT kernel where the bias is described in the channel
+     * blocking of the result (for N = H = W = 1 the same memory as plain C); without that, oneDNN
      * 2.5 falls back to its reference binary kernel.
      *
+     * @param dstDesc the forward result's descriptor, NCHW {@code [B, C, H, W]}, as the bias-less
+     *     forward primitive chose it
      * @param what names the operation in error messages
-     * @return false, with nothing changed, where the binary primitive would not be a JIT kernel
-     *     (then the caller describes the forward primitive with its bias instead)
+     * @return the binary primitive's descriptor, or null where it would not be a JIT kernel (a
+     *     channel count that is not a multiple of the result's channel block, or no JIT
+     *     implementation): then the caller describes the forward primitive with its bias instead
      * @throws OneDnnException if oneDNN cannot describe the binary operation
      */
-    boolean addBiasAfterForward(String what) {
-        long[] out = dims(dst.desc);
-        long block = Dnnl.channelBlock(dst.desc);
-        int tag =
-                out.length != 4
-                        ? -1
-                        : block == 16
-                                ? dnnl_aBcd16b
-                                : block == 8 ? dnnl_aBcd8b : block == 1 ? dnnl_abcd : -1;
-        if (tag < 0 || out[1] % block != 0) {
-            return false;
+    dnnl_primitive_desc biasAddPd(dnnl_memory_desc_t dstDesc, String what) {
+        dnnl_memory_desc_t perChannel = perChannelBias(dstDesc);
+        if (perChannel == null) {
+            return null;
         }
-        Tensor perChannel = Tensor.wrap(Dnnl.desc(new long[] {1, out[1], 1, 1}, tag), biasView);
         dnnl_binary_desc_t desc = new dnnl_binary_desc_t();
         Dnnl.check(
-                dnnl_binary_desc_init(desc, dnnl_binary_add, dst.desc, perChannel.desc, dst.desc),
+                dnnl_binary_desc_init(desc, dnnl_binary_add, dstDesc, perChannel, dstDesc),
                 "describing " + what + " bias");
         dnnl_primitive_desc pd = Dnnl.primitiveDesc(desc, null, what + " bias");
-        if (Dnnl.implementation(pd).startsWith("ref")) {
-            return false;
-        }
+        return Dnnl.implementation(pd).startsWith("ref") ? null : pd;
+    }
+
+    /**
+     * Makes the forward pass add the bias to {@link #dst} with the binary primitive of {@link
+     * #biasAddPd}; call after {@link #buildForward} with the bias-less forward primitive whose
+     * result descriptor {@code pd} was made for.
+     *
+     * @param pd what {@link #biasAddPd} returned for {@link #dst}'s descriptor (not null)
+     * @param what names the operation in error messages
+     */
+    void addBiasAfterForward(dnnl_primitive_desc pd, String what) {
+        Tensor perChannel = Tensor.wrap(perChannelBias(dst.desc), biasView);
         biasAdd =
                 new Exec(
                         pd,
@@ -180,7 +185,34 @@ abstract class WeightedOp extends OneDnnOp {
                         perChannel,
                         DNNL_ARG_DST,
                         dst);
-        return true;
+    }
+
+    /**
+     * @return whether the forward pass adds the bias with a separate binary primitive ({@link
+     *     #addBiasAfterForward}) rather than inside the forward primitive (for tests)
+     */
+    boolean addsBiasSeparately() {
+        return biasAdd != null;
+    }
+
+    /**
+     * The bias as a {@code [1, C, 1, 1]} tensor in the channel blocking of a 4-d result, or null
+     * where that blocking has no such description (not 4-d, a block other than 1, 8 or 16, or C not
+     * a multiple of the block).
+     */
+    private static dnnl_memory_desc_t perChannelBias(dnnl_memory_desc_t dstDesc) {
+        long[] out = dims(dstDesc);
+        long block = Dnnl.channelBlock(dstDesc);
+        int tag =
+                out.length != 4
+                        ? -1
+                        : block == 16
+                                ? dnnl_aBcd16b
+                                : block == 8 ? dnnl_aBcd8b : block == 1 ? dnnl_abcd : -1;
+        if (tag < 0 || out[1] % block != 0) {
+            return null;
+        }
+        return Dnnl.desc(new long[] {1, out[1], 1, 1}, tag);
     }
 
     /**
