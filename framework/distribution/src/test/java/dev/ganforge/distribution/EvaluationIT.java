@@ -102,8 +102,26 @@ class EvaluationIT {
                             "evaluation.classifier.seed=5");
             assertThat(result.exitCode()).as(result.err()).isZero();
         }
+        Path shared;
         try (var classifiers = Files.list(temp.resolve("classifiers"))) {
-            assertThat(classifiers.toList()).hasSize(1); // trained once, for both runs
+            List<Path> all = classifiers.toList();
+            assertThat(all).hasSize(1); // trained once, for both runs
+            shared = all.get(0);
+        }
+        // `classifier train` finds that one for any experiment seed, and prints its folder
+        CliFixture.Result found =
+                run(
+                        "classifier",
+                        "train",
+                        specFile.toString(),
+                        "--set",
+                        "seed=4",
+                        "--set",
+                        "evaluation.classifier.seed=5");
+        assertThat(found.exitCode()).as(found.err()).isZero();
+        assertThat(found.out()).contains(shared.getFileName().toString());
+        try (var classifiers = Files.list(temp.resolve("classifiers"))) {
+            assertThat(classifiers.toList()).containsExactly(shared); // found, not retrained
         }
         // the same classifier on the same held-out images: the same real-image ceilings
         assertThat(realAccuracyRows(temp.resolve("fixed-2")))

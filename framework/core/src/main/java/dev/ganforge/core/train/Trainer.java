@@ -235,6 +235,7 @@ public final class Trainer {
                             + data.skippedFiles()
                             + " unreadable files (dataset.unreadable = skip)");
         }
+        long totalSteps = spec.training().totalSteps(data.size());
         long startStep = 0;
         MultiLayerNetwork generator;
         MultiLayerNetwork discriminator;
@@ -252,7 +253,6 @@ public final class Trainer {
             }
             // Spec errors the updaters find (training.lr_decay_start) come before anything is
             // written into the run folder.
-            long totalSteps = spec.training().totalSteps(data.size());
             IUpdater generatorUpdater = plugins.generatorUpdater(totalSteps);
             IUpdater discriminatorUpdater = plugins.discriminatorUpdater(totalSteps);
             run.create(
@@ -287,17 +287,13 @@ public final class Trainer {
         } else {
             // built first: a spec error found here (training.lr_decay_start) leaves no run folder
             MultiLayerNetwork[] networks =
-                    plugins.createNetworks(
-                            shape,
-                            data.numClasses(),
-                            spec.training().totalSteps(data.size()),
-                            spec.seed());
+                    plugins.createNetworks(shape, data.numClasses(), totalSteps, spec.seed());
             run.create(resolvedSpecYaml, data.classNames());
             writeRunInfo(data);
             generator = networks[0];
             discriminator = networks[1];
         }
-        return loop(plugins, data, generator, discriminator, startStep, restored);
+        return loop(plugins, data, generator, discriminator, startStep, totalSteps, restored);
     }
 
     /** What stays fixed through the loop: plugins, data and the step's reusable buffers. */
@@ -325,11 +321,11 @@ public final class Trainer {
             MultiLayerNetwork generator,
             MultiLayerNetwork discriminator,
             long startStep,
+            long total,
             Checkpoint restored) {
         TrainingSpec training = spec.training();
         int batchSize = training.batchSize();
         int classes = data.numClasses();
-        long total = training.totalSteps(data.size());
         BatchSource batches = new BatchSource(data, batchSize, spec.seed());
         TrainingStep trainingStep =
                 engines.create(
