@@ -235,7 +235,7 @@ public final class Trainer {
                             + data.skippedFiles()
                             + " unreadable files (dataset.unreadable = skip)");
         }
-        long totalSteps = spec.training().totalSteps(data.size());
+        long totalSteps = training.totalSteps(data.size());
         long startStep = 0;
         MultiLayerNetwork generator;
         MultiLayerNetwork discriminator;

@@ -146,7 +146,7 @@ final class ConvolutionOp extends WeightedOp {
         // Few output channels (an image): a plain layout avoids padding C to a block of 16.
         dnnl_memory_desc_t dstWanted = out < 8 ? Dnnl.desc(dstDims, dnnl_abcd) : any(dstDims);
         // A transposed convolution's bias is added by a binary primitive where that is a JIT
-        // kernel (see addBiasAfterForward); else by the deconvolution itself.
+        // kernel (see biasAddPd); else by the deconvolution itself.
         dnnl_primitive_desc withoutBias = transposed ? forwardPd(in, dstWanted, true) : null;
         dnnl_primitive_desc biasPd =
                 withoutBias == null

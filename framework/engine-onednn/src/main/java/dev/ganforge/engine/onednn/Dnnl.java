@@ -251,7 +251,18 @@ final class Dnnl {
      * @return a copy of the memory descriptor the implementation chose for that argument
      */
     static dnnl_memory_desc_t query(dnnl_primitive_desc pd, int what) {
-        return copy(dnnl_primitive_desc_query_md(pd, what, 0));
+        return query(pd, what, 0);
+    }
+
+    /**
+     * @param pd a primitive descriptor
+     * @param what a {@code dnnl_query_*_md} query
+     * @param index which of several arguments of that kind (e.g. 1 for a binary primitive's second
+     *     source)
+     * @return a copy of the memory descriptor the implementation chose for that argument
+     */
+    static dnnl_memory_desc_t query(dnnl_primitive_desc pd, int what, int index) {
+        return copy(dnnl_primitive_desc_query_md(pd, what, index));
     }
 
     /** A oneDNN memory object over a float32 buffer. */

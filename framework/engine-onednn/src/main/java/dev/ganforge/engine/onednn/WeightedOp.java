@@ -147,10 +147,12 @@ abstract class WeightedOp extends OneDnnOp {
      * @param dstDesc the forward result's descriptor, NCHW {@code [B, C, H, W]}, as the bias-less
      *     forward primitive chose it
      * @param what names the operation in error messages
-     * @return the binary primitive's descriptor, or null where it would not be a JIT kernel (a
-     *     channel count that is not a multiple of the result's channel block, or no JIT
-     *     implementation): then the caller describes the forward primitive with its bias instead
-     * @throws OneDnnException if oneDNN cannot describe the binary operation
+     * @return the binary primitive's descriptor, or null where it would not be a JIT kernel: a
+     *     result that is not 4-d, a channel block other than 1, 8 or 16, a channel count that is
+     *     not a multiple of the block, or only a reference implementation. Then the caller
+     *     describes the forward primitive with its bias instead.
+     * @throws OneDnnException if oneDNN cannot describe the binary operation or has no
+     *     implementation of it at all
      */
     dnnl_primitive_desc biasAddPd(dnnl_memory_desc_t dstDesc, String what) {
         dnnl_memory_desc_t perChannel = perChannelBias(dstDesc);
@@ -170,11 +172,13 @@ abstract class WeightedOp extends OneDnnOp {
      * #biasAddPd}; call after {@link #buildForward} with the bias-less forward primitive whose
      * result descriptor {@code pd} was made for.
      *
-     * @param pd what {@link #biasAddPd} returned for {@link #dst}'s descriptor (not null)
+     * @param pd what {@link #biasAddPd} returned for {@link #dst}'s descriptor (not null); its
+     *     second source, the {@code [1, C, 1, 1]} bias, is bound to the bias parameters
      * @param what names the operation in error messages
+     * @throws OneDnnException if oneDNN cannot create the primitive
      */
     void addBiasAfterForward(dnnl_primitive_desc pd, String what) {
-        Tensor perChannel = Tensor.wrap(perChannelBias(dst.desc), biasView);
+        Tensor perChannel = Tensor.wrap(Dnnl.query(pd, dnnl_query_src_md, 1), biasView);
         biasAdd =
                 new Exec(
                         pd,
