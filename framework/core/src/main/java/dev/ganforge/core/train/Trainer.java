@@ -15,6 +15,7 @@ import dev.ganforge.core.spec.TrackingSpec;
 import dev.ganforge.core.spec.TrainingSpec;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.LabeledImages;
+import dev.ganforge.spi.layer.ConditionalBatchNormalization;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -344,7 +345,7 @@ public final class Trainer {
                         + trainingStep.engine()
                         + " "
                         + trainingStep.precision()
-                        + describe(plugins.recipe()));
+                        + describe(plugins.recipe(), spec.training().emaDecay(), generator));
         if (restored != null) {
             trainingStep.restoreState(restored.stepState());
         }
@@ -612,12 +613,25 @@ public final class Trainer {
                                 context.trainingStep().state()));
     }
 
-    /** The recipe on the "training step:" line, e.g. " (hinge loss, spectral norm, …)". */
-    private String describe(StepRecipe recipe) {
+    /**
+     * The recipe on the "training step:" line, e.g. {@code " (hinge loss, spectral norm, …)"}: the
+     * loss, then each technique that is on, in the order of the README's recipe table.
+     *
+     * @param recipe the step's recipe
+     * @param emaDecay {@code training.ema_decay}; 0 means no generator weight average
+     * @param generator the generator; conditional BatchNorm is named when one of its layers is a
+     *     {@link ConditionalBatchNormalization} ({@code model.generator_norm: conditional})
+     * @return the parenthesised description, starting with a space
+     */
+    static String describe(StepRecipe recipe, double emaDecay, MultiLayerNetwork generator) {
         List<String> parts = new java.util.ArrayList<>();
         parts.add(SpecNames.enumText(recipe.loss()) + " loss");
         if (recipe.projection()) {
             parts.add("projection discriminator");
+        }
+        if (generator.getLayerWiseConfigurations().getConfs().stream()
+                .anyMatch(conf -> conf.getLayer() instanceof ConditionalBatchNormalization)) {
+            parts.add("conditional BatchNorm in G");
         }
         if (recipe.spectralNorm()) {
             parts.add("spectral norm");
@@ -629,8 +643,8 @@ public final class Trainer {
                                     .map(SpecNames::enumText)
                                     .collect(java.util.stream.Collectors.joining(",")));
         }
-        if (spec.training().emaDecay() > 0) {
-            parts.add("generator EMA " + spec.training().emaDecay());
+        if (emaDecay > 0) {
+            parts.add("generator EMA " + emaDecay);
         }
         return " (" + String.join(", ", parts) + ")";
     }
