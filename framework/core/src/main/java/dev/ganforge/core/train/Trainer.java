@@ -615,7 +615,8 @@ public final class Trainer {
 
     /**
      * The recipe on the "training step:" line, e.g. {@code " (hinge loss, spectral norm, …)"}: the
-     * loss, then each technique that is on, in the order of the README's recipe table.
+     * loss, then each technique that is on: D's projection head, G's conditional BatchNorm, D's
+     * spectral norm, DiffAugment, the generator weight average.
      *
      * @param recipe the step's recipe
      * @param emaDecay {@code training.ema_decay}; 0 means no generator weight average
