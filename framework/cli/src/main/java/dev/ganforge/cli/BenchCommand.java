@@ -190,10 +190,12 @@ final class BenchCommand implements Callable<Integer> {
         line.put("precision", precision);
         line.put("precision_detail", precisionText);
         line.put("isa", instructionSet);
-        boolean conditionalNorm =
-                generator.getLayerWiseConfigurations().getConfs().stream()
-                        .anyMatch(c -> c.getLayer() instanceof ConditionalBatchNormalization);
-        line.put("recipe", recipeText(recipe, conditionalNorm, spec.training().emaDecay()));
+        line.put(
+                "recipe",
+                recipeText(
+                        recipe,
+                        ConditionalBatchNormalization.isUsedBy(generator),
+                        spec.training().emaDecay()));
         line.put("native", NativeRuntime.configure());
         line.put("peak_heap_mib", round(peakHeapBytes() / 1048576.0, 1));
         line.put("rss_mib", round(Pointer.physicalBytes() / 1048576.0, 1));

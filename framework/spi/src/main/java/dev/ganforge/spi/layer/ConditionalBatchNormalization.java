@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -46,6 +47,18 @@ public class ConditionalBatchNormalization extends BatchNormalization {
     public static final String BETA_TABLE = "classBeta";
 
     private int numClasses;
+
+    /**
+     * Whether a network normalises with class-conditional scales and shifts.
+     *
+     * @param network any network
+     * @return true when one of its layers is a {@link ConditionalBatchNormalization}
+     * @throws NullPointerException if {@code network} is null
+     */
+    public static boolean isUsedBy(MultiLayerNetwork network) {
+        return network.getLayerWiseConfigurations().getConfs().stream()
+                .anyMatch(conf -> conf.getLayer() instanceof ConditionalBatchNormalization);
+    }
 
     /** For JSON deserialisation of saved networks. */
     public ConditionalBatchNormalization() {}
