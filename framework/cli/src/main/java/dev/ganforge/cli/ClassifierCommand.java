@@ -5,6 +5,7 @@ import dev.ganforge.core.eval.DomainClassifier;
 import dev.ganforge.core.spec.ClassifierSpec;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.SpecLoader;
+import dev.ganforge.core.train.ConsoleProgress;
 import dev.ganforge.core.train.ResolvedPlugins;
 import dev.ganforge.spi.LabeledImages;
 import jakarta.inject.Inject;
@@ -85,7 +86,13 @@ final class ClassifierCommand implements Runnable {
             ClassifierStore store = new ClassifierStore(settings.cacheFolder());
             long classifierSeed = settings.seedFor(spec.seed());
             DomainClassifier classifier =
-                    store.loadOrTrain(data, settings, classifierSeed, retrain, System.err);
+                    store.loadOrTrain(
+                            data,
+                            settings,
+                            classifierSeed,
+                            retrain,
+                            System.err,
+                            ConsoleProgress.bars(System.err, () -> false));
             commandSpec
                     .commandLine()
                     .getOut()

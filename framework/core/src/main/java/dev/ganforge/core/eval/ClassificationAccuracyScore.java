@@ -2,6 +2,7 @@ package dev.ganforge.core.eval;
 
 import dev.ganforge.core.spec.AugmentationSpec;
 import dev.ganforge.core.spec.ClassificationAccuracyScoreSpec;
+import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.spi.ImageShape;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -31,8 +32,11 @@ public final class ClassificationAccuracyScore {
      * @param spec epochs, batch size and learning rate
      * @param augmentation the transformations of the training batches
      * @param seed seeds the weights, the shuffles and the augmentation
+     * @param progress told after each update of the classifier's training
+     * @param task the name it is told, e.g. {@code "eval/cas"}
      * @return the share of real images classified right, in [0, 1]; NaN if N = 0
      * @throws IllegalArgumentException if the arrays disagree in length or shape
+     * @throws java.util.concurrent.CancellationException from {@code progress}
      */
     public static double score(
             INDArray generated,
@@ -42,7 +46,9 @@ public final class ClassificationAccuracyScore {
             int[] realLabels,
             ClassificationAccuracyScoreSpec spec,
             AugmentationSpec augmentation,
-            long seed) {
+            long seed,
+            WorkProgress progress,
+            String task) {
         if (generated.rank() != 4
                 || generated.size(0) != labels.length
                 || labels.length == 0
@@ -72,7 +78,9 @@ public final class ClassificationAccuracyScore {
                 Math.min(spec.batchSize(), labels.length),
                 spec.epochs(),
                 augmentation,
-                seed ^ 0x636173L);
+                seed ^ 0x636173L,
+                progress,
+                task);
         return ClassifierTraining.accuracy(
                 new DomainClassifier(network, Double.NaN, Double.NaN, classNames),
                 realImages,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ganforge.core.io.Folders;
 import dev.ganforge.core.run.DataFingerprint;
 import dev.ganforge.core.spec.ClassifierSpec;
+import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.spi.LabeledImages;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -60,15 +61,19 @@ public final class ClassifierStore {
      * @param seed the classifier's seed ({@link ClassifierSpec#seedFor})
      * @param retrain train again even if a cached classifier exists
      * @param console where progress lines go
+     * @param progress reports the training, when there is any
      * @return the classifier and its held-out accuracy
      * @throws UncheckedIOException if the cache cannot be read or written
+     * @throws java.util.concurrent.CancellationException from {@code progress}; nothing is cached
+     *     then
      */
     public DomainClassifier loadOrTrain(
             LabeledImages data,
             ClassifierSpec spec,
             long seed,
             boolean retrain,
-            PrintStream console) {
+            PrintStream console,
+            WorkProgress progress) {
         Path target = folder.resolve(fingerprint(data, spec, seed));
         try {
             if (!retrain && Files.isRegularFile(target.resolve("classifier.json"))) {
@@ -87,7 +92,8 @@ public final class ClassifierStore {
                         augmented);
                 return new DomainClassifier(network, accuracy, augmented, data.classNames());
             }
-            DomainClassifier classifier = ClassifierTraining.train(data, spec, seed, console);
+            DomainClassifier classifier =
+                    ClassifierTraining.train(data, spec, seed, console, progress);
             // one temporary folder per writer: the trials of a sweep that start together train the
             // same classifier at the same time
             Files.createDirectories(folder);

@@ -2,6 +2,7 @@ package dev.ganforge.core.eval;
 
 import dev.ganforge.core.spec.AugmentationSpec;
 import dev.ganforge.core.spec.ClassifierSpec;
+import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -79,11 +80,17 @@ public final class ClassifierTraining {
      * @param spec training settings
      * @param seed seed of the split, the shuffling, the augmentation and the weights
      * @param console where progress lines go
+     * @param progress reports the updates, as task {@value #TASK}
      * @return the trained classifier
      * @throws IllegalArgumentException if the data has fewer than two images
+     * @throws java.util.concurrent.CancellationException from {@code progress}
      */
     public static DomainClassifier train(
-            LabeledImages data, ClassifierSpec spec, long seed, PrintStream console) {
+            LabeledImages data,
+            ClassifierSpec spec,
+            long seed,
+            PrintStream console,
+            WorkProgress progress) {
         if (data.size() < 2) {
             throw new IllegalArgumentException(
                     "a classifier needs at least 2 images, found " + data.size());
@@ -95,6 +102,14 @@ public final class ClassifierTraining {
         int batch = Math.min(spec.batchSize(), split.train().length);
         int perEpoch = Math.max(1, split.train().length / batch);
         int epochs = Math.max(spec.epochs(), (spec.minUpdates() + perEpoch - 1) / perEpoch);
+        console.printf(
+                Locale.ROOT,
+                "domain classifier: none cached for this data; training one on %d images"
+                        + " (%d epochs, %d updates of %d), cached for later runs%n",
+                split.train().length,
+                epochs,
+                epochs * perEpoch,
+                batch);
         long started = System.nanoTime();
         fit(
                 network,
@@ -105,7 +120,9 @@ public final class ClassifierTraining {
                 batch,
                 epochs,
                 spec.augmentation(),
-                seed ^ 0x5DEECE66DL);
+                seed ^ 0x5DEECE66DL,
+                progress,
+                TASK);
         DomainClassifier untested =
                 new DomainClassifier(network, Double.NaN, Double.NaN, data.classNames());
         INDArray heldOutImages = rows(data.images(), split.heldOut());
@@ -128,6 +145,9 @@ public final class ClassifierTraining {
                 augmented);
         return new DomainClassifier(network, accuracy, augmented, data.classNames());
     }
+
+    /** The task name {@link #train} reports its progress under. */
+    public static final String TASK = "domain classifier";
 
     /** How many augmented copies of each held-out image the augmented accuracy averages over. */
     public static final int AUGMENTED_COPIES = 4;
@@ -173,6 +193,11 @@ public final class ClassifierTraining {
      * @param epochs passes over {@code rows}
      * @param augmentation the transformations applied to each batch
      * @param seed seeds the shuffles and the augmentation
+     * @param progress told after each update: {@code (task, updates done, epochs · rows.length /
+     *     batch)}
+     * @param task the name it is told
+     * @throws java.util.concurrent.CancellationException from {@code progress}; the network is then
+     *     partly trained
      */
     public static void fit(
             MultiLayerNetwork network,
@@ -183,12 +208,16 @@ public final class ClassifierTraining {
             int batch,
             int epochs,
             AugmentationSpec augmentation,
-            long seed) {
+            long seed,
+            WorkProgress progress,
+            String task) {
         SplittableRandom random = new SplittableRandom(seed);
         SplittableRandom augmentationRandom = random.split();
         boolean augment = augmentation.changesImages();
         int perEpoch = Math.max(1, rows.length / batch);
         int[] order = rows.clone();
+        long total = (long) epochs * perEpoch;
+        long done = 0;
         for (int epoch = 0; epoch < epochs; epoch++) {
             shuffle(order, random);
             for (int b = 0; b < perEpoch; b++) {
@@ -198,6 +227,7 @@ public final class ClassifierTraining {
                     input = Augmentation.apply(input, augmentation, augmentationRandom);
                 }
                 network.fit(new DataSet(input, oneHot(labels, picked, classes)));
+                progress.update(task, ++done, total);
             }
         }
     }

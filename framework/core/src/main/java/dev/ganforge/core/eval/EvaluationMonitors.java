@@ -4,6 +4,7 @@ import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.train.ResolvedPlugins;
 import dev.ganforge.core.train.TrainingMonitor;
+import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
 
@@ -20,9 +21,11 @@ public final class EvaluationMonitors implements TrainingMonitor.Factory {
             LabeledImages data,
             RunDirectory run,
             long startStep,
-            PrintStream console) {
+            PrintStream console,
+            WorkProgress progress) {
         return spec.evaluation() == null
                 ? null
-                : TrainingEvaluation.prepare(spec, plugins, data, run, startStep, console);
+                : TrainingEvaluation.prepare(
+                        spec, plugins, data, run, startStep, console, progress);
     }
 }

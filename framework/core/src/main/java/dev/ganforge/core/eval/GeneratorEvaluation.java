@@ -2,6 +2,7 @@ package dev.ganforge.core.eval;
 
 import dev.ganforge.config.PluginSection;
 import dev.ganforge.core.spec.EvaluationSpec;
+import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.spi.EvaluationInput;
 import dev.ganforge.spi.EvaluatorPlugin;
 import dev.ganforge.spi.LabeledImages;
@@ -149,14 +150,30 @@ public final class GeneratorEvaluation {
     }
 
     /**
+     * {@link #evaluate(ImageSource, INDArray, int[], WorkProgress)} without progress reports.
+     *
      * @param source the generator (or a stand-in)
      * @param z the fixed latent vectors {@code [M, latentDim]}
      * @param labels the fixed labels, length M, from {@link #fixedLabels}
      * @return the metrics and the generated images
      * @throws IllegalArgumentException if an evaluator rejects the input
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public Result evaluate(ImageSource source, INDArray z, int[] labels) {
+        return evaluate(source, z, labels, WorkProgress.NONE);
+    }
+
+    /**
+     * @param source the generator (or a stand-in)
+     * @param z the fixed latent vectors {@code [M, latentDim]}
+     * @param labels the fixed labels, length M, from {@link #fixedLabels}
+     * @param progress told after each update of the CAS classifiers' training (tasks {@code
+     *     eval/cas_real}, the first time, and {@code eval/cas})
+     * @return the metrics and the generated images
+     * @throws IllegalArgumentException if an evaluator rejects the input
+     * @throws java.util.concurrent.CancellationException from {@code progress}
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Result evaluate(ImageSource source, INDArray z, int[] labels, WorkProgress progress) {
         INDArray generated = source.images(z, labels);
         DomainClassifier.Outputs outputs = classifier.outputs(generated);
         EvaluationInput input =
@@ -185,8 +202,10 @@ public final class GeneratorEvaluation {
                             heldOutLabels,
                             spec.cas(),
                             spec.classifier().augmentation(),
-                            seed ^ 0x4341535FL));
-            metrics.put("eval/cas_real", casReal(labels));
+                            seed ^ 0x4341535FL,
+                            progress,
+                            "eval/cas"));
+            metrics.put("eval/cas_real", casReal(labels, progress));
         }
         metrics.put("eval/classifier_real_accuracy", classifier.heldOutAccuracy());
         metrics.putAll(heldOutAccuracyPerClass);
@@ -253,17 +272,19 @@ public final class GeneratorEvaluation {
      * fewer (a small {@code max_images}); computed once per count of samples per class.
      *
      * @param labels the generated set's labels, which give the count per class
+     * @param progress told after each update of its training
      * @return the held-out accuracy of that classifier, in [0, 1]
      */
-    private double casReal(int[] labels) {
+    private double casReal(int[] labels, WorkProgress progress) {
         int[] wanted = new int[classNames.size()];
         for (int label : labels) {
             wanted[label]++;
         }
-        return casReal.computeIfAbsent(Arrays.toString(wanted), key -> casRealFor(wanted));
+        return casReal.computeIfAbsent(
+                Arrays.toString(wanted), key -> casRealFor(wanted, progress));
     }
 
-    private double casRealFor(int[] perClass) {
+    private double casRealFor(int[] perClass, WorkProgress progress) {
         int[] wanted = perClass.clone();
         int[] dataLabels = data.labels();
         List<Integer> rows = new ArrayList<>();
@@ -282,7 +303,9 @@ public final class GeneratorEvaluation {
                 heldOutLabels,
                 spec.cas(),
                 spec.classifier().augmentation(),
-                seed ^ 0x4341535FL);
+                seed ^ 0x4341535FL,
+                progress,
+                "eval/cas_real");
     }
 
     /**

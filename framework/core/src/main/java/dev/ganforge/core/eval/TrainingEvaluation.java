@@ -9,6 +9,7 @@ import dev.ganforge.core.train.ResolvedPlugins;
 import dev.ganforge.core.train.SpectralNorm;
 import dev.ganforge.core.train.StepRecipe;
 import dev.ganforge.core.train.TrainingMonitor;
+import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
@@ -58,7 +59,10 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @param keepThroughStep eval.csv rows after this step are dropped (the resumed step, or {@link
      *     Long#MAX_VALUE} to keep all)
      * @param console where progress and metric lines go
+     * @param progress reports the domain classifier's training, when it is not cached
      * @return the evaluation, ready to measure
+     * @throws java.util.concurrent.CancellationException from {@code progress}; no classifier is
+     *     cached then
      */
     public static TrainingEvaluation prepare(
             ExperimentSpec experiment,
@@ -66,8 +70,10 @@ public final class TrainingEvaluation implements TrainingMonitor {
             LabeledImages data,
             RunDirectory run,
             long keepThroughStep,
-            PrintStream console) {
-        return new TrainingEvaluation(experiment, plugins, data, run, keepThroughStep, console);
+            PrintStream console,
+            WorkProgress progress) {
+        return new TrainingEvaluation(
+                experiment, plugins, data, run, keepThroughStep, console, progress);
     }
 
     private TrainingEvaluation(
@@ -76,7 +82,8 @@ public final class TrainingEvaluation implements TrainingMonitor {
             LabeledImages data,
             RunDirectory run,
             long keepThroughStep,
-            PrintStream console) {
+            PrintStream console,
+            WorkProgress progress) {
         this.experiment = experiment;
         this.spec = experiment.evaluation();
         this.plugins = plugins;
@@ -92,7 +99,8 @@ public final class TrainingEvaluation implements TrainingMonitor {
                                 spec.classifier(),
                                 spec.classifier().seedFor(experiment.seed()),
                                 false,
-                                console);
+                                console,
+                                progress);
         this.evaluation =
                 new GeneratorEvaluation(spec, data, classifier, conditional, experiment.seed());
         this.labels = GeneratorEvaluation.fixedLabels(classes, spec.samplesPerClass());
@@ -119,13 +127,19 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @param step steps done
      * @param generator the generator
      * @param discriminator the discriminator, or null to skip D's probabilities
+     * @param progress reports the Classification Accuracy Score's training
      * @return the metrics and images
+     * @throws java.util.concurrent.CancellationException from {@code progress}; nothing is logged
+     *     then
      */
     public GeneratorEvaluation.Result measure(
-            long step, MultiLayerNetwork generator, MultiLayerNetwork discriminator) {
+            long step,
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            WorkProgress progress) {
         GeneratorEvaluation.Result result =
                 evaluation.evaluate(
-                        (latent, asked) -> generate(generator, latent, asked), z, labels);
+                        (latent, asked) -> generate(generator, latent, asked), z, labels, progress);
         Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
         if (discriminator != null) {
             metrics.put(
@@ -148,13 +162,17 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @param step steps done
      * @param generator the generator
      * @param discriminator the discriminator
+     * @param progress reports the Classification Accuracy Score's training
      * @return why the run must stop (only with {@code stop_on_unhealthy}), or null to go on
      * @throws IllegalArgumentException if {@code best_metric} names a metric no evaluator reported
      */
     @Override
     public String afterStep(
-            long step, MultiLayerNetwork generator, MultiLayerNetwork discriminator) {
-        GeneratorEvaluation.Result result = measure(step, generator, discriminator);
+            long step,
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            WorkProgress progress) {
+        GeneratorEvaluation.Result result = measure(step, generator, discriminator, progress);
         Map<String, Double> metrics = result.metrics();
         if (spec.bestMetric() != null) {
             Double value = metrics.get(spec.bestMetric());

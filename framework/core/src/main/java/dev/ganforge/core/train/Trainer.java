@@ -21,20 +21,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.DecimalFormat;
-import java.text.DecimalFormatSymbols;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
+import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -51,10 +44,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * memory and disk use into {@code system.csv}.
  *
  * <p>Stops cleanly: {@link #requestStop()} (called from a SIGINT/SIGTERM hook) ends the run after
- * the current step with a final checkpoint and status KILLED; a non-finite loss ends it with status
- * FAILED and the reason, keeping the last good checkpoint. Random draws for step s come from
- * generators seeded with a mix of (seed, s), so a resumed run continues exactly as an uninterrupted
- * one.
+ * the current step with a final checkpoint and status KILLED (during the domain classifier's
+ * training or an evaluation, within one of its updates: the classifier is not cached, the
+ * evaluation not logged); a non-finite loss ends it with status FAILED and the reason, keeping the
+ * last good checkpoint. Random draws for step s come from generators seeded with a mix of (seed,
+ * s), so a resumed run continues exactly as an uninterrupted one.
  */
 public final class Trainer {
 
@@ -104,7 +98,8 @@ public final class Trainer {
     }
 
     /**
-     * Asks the run to stop after the current step, with a final checkpoint; safe from any thread.
+     * Asks the run to stop after the current step (or the current update of the domain classifier's
+     * training or of an evaluation), with a final checkpoint; safe from any thread.
      */
     public void requestStop() {
         stopRequested = true;
@@ -379,7 +374,24 @@ public final class Trainer {
                         new int[batchSize],
                         Nd4j.getRandomFactory().getNewRandomInstance(spec.seed()));
         StepTimes times = new StepTimes(total - startStep);
-        TrainingMonitor monitor = monitors.prepare(spec, plugins, data, run, startStep, console);
+        TrainingMonitor monitor;
+        try {
+            monitor =
+                    monitors.prepare(
+                            spec,
+                            plugins,
+                            data,
+                            run,
+                            startStep,
+                            console,
+                            ConsoleProgress.bars(console, () -> stopRequested));
+        } catch (CancellationException e) {
+            // a signal while the domain classifier trained: nothing trained yet is lost, and the
+            // checkpoint makes the folder resumable
+            try (trainingStep) {
+                return stopBySignal(context, startStep, times);
+            }
+        }
         run.writeStatus(RunStatus.RUNNING, null, startStep, total);
         long step = startStep;
         long sinceLog = System.nanoTime();
@@ -393,7 +405,8 @@ public final class Trainer {
                                 startStep,
                                 console);
                 BatchSource.Prefetching prefetch = batches.prefetching(total);
-                Progress bar = new Progress(progressBar(total, startStep))) {
+                Progress bar =
+                        new Progress(ConsoleProgress.bar(console, "train", total, startStep))) {
             while (step < total) {
                 if (stopRequested) {
                     return stopBySignal(context, step, times);
@@ -464,11 +477,21 @@ public final class Trainer {
                     saveCheckpoint(context, step);
                 }
                 // phase 4: evaluation, which may stop an unhealthy run
-                String unhealthy =
-                        monitor != null && monitor.due(step, total)
-                                ? monitor.afterStep(
-                                        step, context.inferenceGenerator(), discriminator)
-                                : null;
+                String unhealthy;
+                try {
+                    unhealthy =
+                            monitor != null && monitor.due(step, total)
+                                    ? monitor.afterStep(
+                                            step,
+                                            context.inferenceGenerator(),
+                                            discriminator,
+                                            evaluationProgress(bar))
+                                    : null;
+                } catch (CancellationException e) {
+                    // a signal during the evaluation: the step's checkpoint is kept, the
+                    // unfinished evaluation is not logged
+                    return stopBySignal(context, step, times);
+                }
                 if (unhealthy != null) {
                     return fail(step, total, times, unhealthy);
                 }
@@ -522,6 +545,23 @@ public final class Trainer {
         for (int i = 0; i < fakeLabels.length; i++) {
             fakeLabels[i] = labelRandom.nextInt(context.data().numClasses());
         }
+    }
+
+    /**
+     * The evaluation's progress on the training bar's message ({@code " evaluating: eval/cas
+     * 40/180"}), so a long evaluation shows that it runs, or, for the final evaluation after the
+     * training bar closed, on a bar of its own; a stop request cancels it at its next update.
+     */
+    private WorkProgress evaluationProgress(Progress bar) {
+        if (bar.closed) {
+            return ConsoleProgress.bars(console, () -> stopRequested);
+        }
+        return (task, done, total) -> {
+            bar.bar.setExtraMessage(" evaluating: " + task + " " + done + "/" + total);
+            if (stopRequested) {
+                throw new CancellationException("stopped by signal during " + task);
+            }
+        };
     }
 
     private static void showProgress(ProgressBar bar, long step, StepResult result) {
@@ -630,8 +670,7 @@ public final class Trainer {
         if (recipe.projection()) {
             parts.add("projection discriminator");
         }
-        if (generator.getLayerWiseConfigurations().getConfs().stream()
-                .anyMatch(conf -> conf.getLayer() instanceof ConditionalBatchNormalization)) {
+        if (ConditionalBatchNormalization.isUsedBy(generator)) {
             parts.add("conditional BatchNorm in G");
         }
         if (recipe.spectralNorm()) {
@@ -648,45 +687,6 @@ public final class Trainer {
             parts.add("generator EMA " + emaDecay);
         }
         return " (" + String.join(", ", parts) + ")";
-    }
-
-    /**
-     * A bar redrawn in place every second on a terminal; when the output goes to a file or a pipe
-     * (no console), a plain line every 10 s instead of carriage-return redraws.
-     */
-    private ProgressBar progressBar(long total, long start) {
-        boolean terminal = System.console() != null;
-        return new ProgressBarBuilder()
-                .setTaskName("train")
-                .setInitialMax(total)
-                .startsFrom(start, Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(terminal ? 1000 : 10_000)
-                .showSpeed(speedFormat())
-                .setConsumer(
-                        terminal
-                                ? new ConsoleProgressBarConsumer(console)
-                                : new DelegatingProgressBarConsumer(withoutRepeats(), 120))
-                .build();
-    }
-
-    /**
-     * @return a line printer for the plain-line progress mode that drops a line equal to the one
-     *     before it (the library prints the final line twice when the bar closes)
-     */
-    private Consumer<String> withoutRepeats() {
-        String[] last = {null};
-        return line -> {
-            if (!line.equals(last[0])) {
-                last[0] = line;
-                console.println(line);
-            }
-        };
-    }
-
-    /** Steps per second with a leading zero and one decimal ({@code 0.9/s}, not {@code .9/s}). */
-    static DecimalFormat speedFormat() {
-        return new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT));
     }
 
     /** SplitMix64 finaliser of (seed, step): independent-looking seeds for consecutive steps. */

@@ -24,16 +24,24 @@ public interface TrainingMonitor {
      * @param step steps done so far
      * @param generator the generator after the step (read only)
      * @param discriminator the discriminator after the step (read only)
+     * @param progress where long work reports its progress; it throws {@link
+     *     java.util.concurrent.CancellationException} when the run was asked to stop
      * @return null if training may go on, else why the run must stop as FAILED
+     * @throws java.util.concurrent.CancellationException from {@code progress}: nothing of the
+     *     unfinished work is kept
      */
-    String afterStep(long step, MultiLayerNetwork generator, MultiLayerNetwork discriminator);
+    String afterStep(
+            long step,
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            WorkProgress progress);
 
     /** Creates the monitor of one run, or none. */
     @FunctionalInterface
     interface Factory {
 
         /** A factory that never monitors. */
-        Factory NONE = (spec, plugins, data, run, startStep, console) -> null;
+        Factory NONE = (spec, plugins, data, run, startStep, console, progress) -> null;
 
         /**
          * @param spec the resolved experiment
@@ -42,7 +50,11 @@ public interface TrainingMonitor {
          * @param run the run folder
          * @param startStep the step the run starts or resumes at
          * @param console where messages go
+         * @param progress where long preparation (training the domain classifier) reports its
+         *     progress; it throws {@link java.util.concurrent.CancellationException} when the run
+         *     was asked to stop
          * @return the monitor, or null when the spec asks for none
+         * @throws java.util.concurrent.CancellationException from {@code progress}
          */
         TrainingMonitor prepare(
                 ExperimentSpec spec,
@@ -50,6 +62,7 @@ public interface TrainingMonitor {
                 LabeledImages data,
                 RunDirectory run,
                 long startStep,
-                PrintStream console);
+                PrintStream console,
+                WorkProgress progress);
     }
 }

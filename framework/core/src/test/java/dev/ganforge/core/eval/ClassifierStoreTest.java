@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.core.spec.AugmentationSpec;
 import dev.ganforge.core.spec.ClassifierSpec;
+import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.spi.LabeledImages;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -36,7 +37,9 @@ class ClassifierStoreTest {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             Callable<DomainClassifier> writer =
-                    () -> new ClassifierStore(cache).loadOrTrain(data, spec, 7, false, QUIET);
+                    () ->
+                            new ClassifierStore(cache)
+                                    .loadOrTrain(data, spec, 7, false, QUIET, WorkProgress.NONE);
             List<Future<DomainClassifier>> writers =
                     pool.invokeAll(List.of(writer, writer, writer));
             for (Future<DomainClassifier> result : writers) {
@@ -51,7 +54,8 @@ class ClassifierStoreTest {
                     .containsExactly(ClassifierStore.fingerprint(data, spec, 7));
         }
         DomainClassifier cached =
-                new ClassifierStore(cache).loadOrTrain(data, spec, 7, false, QUIET);
+                new ClassifierStore(cache)
+                        .loadOrTrain(data, spec, 7, false, QUIET, WorkProgress.NONE);
         assertThat(cached.heldOutAccuracy()).isBetween(0.0, 1.0);
     }
 
@@ -68,7 +72,7 @@ class ClassifierStoreTest {
                 FileTime.from(
                         Instant.now().minus(ClassifierStore.ABANDONED_AFTER).minusSeconds(60)));
         Path running = Files.createDirectory(cache.resolve("0123abcd.tmp-222"));
-        new ClassifierStore(cache).loadOrTrain(data, spec, 7, false, QUIET);
+        new ClassifierStore(cache).loadOrTrain(data, spec, 7, false, QUIET, WorkProgress.NONE);
         try (Stream<Path> entries = Files.list(cache)) {
             assertThat(entries.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder(

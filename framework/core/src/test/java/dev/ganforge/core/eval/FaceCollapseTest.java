@@ -6,6 +6,7 @@ import dev.ganforge.core.spec.AugmentationSpec;
 import dev.ganforge.core.spec.ClassificationAccuracyScoreSpec;
 import dev.ganforge.core.spec.ClassifierSpec;
 import dev.ganforge.core.spec.EvaluationSpec;
+import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.plugin.datasets.ClassOrder;
 import dev.ganforge.plugin.datasets.ImageFolderDataset;
 import dev.ganforge.plugin.datasets.ImageFolderSpec;
@@ -68,7 +69,7 @@ class FaceCollapseTest {
                         new AugmentationSpec(
                                 2, AugmentationSpec.Padding.EDGE, 0.2, 0.2, true, 0.05),
                         null);
-        classifier = ClassifierTraining.train(faces, classifierSpec, 7, QUIET);
+        classifier = ClassifierTraining.train(faces, classifierSpec, 7, QUIET, WorkProgress.NONE);
         spec =
                 new EvaluationSpec(
                         1,

@@ -8,6 +8,7 @@ import dev.ganforge.core.spec.AugmentationSpec;
 import dev.ganforge.core.spec.ClassificationAccuracyScoreSpec;
 import dev.ganforge.core.spec.ClassifierSpec;
 import dev.ganforge.core.spec.EvaluationSpec;
+import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.plugin.metrics.LabelAccuracyEvaluator;
 import dev.ganforge.spi.LabeledImages;
 import java.io.OutputStream;
@@ -55,7 +56,7 @@ class GeneratorEvaluationTest {
                         0.002,
                         AugmentationSpec.none(),
                         null);
-        classifier = ClassifierTraining.train(data, classifierSpec, 5, QUIET);
+        classifier = ClassifierTraining.train(data, classifierSpec, 5, QUIET, WorkProgress.NONE);
         split = ClassifierTraining.split(data.labels(), CLASSES, classifierSpec, 5);
     }
 

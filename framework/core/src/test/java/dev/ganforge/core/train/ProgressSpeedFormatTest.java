@@ -16,9 +16,9 @@ class ProgressSpeedFormatTest {
         Locale before = Locale.getDefault();
         try {
             Locale.setDefault(Locale.GERMANY);
-            assertThat(Trainer.speedFormat().format(0.34)).isEqualTo("0.3");
-            assertThat(Trainer.speedFormat().format(9.0)).isEqualTo("9.0");
-            assertThat(Trainer.speedFormat().format(1234.56)).isEqualTo("1234.6");
+            assertThat(ConsoleProgress.speedFormat().format(0.34)).isEqualTo("0.3");
+            assertThat(ConsoleProgress.speedFormat().format(9.0)).isEqualTo("9.0");
+            assertThat(ConsoleProgress.speedFormat().format(1234.56)).isEqualTo("1234.6");
         } finally {
             Locale.setDefault(before);
         }
