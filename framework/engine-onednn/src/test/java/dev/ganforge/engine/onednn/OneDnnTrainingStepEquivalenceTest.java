@@ -15,6 +15,7 @@ import dev.ganforge.core.train.TrainingStep;
 import dev.ganforge.plugin.gan.DcganNetworks;
 import dev.ganforge.plugin.gan.DcganSpec;
 import dev.ganforge.plugin.gan.DiscriminatorNorm;
+import dev.ganforge.plugin.gan.GeneratorNorm;
 import dev.ganforge.spi.ImageShape;
 import java.io.File;
 import java.nio.file.Path;
@@ -261,10 +262,56 @@ class OneDnnTrainingStepEquivalenceTest {
                 .check();
     }
 
+    /**
+     * The face recipe with SN-GAN's stride-1 convolutions in D ({@code discriminator_extra_convs:
+     * 1}): the 3×3 stride-1 convolutions and their spectral norm on both engines.
+     */
+    @Test
+    void sameParameterChangesWithStrideOneConvolutionsInTheDiscriminator() {
+        ImageShape shape = new ImageShape(1, 16, 16);
+        Function<DataType, MultiLayerNetwork[]> factory =
+                type -> projectionNetworks(List.of(8, 16), shape, 4, type, 1);
+        MultiLayerNetwork[] start = factory.apply(DataType.FLOAT);
+        assertThat(start[1].getnLayers())
+                .as("two stride-2 and two stride-1 convolutions, each with its LeakyReLU, + dense")
+                .isEqualTo(9);
+        StepRecipe recipe =
+                new StepRecipe(
+                        GanLoss.HINGE,
+                        true,
+                        true,
+                        List.of(Augmentation.COLOR, Augmentation.TRANSLATION, Augmentation.CUTOUT),
+                        21);
+        new Comparison(
+                        "projection + spectral norm + DiffAugment + stride-1 convolutions in D",
+                        shape,
+                        true,
+                        BATCH,
+                        factory,
+                        () -> copies(start, factory, DataType.FLOAT),
+                        0,
+                        recipe)
+                .check();
+    }
+
     private static MultiLayerNetwork[] projectionNetworks(
             List<Integer> widths, ImageShape shape, int classes, DataType type) {
+        return projectionNetworks(widths, shape, classes, type, 0);
+    }
+
+    private static MultiLayerNetwork[] projectionNetworks(
+            List<Integer> widths, ImageShape shape, int classes, DataType type, int extraConvs) {
         DcganSpec spec =
-                new DcganSpec(LATENT, widths, 5, 0.2, 0.9, 0.02, DiscriminatorNorm.SPECTRAL);
+                new DcganSpec(
+                        LATENT,
+                        widths,
+                        5,
+                        0.2,
+                        0.9,
+                        0.02,
+                        DiscriminatorNorm.SPECTRAL,
+                        GeneratorNorm.BATCH,
+                        extraConvs);
         MultiLayerNetwork discriminator =
                 DcganNetworks.discriminator(
                         spec, shape, 0, 1 + classes, new Adam(4e-4, 0.0, 0.9, 1e-8), 4, type);

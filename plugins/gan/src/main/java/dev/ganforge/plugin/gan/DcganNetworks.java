@@ -37,9 +37,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       Deconv(k, stride 2, same) → BatchNorm → ReLU → Deconv(k, stride 2, same) to C channels →
  *       tanh: {@code [B, C, H, W]} in [-1, 1].
  *   <li>Discriminator: {@code [B, C + K, H, W]} → for each width in L: Conv(k, stride 2, same) →
- *       BatchNorm (only with {@code discriminator_norm: batch}) → LeakyReLU(α) → flatten → Dense →
- *       one logit {@code [B, 1]} (or {@code 1 + K} for a projection discriminator), loss {@link
- *       BinaryCrossEntropyWithLogits}.
+ *       BatchNorm (only with {@code discriminator_norm: batch}) → LeakyReLU(α), then {@code
+ *       discriminator_extra_convs} times Conv(3, stride 1, same) at that width → BatchNorm (batch
+ *       only) → LeakyReLU(α) (SN-GAN's stride-1 convolutions, Miyato et al. 2018,
+ *       https://arxiv.org/abs/1802.05957) → flatten → Dense → one logit {@code [B, 1]} (or {@code 1
+ *       + K} for a projection discriminator), loss {@link BinaryCrossEntropyWithLogits}.
  * </ul>
  *
  * Weights are drawn from N(0, σ) as in the DCGAN paper. With {@code generator_norm: conditional}
@@ -237,6 +239,21 @@ public final class DcganNetworks {
                 list.layer(index++, batchNorm(spec, width));
             }
             list.layer(index++, new ActivationLayer(new ActivationLReLU(spec.leakyReluAlpha())));
+            for (int extra = 0; extra < spec.discriminatorExtraConvs(); extra++) {
+                list.layer(
+                        index++,
+                        new ConvolutionLayer.Builder(3, 3)
+                                .stride(1, 1)
+                                .convolutionMode(ConvolutionMode.Same)
+                                .nOut(width)
+                                .activation(Activation.IDENTITY)
+                                .build());
+                if (spec.discriminatorNorm() == DiscriminatorNorm.BATCH) {
+                    list.layer(index++, batchNorm(spec, width));
+                }
+                list.layer(
+                        index++, new ActivationLayer(new ActivationLReLU(spec.leakyReluAlpha())));
+            }
         }
         list.layer(
                 index,

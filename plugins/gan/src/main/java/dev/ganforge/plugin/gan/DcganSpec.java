@@ -23,6 +23,11 @@ import java.util.List;
  * @param generatorNorm BatchNorm in the generator (batch, DCGAN's), or conditional BatchNorm with a
  *     scale and shift per class (conditional, conditional models only; de Vries et al. 2017,
  *     https://arxiv.org/abs/1707.00683)
+ * @param discriminatorExtraConvs stride-1 3×3 convolutions (same width, same normalisation and
+ *     LeakyReLU) after each of D's stride-2 convolutions, 0 to 3; 0 is DCGAN's discriminator, 1
+ *     puts a stride-1 convolution between the stride-2 ones as the "standard CNN" discriminator of
+ *     SN-GAN does (Miyato et al. 2018, https://arxiv.org/abs/1802.05957, Table 3), at the lower
+ *     resolution
  */
 public record DcganSpec(
         @SpecField(doc = "size of the latent vector z", defaultValue = "100", min = 1, max = 4096)
@@ -71,7 +76,15 @@ public record DcganSpec(
                                         + " (BatchNorm with a scale and shift per class;"
                                         + " conditional models only)",
                         defaultValue = "batch")
-                GeneratorNorm generatorNorm) {
+                GeneratorNorm generatorNorm,
+        @SpecField(
+                        doc =
+                                "stride-1 3×3 convolutions after each of D's stride-2 ones"
+                                        + " (0 = DCGAN; 1 = SN-GAN's standard CNN)",
+                        defaultValue = "0",
+                        min = 0,
+                        max = 3)
+                int discriminatorExtraConvs) {
 
     /**
      * A spec with BatchNorm in the discriminator and the generator (DCGAN's).
@@ -120,7 +133,34 @@ public record DcganSpec(
     }
 
     /**
+     * A spec with DCGAN's discriminator depth (one convolution per width).
+     *
      * @throws IllegalArgumentException if {@code layers} is empty
+     */
+    public DcganSpec(
+            int latentDim,
+            List<Integer> layers,
+            int kernelSize,
+            double leakyReluAlpha,
+            double batchNormDecay,
+            double initStddev,
+            DiscriminatorNorm discriminatorNorm,
+            GeneratorNorm generatorNorm) {
+        this(
+                latentDim,
+                layers,
+                kernelSize,
+                leakyReluAlpha,
+                batchNormDecay,
+                initStddev,
+                discriminatorNorm,
+                generatorNorm,
+                0);
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code layers} is empty or {@code
+     *     discriminatorExtraConvs} is negative
      */
     public DcganSpec {
         layers = List.copyOf(layers);
@@ -128,6 +168,11 @@ public record DcganSpec(
         java.util.Objects.requireNonNull(generatorNorm, "generatorNorm");
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("'layers' needs at least one width");
+        }
+        if (discriminatorExtraConvs < 0) {
+            throw new IllegalArgumentException(
+                    "'discriminator_extra_convs' must be 0 or more, got "
+                            + discriminatorExtraConvs);
         }
     }
 }
