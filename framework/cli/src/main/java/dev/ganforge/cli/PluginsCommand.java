@@ -7,6 +7,7 @@ import dev.ganforge.spi.GanPlugin;
 import dev.ganforge.spi.PluginKind;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,9 +45,13 @@ final class PluginsCommand implements Callable<Integer> {
                 out.printf(
                         "%-9s %-14s %-6s %s%n",
                         kind.label(), plugin.name(), plugin.version(), plugin.description());
-                for (SpecKey key : SpecLoader.describe(plugin.specClass())) {
+                List<SpecKey> keys = SpecLoader.describe(plugin.specClass());
+                // the key column as wide as the plugin's longest key, at least 22
+                int width =
+                        Math.max(22, keys.stream().mapToInt(k -> k.key().length()).max().orElse(0));
+                for (SpecKey key : keys) {
                     out.printf(
-                            "    %-22s %-8s %s%s%s%n",
+                            "    %-" + width + "s %-8s %s%s%s%n",
                             key.key(),
                             key.type(),
                             key.required() ? "required" : "default " + key.defaultValue(),

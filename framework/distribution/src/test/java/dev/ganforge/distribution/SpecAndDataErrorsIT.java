@@ -6,6 +6,8 @@ import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,5 +150,29 @@ class SpecAndDataErrorsIT {
                 .contains("latent_dim")
                 .contains("learning_rate")
                 .contains("class_order");
+        // the type column lines up in each plugin's block, even past a 22-character key
+        // (discriminator_extra_convs)
+        List<String> block = new ArrayList<>();
+        boolean inside = false;
+        for (String line : result.out().split("\n")) {
+            if (!line.startsWith("    ")) {
+                inside = line.startsWith("model     cgan-projection ");
+            } else if (inside) {
+                block.add(line);
+            }
+        }
+        assertThat(block).anyMatch(line -> line.startsWith("    discriminator_extra_convs "));
+        assertThat(block.stream().map(SpecAndDataErrorsIT::typeColumn).distinct().toList())
+                .as("the column where the type starts, per key line")
+                .hasSize(1);
+    }
+
+    /** Where the type starts in a key line {@code " KEY TYPE …"}: after the key's padding. */
+    private static int typeColumn(String line) {
+        int column = line.indexOf(' ', 4);
+        while (line.charAt(column) == ' ') {
+            column++;
+        }
+        return column;
     }
 }
