@@ -227,32 +227,9 @@ public final class DcganNetworks {
         ListBuilder list = base(spec, updater, seed, dataType).list();
         int index = 0;
         for (int width : spec.layers()) {
-            list.layer(
-                    index++,
-                    new ConvolutionLayer.Builder(spec.kernelSize(), spec.kernelSize())
-                            .stride(2, 2)
-                            .convolutionMode(ConvolutionMode.Same)
-                            .nOut(width)
-                            .activation(Activation.IDENTITY)
-                            .build());
-            if (spec.discriminatorNorm() == DiscriminatorNorm.BATCH) {
-                list.layer(index++, batchNorm(spec, width));
-            }
-            list.layer(index++, new ActivationLayer(new ActivationLReLU(spec.leakyReluAlpha())));
+            index = discriminatorBlock(list, index, spec, spec.kernelSize(), 2, width);
             for (int extra = 0; extra < spec.discriminatorExtraConvs(); extra++) {
-                list.layer(
-                        index++,
-                        new ConvolutionLayer.Builder(3, 3)
-                                .stride(1, 1)
-                                .convolutionMode(ConvolutionMode.Same)
-                                .nOut(width)
-                                .activation(Activation.IDENTITY)
-                                .build());
-                if (spec.discriminatorNorm() == DiscriminatorNorm.BATCH) {
-                    list.layer(index++, batchNorm(spec, width));
-                }
-                list.layer(
-                        index++, new ActivationLayer(new ActivationLReLU(spec.leakyReluAlpha())));
+                index = discriminatorBlock(list, index, spec, 3, 1, width);
             }
         }
         list.layer(
@@ -265,6 +242,29 @@ public final class DcganNetworks {
                 InputType.convolutional(
                         shape.height(), shape.width(), shape.channels() + conditionClasses));
         return init(list);
+    }
+
+    /**
+     * Appends Conv(kernel, stride, same) to {@code width} channels → BatchNorm (only with {@code
+     * discriminator_norm: batch}) → LeakyReLU(α) at layer {@code index}.
+     *
+     * @return the index of the next layer
+     */
+    private static int discriminatorBlock(
+            ListBuilder list, int index, DcganSpec spec, int kernel, int stride, int width) {
+        list.layer(
+                index++,
+                new ConvolutionLayer.Builder(kernel, kernel)
+                        .stride(stride, stride)
+                        .convolutionMode(ConvolutionMode.Same)
+                        .nOut(width)
+                        .activation(Activation.IDENTITY)
+                        .build());
+        if (spec.discriminatorNorm() == DiscriminatorNorm.BATCH) {
+            list.layer(index++, batchNorm(spec, width));
+        }
+        list.layer(index++, new ActivationLayer(new ActivationLReLU(spec.leakyReluAlpha())));
+        return index;
     }
 
     private static NeuralNetConfiguration.Builder base(
