@@ -85,14 +85,12 @@ final class ClassifierCommand implements Runnable {
             LabeledImages data = new ResolvedPlugins(spec).loadData();
             ClassifierStore store = new ClassifierStore(settings.cacheFolder());
             long classifierSeed = settings.seedFor(spec.seed());
-            DomainClassifier classifier =
-                    store.loadOrTrain(
-                            data,
-                            settings,
-                            classifierSeed,
-                            retrain,
-                            System.err,
-                            ConsoleProgress.bars(System.err, () -> false));
+            DomainClassifier classifier;
+            try (ConsoleProgress.Bars progress = ConsoleProgress.bars(System.err, () -> false)) {
+                classifier =
+                        store.loadOrTrain(
+                                data, settings, classifierSeed, retrain, System.err, progress);
+            }
             commandSpec
                     .commandLine()
                     .getOut()

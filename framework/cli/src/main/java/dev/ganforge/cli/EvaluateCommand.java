@@ -9,7 +9,6 @@ import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.train.ConsoleProgress;
 import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.core.train.ResolvedPlugins;
-import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.spi.LabeledImages;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -78,19 +77,21 @@ final class EvaluateCommand implements Callable<Integer> {
                             + ", the data has "
                             + data.classNames());
         }
+        Map<String, Double> metrics;
         // bars for the classifier's training (first time) and the CAS; Ctrl-C ends the process
-        WorkProgress progress = ConsoleProgress.bars(System.err, () -> false);
-        TrainingEvaluation evaluation =
-                TrainingEvaluation.prepare(
-                        spec, plugins, data, run, Long.MAX_VALUE, System.err, progress);
-        Map<String, Double> metrics =
-                evaluation
-                        .measure(
-                                checkpoint.step(),
-                                checkpoint.inferenceGenerator(),
-                                checkpoint.discriminator(),
-                                progress)
-                        .metrics();
+        try (ConsoleProgress.Bars progress = ConsoleProgress.bars(System.err, () -> false)) {
+            TrainingEvaluation evaluation =
+                    TrainingEvaluation.prepare(
+                            spec, plugins, data, run, Long.MAX_VALUE, System.err, progress);
+            metrics =
+                    evaluation
+                            .measure(
+                                    checkpoint.step(),
+                                    checkpoint.inferenceGenerator(),
+                                    checkpoint.discriminator(),
+                                    progress)
+                            .metrics();
+        }
         var out = commandSpec.commandLine().getOut();
         out.printf(
                 "checkpoint %s (step %d) of %s:%n",

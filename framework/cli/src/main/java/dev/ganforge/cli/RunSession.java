@@ -95,11 +95,16 @@ final class RunSession {
             // it ended
             out.printf(
                     Locale.ROOT,
-                    "run %s: %s after %d steps (median %.3f s/step)%s%n",
+                    "run %s: %s after %d steps (%s)%s%n",
                     outcome.runDirectory(),
                     outcome.status(),
                     outcome.steps(),
-                    outcome.medianSecondsPerStep(),
+                    Double.isNaN(outcome.medianSecondsPerStep())
+                            ? "no step trained in this process"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "median %.3f s/step",
+                                    outcome.medianSecondsPerStep()),
                     outcome.reason() == null ? "" : " - " + outcome.reason());
             if (outcome.status() == RunStatus.KILLED) {
                 out.println("continue it with: ./ganforge resume " + outcome.runDirectory());

@@ -92,6 +92,13 @@ public final class ClassifierStore {
                         augmented);
                 return new DomainClassifier(network, accuracy, augmented, data.classNames());
             }
+            console.println(
+                    retrain
+                            ? "domain classifier: training a new one, as asked (retrain)"
+                            : "domain classifier: none cached in "
+                                    + folder
+                                    + " for this data and these settings; training one, cached"
+                                    + " for later runs");
             DomainClassifier classifier =
                     ClassifierTraining.train(data, spec, seed, console, progress);
             // one temporary folder per writer: the trials of a sweep that start together train the

@@ -104,8 +104,7 @@ public final class ClassifierTraining {
         int epochs = Math.max(spec.epochs(), (spec.minUpdates() + perEpoch - 1) / perEpoch);
         console.printf(
                 Locale.ROOT,
-                "domain classifier: none cached for this data; training one on %d images"
-                        + " (%d epochs, %d updates of %d), cached for later runs%n",
+                "domain classifier: training on %d images (%d epochs, %d updates of %d)%n",
                 split.train().length,
                 epochs,
                 epochs * perEpoch,
@@ -193,8 +192,8 @@ public final class ClassifierTraining {
      * @param epochs passes over {@code rows}
      * @param augmentation the transformations applied to each batch
      * @param seed seeds the shuffles and the augmentation
-     * @param progress told after each update: {@code (task, updates done, epochs · rows.length /
-     *     batch)}
+     * @param progress told after each update: {@code (task, updates done, epochs · max(1,
+     *     rows.length / batch))}
      * @param task the name it is told
      * @throws java.util.concurrent.CancellationException from {@code progress}; the network is then
      *     partly trained

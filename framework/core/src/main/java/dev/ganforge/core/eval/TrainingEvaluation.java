@@ -121,6 +121,15 @@ public final class TrainingEvaluation implements TrainingMonitor {
     }
 
     /**
+     * @param step steps done
+     * @return whether eval.csv holds this step's evaluation
+     */
+    @Override
+    public boolean completed(long step) {
+        return log.has(step);
+    }
+
+    /**
      * Evaluates the networks, appends the metrics to eval.csv and prints a one-line summary ({@link
      * EvaluationHeadline}).
      *
@@ -165,6 +174,8 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @param progress reports the Classification Accuracy Score's training
      * @return why the run must stop (only with {@code stop_on_unhealthy}), or null to go on
      * @throws IllegalArgumentException if {@code best_metric} names a metric no evaluator reported
+     * @throws java.util.concurrent.CancellationException from {@code progress}; nothing is logged
+     *     and the best checkpoint is unchanged then
      */
     @Override
     public String afterStep(

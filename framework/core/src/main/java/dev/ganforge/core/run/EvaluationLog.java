@@ -40,6 +40,20 @@ public final class EvaluationLog {
     }
 
     /**
+     * @param step a step
+     * @return whether the log holds rows of an evaluation at {@code step}
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public boolean has(long step) {
+        String prefix = step + ",";
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.anyMatch(line -> line.startsWith(prefix));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Appends one row per metric.
      *
      * @param step steps done at the evaluation

@@ -48,41 +48,93 @@ public final class ConsoleProgress {
     }
 
     /**
-     * Progress of work before training starts (the domain classifier): one bar per task, opened at
-     * its first update and closed at its last; a stop request cancels at the next update.
+     * Progress of work outside the training bar (the domain classifier's training, an evaluation
+     * after the last step, the {@code evaluate} and {@code classifier} commands): one bar per task,
+     * opened at its first update and closed at its last; a stop request cancels at the next update.
      *
      * @param console where the bars go
      * @param stopRequested whether the run was asked to stop
      * @return the reporter; {@link WorkProgress#update} throws {@link CancellationException} (after
-     *     closing the open bar) once {@code stopRequested} is true
+     *     closing the open bar) once {@code stopRequested} is true; closing it closes a bar left
+     *     open by work that ended with another exception
      */
-    public static WorkProgress bars(PrintStream console, BooleanSupplier stopRequested) {
-        return new WorkProgress() {
-            private ProgressBar open;
-            private String openTask;
+    public static Bars bars(PrintStream console, BooleanSupplier stopRequested) {
+        return new Bars(console, stopRequested);
+    }
 
-            @Override
-            public void update(String task, long done, long total) {
-                if (open != null && !task.equals(openTask)) {
-                    open.close();
-                    open = null;
-                }
-                if (open == null) {
-                    open = bar(console, task, total, 0);
-                    openTask = task;
-                }
-                open.stepTo(done);
-                if (done >= total) {
-                    open.close();
-                    open = null;
-                }
-                if (stopRequested.getAsBoolean()) {
-                    if (open != null) {
-                        open.close();
-                        open = null;
-                    }
-                    throw new CancellationException("stopped by signal during " + task);
-                }
+    /** The reporter of {@link #bars}: one bar per task; close it when the work ends. */
+    public static final class Bars implements WorkProgress, AutoCloseable {
+        private final PrintStream console;
+        private final BooleanSupplier stopRequested;
+        private ProgressBar open;
+        private String openTask;
+
+        private Bars(PrintStream console, BooleanSupplier stopRequested) {
+            this.console = console;
+            this.stopRequested = stopRequested;
+        }
+
+        /**
+         * @throws CancellationException once a stop was requested
+         */
+        @Override
+        public void update(String task, long done, long total) {
+            if (open != null && !task.equals(openTask)) {
+                close();
+            }
+            if (open == null) {
+                open = bar(console, task, total, 0);
+                openTask = task;
+            }
+            open.stepTo(done);
+            if (done >= total) {
+                close();
+            }
+            if (stopRequested.getAsBoolean()) {
+                close();
+                throw new CancellationException("stopped by signal during " + task);
+            }
+        }
+
+        /** Closes the open bar, if any (its last line is printed). */
+        @Override
+        public void close() {
+            if (open != null) {
+                open.close();
+                open = null;
+                openTask = null;
+            }
+        }
+    }
+
+    /**
+     * Progress of work that runs while a bar stands still (an evaluation between two training
+     * steps): on a terminal it becomes the bar's message ({@code " evaluating: eval/cas 40/180"});
+     * otherwise, where the bar prints a line only when its own count moves, a plain line {@code
+     * "<label> evaluating: eval/cas 40/180"} at the first update and then at most every 10 s.
+     *
+     * @param console where plain lines go
+     * @param bar the standing bar
+     * @param label what the plain lines start with, e.g. {@code "train 2500/5000"}
+     * @param stopRequested whether the run was asked to stop
+     * @return the reporter; it throws {@link CancellationException} once {@code stopRequested} is
+     *     true
+     */
+    public static WorkProgress onBar(
+            PrintStream console, ProgressBar bar, String label, BooleanSupplier stopRequested) {
+        boolean terminal = System.console() != null;
+        long[] lastLine = {Long.MIN_VALUE};
+        return (task, done, total) -> {
+            String message = " evaluating: " + task + " " + done + "/" + total;
+            bar.setExtraMessage(message);
+            long now = System.nanoTime();
+            if (!terminal
+                    && (lastLine[0] == Long.MIN_VALUE || now - lastLine[0] >= 10_000_000_000L)) {
+                lastLine[0] = now;
+                console.println(label + message);
+            }
+            if (stopRequested.getAsBoolean()) {
+                throw new CancellationException("stopped by signal during " + task);
             }
         };
     }

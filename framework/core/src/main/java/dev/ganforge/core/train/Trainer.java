@@ -45,10 +45,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *
  * <p>Stops cleanly: {@link #requestStop()} (called from a SIGINT/SIGTERM hook) ends the run after
  * the current step with a final checkpoint and status KILLED (during the domain classifier's
- * training or an evaluation, within one of its updates: the classifier is not cached, the
- * evaluation not logged); a non-finite loss ends it with status FAILED and the reason, keeping the
- * last good checkpoint. Random draws for step s come from generators seeded with a mix of (seed,
- * s), so a resumed run continues exactly as an uninterrupted one.
+ * training or an evaluation's CAS training, after the current update: the classifier is not cached,
+ * the evaluation not logged, and a resumed run runs that evaluation first); a non-finite loss ends
+ * it with status FAILED and the reason, keeping the last good checkpoint. Random draws for step s
+ * come from generators seeded with a mix of (seed, s), so a resumed run continues exactly as an
+ * uninterrupted one.
  */
 public final class Trainer {
 
@@ -99,7 +100,7 @@ public final class Trainer {
 
     /**
      * Asks the run to stop after the current step (or the current update of the domain classifier's
-     * training or of an evaluation), with a final checkpoint; safe from any thread.
+     * training or of an evaluation's CAS training), with a final checkpoint; safe from any thread.
      */
     public void requestStop() {
         stopRequested = true;
@@ -375,17 +376,12 @@ public final class Trainer {
                         Nd4j.getRandomFactory().getNewRandomInstance(spec.seed()));
         StepTimes times = new StepTimes(total - startStep);
         TrainingMonitor monitor;
-        try {
-            monitor =
-                    monitors.prepare(
-                            spec,
-                            plugins,
-                            data,
-                            run,
-                            startStep,
-                            console,
-                            ConsoleProgress.bars(console, () -> stopRequested));
+        try (ConsoleProgress.Bars bars = ConsoleProgress.bars(console, () -> stopRequested)) {
+            monitor = monitors.prepare(spec, plugins, data, run, startStep, console, bars);
         } catch (CancellationException e) {
+            if (!stopRequested) {
+                throw e;
+            }
             // a signal while the domain classifier trained: nothing trained yet is lost, and the
             // checkpoint makes the folder resumable
             try (trainingStep) {
@@ -407,6 +403,23 @@ public final class Trainer {
                 BatchSource.Prefetching prefetch = batches.prefetching(total);
                 Progress bar =
                         new Progress(ConsoleProgress.bar(console, "train", total, startStep))) {
+            if (monitor != null
+                    && startStep > 0
+                    && monitor.due(startStep, total)
+                    && !monitor.completed(startStep)) {
+                // a signal stopped the evaluation of the step this run resumes at: run it first
+                try {
+                    String unhealthy = evaluate(monitor, context, startStep, bar);
+                    if (unhealthy != null) {
+                        return fail(startStep, total, times, unhealthy);
+                    }
+                } catch (CancellationException e) {
+                    if (!stopRequested) {
+                        throw e;
+                    }
+                    return stopBySignal(context, startStep, times);
+                }
+            }
             while (step < total) {
                 if (stopRequested) {
                     return stopBySignal(context, step, times);
@@ -481,15 +494,14 @@ public final class Trainer {
                 try {
                     unhealthy =
                             monitor != null && monitor.due(step, total)
-                                    ? monitor.afterStep(
-                                            step,
-                                            context.inferenceGenerator(),
-                                            discriminator,
-                                            evaluationProgress(bar))
+                                    ? evaluate(monitor, context, step, bar)
                                     : null;
                 } catch (CancellationException e) {
+                    if (!stopRequested) {
+                        throw e;
+                    }
                     // a signal during the evaluation: the step's checkpoint is kept, the
-                    // unfinished evaluation is not logged
+                    // unfinished evaluation is not logged, and `resume` runs it first
                     return stopBySignal(context, step, times);
                 }
                 if (unhealthy != null) {
@@ -548,20 +560,30 @@ public final class Trainer {
     }
 
     /**
-     * The evaluation's progress on the training bar's message ({@code " evaluating: eval/cas
-     * 40/180"}), so a long evaluation shows that it runs, or, for the final evaluation after the
-     * training bar closed, on a bar of its own; a stop request cancels it at its next update.
+     * Runs the monitor at {@code step}. Its progress goes on the training bar ({@link
+     * ConsoleProgress#onBar}), so a long evaluation shows that it runs, or, for the final
+     * evaluation after the training bar closed, on bars of its own; a stop request cancels it at
+     * its next update.
+     *
+     * @return why the run must stop, or null
+     * @throws CancellationException if a stop was requested during it
      */
-    private WorkProgress evaluationProgress(Progress bar) {
+    private String evaluate(TrainingMonitor monitor, LoopContext context, long step, Progress bar) {
         if (bar.closed) {
-            return ConsoleProgress.bars(console, () -> stopRequested);
-        }
-        return (task, done, total) -> {
-            bar.bar.setExtraMessage(" evaluating: " + task + " " + done + "/" + total);
-            if (stopRequested) {
-                throw new CancellationException("stopped by signal during " + task);
+            try (ConsoleProgress.Bars bars = ConsoleProgress.bars(console, () -> stopRequested)) {
+                return monitor.afterStep(
+                        step, context.inferenceGenerator(), context.discriminator(), bars);
             }
-        };
+        }
+        return monitor.afterStep(
+                step,
+                context.inferenceGenerator(),
+                context.discriminator(),
+                ConsoleProgress.onBar(
+                        console,
+                        bar.bar,
+                        "train " + step + "/" + context.total(),
+                        () -> stopRequested));
     }
 
     private static void showProgress(ProgressBar bar, long step, StepResult result) {

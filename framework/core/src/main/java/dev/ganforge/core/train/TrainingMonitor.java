@@ -22,6 +22,14 @@ public interface TrainingMonitor {
 
     /**
      * @param step steps done so far
+     * @return whether {@link #afterStep} already ran to its end at {@code step} (in this or an
+     *     earlier process of the run); a resumed run whose last evaluation was stopped by a signal
+     *     runs it again
+     */
+    boolean completed(long step);
+
+    /**
+     * @param step steps done so far
      * @param generator the generator after the step (read only)
      * @param discriminator the discriminator after the step (read only)
      * @param progress where long work reports its progress; it throws {@link
