@@ -150,19 +150,6 @@ public final class GeneratorEvaluation {
     }
 
     /**
-     * {@link #evaluate(ImageSource, INDArray, int[], WorkProgress)} without progress reports.
-     *
-     * @param source the generator (or a stand-in)
-     * @param z the fixed latent vectors {@code [M, latentDim]}
-     * @param labels the fixed labels, length M, from {@link #fixedLabels}
-     * @return the metrics and the generated images
-     * @throws IllegalArgumentException if an evaluator rejects the input
-     */
-    public Result evaluate(ImageSource source, INDArray z, int[] labels) {
-        return evaluate(source, z, labels, WorkProgress.NONE);
-    }
-
-    /**
      * @param source the generator (or a stand-in)
      * @param z the fixed latent vectors {@code [M, latentDim]}
      * @param labels the fixed labels, length M, from {@link #fixedLabels}

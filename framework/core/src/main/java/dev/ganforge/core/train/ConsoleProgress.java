@@ -18,7 +18,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * The console's progress bars (the <a
  * href="https://github.com/ctongfei/progressbar">progressbar</a> library): on a terminal a bar
  * redrawn in place every second; when the output goes to a file or a pipe (no console), a plain
- * line every 10 s instead of carriage-return redraws, each line printed once.
+ * line every 10 s instead of carriage-return redraws, each line printed once. Both redraw while the
+ * count stands still (the elapsed time and the message move on), so a long evaluation between two
+ * training steps never leaves the output silent.
  */
 public final class ConsoleProgress {
 
@@ -33,12 +35,27 @@ public final class ConsoleProgress {
      */
     public static ProgressBar bar(PrintStream console, String task, long total, long start) {
         boolean terminal = System.console() != null;
+        return bar(console, task, total, start, terminal, terminal ? 1000 : 10_000);
+    }
+
+    /**
+     * @param terminal whether to redraw in place ({@code false}: plain lines)
+     * @param intervalMillis time between two redraws or lines, ms
+     */
+    static ProgressBar bar(
+            PrintStream console,
+            String task,
+            long total,
+            long start,
+            boolean terminal,
+            int intervalMillis) {
         return new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)
                 .startsFrom(start, Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(terminal ? 1000 : 10_000)
+                .setUpdateIntervalMillis(intervalMillis)
+                .continuousUpdate()
                 .showSpeed(speedFormat())
                 .setConsumer(
                         terminal
@@ -92,7 +109,7 @@ public final class ConsoleProgress {
             }
             if (stopRequested.getAsBoolean()) {
                 close();
-                throw new CancellationException("stopped by signal during " + task);
+                throw cancelled(task);
             }
         }
 
@@ -109,34 +126,31 @@ public final class ConsoleProgress {
 
     /**
      * Progress of work that runs while a bar stands still (an evaluation between two training
-     * steps): on a terminal it becomes the bar's message ({@code " evaluating: eval/cas 40/180"});
-     * otherwise, where the bar prints a line only when its own count moves, a plain line {@code
-     * "<label> evaluating: eval/cas 40/180"} at the first update and then at most every 10 s.
+     * steps): it becomes the bar's message ({@code " evaluating: eval/cas 40/180"}), redrawn at
+     * once when a task starts and then with the bar's own redraws (every second on a terminal,
+     * every 10 s as a plain line otherwise).
      *
-     * @param console where plain lines go
      * @param bar the standing bar
-     * @param label what the plain lines start with, e.g. {@code "train 2500/5000"}
      * @param stopRequested whether the run was asked to stop
      * @return the reporter; it throws {@link CancellationException} once {@code stopRequested} is
      *     true
      */
-    public static WorkProgress onBar(
-            PrintStream console, ProgressBar bar, String label, BooleanSupplier stopRequested) {
-        boolean terminal = System.console() != null;
-        long[] lastLine = {Long.MIN_VALUE};
+    public static WorkProgress onBar(ProgressBar bar, BooleanSupplier stopRequested) {
+        String[] shownTask = {null};
         return (task, done, total) -> {
-            String message = " evaluating: " + task + " " + done + "/" + total;
-            bar.setExtraMessage(message);
-            long now = System.nanoTime();
-            if (!terminal
-                    && (lastLine[0] == Long.MIN_VALUE || now - lastLine[0] >= 10_000_000_000L)) {
-                lastLine[0] = now;
-                console.println(label + message);
+            bar.setExtraMessage(" evaluating: " + task + " " + done + "/" + total);
+            if (!task.equals(shownTask[0])) {
+                shownTask[0] = task;
+                bar.refresh();
             }
             if (stopRequested.getAsBoolean()) {
-                throw new CancellationException("stopped by signal during " + task);
+                throw cancelled(task);
             }
         };
+    }
+
+    private static CancellationException cancelled(String task) {
+        return new CancellationException("stopped by signal during " + task);
     }
 
     /** Units per second with a leading zero and one decimal ({@code 0.9/s}, not {@code .9/s}). */
@@ -151,9 +165,12 @@ public final class ConsoleProgress {
     private static Consumer<String> withoutRepeats(PrintStream console) {
         String[] last = {null};
         return line -> {
-            if (!line.equals(last[0])) {
-                last[0] = line;
-                console.println(line);
+            // the library's timer thread and the caller's refresh() may print at once
+            synchronized (last) {
+                if (!line.equals(last[0])) {
+                    last[0] = line;
+                    console.println(line);
+                }
             }
         };
     }

@@ -379,13 +379,10 @@ public final class Trainer {
         try (ConsoleProgress.Bars bars = ConsoleProgress.bars(console, () -> stopRequested)) {
             monitor = monitors.prepare(spec, plugins, data, run, startStep, console, bars);
         } catch (CancellationException e) {
-            if (!stopRequested) {
-                throw e;
-            }
             // a signal while the domain classifier trained: nothing trained yet is lost, and the
             // checkpoint makes the folder resumable
             try (trainingStep) {
-                return stopBySignal(context, startStep, times);
+                return stopByCancellation(e, context, startStep, times);
             }
         }
         run.writeStatus(RunStatus.RUNNING, null, startStep, total);
@@ -414,10 +411,7 @@ public final class Trainer {
                         return fail(startStep, total, times, unhealthy);
                     }
                 } catch (CancellationException e) {
-                    if (!stopRequested) {
-                        throw e;
-                    }
-                    return stopBySignal(context, startStep, times);
+                    return stopByCancellation(e, context, startStep, times);
                 }
             }
             while (step < total) {
@@ -497,12 +491,9 @@ public final class Trainer {
                                     ? evaluate(monitor, context, step, bar)
                                     : null;
                 } catch (CancellationException e) {
-                    if (!stopRequested) {
-                        throw e;
-                    }
                     // a signal during the evaluation: the step's checkpoint is kept, the
                     // unfinished evaluation is not logged, and `resume` runs it first
-                    return stopBySignal(context, step, times);
+                    return stopByCancellation(e, context, step, times);
                 }
                 if (unhealthy != null) {
                     return fail(step, total, times, unhealthy);
@@ -579,11 +570,7 @@ public final class Trainer {
                 step,
                 context.inferenceGenerator(),
                 context.discriminator(),
-                ConsoleProgress.onBar(
-                        console,
-                        bar.bar,
-                        "train " + step + "/" + context.total(),
-                        () -> stopRequested));
+                ConsoleProgress.onBar(bar.bar, () -> stopRequested));
     }
 
     private static void showProgress(ProgressBar bar, long step, StepResult result) {
@@ -595,6 +582,21 @@ public final class Trainer {
                         result.generatorLoss(),
                         result.realProbability(),
                         result.fakeProbability()));
+    }
+
+    /**
+     * Ends the run as {@link #stopBySignal} when a stop request cancelled long work (the domain
+     * classifier's training, an evaluation) through its {@link WorkProgress}.
+     *
+     * @throws CancellationException {@code cancelled} itself if no stop was requested: a
+     *     cancellation from elsewhere must not pose as a signal
+     */
+    private RunOutcome stopByCancellation(
+            CancellationException cancelled, LoopContext context, long step, StepTimes times) {
+        if (!stopRequested) {
+            throw cancelled;
+        }
+        return stopBySignal(context, step, times);
     }
 
     private RunOutcome stopBySignal(LoopContext context, long step, StepTimes times) {

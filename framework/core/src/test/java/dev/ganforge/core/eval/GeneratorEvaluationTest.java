@@ -155,7 +155,8 @@ class GeneratorEvaluationTest {
                                     return ClassifierTraining.rows(data.images(), rows);
                                 },
                                 z,
-                                labels)
+                                labels,
+                                WorkProgress.NONE)
                         .metrics();
 
         assertThat(metrics.get("eval/label_accuracy"))
@@ -201,7 +202,8 @@ class GeneratorEvaluationTest {
                                 (latent, asked) ->
                                         Nd4j.zeros(DataType.FLOAT, asked.length, 1, 8, 8),
                                 Nd4j.zeros(DataType.FLOAT, labels.length, 2),
-                                labels)
+                                labels,
+                                WorkProgress.NONE)
                         .metrics();
 
         Map<String, Double> onTheClassifiersSplit = realAccuracyPerClass(split.heldOut());
@@ -255,7 +257,8 @@ class GeneratorEvaluationTest {
                                                 .muli(2)
                                                 .subi(1),
                                 z,
-                                labels)
+                                labels,
+                                WorkProgress.NONE)
                         .metrics();
 
         assertThat(metrics.get("eval/label_accuracy")).isCloseTo(1.0 / CLASSES, within(0.08));
@@ -273,7 +276,8 @@ class GeneratorEvaluationTest {
                 evaluation.evaluate(
                         (latent, asked) -> ClassifierTraining.rows(data.images(), asked.clone()),
                         z,
-                        labels);
+                        labels,
+                        WorkProgress.NONE);
         GeneratorEvaluation.Result diverse =
                 evaluation.evaluate(
                         (latent, asked) ->
@@ -283,7 +287,8 @@ class GeneratorEvaluationTest {
                                                 .map(i -> asked[i] + CLASSES * i)
                                                 .toArray()),
                         z,
-                        labels);
+                        labels,
+                        WorkProgress.NONE);
 
         // rows 0..3 of the data are one image of each class: every class collapses to one point
         assertThat(collapsed.collapsedClasses())
@@ -326,11 +331,17 @@ class GeneratorEvaluationTest {
 
         // wrong labels first: the ceiling computed at the first evaluation must not depend on what
         // the generator gave there
-        Map<String, Double> shifted = evaluation.evaluate(trainingImages(1), z, labels).metrics();
+        Map<String, Double> shifted =
+                evaluation.evaluate(trainingImages(1), z, labels, WorkProgress.NONE).metrics();
         double wrongClass = shifted.get("eval/cas");
-        Map<String, Double> first = evaluation.evaluate(trainingImages(0), z, labels).metrics();
+        Map<String, Double> first =
+                evaluation.evaluate(trainingImages(0), z, labels, WorkProgress.NONE).metrics();
         double real = first.get("eval/cas");
-        double again = evaluation.evaluate(trainingImages(0), z, labels).metrics().get("eval/cas");
+        double again =
+                evaluation
+                        .evaluate(trainingImages(0), z, labels, WorkProgress.NONE)
+                        .metrics()
+                        .get("eval/cas");
         // the ceiling: the same protocol on real training images (the evaluation's own picks, not
         // this test's), whatever the generator; two real subsets of 400 images tested on 200 differ
         // by sampling alone (0.045 on the machine this was written on), hence the 0.15 margin as
@@ -357,7 +368,8 @@ class GeneratorEvaluationTest {
                                     return ClassifierTraining.rows(data.images(), rows);
                                 },
                                 z,
-                                labels)
+                                labels,
+                                WorkProgress.NONE)
                         .metrics()
                         .get("eval/cas");
 
@@ -392,7 +404,8 @@ class GeneratorEvaluationTest {
                                                 .muli(2)
                                                 .subi(1),
                                 z,
-                                labels)
+                                labels,
+                                WorkProgress.NONE)
                         .metrics()
                         .get("eval/cas");
 

@@ -1,0 +1,91 @@
+package dev.ganforge.core.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import me.tongfei.progressbar.ProgressBar;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console's plain-line mode (output to a file or a pipe, as in CI logs and {@code nohup}): a
+ * bar whose count stands still during an evaluation must keep printing, with the evaluation's
+ * progress in its line, and a stop request must cancel the work reporting on it.
+ */
+class ConsoleProgressTest {
+
+    private static final int INTERVAL_MILLIS = 40;
+
+    @Test
+    void aStandingBarKeepsPrintingTheEvaluationsProgressInPlainLines() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (ProgressBar bar =
+                ConsoleProgress.bar(console, "train", 10, 0, false, INTERVAL_MILLIS)) {
+            bar.stepTo(5);
+            WorkProgress progress = ConsoleProgress.onBar(bar, () -> false);
+            progress.update("eval/cas", 3, 40);
+            // the first update of a task is shown at once, not at the next redraw
+            assertThat(lines(bytes)).anyMatch(line -> line.contains("evaluating: eval/cas 3/40"));
+            int before = lines(bytes).size();
+            // the count stays at 5 for 12 redraw intervals; the bar's clock must still show
+            Thread.sleep(12L * INTERVAL_MILLIS + 1100);
+            List<String> standing = lines(bytes).subList(before, lines(bytes).size());
+            assertThat(standing).isNotEmpty();
+            assertThat(standing)
+                    .allMatch(line -> line.contains("5/10") && line.contains("eval/cas 3/40"));
+        }
+        List<String> all = lines(bytes);
+        for (int i = 1; i < all.size(); i++) {
+            assertThat(all.get(i))
+                    .as("line %d repeats the one before it", i)
+                    .isNotEqualTo(all.get(i - 1));
+        }
+    }
+
+    @Test
+    void aStopRequestCancelsTheWorkOnTheBarAtItsNextUpdate() {
+        PrintStream console =
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        AtomicBoolean stop = new AtomicBoolean();
+        try (ProgressBar bar = ConsoleProgress.bar(console, "train", 10, 0, false, 10_000)) {
+            WorkProgress progress = ConsoleProgress.onBar(bar, stop::get);
+            progress.update("eval/cas", 1, 40);
+            stop.set(true);
+            assertThatThrownBy(() -> progress.update("eval/cas", 2, 40))
+                    .isInstanceOf(CancellationException.class)
+                    .hasMessageContaining("eval/cas");
+        }
+    }
+
+    @Test
+    void aStopRequestCancelsWorkWithABarOfItsOwnAndClosesThatBar() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        AtomicBoolean stop = new AtomicBoolean();
+        try (ConsoleProgress.Bars bars = ConsoleProgress.bars(console, stop::get)) {
+            bars.update("domain classifier", 1, 100);
+            stop.set(true);
+            assertThatThrownBy(() -> bars.update("domain classifier", 2, 100))
+                    .isInstanceOf(CancellationException.class)
+                    .hasMessageContaining("domain classifier");
+            // closed by the cancellation: its last line, with the count it reached, is printed
+            assertThat(lines(bytes))
+                    .last()
+                    .asString()
+                    .contains("domain classifier")
+                    .contains("2/100");
+        }
+    }
+
+    private static List<String> lines(ByteArrayOutputStream bytes) {
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        return text.isEmpty() ? List.of() : Arrays.asList(text.split("\\R"));
+    }
+}
