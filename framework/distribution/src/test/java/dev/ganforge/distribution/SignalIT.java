@@ -125,8 +125,8 @@ class SignalIT {
                 CliFixture.startProcess(
                         log, List.of("run", spec.toString(), "--output", out.toString()));
         RunDirectory run = new RunDirectory(out);
-        // step 4's status row is written before its evaluation starts; the training bar's next
-        // line (every 10 s) then shows the evaluation's progress
+        // step 4's status row is written before its evaluation starts; the training bar shows
+        // the evaluation's progress in a line of its own as soon as its first task starts
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline
                 && run.readStatusRecord().map(r -> r.step() < 4).orElse(true)) {

@@ -3,6 +3,7 @@ package dev.ganforge.core.train;
 import java.io.PrintStream;
 import java.text.DecimalFormat;
 import java.text.DecimalFormatSymbols;
+import java.text.FieldPosition;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
@@ -153,9 +154,34 @@ public final class ConsoleProgress {
         return new CancellationException("stopped by signal during " + task);
     }
 
-    /** Units per second with a leading zero and one decimal ({@code 0.9/s}, not {@code .9/s}). */
+    /**
+     * Units per second with a leading zero and one decimal ({@code 0.9/s}, not {@code .9/s}). The
+     * bar's timer thread and {@link #onBar}'s immediate redraw on the caller's thread may render
+     * the same bar at once, and a plain {@link DecimalFormat} is not thread-safe, so formatting is
+     * synchronized.
+     */
     static DecimalFormat speedFormat() {
-        return new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        return new SynchronizedDecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT));
+    }
+
+    private static final class SynchronizedDecimalFormat extends DecimalFormat {
+        private static final long serialVersionUID = 1L;
+
+        SynchronizedDecimalFormat(String pattern, DecimalFormatSymbols symbols) {
+            super(pattern, symbols);
+        }
+
+        @Override
+        public synchronized StringBuffer format(
+                double number, StringBuffer result, FieldPosition position) {
+            return super.format(number, result, position);
+        }
+
+        @Override
+        public synchronized StringBuffer format(
+                long number, StringBuffer result, FieldPosition position) {
+            return super.format(number, result, position);
+        }
     }
 
     /**

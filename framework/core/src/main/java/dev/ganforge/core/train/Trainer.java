@@ -566,11 +566,18 @@ public final class Trainer {
                         step, context.inferenceGenerator(), context.discriminator(), bars);
             }
         }
-        return monitor.afterStep(
-                step,
-                context.inferenceGenerator(),
-                context.discriminator(),
-                ConsoleProgress.onBar(bar.bar, () -> stopRequested));
+        String losses = bar.bar.getExtraMessage();
+        try {
+            return monitor.afterStep(
+                    step,
+                    context.inferenceGenerator(),
+                    context.discriminator(),
+                    ConsoleProgress.onBar(bar.bar, () -> stopRequested));
+        } finally {
+            // the bar keeps redrawing until the next step: with the step's losses, not a
+            // finished evaluation's last count
+            bar.bar.setExtraMessage(losses);
+        }
     }
 
     private static void showProgress(ProgressBar bar, long step, StepResult result) {
