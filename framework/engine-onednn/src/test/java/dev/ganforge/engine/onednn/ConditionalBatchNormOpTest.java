@@ -7,7 +7,6 @@ import dev.ganforge.core.train.StepSetup;
 import dev.ganforge.core.train.TrainingStep;
 import dev.ganforge.plugin.gan.DcganNetworks;
 import dev.ganforge.plugin.gan.DcganSpec;
-import dev.ganforge.plugin.gan.DiscriminatorNorm;
 import dev.ganforge.plugin.gan.GeneratorNorm;
 import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.ImageShape;
@@ -307,15 +306,8 @@ class ConditionalBatchNormOpTest {
 
     private static MultiLayerNetwork[] ganNetworks() {
         DcganSpec spec =
-                new DcganSpec(
-                        8,
-                        List.of(8, 16),
-                        5,
-                        0.2,
-                        0.9,
-                        0.02,
-                        DiscriminatorNorm.BATCH,
-                        GeneratorNorm.CONDITIONAL);
+                new DcganSpec(8, List.of(8, 16), 5, 0.2, 0.9, 0.02)
+                        .withGeneratorNorm(GeneratorNorm.CONDITIONAL);
         return new MultiLayerNetwork[] {
             DcganNetworks.generator(spec, SHAPE, CLASSES, new Sgd(1.0), 3, DataType.FLOAT),
             DcganNetworks.discriminator(spec, SHAPE, CLASSES, new Sgd(1.0), 4, DataType.FLOAT)
@@ -361,15 +353,8 @@ class ConditionalBatchNormOpTest {
     void trainingChangesTheTablesOfTheClassesItSeesOnly() {
         for (boolean onednn : new boolean[] {false, true}) {
             DcganSpec spec =
-                    new DcganSpec(
-                            8,
-                            List.of(8, 16),
-                            5,
-                            0.2,
-                            0.9,
-                            0.02,
-                            DiscriminatorNorm.BATCH,
-                            GeneratorNorm.CONDITIONAL);
+                    new DcganSpec(8, List.of(8, 16), 5, 0.2, 0.9, 0.02)
+                            .withGeneratorNorm(GeneratorNorm.CONDITIONAL);
             MultiLayerNetwork generator =
                     DcganNetworks.generator(
                             spec, SHAPE, CLASSES, new Adam(2e-3), 3, DataType.FLOAT);

@@ -67,7 +67,8 @@ class ModernStepGradientCheckTest {
     }
 
     private final DcganSpec spec =
-            new DcganSpec(LATENT, List.of(2), 3, 0.2, 0.9, 0.5, DiscriminatorNorm.SPECTRAL);
+            new DcganSpec(LATENT, List.of(2), 3, 0.2, 0.9, 0.5)
+                    .withDiscriminatorNorm(DiscriminatorNorm.SPECTRAL);
     private final MultiLayerNetwork generator =
             DcganNetworks.generator(spec, SHAPE, CLASSES, new Sgd(1.0), 7, DataType.DOUBLE);
     private final MultiLayerNetwork discriminator =

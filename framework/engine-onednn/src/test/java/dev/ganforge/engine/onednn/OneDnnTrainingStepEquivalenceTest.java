@@ -15,7 +15,7 @@ import dev.ganforge.core.train.TrainingStep;
 import dev.ganforge.plugin.gan.DcganNetworks;
 import dev.ganforge.plugin.gan.DcganSpec;
 import dev.ganforge.plugin.gan.DiscriminatorNorm;
-import dev.ganforge.plugin.gan.GeneratorNorm;
+import dev.ganforge.plugin.gan.ExtraConvStages;
 import dev.ganforge.spi.ImageShape;
 import java.io.File;
 import java.nio.file.Path;
@@ -289,16 +289,9 @@ class OneDnnTrainingStepEquivalenceTest {
     private static MultiLayerNetwork[] projectionNetworks(
             List<Integer> widths, ImageShape shape, int classes, DataType type, int extraConvs) {
         DcganSpec spec =
-                new DcganSpec(
-                        LATENT,
-                        widths,
-                        5,
-                        0.2,
-                        0.9,
-                        0.02,
-                        DiscriminatorNorm.SPECTRAL,
-                        GeneratorNorm.BATCH,
-                        extraConvs);
+                new DcganSpec(LATENT, widths, 5, 0.2, 0.9, 0.02)
+                        .withDiscriminatorNorm(DiscriminatorNorm.SPECTRAL)
+                        .withDiscriminatorExtraConvs(extraConvs, ExtraConvStages.ALL);
         MultiLayerNetwork discriminator =
                 DcganNetworks.discriminator(
                         spec, shape, 0, 1 + classes, new Adam(4e-4, 0.0, 0.9, 1e-8), 4, type);

@@ -9,7 +9,6 @@ import ai.onnxruntime.OrtSession;
 import dev.ganforge.core.train.Generation;
 import dev.ganforge.plugin.gan.DcganNetworks;
 import dev.ganforge.plugin.gan.DcganSpec;
-import dev.ganforge.plugin.gan.DiscriminatorNorm;
 import dev.ganforge.plugin.gan.GeneratorNorm;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.StandardLatent;
@@ -84,15 +83,8 @@ class GeneratorOnnxTest {
         int k = 3;
         MultiLayerNetwork generator =
                 DcganNetworks.generator(
-                        new DcganSpec(
-                                8,
-                                List.of(8, 16),
-                                5,
-                                0.2,
-                                0.9,
-                                0.02,
-                                DiscriminatorNorm.BATCH,
-                                GeneratorNorm.CONDITIONAL),
+                        new DcganSpec(8, List.of(8, 16), 5, 0.2, 0.9, 0.02)
+                                .withGeneratorNorm(GeneratorNorm.CONDITIONAL),
                         new ImageShape(1, 16, 16),
                         k,
                         new Adam(1e-3),

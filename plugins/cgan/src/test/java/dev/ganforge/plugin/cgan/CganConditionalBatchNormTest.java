@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganforge.plugin.gan.DcganModelPlugin;
 import dev.ganforge.plugin.gan.DcganSpec;
-import dev.ganforge.plugin.gan.DiscriminatorNorm;
 import dev.ganforge.plugin.gan.GeneratorNorm;
 import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.ImageShape;
@@ -38,8 +37,7 @@ class CganConditionalBatchNormTest {
     private static final int LATENT = 8;
 
     private static DcganSpec spec(GeneratorNorm norm) {
-        return new DcganSpec(
-                LATENT, List.of(4, 8), 3, 0.2, 0.9, 0.02, DiscriminatorNorm.BATCH, norm);
+        return new DcganSpec(LATENT, List.of(4, 8), 3, 0.2, 0.9, 0.02).withGeneratorNorm(norm);
     }
 
     private static MultiLayerNetwork generator() {

@@ -22,15 +22,9 @@ class ConditionalNormCganModelPluginContractTest extends ModelPluginContract<Dcg
 
     @Override
     protected DcganSpec smallSpec() {
-        return new DcganSpec(
-                8,
-                List.of(4, 8),
-                3,
-                0.2,
-                0.9,
-                0.02,
-                DiscriminatorNorm.SPECTRAL,
-                GeneratorNorm.CONDITIONAL);
+        return new DcganSpec(8, List.of(4, 8), 3, 0.2, 0.9, 0.02)
+                .withDiscriminatorNorm(DiscriminatorNorm.SPECTRAL)
+                .withGeneratorNorm(GeneratorNorm.CONDITIONAL);
     }
 
     @Override

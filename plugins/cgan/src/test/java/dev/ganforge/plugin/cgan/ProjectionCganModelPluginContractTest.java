@@ -20,7 +20,8 @@ class ProjectionCganModelPluginContractTest extends ModelPluginContract<DcganSpe
 
     @Override
     protected DcganSpec smallSpec() {
-        return new DcganSpec(8, List.of(4, 8), 3, 0.2, 0.9, 0.02, DiscriminatorNorm.SPECTRAL);
+        return new DcganSpec(8, List.of(4, 8), 3, 0.2, 0.9, 0.02)
+                .withDiscriminatorNorm(DiscriminatorNorm.SPECTRAL);
     }
 
     @Override

@@ -37,7 +37,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *       Deconv(k, stride 2, same) → BatchNorm → ReLU → Deconv(k, stride 2, same) to C channels →
  *       tanh: {@code [B, C, H, W]} in [-1, 1].
  *   <li>Discriminator: {@code [B, C + K, H, W]} → for each width in L: Conv(k, stride 2, same) →
- *       BatchNorm (only with {@code discriminator_norm: batch}) → LeakyReLU(α), then {@code
+ *       BatchNorm (only with {@code discriminator_norm: batch}) → LeakyReLU(α), then (at every
+ *       width, or with {@code discriminator_extra_convs_at: lowest} only at the last) {@code
  *       discriminator_extra_convs} times Conv(3, stride 1, same) at that width → BatchNorm (batch
  *       only) → LeakyReLU(α) (SN-GAN's stride-1 convolutions, Miyato et al. 2018,
  *       https://arxiv.org/abs/1802.05957) → flatten → Dense → one logit {@code [B, 1]} (or {@code 1
@@ -226,9 +227,10 @@ public final class DcganNetworks {
         requireFits(spec, shape);
         ListBuilder list = base(spec, updater, seed, dataType).list();
         int index = 0;
-        for (int width : spec.layers()) {
+        for (int stage = 0; stage < spec.layers().size(); stage++) {
+            int width = spec.layers().get(stage);
             index = discriminatorBlock(list, index, spec, spec.kernelSize(), 2, width);
-            for (int extra = 0; extra < spec.discriminatorExtraConvs(); extra++) {
+            for (int extra = 0; extra < spec.extraConvsAfterStage(stage); extra++) {
                 index = discriminatorBlock(list, index, spec, 3, 1, width);
             }
         }

@@ -24,10 +24,12 @@ import java.util.List;
  *     scale and shift per class (conditional, conditional models only; de Vries et al. 2017,
  *     https://arxiv.org/abs/1707.00683)
  * @param discriminatorExtraConvs stride-1 3×3 convolutions (same width, same normalisation and
- *     LeakyReLU) after each of D's stride-2 convolutions, 0 to 3; 0 is DCGAN's discriminator, 1
- *     puts a stride-1 convolution between the stride-2 ones as the "standard CNN" discriminator of
- *     SN-GAN does (Miyato et al. 2018, https://arxiv.org/abs/1802.05957, Table 3), at the lower
- *     resolution
+ *     LeakyReLU) after the stride-2 convolution of each stage chosen by {@code
+ *     discriminatorExtraConvsAt}, 0 to 3; 0 is DCGAN's discriminator, 1 at every stage puts a
+ *     stride-1 convolution between the stride-2 ones as the "standard CNN" discriminator of SN-GAN
+ *     does (Miyato et al. 2018, https://arxiv.org/abs/1802.05957, Table 3), at the lower resolution
+ * @param discriminatorExtraConvsAt which stages get them: all (SN-GAN's) or only the lowest
+ *     resolution, where they cost a third as much on the face file
  */
 public record DcganSpec(
         @SpecField(doc = "size of the latent vector z", defaultValue = "100", min = 1, max = 4096)
@@ -79,15 +81,23 @@ public record DcganSpec(
                 GeneratorNorm generatorNorm,
         @SpecField(
                         doc =
-                                "stride-1 3×3 convolutions after each of D's stride-2 ones"
-                                        + " (0 = DCGAN; 1 = SN-GAN's standard CNN)",
+                                "stride-1 3×3 convolutions after the stride-2 one of each"
+                                        + " stage chosen by discriminator_extra_convs_at (0 ="
+                                        + " DCGAN; 1 at all = SN-GAN's standard CNN)",
                         defaultValue = "0",
                         min = 0,
                         max = 3)
-                int discriminatorExtraConvs) {
+                int discriminatorExtraConvs,
+        @SpecField(
+                        doc =
+                                "which of D's stages get the extra convolutions: all, or lowest"
+                                        + " (the last, lowest-resolution stage only)",
+                        defaultValue = "all")
+                ExtraConvStages discriminatorExtraConvsAt) {
 
     /**
-     * A spec with BatchNorm in the discriminator and the generator (DCGAN's).
+     * A spec of DCGAN's networks: BatchNorm in the discriminator and the generator, one convolution
+     * per discriminator stage. The {@code with…} methods change the rest.
      *
      * @throws IllegalArgumentException if {@code layers} is empty
      */
@@ -105,23 +115,36 @@ public record DcganSpec(
                 leakyReluAlpha,
                 batchNormDecay,
                 initStddev,
-                DiscriminatorNorm.BATCH);
+                DiscriminatorNorm.BATCH,
+                GeneratorNorm.BATCH,
+                0,
+                ExtraConvStages.ALL);
     }
 
     /**
-     * A spec with BatchNorm in the generator (DCGAN's).
-     *
-     * @throws IllegalArgumentException if {@code layers} is empty
+     * @param norm the discriminator's normalisation
+     * @return this spec with {@code discriminatorNorm} replaced
      */
-    public DcganSpec(
-            int latentDim,
-            List<Integer> layers,
-            int kernelSize,
-            double leakyReluAlpha,
-            double batchNormDecay,
-            double initStddev,
-            DiscriminatorNorm discriminatorNorm) {
-        this(
+    public DcganSpec withDiscriminatorNorm(DiscriminatorNorm norm) {
+        return new DcganSpec(
+                latentDim,
+                layers,
+                kernelSize,
+                leakyReluAlpha,
+                batchNormDecay,
+                initStddev,
+                norm,
+                generatorNorm,
+                discriminatorExtraConvs,
+                discriminatorExtraConvsAt);
+    }
+
+    /**
+     * @param norm the generator's normalisation
+     * @return this spec with {@code generatorNorm} replaced
+     */
+    public DcganSpec withGeneratorNorm(GeneratorNorm norm) {
+        return new DcganSpec(
                 latentDim,
                 layers,
                 kernelSize,
@@ -129,24 +152,20 @@ public record DcganSpec(
                 batchNormDecay,
                 initStddev,
                 discriminatorNorm,
-                GeneratorNorm.BATCH);
+                norm,
+                discriminatorExtraConvs,
+                discriminatorExtraConvsAt);
     }
 
     /**
-     * A spec with DCGAN's discriminator depth (one convolution per width).
-     *
-     * @throws IllegalArgumentException if {@code layers} is empty
+     * @param count stride-1 convolutions after each chosen stage's stride-2 one, ≥ 0
+     * @param at the stages that get them
+     * @return this spec with {@code discriminatorExtraConvs} and {@code discriminatorExtraConvsAt}
+     *     replaced
+     * @throws IllegalArgumentException if {@code count} is negative
      */
-    public DcganSpec(
-            int latentDim,
-            List<Integer> layers,
-            int kernelSize,
-            double leakyReluAlpha,
-            double batchNormDecay,
-            double initStddev,
-            DiscriminatorNorm discriminatorNorm,
-            GeneratorNorm generatorNorm) {
-        this(
+    public DcganSpec withDiscriminatorExtraConvs(int count, ExtraConvStages at) {
+        return new DcganSpec(
                 latentDim,
                 layers,
                 kernelSize,
@@ -155,7 +174,19 @@ public record DcganSpec(
                 initStddev,
                 discriminatorNorm,
                 generatorNorm,
-                0);
+                count,
+                at);
+    }
+
+    /**
+     * @param stage index of a discriminator stage, 0 (the first, highest resolution) to {@code
+     *     layers().size() - 1}
+     * @return how many stride-1 convolutions follow that stage's stride-2 one
+     */
+    public int extraConvsAfterStage(int stage) {
+        boolean chosen =
+                discriminatorExtraConvsAt == ExtraConvStages.ALL || stage == layers.size() - 1;
+        return chosen ? discriminatorExtraConvs : 0;
     }
 
     /**
@@ -166,6 +197,7 @@ public record DcganSpec(
         layers = List.copyOf(layers);
         java.util.Objects.requireNonNull(discriminatorNorm, "discriminatorNorm");
         java.util.Objects.requireNonNull(generatorNorm, "generatorNorm");
+        java.util.Objects.requireNonNull(discriminatorExtraConvsAt, "discriminatorExtraConvsAt");
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("'layers' needs at least one width");
         }
