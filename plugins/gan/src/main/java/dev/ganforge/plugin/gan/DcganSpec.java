@@ -126,17 +126,7 @@ public record DcganSpec(
      * @return this spec with {@code discriminatorNorm} replaced
      */
     public DcganSpec withDiscriminatorNorm(DiscriminatorNorm norm) {
-        return new DcganSpec(
-                latentDim,
-                layers,
-                kernelSize,
-                leakyReluAlpha,
-                batchNormDecay,
-                initStddev,
-                norm,
-                generatorNorm,
-                discriminatorExtraConvs,
-                discriminatorExtraConvsAt);
+        return copy(norm, generatorNorm, discriminatorExtraConvs, discriminatorExtraConvsAt);
     }
 
     /**
@@ -144,17 +134,7 @@ public record DcganSpec(
      * @return this spec with {@code generatorNorm} replaced
      */
     public DcganSpec withGeneratorNorm(GeneratorNorm norm) {
-        return new DcganSpec(
-                latentDim,
-                layers,
-                kernelSize,
-                leakyReluAlpha,
-                batchNormDecay,
-                initStddev,
-                discriminatorNorm,
-                norm,
-                discriminatorExtraConvs,
-                discriminatorExtraConvsAt);
+        return copy(discriminatorNorm, norm, discriminatorExtraConvs, discriminatorExtraConvsAt);
     }
 
     /**
@@ -165,6 +145,15 @@ public record DcganSpec(
      * @throws IllegalArgumentException if {@code count} is negative
      */
     public DcganSpec withDiscriminatorExtraConvs(int count, ExtraConvStages at) {
+        return copy(discriminatorNorm, generatorNorm, count, at);
+    }
+
+    /** This spec with its normalisations and extra convolutions replaced. */
+    private DcganSpec copy(
+            DiscriminatorNorm discriminatorNorm,
+            GeneratorNorm generatorNorm,
+            int extraConvs,
+            ExtraConvStages extraConvsAt) {
         return new DcganSpec(
                 latentDim,
                 layers,
@@ -174,8 +163,8 @@ public record DcganSpec(
                 initStddev,
                 discriminatorNorm,
                 generatorNorm,
-                count,
-                at);
+                extraConvs,
+                extraConvsAt);
     }
 
     /**
