@@ -86,7 +86,7 @@ public record DcganSpec(
                                         + " DCGAN; 1 at all = SN-GAN's standard CNN)",
                         defaultValue = "0",
                         min = 0,
-                        max = 3)
+                        max = DcganSpec.MAX_EXTRA_CONVS)
                 int discriminatorExtraConvs,
         @SpecField(
                         doc =
@@ -94,6 +94,12 @@ public record DcganSpec(
                                         + " (the last, lowest-resolution stage only)",
                         defaultValue = "all")
                 ExtraConvStages discriminatorExtraConvsAt) {
+
+    /**
+     * The most stride-1 convolutions per stage, {@code discriminator_extra_convs}'s maximum in YAML
+     * and in code alike.
+     */
+    public static final int MAX_EXTRA_CONVS = 3;
 
     /**
      * A spec of DCGAN's networks: BatchNorm in the discriminator and the generator, one convolution
@@ -142,7 +148,8 @@ public record DcganSpec(
      * @param at the stages that get them
      * @return this spec with {@code discriminatorExtraConvs} and {@code discriminatorExtraConvsAt}
      *     replaced
-     * @throws IllegalArgumentException if {@code count} is negative
+     * @throws IllegalArgumentException if {@code count} is negative or above {@value
+     *     #MAX_EXTRA_CONVS}
      */
     public DcganSpec withDiscriminatorExtraConvs(int count, ExtraConvStages at) {
         return copy(discriminatorNorm, generatorNorm, count, at);
@@ -180,7 +187,7 @@ public record DcganSpec(
 
     /**
      * @throws IllegalArgumentException if {@code layers} is empty or {@code
-     *     discriminatorExtraConvs} is negative
+     *     discriminatorExtraConvs} is outside 0 to {@value #MAX_EXTRA_CONVS}
      */
     public DcganSpec {
         layers = List.copyOf(layers);
@@ -190,9 +197,11 @@ public record DcganSpec(
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("'layers' needs at least one width");
         }
-        if (discriminatorExtraConvs < 0) {
+        if (discriminatorExtraConvs < 0 || discriminatorExtraConvs > MAX_EXTRA_CONVS) {
             throw new IllegalArgumentException(
-                    "'discriminator_extra_convs' must be 0 or more, got "
+                    "'discriminator_extra_convs' must be 0 to "
+                            + MAX_EXTRA_CONVS
+                            + ", got "
                             + discriminatorExtraConvs);
         }
     }

@@ -1,6 +1,7 @@
 package dev.ganforge.plugin.gan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganforge.spi.ImageShape;
 import java.util.ArrayList;
@@ -55,6 +56,17 @@ class DiscriminatorExtraConvsTest {
         assertThat(convolutions(DCGAN)).isEqualTo(dcgan);
         assertThat(convolutions(DCGAN.withDiscriminatorExtraConvs(0, ExtraConvStages.LOWEST)))
                 .isEqualTo(dcgan);
+    }
+
+    @Test
+    void codeIsHeldToTheYamlRangeOfZeroToThree() {
+        assertThat(convolutions(DCGAN.withDiscriminatorExtraConvs(3, ExtraConvStages.LOWEST)))
+                .hasSize(6);
+        for (int count : new int[] {-1, 4}) {
+            assertThatThrownBy(() -> DCGAN.withDiscriminatorExtraConvs(count, ExtraConvStages.ALL))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("'discriminator_extra_convs' must be 0 to 3, got " + count);
+        }
     }
 
     @Test
