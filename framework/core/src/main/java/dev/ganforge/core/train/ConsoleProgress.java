@@ -28,14 +28,26 @@ public final class ConsoleProgress {
     private ConsoleProgress() {}
 
     /**
+     * The system property that says whether the bars' stream (standard error) is a terminal: {@code
+     * true} or {@code false}. The {@code ganforge} launcher sets it from {@code [ -t 2 ]}, because
+     * Java cannot ask that of standard error itself; without it {@link System#console()} decides,
+     * which reports a terminal when standard input and output are one, even with standard error
+     * redirected to a file ({@code 2> log}), which would then fill with carriage-return redraws.
+     */
+    public static final String TERMINAL_PROPERTY = "ganforge.progress.terminal";
+
+    /**
      * @param console where the bar goes
      * @param task the bar's name, e.g. {@code "train"}
      * @param total units planned (steps, updates), ≥ 1
      * @param start units already done (a resumed run's step)
-     * @return a started bar; the caller closes it
+     * @return a started bar, redrawn in place if {@link #TERMINAL_PROPERTY} (or, without it, {@link
+     *     System#console()}) says the output is a terminal, else printed as plain lines; the caller
+     *     closes it
      */
     public static ProgressBar bar(PrintStream console, String task, long total, long start) {
-        boolean terminal = System.console() != null;
+        String told = System.getProperty(TERMINAL_PROPERTY);
+        boolean terminal = told != null ? Boolean.parseBoolean(told) : System.console() != null;
         return bar(console, task, total, start, terminal, terminal ? 1000 : 10_000);
     }
 

@@ -51,6 +51,37 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void theLaunchersTerminalPropertyChoosesRedrawsOrPlainLines() {
+        String before = System.getProperty(ConsoleProgress.TERMINAL_PROPERTY);
+        try {
+            System.setProperty(ConsoleProgress.TERMINAL_PROPERTY, "true");
+            String redrawn = closedBar();
+            System.setProperty(ConsoleProgress.TERMINAL_PROPERTY, "false");
+            String plain = closedBar();
+            assertThat(redrawn).contains("\r").contains("train");
+            assertThat(plain).doesNotContain("\r").contains("train");
+        } finally {
+            if (before == null) {
+                System.clearProperty(ConsoleProgress.TERMINAL_PROPERTY);
+            } else {
+                System.setProperty(ConsoleProgress.TERMINAL_PROPERTY, before);
+            }
+        }
+    }
+
+    /**
+     * @return what a bar printed from start to close, through the public factory
+     */
+    private static String closedBar() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        try (ProgressBar bar = ConsoleProgress.bar(console, "train", 4, 0)) {
+            bar.stepTo(4);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aStopRequestCancelsTheWorkOnTheBarAtItsNextUpdate() {
         PrintStream console =
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
