@@ -29,7 +29,8 @@ import org.deeplearning4j.util.ModelSerializer;
  * The classifier cache: one folder per fingerprint under {@code evaluation.classifier.cache},
  * holding {@code classifier.zip} (the DL4J network) and {@code classifier.json} (held-out accuracy,
  * classes, image counts). A classifier is trained once per data and settings and reused by every
- * run.
+ * run. The folder also keeps the scores computed on that classifier's split of the real data
+ * ({@link ScoreCache}: {@code eval/cas_real}).
  *
  * <p>The fingerprint is a SHA-256 of the <em>decoded</em> data (the float32 image bytes, shape,
  * labels and class names), so it covers whatever a dataset plugin does (file contents, resizing,
@@ -74,7 +75,36 @@ public final class ClassifierStore {
             boolean retrain,
             PrintStream console,
             WorkProgress progress) {
-        Path target = folder.resolve(fingerprint(data, spec, seed));
+        return loadOrTrain(
+                fingerprint(data, spec, seed), data, spec, seed, retrain, console, progress);
+    }
+
+    /**
+     * {@link #loadOrTrain(LabeledImages, ClassifierSpec, long, boolean, PrintStream, WorkProgress)}
+     * for a caller that has the fingerprint already (hashing a large data set takes a second) and
+     * needs it again, for {@link #folder(String)}.
+     *
+     * @param fingerprint {@link #fingerprint} of {@code data}, {@code spec} and {@code seed}
+     * @param data the real labelled images
+     * @param spec classifier settings
+     * @param seed the classifier's seed ({@link ClassifierSpec#seedFor})
+     * @param retrain train again even if a cached classifier exists
+     * @param console where progress lines go
+     * @param progress reports the training, when there is any
+     * @return the classifier and its held-out accuracy
+     * @throws UncheckedIOException if the cache cannot be read or written
+     * @throws java.util.concurrent.CancellationException from {@code progress}; nothing is cached
+     *     then
+     */
+    public DomainClassifier loadOrTrain(
+            String fingerprint,
+            LabeledImages data,
+            ClassifierSpec spec,
+            long seed,
+            boolean retrain,
+            PrintStream console,
+            WorkProgress progress) {
+        Path target = folder(fingerprint);
         try {
             if (!retrain && Files.isRegularFile(target.resolve("classifier.json"))) {
                 ObjectNode info =
@@ -116,6 +146,15 @@ public final class ClassifierStore {
             throw new UncheckedIOException(
                     "cannot use the classifier cache " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * @param fingerprint a classifier's {@link #fingerprint}
+     * @return the folder that holds that classifier once it is stored, and the scores cached with
+     *     it ({@link ScoreCache}); a retrained classifier replaces the folder and so drops them
+     */
+    public Path folder(String fingerprint) {
+        return folder.resolve(fingerprint);
     }
 
     /**

@@ -9,12 +9,13 @@ import dev.ganforge.spi.LabeledImages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Evaluates a generator against a fixed real reference set through the domain classifier. The real
@@ -32,8 +33,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       images, and {@code eval/cas_real}: the same protocol (classifier, epochs, augmentation,
  *       seed) trained on as many real training images per class as there are generated ones, which
  *       is the score a perfect generator would approach at these settings and so the ceiling to
- *       read {@code eval/cas} against; it is computed at the first evaluation of a process and
- *       repeated after;
+ *       read {@code eval/cas} against; it does not depend on the generator, so it is computed once
+ *       and kept in the {@link ScoreCache} (beside the cached domain classifier, for later runs);
  *   <li>{@code eval/samples} and {@code eval/real_samples}: the generated and real sample counts;
  *   <li>{@code health/min_diversity_ratio} and {@code health/collapsed_classes}: per class, the
  *       mean pairwise feature distance of the generated samples divided by that of the real samples
@@ -80,7 +81,7 @@ public final class GeneratorEvaluation {
     private final LabeledImages data;
     private final long seed;
     private final Map<String, Double> heldOutAccuracyPerClass;
-    private final Map<String, Double> casReal = new HashMap<>();
+    private final ScoreCache scores;
 
     /**
      * Picks the real reference set and computes its features.
@@ -90,14 +91,18 @@ public final class GeneratorEvaluation {
      * @param classifier the domain classifier of that data
      * @param conditional whether the generator takes labels
      * @param seed the experiment seed (selects the real reference images)
+     * @param scores where {@code eval/cas_real} is kept once computed: {@link ScoreCache#in} the
+     *     classifier's cache folder, or {@link ScoreCache#inMemory()}
      */
     public GeneratorEvaluation(
             EvaluationSpec spec,
             LabeledImages data,
             DomainClassifier classifier,
             boolean conditional,
-            long seed) {
+            long seed,
+            ScoreCache scores) {
         this.spec = spec;
+        this.scores = scores;
         this.classifier = classifier;
         this.conditional = conditional;
         this.classNames = data.classNames();
@@ -153,16 +158,24 @@ public final class GeneratorEvaluation {
      * @param source the generator (or a stand-in)
      * @param z the fixed latent vectors {@code [M, latentDim]}
      * @param labels the fixed labels, length M, from {@link #fixedLabels}
-     * @param progress told after each update of the CAS classifiers' training (tasks {@code
-     *     eval/cas_real}, the first time, and {@code eval/cas})
+     * @param progress told as the work goes on, in this order: task {@code eval/samples} after each
+     *     batch of {@value #GENERATION_BATCH} generated images (units: images), {@code
+     *     eval/metrics} after the classifier's features and after each evaluator plugin (units:
+     *     those steps), then after each update of the CAS classifiers' training: {@code eval/cas}
+     *     and, when it is not cached yet, {@code eval/cas_real}
      * @return the metrics and the generated images
      * @throws IllegalArgumentException if an evaluator rejects the input
      * @throws java.util.concurrent.CancellationException from {@code progress}
+     * @throws java.io.UncheckedIOException if the cached {@code eval/cas_real} cannot be read or
+     *     written ({@link ScoreCache})
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Result evaluate(ImageSource source, INDArray z, int[] labels, WorkProgress progress) {
-        INDArray generated = source.images(z, labels);
+        INDArray generated = generate(source, z, labels, progress);
+        int metricSteps = spec.evaluators().size() + 1;
+        progress.update("eval/metrics", 0, metricSteps);
         DomainClassifier.Outputs outputs = classifier.outputs(generated);
+        progress.update("eval/metrics", 1, metricSteps);
         EvaluationInput input =
                 new EvaluationInput(
                         DomainClassifier.BACKBONE,
@@ -174,9 +187,11 @@ public final class GeneratorEvaluation {
                         outputs.features(),
                         outputs.probabilities());
         Map<String, Double> metrics = new LinkedHashMap<>();
+        int metricStep = 1;
         for (PluginSection section : spec.evaluators()) {
             EvaluatorPlugin evaluator = section.plugin(EvaluatorPlugin.class);
             metrics.putAll(evaluator.evaluate(section.spec(), input));
+            progress.update("eval/metrics", ++metricStep, metricSteps);
         }
         if (conditional && spec.cas().enabled()) {
             metrics.put(
@@ -224,6 +239,34 @@ public final class GeneratorEvaluation {
         return new Result(metrics, generated, collapsed);
     }
 
+    /** Images generated per call of the {@link ImageSource}, between two progress reports. */
+    static final int GENERATION_BATCH = 256;
+
+    /**
+     * @return the images for all of {@code z} and {@code labels}, {@code [M, C, H, W]}, generated
+     *     {@link #GENERATION_BATCH} at a time with task {@code eval/samples} told after each
+     */
+    private static INDArray generate(
+            ImageSource source, INDArray z, int[] labels, WorkProgress progress) {
+        int n = labels.length;
+        INDArray out = null;
+        for (int start = 0; start < n; start += GENERATION_BATCH) {
+            int end = Math.min(n, start + GENERATION_BATCH);
+            INDArray images =
+                    source.images(
+                            z.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
+                            Arrays.copyOfRange(labels, start, end));
+            if (out == null) {
+                long[] shape = images.shape().clone();
+                shape[0] = n;
+                out = Nd4j.create(images.dataType(), shape);
+            }
+            out.get(NDArrayIndex.interval(start, end)).assign(images);
+            progress.update("eval/samples", end, n);
+        }
+        return out;
+    }
+
     /**
      * @return {@code eval/classifier_real_accuracy/<class>}: per class, the share of its held-out
      *     real images the domain classifier assigns to it, the ceiling of that class's {@code
@@ -256,7 +299,8 @@ public final class GeneratorEvaluation {
      * The CAS protocol trained on real images: per class as many of the domain classifier's
      * training images (never its held-out ones, on which both scores are tested) as the generated
      * set has, in the split's seeded order, or all of that class's training images where it has
-     * fewer (a small {@code max_images}); computed once per count of samples per class.
+     * fewer (a small {@code max_images}); computed once per count of samples per class and CAS
+     * settings, then read from the {@link ScoreCache}.
      *
      * @param labels the generated set's labels, which give the count per class
      * @param progress told after each update of its training
@@ -267,8 +311,22 @@ public final class GeneratorEvaluation {
         for (int label : labels) {
             wanted[label]++;
         }
-        return casReal.computeIfAbsent(
-                Arrays.toString(wanted), key -> casRealFor(wanted, progress));
+        // the cache folder's own key covers the data, the classifier settings (split, augmentation)
+        // and the classifier's seed; this key adds what else the CAS protocol depends on
+        String key =
+                "eval/cas_real|v1|epochs="
+                        + spec.cas().epochs()
+                        + "|batch="
+                        + spec.cas().batchSize()
+                        + "|lr="
+                        + spec.cas().learningRate()
+                        + "|"
+                        + spec.classifier().augmentation().key()
+                        + "|seed="
+                        + seed
+                        + "|per_class="
+                        + Arrays.toString(wanted);
+        return scores.computeIfAbsent(key, () -> casRealFor(wanted, progress));
     }
 
     private double casRealFor(int[] perClass, WorkProgress progress) {

@@ -92,17 +92,26 @@ public final class TrainingEvaluation implements TrainingMonitor {
         this.classes = data.numClasses();
         this.conditional = plugins.model().conditional();
         this.recipe = plugins.recipe();
+        ClassifierStore store = new ClassifierStore(spec.classifier().cacheFolder());
+        long classifierSeed = spec.classifier().seedFor(experiment.seed());
+        String fingerprint = ClassifierStore.fingerprint(data, spec.classifier(), classifierSeed);
         DomainClassifier classifier =
-                new ClassifierStore(spec.classifier().cacheFolder())
-                        .loadOrTrain(
-                                data,
-                                spec.classifier(),
-                                spec.classifier().seedFor(experiment.seed()),
-                                false,
-                                console,
-                                progress);
+                store.loadOrTrain(
+                        fingerprint,
+                        data,
+                        spec.classifier(),
+                        classifierSeed,
+                        false,
+                        console,
+                        progress);
         this.evaluation =
-                new GeneratorEvaluation(spec, data, classifier, conditional, experiment.seed());
+                new GeneratorEvaluation(
+                        spec,
+                        data,
+                        classifier,
+                        conditional,
+                        experiment.seed(),
+                        ScoreCache.in(store.folder(fingerprint)));
         this.labels = GeneratorEvaluation.fixedLabels(classes, spec.samplesPerClass());
         this.z = Nd4j.create(data.images().dataType(), labels.length, plugins.latentDim());
         Random random =
@@ -148,7 +157,11 @@ public final class TrainingEvaluation implements TrainingMonitor {
             WorkProgress progress) {
         GeneratorEvaluation.Result result =
                 evaluation.evaluate(
-                        (latent, asked) -> generate(generator, latent, asked), z, labels, progress);
+                        (latent, asked) ->
+                                Generation.generate(generator, latent, asked, classes, conditional),
+                        z,
+                        labels,
+                        progress);
         Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
         if (discriminator != null) {
             metrics.put(
@@ -235,28 +248,6 @@ public final class TrainingEvaluation implements TrainingMonitor {
         }
         console.println("unhealthy: " + problem);
         return spec.stopOnUnhealthy() ? problem : null;
-    }
-
-    private INDArray generate(MultiLayerNetwork generator, INDArray latent, int[] asked) {
-        long n = latent.size(0);
-        INDArray out = null;
-        for (long start = 0; start < n; start += BATCH) {
-            long end = Math.min(n, start + BATCH);
-            INDArray images =
-                    Generation.generate(
-                            generator,
-                            latent.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
-                            Arrays.copyOfRange(asked, (int) start, (int) end),
-                            classes,
-                            conditional);
-            if (out == null) {
-                long[] shape = images.shape().clone();
-                shape[0] = n;
-                out = Nd4j.create(images.dataType(), shape);
-            }
-            out.get(NDArrayIndex.interval(start, end)).assign(images);
-        }
-        return out;
     }
 
     /**

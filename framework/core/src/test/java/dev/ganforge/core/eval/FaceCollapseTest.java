@@ -104,7 +104,8 @@ class FaceCollapseTest {
     }
 
     private GeneratorEvaluation.Result evaluate(GeneratorEvaluation.ImageSource source) {
-        GeneratorEvaluation evaluation = new GeneratorEvaluation(spec, faces, classifier, true, 3);
+        GeneratorEvaluation evaluation =
+                new GeneratorEvaluation(spec, faces, classifier, true, 3, ScoreCache.inMemory());
         int[] labels = GeneratorEvaluation.fixedLabels(faces.numClasses(), PER_CLASS);
         return evaluation.evaluate(
                 source, Nd4j.zeros(DataType.FLOAT, labels.length, 2), labels, WorkProgress.NONE);

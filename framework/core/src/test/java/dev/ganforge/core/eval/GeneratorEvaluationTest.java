@@ -22,6 +22,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -139,7 +140,8 @@ class GeneratorEvaluationTest {
             byClass.get(data.labels()[row]).add(row);
         }
         GeneratorEvaluation evaluation =
-                new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
+                new GeneratorEvaluation(
+                        spec(perClass), data, classifier, true, 1, ScoreCache.inMemory());
         int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
         INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
 
@@ -194,7 +196,8 @@ class GeneratorEvaluationTest {
                         data,
                         classifier,
                         true,
-                        1); // an experiment seed other than the classifier's
+                        1, // an experiment seed other than the classifier's
+                        ScoreCache.inMemory());
         int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
         Map<String, Double> metrics =
                 evaluation
@@ -244,7 +247,8 @@ class GeneratorEvaluationTest {
     void noiseImagesScoreAboutOneOverK() {
         int perClass = 100;
         GeneratorEvaluation evaluation =
-                new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
+                new GeneratorEvaluation(
+                        spec(perClass), data, classifier, true, 1, ScoreCache.inMemory());
         int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
         INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
         Nd4j.getRandom().setSeed(3);
@@ -268,7 +272,8 @@ class GeneratorEvaluationTest {
     void oneImagePerClassIsReportedAsCollapsed() {
         int perClass = 20;
         GeneratorEvaluation evaluation =
-                new GeneratorEvaluation(spec(perClass), data, classifier, true, 1);
+                new GeneratorEvaluation(
+                        spec(perClass), data, classifier, true, 1, ScoreCache.inMemory());
         int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
         INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
 
@@ -299,7 +304,23 @@ class GeneratorEvaluationTest {
         assertThat(diverse.metrics().get("health/min_diversity_ratio")).isGreaterThan(0.5);
     }
 
-    /** A "generator" that returns training-split real images of the asked class, in turn. */
+    /**
+     * Latent vectors that carry each sample's index within its class in column 0, so that a
+     * stand-in generator gives the same image for a sample however the evaluation batches them.
+     */
+    private static INDArray withinClassIndices(int count, int perClass) {
+        INDArray z = Nd4j.zeros(DataType.FLOAT, count, 2);
+        for (int i = 0; i < count; i++) {
+            z.putScalar(i, 0, i % perClass);
+        }
+        return z;
+    }
+
+    /**
+     * A "generator" that returns training-split real images of the asked class (shifted by {@code
+     * offset} classes), the one at the sample's index within its class ({@link
+     * #withinClassIndices}).
+     */
     private static GeneratorEvaluation.ImageSource trainingImages(int offset) {
         List<List<Integer>> byClass = new ArrayList<>();
         for (int k = 0; k < CLASSES; k++) {
@@ -310,10 +331,9 @@ class GeneratorEvaluationTest {
         }
         return (latent, asked) -> {
             int[] rows = new int[asked.length];
-            int[] next = new int[CLASSES];
             for (int i = 0; i < asked.length; i++) {
                 List<Integer> members = byClass.get((asked[i] + offset) % CLASSES);
-                rows[i] = members.get(next[asked[i]]++ % members.size());
+                rows[i] = members.get(latent.getInt(i, 0) % members.size());
             }
             return ClassifierTraining.rows(data.images(), rows);
         };
@@ -325,9 +345,10 @@ class GeneratorEvaluationTest {
         ClassificationAccuracyScoreSpec cas =
                 new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003);
         GeneratorEvaluation evaluation =
-                new GeneratorEvaluation(spec(perClass, cas), data, classifier, true, 1);
+                new GeneratorEvaluation(
+                        spec(perClass, cas), data, classifier, true, 1, ScoreCache.inMemory());
         int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
-        INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
+        INDArray z = withinClassIndices(labels.length, perClass);
 
         // wrong labels first: the ceiling computed at the first evaluation must not depend on what
         // the generator gave there
@@ -391,7 +412,8 @@ class GeneratorEvaluationTest {
         ClassificationAccuracyScoreSpec cas =
                 new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003);
         GeneratorEvaluation evaluation =
-                new GeneratorEvaluation(spec(perClass, cas), data, classifier, true, 1);
+                new GeneratorEvaluation(
+                        spec(perClass, cas), data, classifier, true, 1, ScoreCache.inMemory());
         int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
         INDArray z = Nd4j.zeros(DataType.FLOAT, labels.length, 2);
         Nd4j.getRandom().setSeed(4);
@@ -411,5 +433,76 @@ class GeneratorEvaluationTest {
 
         // 200 held-out images: chance is 0.25 with a standard error of about 0.03
         assertThat(noise).isBetween(0.1, 0.4);
+    }
+
+    @Test
+    void casRealIsComputedOnceAndReadFromTheCacheFolderByLaterEvaluations(@TempDir Path folder) {
+        int perClass = 100; // 400 samples: two generation batches of at most 256
+        ClassificationAccuracyScoreSpec cas =
+                new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003);
+        int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
+        INDArray z = withinClassIndices(labels.length, perClass);
+
+        List<String> firstTasks = new ArrayList<>();
+        Map<String, Double> first =
+                new GeneratorEvaluation(
+                                spec(perClass, cas),
+                                data,
+                                classifier,
+                                true,
+                                1,
+                                ScoreCache.in(folder))
+                        .evaluate(trainingImages(0), z, labels, recorder(firstTasks))
+                        .metrics();
+        // a second process (a later run, a resumed one) with the same cache folder
+        List<String> laterTasks = new ArrayList<>();
+        Map<String, Double> later =
+                new GeneratorEvaluation(
+                                spec(perClass, cas),
+                                data,
+                                classifier,
+                                true,
+                                1,
+                                ScoreCache.in(folder))
+                        .evaluate(trainingImages(1), z, labels, recorder(laterTasks))
+                        .metrics();
+        // another experiment seed seeds the CAS classifier differently: its own score
+        List<String> otherSeedTasks = new ArrayList<>();
+        new GeneratorEvaluation(
+                        spec(perClass, cas), data, classifier, true, 2, ScoreCache.in(folder))
+                .evaluate(trainingImages(0), z, labels, recorder(otherSeedTasks));
+
+        assertThat(firstTasks)
+                .containsExactly(
+                        "eval/samples 256/400",
+                        "eval/samples 400/400",
+                        "eval/metrics 0/2",
+                        "eval/metrics 1/2",
+                        "eval/metrics 2/2",
+                        "eval/cas",
+                        "eval/cas_real");
+        assertThat(laterTasks).doesNotContain("eval/cas_real").contains("eval/cas");
+        assertThat(later.get("eval/cas_real")).isEqualTo(first.get("eval/cas_real"));
+        // the generator changed (wrong classes), its score did, the ceiling did not
+        assertThat(later.get("eval/cas")).isLessThan(first.get("eval/cas") - 0.3);
+        assertThat(otherSeedTasks).contains("eval/cas_real");
+        assertThat(folder.toFile().list((dir, name) -> name.matches("score-[0-9a-f]{16}\\.json")))
+                .hasSize(2);
+    }
+
+    /**
+     * @return a progress listener that records each update of the evaluation's own steps as {@code
+     *     "task done/total"} and each CAS training once, as its task name
+     */
+    private static WorkProgress recorder(List<String> seen) {
+        return (task, done, total) -> {
+            if (task.startsWith("eval/cas")) {
+                if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(task)) {
+                    seen.add(task);
+                }
+            } else {
+                seen.add(task + " " + done + "/" + total);
+            }
+        };
     }
 }
