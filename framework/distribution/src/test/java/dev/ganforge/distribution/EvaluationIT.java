@@ -10,6 +10,7 @@ import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.run.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,9 +74,13 @@ class EvaluationIT {
         assertThat(best.resolve("generator.zip")).exists();
         assertThat(Files.readString(best.resolve("best.properties")))
                 .contains("metric=eval/fd_ganforge_cnn");
+        Path scoreFile;
         try (var classifiers = Files.list(temp.resolve("classifiers"))) {
-            assertThat(classifiers.toList()).hasSize(1);
+            List<Path> all = classifiers.toList();
+            assertThat(all).hasSize(1);
+            scoreFile = scoreFile(all.get(0)); // eval/cas_real, cached beside the classifier
         }
+        FileTime scoreWritten = Files.getLastModifiedTime(scoreFile);
 
         CliFixture.Result second =
                 run("run", specFile.toString(), "--output", temp.resolve("again").toString());
@@ -84,6 +89,31 @@ class EvaluationIT {
             assertThat(classifiers.toList())
                     .hasSize(1); // same data and settings: reused, not retrained
         }
+        // the second process read eval/cas_real instead of training it again: the file is the one
+        // the first wrote, untouched, and the values are equal
+        assertThat(scoreFile(scoreFile.getParent())).isEqualTo(scoreFile);
+        assertThat(Files.getLastModifiedTime(scoreFile)).isEqualTo(scoreWritten);
+        assertThat(casRealValues(temp.resolve("again"))).isEqualTo(casRealValues(out)).hasSize(2);
+    }
+
+    /** The one cached score file in a classifier's folder. */
+    private static Path scoreFile(Path classifier) throws Exception {
+        try (var files = Files.list(classifier)) {
+            List<Path> scores =
+                    files.filter(file -> file.getFileName().toString().startsWith("score-"))
+                            .toList();
+            assertThat(scores).singleElement().asString().matches(".*/score-[0-9a-f]{16}\\.json");
+            return scores.get(0);
+        }
+    }
+
+    /** The eval/cas_real values of a run's eval.csv, one per evaluation. */
+    private static List<String> casRealValues(Path run) throws Exception {
+        return Files.readAllLines(run.resolve("eval.csv")).stream()
+                .map(row -> row.split(","))
+                .filter(cells -> cells[1].equals("eval/cas_real"))
+                .map(cells -> cells[2])
+                .toList();
     }
 
     @Test

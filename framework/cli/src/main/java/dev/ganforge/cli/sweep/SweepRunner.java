@@ -4,6 +4,7 @@ import dev.ganforge.config.SpecException;
 import dev.ganforge.config.SpecProblem;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.SpecLoader;
+import dev.ganforge.core.train.ConsoleProgress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -274,17 +275,34 @@ public final class SweepRunner {
     private List<String> javaCommand() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!argument.startsWith("-agentlib")
-                    && !argument.startsWith("-javaagent")
-                    && !argument.startsWith("-XX:StartFlightRecording")) {
-                command.add(argument);
-            }
-        }
+        command.addAll(trialJvmArguments(ManagementFactory.getRuntimeMXBean().getInputArguments()));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
         return command;
+    }
+
+    /**
+     * The JVM options of a trial's process: the sweep's own, without agents and flight recordings
+     * (one per process would clash on ports and files), and with progress bars as plain lines,
+     * because a trial's output goes to its log file even when the sweep runs on a terminal.
+     *
+     * @param sweepArguments the sweep JVM's input arguments
+     * @return the options to start a trial's JVM with
+     */
+    static List<String> trialJvmArguments(List<String> sweepArguments) {
+        String terminal = "-D" + ConsoleProgress.TERMINAL_PROPERTY + "=";
+        List<String> arguments = new ArrayList<>();
+        for (String argument : sweepArguments) {
+            if (!argument.startsWith("-agentlib")
+                    && !argument.startsWith("-javaagent")
+                    && !argument.startsWith("-XX:StartFlightRecording")
+                    && !argument.startsWith(terminal)) {
+                arguments.add(argument);
+            }
+        }
+        arguments.add(terminal + "false");
+        return arguments;
     }
 
     /**

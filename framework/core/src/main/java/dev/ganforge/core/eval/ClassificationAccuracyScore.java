@@ -24,6 +24,14 @@ public final class ClassificationAccuracyScore {
     private ClassificationAccuracyScore() {}
 
     /**
+     * The version of this protocol (the classifier's architecture, its training in {@link
+     * ClassifierTraining#fit}, the augmentation, the seeding), part of the key under which {@code
+     * eval/cas_real} is cached on disk ({@link ScoreCache}). Bump it with any change to them that
+     * changes scores, so that a cached ceiling is never read against a score of another protocol.
+     */
+    public static final String PROTOCOL = "cas-v1";
+
+    /**
      * @param generated generated images {@code [M, C, H, W]} in [-1, 1], M ≥ 1
      * @param labels the class each was generated for, length M, in [0, K)
      * @param classNames the K class names

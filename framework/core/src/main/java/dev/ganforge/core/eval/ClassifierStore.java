@@ -11,8 +11,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -223,7 +222,12 @@ public final class ClassifierStore {
         Folders.deleteTree(target);
         try {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+        } catch (FileSystemException raced) {
+            // Linux reports a rename onto a non-empty folder as ENOTEMPTY, which Java raises as a
+            // plain FileSystemException, not as one of its two subclasses for this case
+            if (!Files.isRegularFile(target.resolve("classifier.json"))) {
+                throw raced;
+            }
             console.println("domain classifier: stored meanwhile by another process in " + target);
             return classifier;
         }

@@ -180,7 +180,8 @@ public final class ClassifierTraining {
     /**
      * Trains a network with mini-batch updates: each epoch a seeded shuffle of {@code rows}, cut
      * into {@code rows.length / batch} batches (the remainder is left for the next epoch's
-     * shuffle), each batch augmented.
+     * shuffle), each batch augmented. A change that changes what it learns must bump {@link
+     * ClassificationAccuracyScore#PROTOCOL} (cached {@code eval/cas_real} scores).
      *
      * @param network the network to train, input {@code [B, C, H, W]}, softmax output {@code [B,
      *     K]}

@@ -50,6 +50,10 @@ public record DomainClassifier(
     private static final int BATCH = 256;
 
     /**
+     * The network of the domain classifier and of the CAS classifiers. A change that changes its
+     * outputs must bump {@code ClassifierStore}'s architecture version and {@link
+     * ClassificationAccuracyScore#PROTOCOL}, or cached classifiers and scores go stale.
+     *
      * @param shape the image shape
      * @param classes K
      * @param learningRate Adam's learning rate

@@ -158,8 +158,8 @@ public final class GeneratorEvaluation {
      * @param source the generator (or a stand-in)
      * @param z the fixed latent vectors {@code [M, latentDim]}
      * @param labels the fixed labels, length M, from {@link #fixedLabels}
-     * @param progress told as the work goes on, in this order: task {@code eval/samples} after each
-     *     batch of {@value #GENERATION_BATCH} generated images (units: images), {@code
+     * @param progress told as the work goes on, in this order: task {@code eval/generate} after
+     *     each batch of {@value #GENERATION_BATCH} generated images (units: images), {@code
      *     eval/metrics} after the classifier's features and after each evaluator plugin (units:
      *     those steps), then after each update of the CAS classifiers' training: {@code eval/cas}
      *     and, when it is not cached yet, {@code eval/cas_real}
@@ -244,7 +244,7 @@ public final class GeneratorEvaluation {
 
     /**
      * @return the images for all of {@code z} and {@code labels}, {@code [M, C, H, W]}, generated
-     *     {@link #GENERATION_BATCH} at a time with task {@code eval/samples} told after each
+     *     {@link #GENERATION_BATCH} at a time with task {@code eval/generate} told after each
      */
     private static INDArray generate(
             ImageSource source, INDArray z, int[] labels, WorkProgress progress) {
@@ -262,7 +262,7 @@ public final class GeneratorEvaluation {
                 out = Nd4j.create(images.dataType(), shape);
             }
             out.get(NDArrayIndex.interval(start, end)).assign(images);
-            progress.update("eval/samples", end, n);
+            progress.update("eval/generate", end, n);
         }
         return out;
     }
@@ -314,7 +314,9 @@ public final class GeneratorEvaluation {
         // the cache folder's own key covers the data, the classifier settings (split, augmentation)
         // and the classifier's seed; this key adds what else the CAS protocol depends on
         String key =
-                "eval/cas_real|v1|epochs="
+                "eval/cas_real|"
+                        + ClassificationAccuracyScore.PROTOCOL
+                        + "|epochs="
                         + spec.cas().epochs()
                         + "|batch="
                         + spec.cas().batchSize()

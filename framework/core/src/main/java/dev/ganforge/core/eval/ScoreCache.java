@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ganforge.core.io.Folders;
 import dev.ganforge.core.run.DataFingerprint;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -23,43 +23,50 @@ import java.util.function.DoubleSupplier;
  * {@code classifier.zip}, so later runs, resumed runs and {@code ganforge evaluate} reuse them.
  *
  * <p>On disk each score is one file {@code score-<16 hex digits of the key's SHA-256>.json} holding
- * the key and the value; it is written under a temporary name of its own and renamed into place, so
- * a crash never leaves a torn file and processes that compute the same score at once (the trials of
- * a sweep) each finish with an equal value. A score that is not finite (no held-out images) is kept
- * in memory only. Deleting the files, or the classifier's folder, computes the scores again.
+ * the key and the value; it is written under a temporary name of its own ({@link
+ * Folders#writeAtomicallyShared}) and renamed into place, so a crash never leaves a torn file; of
+ * processes that compute the same score at once (the trials of a sweep) the last rename wins. A
+ * score that is not finite (no held-out images) is kept in memory only. Deleting the files, or the
+ * classifier's folder, computes the scores again.
+ *
+ * <p>The disk is a saving, never a reason to fail a run: a damaged file is reported and computed
+ * again (then replaced), a file that cannot be written is reported and the score kept in memory,
+ * and nothing is written while the folder does not exist (its classifier is being replaced, or was
+ * deleted), so the cache never recreates a classifier's folder without its classifier.
  */
 public final class ScoreCache {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path folder;
+    private final PrintStream console;
     private final Map<String, Double> memory = new HashMap<>();
 
-    private ScoreCache(Path folder) {
+    private ScoreCache(Path folder, PrintStream console) {
         this.folder = folder;
+        this.console = console;
     }
 
     /**
      * @return a cache that keeps scores for the life of the process only
      */
     public static ScoreCache inMemory() {
-        return new ScoreCache(null);
+        return new ScoreCache(null, null);
     }
 
     /**
-     * @param folder where the score files go (created when the first is written), normally the
-     *     domain classifier's cache folder ({@link ClassifierStore#folder(String)})
+     * @param folder where the score files go, normally the domain classifier's cache folder ({@link
+     *     ClassifierStore#folder(String)}); never created by the cache
+     * @param console where a file that cannot be read or written is reported
      * @return a cache kept in that folder
      */
-    public static ScoreCache in(Path folder) {
-        return new ScoreCache(folder);
+    public static ScoreCache in(Path folder, PrintStream console) {
+        return new ScoreCache(folder, console);
     }
 
     /**
      * @param key every input the score depends on beyond the folder's own key, in one string
      * @param compute computes the score when it is not cached
      * @return the cached score, or the newly computed one (then cached)
-     * @throws UncheckedIOException naming the file if a cached score cannot be read (delete it to
-     *     compute the score again) or a new one cannot be written
      * @throws RuntimeException whatever {@code compute} throws ({@link
      *     java.util.concurrent.CancellationException} when a run is stopped); nothing is cached
      *     then
@@ -79,7 +86,7 @@ public final class ScoreCache {
         }
         double value = compute.getAsDouble();
         memory.put(key, value);
-        if (file != null && Double.isFinite(value)) {
+        if (file != null && Double.isFinite(value) && Files.isDirectory(folder)) {
             write(file, key, value);
         }
         return value;
@@ -91,9 +98,10 @@ public final class ScoreCache {
     }
 
     /**
-     * @return the stored value, or NaN if the file holds another key (a hash collision)
+     * @return the stored value, or NaN if the file holds another key (a hash collision) or cannot
+     *     be read (reported)
      */
-    private static double read(Path file, String key) {
+    private double read(Path file, String key) {
         try {
             JsonNode node = JSON.readTree(file.toFile());
             JsonNode value = node.path("value");
@@ -103,43 +111,31 @@ public final class ScoreCache {
             }
             return key.equals(node.path("key").asText()) ? value.asDouble() : Double.NaN;
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot read the cached score "
+            console.println(
+                    "evaluation: cannot read the cached score "
                             + file
-                            + ": "
+                            + " ("
                             + Folders.reason(e)
-                            + "; delete the file to compute the score again",
-                    e);
+                            + "); computing it again");
+            return Double.NaN;
         }
     }
 
-    private static void write(Path file, String key, double value) {
-        Path temporary = null;
+    private void write(Path file, String key, double value) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("key", key);
+        node.put("value", value);
         try {
-            Files.createDirectories(file.getParent());
-            temporary = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
-            ObjectNode node = JSON.createObjectNode();
-            node.put("key", key);
-            node.put("value", value);
-            Files.writeString(
-                    temporary,
-                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node),
-                    StandardCharsets.UTF_8);
-            Files.move(
-                    temporary,
+            Folders.writeAtomicallyShared(
                     file,
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw new UncheckedIOException(
-                    "cannot write the cached score " + file + ": " + Folders.reason(e), e);
+                    target ->
+                            Files.writeString(
+                                    target,
+                                    JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node),
+                                    StandardCharsets.UTF_8));
+        } catch (UncheckedIOException e) {
+            console.println(
+                    "evaluation: " + e.getMessage() + "; the score is kept for this process only");
         }
     }
 }

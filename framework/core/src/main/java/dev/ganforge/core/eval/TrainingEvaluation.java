@@ -111,7 +111,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
                         classifier,
                         conditional,
                         experiment.seed(),
-                        ScoreCache.in(store.folder(fingerprint)));
+                        ScoreCache.in(store.folder(fingerprint), console));
         this.labels = GeneratorEvaluation.fixedLabels(classes, spec.samplesPerClass());
         this.z = Nd4j.create(data.images().dataType(), labels.length, plugins.latentDim());
         Random random =
@@ -145,7 +145,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @param step steps done
      * @param generator the generator
      * @param discriminator the discriminator, or null to skip D's probabilities
-     * @param progress reports the Classification Accuracy Score's training
+     * @param progress reports the evaluation's work ({@link GeneratorEvaluation#evaluate})
      * @return the metrics and images
      * @throws java.util.concurrent.CancellationException from {@code progress}; nothing is logged
      *     then
@@ -184,7 +184,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @param step steps done
      * @param generator the generator
      * @param discriminator the discriminator
-     * @param progress reports the Classification Accuracy Score's training
+     * @param progress reports the evaluation's work ({@link GeneratorEvaluation#evaluate})
      * @return why the run must stop (only with {@code stop_on_unhealthy}), or null to go on
      * @throws IllegalArgumentException if {@code best_metric} names a metric no evaluator reported
      * @throws java.util.concurrent.CancellationException from {@code progress}; nothing is logged

@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * File helpers shared by the run folder, the checkpoint and classifier stores, trackers and sweeps.
@@ -55,7 +56,28 @@ public final class Folders {
      * @throws UncheckedIOException naming the file if it cannot be written; the old file is kept
      */
     public static void writeAtomically(Path file, Content content) {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        writeAtomically(file, file.resolveSibling(file.getFileName() + ".tmp"), content);
+    }
+
+    private static final AtomicLong WRITERS = new AtomicLong();
+
+    /**
+     * {@link #writeAtomically(Path, Content)} for a file that several processes or threads may
+     * write at once (a cache shared by the trials of a sweep): each writer's temporary file has a
+     * name of its own ({@code NAME.<pid>-<n>.tmp}), so no writer renames another's half-written
+     * one; the last rename wins, and a reader sees one writer's whole file.
+     *
+     * @param file the file to replace
+     * @param content writes the new content
+     * @throws UncheckedIOException naming the file if it cannot be written; the old file is kept
+     */
+    public static void writeAtomicallyShared(Path file, Content content) {
+        String writer = ProcessHandle.current().pid() + "-" + WRITERS.incrementAndGet();
+        writeAtomically(
+                file, file.resolveSibling(file.getFileName() + "." + writer + ".tmp"), content);
+    }
+
+    private static void writeAtomically(Path file, Path temporary, Content content) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {

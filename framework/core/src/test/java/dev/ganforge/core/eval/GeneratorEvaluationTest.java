@@ -440,42 +440,22 @@ class GeneratorEvaluationTest {
         int perClass = 100; // 400 samples: two generation batches of at most 256
         ClassificationAccuracyScoreSpec cas =
                 new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003);
-        int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
-        INDArray z = withinClassIndices(labels.length, perClass);
-
         List<String> firstTasks = new ArrayList<>();
         Map<String, Double> first =
-                new GeneratorEvaluation(
-                                spec(perClass, cas),
-                                data,
-                                classifier,
-                                true,
-                                1,
-                                ScoreCache.in(folder))
-                        .evaluate(trainingImages(0), z, labels, recorder(firstTasks))
-                        .metrics();
-        // a second process (a later run, a resumed one) with the same cache folder
+                evaluateRecording(perClass, cas, 1, ScoreCache.in(folder, QUIET), 0, firstTasks);
+        // a second process (a later run, a resumed one) with the same cache folder, whose
+        // generator gives the wrong classes
         List<String> laterTasks = new ArrayList<>();
         Map<String, Double> later =
-                new GeneratorEvaluation(
-                                spec(perClass, cas),
-                                data,
-                                classifier,
-                                true,
-                                1,
-                                ScoreCache.in(folder))
-                        .evaluate(trainingImages(1), z, labels, recorder(laterTasks))
-                        .metrics();
+                evaluateRecording(perClass, cas, 1, ScoreCache.in(folder, QUIET), 1, laterTasks);
         // another experiment seed seeds the CAS classifier differently: its own score
         List<String> otherSeedTasks = new ArrayList<>();
-        new GeneratorEvaluation(
-                        spec(perClass, cas), data, classifier, true, 2, ScoreCache.in(folder))
-                .evaluate(trainingImages(0), z, labels, recorder(otherSeedTasks));
+        evaluateRecording(perClass, cas, 2, ScoreCache.in(folder, QUIET), 0, otherSeedTasks);
 
         assertThat(firstTasks)
                 .containsExactly(
-                        "eval/samples 256/400",
-                        "eval/samples 400/400",
+                        "eval/generate 256/400",
+                        "eval/generate 400/400",
                         "eval/metrics 0/2",
                         "eval/metrics 1/2",
                         "eval/metrics 2/2",
@@ -488,6 +468,30 @@ class GeneratorEvaluationTest {
         assertThat(otherSeedTasks).contains("eval/cas_real");
         assertThat(folder.toFile().list((dir, name) -> name.matches("score-[0-9a-f]{16}\\.json")))
                 .hasSize(2);
+    }
+
+    /**
+     * Evaluates {@link #trainingImages} of the given class offset with a new evaluation.
+     *
+     * @param tasks receives the progress reports ({@link #recorder})
+     * @return the metrics
+     */
+    private static Map<String, Double> evaluateRecording(
+            int perClass,
+            ClassificationAccuracyScoreSpec cas,
+            long experimentSeed,
+            ScoreCache scores,
+            int classOffset,
+            List<String> tasks) {
+        int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
+        return new GeneratorEvaluation(
+                        spec(perClass, cas), data, classifier, true, experimentSeed, scores)
+                .evaluate(
+                        trainingImages(classOffset),
+                        withinClassIndices(labels.length, perClass),
+                        labels,
+                        recorder(tasks))
+                .metrics();
     }
 
     /**

@@ -7,6 +7,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,6 +62,48 @@ class FoldersTest {
         assertThat(file).hasContent("two");
         try (var entries = Files.list(file.getParent())) {
             assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("status.json");
+        }
+    }
+
+    @Test
+    void concurrentSharedWritersEachLeaveAWholeFileAndNoTemporary() throws Exception {
+        Path file = folder.resolve("cache/score.json");
+        int writers = 8;
+        // each writer writes its own letter 100,000 times, slowly enough that writes overlap
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            String text = String.valueOf((char) ('a' + w)).repeat(100_000);
+            done.add(
+                    pool.submit(
+                            () -> {
+                                start.await();
+                                for (int i = 0; i < 20; i++) {
+                                    Folders.writeAtomicallyShared(
+                                            file,
+                                            target -> {
+                                                try (var out = Files.newBufferedWriter(target)) {
+                                                    for (int c = 0; c < text.length(); c += 1000) {
+                                                        out.write(text, c, 1000);
+                                                        out.flush();
+                                                    }
+                                                }
+                                            });
+                                }
+                                return null;
+                            }));
+        }
+        start.countDown();
+        for (Future<?> writer : done) {
+            writer.get(); // a writer whose temporary another renamed away fails here
+        }
+        pool.shutdown();
+
+        String content = Files.readString(file);
+        assertThat(content).hasSize(100_000).matches("(.)\\1*");
+        try (var entries = Files.list(file.getParent())) {
+            assertThat(entries.map(p -> p.getFileName().toString())).containsExactly("score.json");
         }
     }
 
