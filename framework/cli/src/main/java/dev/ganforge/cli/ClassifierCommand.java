@@ -85,11 +85,18 @@ final class ClassifierCommand implements Runnable {
             LabeledImages data = new ResolvedPlugins(spec).loadData();
             ClassifierStore store = new ClassifierStore(settings.cacheFolder());
             long classifierSeed = settings.seedFor(spec.seed());
+            String fingerprint = ClassifierStore.fingerprint(data, settings, classifierSeed);
             DomainClassifier classifier;
             try (ConsoleProgress.Bars progress = ConsoleProgress.bars(System.err, () -> false)) {
                 classifier =
                         store.loadOrTrain(
-                                data, settings, classifierSeed, retrain, System.err, progress);
+                                fingerprint,
+                                data,
+                                settings,
+                                classifierSeed,
+                                retrain,
+                                System.err,
+                                progress);
             }
             commandSpec
                     .commandLine()
@@ -100,10 +107,7 @@ final class ClassifierCommand implements Runnable {
                             DomainClassifier.BACKBONE,
                             classifier.heldOutAccuracy(),
                             data.numClasses(),
-                            settings.cacheFolder()
-                                    .resolve(
-                                            ClassifierStore.fingerprint(
-                                                    data, settings, classifierSeed)));
+                            store.folder(fingerprint));
             return 0;
         }
     }

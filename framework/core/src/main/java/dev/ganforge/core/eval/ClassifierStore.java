@@ -54,34 +54,9 @@ public final class ClassifierStore {
     }
 
     /**
-     * Loads the cached classifier for the data, or trains and caches one.
-     *
-     * @param data the real labelled images
-     * @param spec classifier settings
-     * @param seed the classifier's seed ({@link ClassifierSpec#seedFor})
-     * @param retrain train again even if a cached classifier exists
-     * @param console where progress lines go
-     * @param progress reports the training, when there is any
-     * @return the classifier and its held-out accuracy
-     * @throws UncheckedIOException if the cache cannot be read or written
-     * @throws java.util.concurrent.CancellationException from {@code progress}; nothing is cached
-     *     then
-     */
-    public DomainClassifier loadOrTrain(
-            LabeledImages data,
-            ClassifierSpec spec,
-            long seed,
-            boolean retrain,
-            PrintStream console,
-            WorkProgress progress) {
-        return loadOrTrain(
-                fingerprint(data, spec, seed), data, spec, seed, retrain, console, progress);
-    }
-
-    /**
-     * {@link #loadOrTrain(LabeledImages, ClassifierSpec, long, boolean, PrintStream, WorkProgress)}
-     * for a caller that has the fingerprint already (hashing a large data set takes a second) and
-     * needs it again, for {@link #folder(String)}.
+     * Loads the cached classifier for the data, or trains and caches one. The caller computes the
+     * fingerprint (hashing a large data set takes a second) because it needs it again, for {@link
+     * #folder(String)}.
      *
      * @param fingerprint {@link #fingerprint} of {@code data}, {@code spec} and {@code seed}
      * @param data the real labelled images

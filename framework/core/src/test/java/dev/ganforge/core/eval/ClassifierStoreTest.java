@@ -39,7 +39,14 @@ class ClassifierStoreTest {
             Callable<DomainClassifier> writer =
                     () ->
                             new ClassifierStore(cache)
-                                    .loadOrTrain(data, spec, 7, false, QUIET, WorkProgress.NONE);
+                                    .loadOrTrain(
+                                            ClassifierStore.fingerprint(data, spec, 7),
+                                            data,
+                                            spec,
+                                            7,
+                                            false,
+                                            QUIET,
+                                            WorkProgress.NONE);
             List<Future<DomainClassifier>> writers =
                     pool.invokeAll(List.of(writer, writer, writer));
             for (Future<DomainClassifier> result : writers) {
@@ -55,7 +62,14 @@ class ClassifierStoreTest {
         }
         DomainClassifier cached =
                 new ClassifierStore(cache)
-                        .loadOrTrain(data, spec, 7, false, QUIET, WorkProgress.NONE);
+                        .loadOrTrain(
+                                ClassifierStore.fingerprint(data, spec, 7),
+                                data,
+                                spec,
+                                7,
+                                false,
+                                QUIET,
+                                WorkProgress.NONE);
         assertThat(cached.heldOutAccuracy()).isBetween(0.0, 1.0);
     }
 
@@ -72,7 +86,15 @@ class ClassifierStoreTest {
                 FileTime.from(
                         Instant.now().minus(ClassifierStore.ABANDONED_AFTER).minusSeconds(60)));
         Path running = Files.createDirectory(cache.resolve("0123abcd.tmp-222"));
-        new ClassifierStore(cache).loadOrTrain(data, spec, 7, false, QUIET, WorkProgress.NONE);
+        new ClassifierStore(cache)
+                .loadOrTrain(
+                        ClassifierStore.fingerprint(data, spec, 7),
+                        data,
+                        spec,
+                        7,
+                        false,
+                        QUIET,
+                        WorkProgress.NONE);
         try (Stream<Path> entries = Files.list(cache)) {
             assertThat(entries.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder(
