@@ -398,8 +398,8 @@ public final class Trainer {
                                 startStep,
                                 console);
                 BatchSource.Prefetching prefetch = batches.prefetching(total);
-                Progress bar =
-                        new Progress(ConsoleProgress.bar(console, "train", total, startStep))) {
+                Progress bar = new Progress(console, total, startStep)) {
+            bar.clock.pausesLeft(evaluationsAfter(monitor, startStep, total));
             if (monitor != null
                     && startStep > 0
                     && monitor.due(startStep, total)
@@ -523,11 +523,12 @@ public final class Trainer {
      * another while the final evaluation ran), or when the loop ends early.
      */
     private static final class Progress implements AutoCloseable {
+        final ConsoleProgress.Clock clock = new ConsoleProgress.Clock(System::nanoTime);
         final ProgressBar bar;
         private boolean closed;
 
-        Progress(ProgressBar bar) {
-            this.bar = bar;
+        Progress(PrintStream console, long total, long startStep) {
+            this.bar = ConsoleProgress.bar(console, "train", total, startStep, clock);
         }
 
         @Override
@@ -567,6 +568,8 @@ public final class Trainer {
             }
         }
         String losses = bar.bar.getExtraMessage();
+        // the bar's rate and time left count the steps' time, not the evaluations'
+        bar.clock.pause();
         try {
             return monitor.afterStep(
                     step,
@@ -574,10 +577,26 @@ public final class Trainer {
                     context.discriminator(),
                     ConsoleProgress.onBar(bar.bar, () -> stopRequested));
         } finally {
+            bar.clock.resume();
+            bar.clock.pausesLeft(evaluationsAfter(monitor, step, context.total()));
             // the bar keeps redrawing until the next step: with the step's losses, not a
             // finished evaluation's last count
             bar.bar.setExtraMessage(losses);
         }
+    }
+
+    /**
+     * @return how many evaluations {@code monitor} runs after {@code step}, up to {@code total}
+     *     included (0 without a monitor)
+     */
+    private static long evaluationsAfter(TrainingMonitor monitor, long step, long total) {
+        long count = 0;
+        for (long later = step + 1; monitor != null && later <= total; later++) {
+            if (monitor.due(later, total)) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static void showProgress(ProgressBar bar, long step, StepResult result) {
