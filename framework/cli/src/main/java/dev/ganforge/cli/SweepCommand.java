@@ -176,6 +176,7 @@ final class SweepCommand implements Callable<Integer> {
         // the executor's options are checked before anything is recorded or tracked
         java.util.function.Supplier<TrialExecutor> executors = executor(folder, out);
         SweepState state = SweepState.load(folder);
+        trials = SweepRunner.adoptRecorded(trials, state);
         out.printf(
                 "sweep %s: %d trials (%s%s) in %s%n",
                 sweepFile,

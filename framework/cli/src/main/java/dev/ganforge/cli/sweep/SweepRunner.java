@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -83,11 +85,13 @@ public final class SweepRunner {
                 ExperimentSpec spec =
                         loader.parse(sweepFile.baseYaml(), sweepFile.file().toString(), all);
                 String yaml = loader.toYaml(spec);
+                String id =
+                        identity(
+                                loader.flatten(spec),
+                                SpecLoader.givenKeys(sweepFile.baseYaml(), all));
                 trials.add(
                         new Trial(
-                                new TrialState(identity(yaml), values, "PENDING", 0, null, null),
-                                spec,
-                                yaml));
+                                new TrialState(id, values, "PENDING", 0, null, null), spec, yaml));
             } catch (SpecException e) {
                 for (SpecProblem problem : e.problems()) {
                     problems.add(
@@ -306,14 +310,82 @@ public final class SweepRunner {
     }
 
     /**
-     * @param resolvedYaml a trial's resolved spec
-     * @return the trial identity: the first 12 hex digits of its SHA-256
+     * A trial's identity: what the sweep file, the {@code --set} overrides and the swept values
+     * give, with the values as resolved ({@code 2e-4} and {@code 0.0002} are one value). Keys left
+     * at their defaults are not part of it, so a ganforge version that adds a spec key (at a
+     * default) still finds the sweep's recorded trials; a key written at its default value is.
+     *
+     * @param resolved the trial's resolved spec, flattened ({@link SpecLoader#flatten})
+     * @param given the keys its text and overrides give ({@link SpecLoader#givenKeys}); a key that
+     *     stands for a section ({@code optimizer: adam}) takes in every resolved key below it
+     * @return the first 12 hex digits of the SHA-256 of the {@code key=value} lines of the given
+     *     keys, sorted by key (a given key with no resolved value, an explicit null, as {@code
+     *     key=~})
      */
-    public static String identity(String resolvedYaml) {
+    public static String identity(Map<String, String> resolved, Set<String> given) {
+        Map<String, String> chosen = new TreeMap<>();
+        for (String key : given) {
+            boolean found = false;
+            for (Map.Entry<String, String> entry : resolved.entrySet()) {
+                if (entry.getKey().equals(key) || entry.getKey().startsWith(key + ".")) {
+                    chosen.put(entry.getKey(), entry.getValue());
+                    found = true;
+                }
+            }
+            if (!found) {
+                chosen.putIfAbsent(key, "~");
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        chosen.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        return sha256Prefix(text.toString());
+    }
+
+    /**
+     * The identity sweeps recorded before 2026-12-04, from the whole resolved spec; {@link
+     * #adoptRecorded} matches a trial by it, so those sweeps resume.
+     *
+     * @param resolvedYaml a trial's resolved spec
+     * @return the first 12 hex digits of its SHA-256
+     */
+    static String legacyIdentity(String resolvedYaml) {
+        return sha256Prefix(resolvedYaml);
+    }
+
+    /**
+     * Gives each planned trial the identity its sweep folder recorded it under: its own, or for a
+     * sweep recorded before the identity left out defaults, the {@link #legacyIdentity} (found when
+     * the resolved spec is unchanged since).
+     *
+     * @param trials the planned trials
+     * @param state the sweep folder's recorded state
+     * @return the trials, with a recorded legacy identity where the new one is not recorded
+     */
+    public static List<Trial> adoptRecorded(List<Trial> trials, SweepState state) {
+        List<Trial> adopted = new ArrayList<>(trials.size());
+        for (Trial trial : trials) {
+            TrialState planned = trial.state();
+            String legacy = legacyIdentity(trial.resolvedYaml());
+            if (state.get(planned.id()) == null && state.get(legacy) != null) {
+                planned =
+                        new TrialState(
+                                legacy,
+                                planned.values(),
+                                planned.status(),
+                                planned.attempts(),
+                                planned.metric(),
+                                planned.reason());
+            }
+            adopted.add(new Trial(planned, trial.spec(), trial.resolvedYaml()));
+        }
+        return adopted;
+    }
+
+    private static String sha256Prefix(String text) {
         try {
             byte[] hash =
                     MessageDigest.getInstance("SHA-256")
-                            .digest(resolvedYaml.getBytes(StandardCharsets.UTF_8));
+                            .digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(hash).substring(0, 12);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -6,7 +6,9 @@ import java.util.TreeMap;
 /**
  * One trial as recorded in the sweep folder's {@code sweep.json}.
  *
- * @param id first 12 hex digits of the SHA-256 of the trial's resolved spec: the trial's identity
+ * @param id the trial's identity: 12 hex digits of a SHA-256 of the values its sweep file,
+ *     overrides and swept values give ({@link SweepRunner#identity}); sweeps recorded before
+ *     2026-12-04 keep the hash of the whole resolved spec
  * @param values the swept parameters' values (dotted path → YAML text)
  * @param status PENDING, RUNNING, PAUSED (at an ASHA rung, waiting for a promotion), FINISHED,
  *     PRUNED (stopped early by the scheduler), FAILED or KILLED

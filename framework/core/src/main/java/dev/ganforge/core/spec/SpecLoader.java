@@ -2,6 +2,7 @@ package dev.ganforge.core.spec;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ganforge.config.Overrides;
 import dev.ganforge.config.PluginSection;
@@ -22,6 +23,8 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -167,6 +170,31 @@ public final class SpecLoader {
         for (String mismatch : mismatches) {
             problems.addWithoutValue("model", mismatch);
         }
+    }
+
+    /**
+     * The keys a spec text and its overrides give, before defaults are filled in: what the user
+     * chose, as opposed to what the spec version added. A sweep's trial identity hashes these keys'
+     * resolved values, so a ganforge version with a new key (at its default) keeps the identity.
+     *
+     * @param yaml the spec text, as given to {@link #parse}
+     * @param overrides {@code path=value} overrides, as given to {@link #parse}
+     * @return the dotted keys of the text's leaves (scalars, lists, empty maps) after the
+     *     overrides, in file order; empty if the text is not a YAML map; overrides that {@link
+     *     #parse} would reject are left out
+     */
+    public static Set<String> givenKeys(String yaml, List<String> overrides) {
+        JsonNode root;
+        try {
+            root = YamlDocument.parse(yaml).root();
+        } catch (JsonProcessingException e) {
+            return Set.of();
+        }
+        if (!(root instanceof ObjectNode map)) {
+            return Set.of();
+        }
+        Overrides.apply(map, overrides, new Problems("", new HashMap<>()));
+        return new LinkedHashSet<>(SpecWriter.flatten(map).keySet());
     }
 
     /**

@@ -1,0 +1,140 @@
+package dev.ganforge.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ganforge.cli.Main;
+import dev.ganforge.cli.sweep.SweepFile;
+import dev.ganforge.cli.sweep.SweepRunner;
+import dev.ganforge.cli.sweep.SweepState;
+import dev.ganforge.cli.sweep.TrialPlan;
+import dev.ganforge.core.plugin.Plugins;
+import dev.ganforge.core.spec.SpecLoader;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A sweep trial's identity is how a re-run finds the trials it already trained: it must follow what
+ * the user chose, not the spec keys a ganforge version adds at their defaults, and sweeps recorded
+ * under the earlier identity (a hash of the whole resolved spec) must still resume.
+ */
+class SweepTrialIdentityTest {
+
+    private static final String SWEEP =
+            """
+            base: cgan_fashion_mnist.yaml
+            dataset:
+              limit: 2048
+            training:
+              steps: 30
+              log_every: 5
+            sweep:
+              method: grid
+              parameters:
+                optimizers.generator.learning_rate: [0.0002, 0.0005]
+            """;
+
+    @TempDir Path folder;
+
+    private final SpecLoader loader = new SpecLoader(Plugins.load(getClass().getClassLoader()));
+
+    @Test
+    void aKeyLeftAtItsDefaultIsNotPartOfTheIdentity() throws Exception {
+        SweepRunner.Trial trial = plan(SWEEP).get(0);
+        Map<String, String> resolved = loader.flatten(trial.spec());
+        var given =
+                SpecLoader.givenKeys(
+                        SweepFile.read(write(SWEEP)).baseYaml(),
+                        TrialPlan.overrides(trial.state().values()));
+        assertThat(SweepRunner.identity(resolved, given)).isEqualTo(trial.state().id());
+
+        // a later version's new key, at its default, in the resolved spec only
+        Map<String, String> later = new LinkedHashMap<>(resolved);
+        later.put("training.a_key_added_later", "0");
+        assertThat(SweepRunner.identity(later, given)).isEqualTo(trial.state().id());
+        // a default that the user did not write changing: the same trial as well
+        later.put("training.gc_every", "12345");
+        assertThat(SweepRunner.identity(later, given)).isEqualTo(trial.state().id());
+        // a value the user wrote: another trial
+        later.put("training.steps", "31");
+        assertThat(SweepRunner.identity(later, given)).isNotEqualTo(trial.state().id());
+    }
+
+    @Test
+    void valuesWrittenDifferentlyAreOneTrialAndDifferentValuesAreNot() throws Exception {
+        List<String> ids = ids(plan(SWEEP));
+        assertThat(ids).doesNotHaveDuplicates().hasSize(2);
+
+        String reordered =
+                SWEEP.replace(
+                                "training:\n  steps: 30\n  log_every: 5",
+                                "training:\n  log_every: 5\n  steps: 30")
+                        .replace("[0.0002, 0.0005]", "[2e-4, 5.0e-4]");
+        assertThat(reordered).isNotEqualTo(SWEEP);
+        assertThat(ids(plan(reordered))).isEqualTo(ids);
+
+        List<String> longer = ids(plan(SWEEP.replace("steps: 30", "steps: 40")));
+        assertThat(longer).doesNotContainAnyElementsOf(ids);
+    }
+
+    @Test
+    void aSweepRecordedUnderTheResolvedSpecHashResumesItsTrials() throws Exception {
+        List<SweepRunner.Trial> trials = plan(SWEEP);
+        // sweep.json as a sweep recorded before 2026-12-04 wrote it: one trial finished
+        String legacy = sha256Prefix(trials.get(0).resolvedYaml());
+        assertThat(legacy).isNotEqualTo(trials.get(0).state().id());
+        Map<String, Object> finished = new LinkedHashMap<>();
+        finished.put("id", legacy);
+        finished.put("values", trials.get(0).state().values());
+        finished.put("status", "FINISHED");
+        finished.put("attempts", 1);
+        finished.put("steps", 30);
+        new ObjectMapper()
+                .writeValue(
+                        folder.resolve("sweep.json").toFile(), Map.of("trials", List.of(finished)));
+        SweepState state = SweepState.load(folder);
+
+        List<SweepRunner.Trial> adopted = SweepRunner.adoptRecorded(trials, state);
+
+        assertThat(adopted.get(0).state().id()).isEqualTo(legacy);
+        assertThat(state.recorded(adopted.get(0).state()).status()).isEqualTo("FINISHED");
+        // the trial the old sweep never recorded keeps the new identity
+        assertThat(adopted.get(1).state().id()).isEqualTo(trials.get(1).state().id());
+        assertThat(adopted.get(1).resolvedYaml()).isEqualTo(trials.get(1).resolvedYaml());
+    }
+
+    private List<SweepRunner.Trial> plan(String sweepText) throws Exception {
+        return new SweepRunner(loader, new PrintWriter(Writer.nullWriter()), Main.class.getName())
+                .plan(SweepFile.read(write(sweepText)), List.of());
+    }
+
+    private Path write(String sweepText) throws Exception {
+        Files.copy(
+                Path.of("../../experiments/cgan_fashion_mnist.yaml"),
+                folder.resolve("cgan_fashion_mnist.yaml"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path file = folder.resolve("sweep.yaml");
+        Files.writeString(file, sweepText);
+        return file;
+    }
+
+    private static List<String> ids(List<SweepRunner.Trial> trials) {
+        return trials.stream().map(trial -> trial.state().id()).toList();
+    }
+
+    private static String sha256Prefix(String text) throws Exception {
+        byte[] hash =
+                MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(hash).substring(0, 12);
+    }
+}
