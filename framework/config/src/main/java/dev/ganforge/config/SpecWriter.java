@@ -122,6 +122,45 @@ public final class SpecWriter {
         }
     }
 
+    /**
+     * Every leaf of a YAML tree by its full path, list elements by index: {@code
+     * evaluation.evaluators[0].type}. Unlike {@link #flatten(JsonNode)}, an element's own keys are
+     * separate entries, and an empty map, an empty list and a null are leaves (they mean something:
+     * {@code evaluation: {}} turns evaluation on with its defaults).
+     *
+     * @param tree a YAML tree (a spec file's, or {@link #toTree} of a resolved spec)
+     * @return paths to scalar text ({@link #flatten}'s), {@code {}}, {@code []} or {@code ~}, in
+     *     tree order
+     */
+    public static Map<String, String> leaves(JsonNode tree) {
+        Map<String, String> leaves = new LinkedHashMap<>();
+        if (tree != null) {
+            leaves(tree, "", leaves);
+        }
+        return leaves;
+    }
+
+    private static void leaves(JsonNode node, String path, Map<String, String> leaves) {
+        if (node.isObject() && !node.isEmpty()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                leaves(entry.getValue(), SpecNames.child(path, entry.getKey()), leaves);
+            }
+        } else if (node.isArray() && !node.isEmpty()) {
+            for (int i = 0; i < node.size(); i++) {
+                leaves(node.get(i), path + "[" + i + "]", leaves);
+            }
+        } else if (node.isObject()) {
+            leaves.put(path, "{}");
+        } else if (node.isArray()) {
+            leaves.put(path, "[]");
+        } else if (node.isNull() || node.isMissingNode()) {
+            leaves.put(path, "~");
+        } else {
+            leaves.put(path, text(node));
+        }
+    }
+
     private static void flatten(JsonNode node, String path, Map<String, String> flat) {
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {

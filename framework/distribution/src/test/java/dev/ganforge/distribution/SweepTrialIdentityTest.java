@@ -51,7 +51,7 @@ class SweepTrialIdentityTest {
     @Test
     void aKeyLeftAtItsDefaultIsNotPartOfTheIdentity() throws Exception {
         SweepRunner.Trial trial = plan(SWEEP).get(0);
-        Map<String, String> resolved = loader.flatten(trial.spec());
+        Map<String, String> resolved = loader.leaves(trial.spec());
         var given =
                 SpecLoader.givenKeys(
                         SweepFile.read(write(SWEEP)).baseYaml(),
@@ -64,6 +64,10 @@ class SweepTrialIdentityTest {
         assertThat(SweepRunner.identity(later, given)).isEqualTo(trial.state().id());
         // a default that the user did not write changing: the same trial as well
         later.put("training.gc_every", "12345");
+        assertThat(SweepRunner.identity(later, given)).isEqualTo(trial.state().id());
+        // inside a list of sections too: the evaluators are written as {type: kid}, say
+        assertThat(resolved).containsKey("evaluation.evaluators[0].type");
+        later.put("evaluation.evaluators[0].a_key_added_later", "1");
         assertThat(SweepRunner.identity(later, given)).isEqualTo(trial.state().id());
         // a value the user wrote: another trial
         later.put("training.steps", "31");
@@ -85,6 +89,14 @@ class SweepTrialIdentityTest {
 
         List<String> longer = ids(plan(SWEEP.replace("steps: 30", "steps: 40")));
         assertThat(longer).doesNotContainAnyElementsOf(ids);
+    }
+
+    @Test
+    void anEmptySectionTurnsItOnAndMakesAnotherTrial() throws Exception {
+        List<String> without = ids(plan(SWEEP));
+        // tracking: {} sends the run to MLflow with every default; leaving it out sends nothing
+        List<String> with = ids(plan(SWEEP, List.of("tracking={}")));
+        assertThat(with).doesNotContainAnyElementsOf(without);
     }
 
     @Test
@@ -111,11 +123,27 @@ class SweepTrialIdentityTest {
         // the trial the old sweep never recorded keeps the new identity
         assertThat(adopted.get(1).state().id()).isEqualTo(trials.get(1).state().id());
         assertThat(adopted.get(1).resolvedYaml()).isEqualTo(trials.get(1).resolvedYaml());
+
+        // a later version changes the resolved spec (a new key): the legacy hash no longer
+        // matches, and the alias recorded by the adoption keeps the trial on its record
+        SweepRunner.Trial upgraded =
+                new SweepRunner.Trial(
+                        trials.get(0).state(),
+                        trials.get(0).spec(),
+                        trials.get(0).resolvedYaml() + "a_key_added_later: 0\n");
+        SweepState reloaded = SweepState.load(folder);
+        assertThat(SweepRunner.adoptRecorded(List.of(upgraded), reloaded).get(0).state().id())
+                .isEqualTo(legacy);
     }
 
     private List<SweepRunner.Trial> plan(String sweepText) throws Exception {
+        return plan(sweepText, List.of());
+    }
+
+    private List<SweepRunner.Trial> plan(String sweepText, List<String> overrides)
+            throws Exception {
         return new SweepRunner(loader, new PrintWriter(Writer.nullWriter()), Main.class.getName())
-                .plan(SweepFile.read(write(sweepText)), List.of());
+                .plan(SweepFile.read(write(sweepText)), overrides);
     }
 
     private Path write(String sweepText) throws Exception {

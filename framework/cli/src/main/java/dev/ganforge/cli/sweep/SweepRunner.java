@@ -87,7 +87,7 @@ public final class SweepRunner {
                 String yaml = loader.toYaml(spec);
                 String id =
                         identity(
-                                loader.flatten(spec),
+                                loader.leaves(spec),
                                 SpecLoader.givenKeys(sweepFile.baseYaml(), all));
                 trials.add(
                         new Trial(
@@ -312,28 +312,31 @@ public final class SweepRunner {
     /**
      * A trial's identity: what the sweep file, the {@code --set} overrides and the swept values
      * give, with the values as resolved ({@code 2e-4} and {@code 0.0002} are one value). Keys left
-     * at their defaults are not part of it, so a ganforge version that adds a spec key (at a
-     * default) still finds the sweep's recorded trials; a key written at its default value is.
+     * at their defaults are not part of it, also inside list elements such as {@code
+     * evaluation.evaluators}, so a ganforge version that adds a spec key (at a default) still finds
+     * the sweep's recorded trials; a key written at its default value is part of it.
      *
-     * @param resolved the trial's resolved spec, flattened ({@link SpecLoader#flatten})
-     * @param given the keys its text and overrides give ({@link SpecLoader#givenKeys}); a key that
-     *     stands for a section ({@code optimizer: adam}) takes in every resolved key below it
-     * @return the first 12 hex digits of the SHA-256 of the {@code key=value} lines of the given
-     *     keys, sorted by key (a given key with no resolved value, an explicit null, as {@code
-     *     key=~})
+     * @param resolved the trial's resolved spec by leaf path ({@link SpecLoader#leaves})
+     * @param given the paths its text and overrides give ({@link SpecLoader#givenKeys}); a path
+     *     that stands for a section ({@code evaluation: {}}, {@code optimizer: adam}) takes in
+     *     every resolved leaf below it
+     * @return the first 12 hex digits of the SHA-256 of the {@code path=value} lines of the
+     *     resolved leaves at or below the given paths, sorted by path; a given path with none (an
+     *     optional section given as null) as {@code path=~}
      */
     public static String identity(Map<String, String> resolved, Set<String> given) {
         Map<String, String> chosen = new TreeMap<>();
-        for (String key : given) {
+        for (String path : given) {
             boolean found = false;
             for (Map.Entry<String, String> entry : resolved.entrySet()) {
-                if (entry.getKey().equals(key) || entry.getKey().startsWith(key + ".")) {
-                    chosen.put(entry.getKey(), entry.getValue());
+                String key = entry.getKey();
+                if (key.equals(path) || key.startsWith(path + ".") || key.startsWith(path + "[")) {
+                    chosen.put(key, entry.getValue());
                     found = true;
                 }
             }
             if (!found) {
-                chosen.putIfAbsent(key, "~");
+                chosen.putIfAbsent(path, "~");
             }
         }
         StringBuilder text = new StringBuilder();
@@ -352,24 +355,41 @@ public final class SweepRunner {
         return sha256Prefix(resolvedYaml);
     }
 
+    /** The sweep property that names the recorded identity a trial identity was adopted under. */
+    static final String ALIAS_PROPERTY = "alias.";
+
     /**
-     * Gives each planned trial the identity its sweep folder recorded it under: its own, or for a
-     * sweep recorded before the identity left out defaults, the {@link #legacyIdentity} (found when
-     * the resolved spec is unchanged since).
+     * Gives each planned trial the identity its sweep folder recorded it under: its own; or the one
+     * an earlier re-run adopted for it (the sweep property {@code alias.<id>}); or, for a sweep
+     * recorded before the identity left out defaults, its {@link #legacyIdentity} (found when the
+     * resolved spec is unchanged since), which is then recorded as the alias, so the trial keeps
+     * its record across later versions too.
      *
      * @param trials the planned trials
-     * @param state the sweep folder's recorded state
-     * @return the trials, with a recorded legacy identity where the new one is not recorded
+     * @param state the sweep folder's recorded state (an adoption adds a property to it)
+     * @return the trials, with the recorded identity where their own is not recorded
+     * @throws java.io.UncheckedIOException if {@code sweep.json} cannot be written
      */
     public static List<Trial> adoptRecorded(List<Trial> trials, SweepState state) {
         List<Trial> adopted = new ArrayList<>(trials.size());
         for (Trial trial : trials) {
             TrialState planned = trial.state();
-            String legacy = legacyIdentity(trial.resolvedYaml());
-            if (state.get(planned.id()) == null && state.get(legacy) != null) {
+            String own = planned.id();
+            String recorded = null;
+            if (state.get(own) == null) {
+                String alias = state.property(ALIAS_PROPERTY + own);
+                String legacy = legacyIdentity(trial.resolvedYaml());
+                if (alias != null && state.get(alias) != null) {
+                    recorded = alias;
+                } else if (state.get(legacy) != null) {
+                    recorded = legacy;
+                    state.property(ALIAS_PROPERTY + own, legacy);
+                }
+            }
+            if (recorded != null) {
                 planned =
                         new TrialState(
-                                legacy,
+                                recorded,
                                 planned.values(),
                                 planned.status(),
                                 planned.attempts(),

@@ -173,15 +173,16 @@ public final class SpecLoader {
     }
 
     /**
-     * The keys a spec text and its overrides give, before defaults are filled in: what the user
-     * chose, as opposed to what the spec version added. A sweep's trial identity hashes these keys'
-     * resolved values, so a ganforge version with a new key (at its default) keeps the identity.
+     * The paths a spec text and its overrides give, before defaults are filled in: what the user
+     * chose, as opposed to what the spec version added. A sweep's trial identity hashes the
+     * resolved values at and below these paths, so a ganforge version with a new key (at its
+     * default) keeps the identity.
      *
      * @param yaml the spec text, as given to {@link #parse}
      * @param overrides {@code path=value} overrides, as given to {@link #parse}
-     * @return the dotted keys of the text's leaves (scalars, lists, empty maps) after the
-     *     overrides, in file order; empty if the text is not a YAML map; overrides that {@link
-     *     #parse} would reject are left out
+     * @return the paths of the text's leaves after the overrides ({@link SpecWriter#leaves}: list
+     *     elements by index, an empty map, an empty list or a null as a leaf), in file order; empty
+     *     if the text is not a YAML map; overrides that {@link #parse} would reject are left out
      */
     public static Set<String> givenKeys(String yaml, List<String> overrides) {
         JsonNode root;
@@ -194,7 +195,16 @@ public final class SpecLoader {
             return Set.of();
         }
         Overrides.apply(map, overrides, new Problems("", new HashMap<>()));
-        return new LinkedHashSet<>(SpecWriter.flatten(map).keySet());
+        return new LinkedHashSet<>(SpecWriter.leaves(map).keySet());
+    }
+
+    /**
+     * @param spec a resolved spec
+     * @return every leaf of it by path ({@link SpecWriter#leaves}: list elements by index, e.g.
+     *     {@code evaluation.evaluators[0].type}), every default filled in, in file order
+     */
+    public Map<String, String> leaves(ExperimentSpec spec) {
+        return SpecWriter.leaves(SpecWriter.toTree(spec));
     }
 
     /**
