@@ -28,7 +28,7 @@ import me.tongfei.progressbar.ProgressState;
  * on the line's room, never on the message, so it does not jump when an evaluation's progress
  * replaces the losses. The rate and the time left count the time of the units only, not the pauses
  * between them (an evaluation between two training steps, see {@link Clock}); the time left adds
- * the pauses still to come at the mean length of those done.
+ * the pauses still to come at the length of the last one.
  */
 public final class ConsoleProgress {
 
@@ -117,7 +117,7 @@ public final class ConsoleProgress {
         private final long openedAt;
         private long pausedNanos;
         private long pausedSince = -1;
-        private int pauses;
+        private long lastPauseNanos = -1;
         private long pausesLeft;
 
         /**
@@ -139,15 +139,15 @@ public final class ConsoleProgress {
         /** Ends the pause, if one runs, and counts it. */
         synchronized void resume() {
             if (pausedSince >= 0) {
-                pausedNanos += nanoTime.getAsLong() - pausedSince;
+                lastPauseNanos = nanoTime.getAsLong() - pausedSince;
+                pausedNanos += lastPauseNanos;
                 pausedSince = -1;
-                pauses++;
             }
         }
 
         /**
          * @param count pauses still to come (evaluations after this one), ≥ 0; the time left adds
-         *     them at the mean length of the pauses done
+         *     them at the length of the last pause
          */
         synchronized void pausesLeft(long count) {
             pausesLeft = Math.max(0, count);
@@ -173,28 +173,31 @@ public final class ConsoleProgress {
          * @param done units done since the clock started
          * @param left units still to do
          * @return the estimated time left, ns: {@code left} units at the mean working time of the
-         *     {@code done} ones, plus the pauses to come at the mean length of those done (none
-         *     before the first ends); -1 when units are left and none was done yet
+         *     {@code done} ones, plus the pauses to come at the length of the last one (none before
+         *     the first ends; the last, not the mean, because a run's first evaluation also pays
+         *     one-off work such as {@code eval/cas_real}); -1 when units are left and none was done
+         *     yet
          */
         synchronized long remainingNanos(long done, long left) {
             if (left > 0 && done <= 0) {
                 return -1;
             }
             double perUnit = left > 0 ? (double) workingNanos() / done : 0;
-            double perPause = pauses > 0 ? (double) pausedNanos / pauses : 0;
+            double perPause = Math.max(0, lastPauseNanos);
             return Math.round(perUnit * Math.max(0, left) + perPause * pausesLeft);
         }
     }
 
     /**
      * Draws a bar's line from its state and {@link Clock}. The bar's width is a function of the
-     * line's room only, 10–50 characters, leaving {@link #MESSAGE_ROOM} for the message; a longer
-     * line is cut at the room. For a terminal the line is padded with spaces to the room, so a
-     * shorter redraw leaves nothing of the longer one before it. The rate and the time left are
-     * shown after a second of work ({@code ?} before: a bar opened with units already done, as an
-     * evaluation's, would claim millions per second). Within one second of the clock, a state drawn
-     * before gives the same line, so the plain-line mode, which drops repeated lines, prints a
-     * closing bar's last line once.
+     * task name, the planned count and the line's room only, 10–50 characters, leaving {@link
+     * #MESSAGE_ROOM} for the message where the room allows (lines of about 100 characters or more);
+     * a longer line is cut at the room. For a terminal the line is padded with spaces to the room,
+     * so a shorter redraw leaves nothing of the longer one before it. The rate and the time left
+     * are shown after a second of work ({@code ?} before: a bar opened with units already done, as
+     * an evaluation's, would claim millions per second). Within one second of the clock, a state
+     * drawn before gives the same line, so the plain-line mode, which drops repeated lines, prints
+     * a closing bar's last line once.
      */
     static final class Renderer implements ProgressBarRenderer {
         /** Characters kept for the message (the losses need 38). */
@@ -274,12 +277,14 @@ public final class ConsoleProgress {
                             duration(elapsed),
                             remaining < 0 ? "?" : duration(remaining),
                             rate + "/s");
+            // "] " count "/" total " (" 7 " / " 7 ") " 7: the tail at its usual width, so the
+            // bar's width does not move when a rate passes 1000/s or a time 10 hours
+            int usualTail = 2 * total.length() + 31;
             int width =
                     Math.max(
                             MIN_BAR,
                             Math.min(
-                                    MAX_BAR,
-                                    maxLength - head.length() - tail.length() - MESSAGE_ROOM));
+                                    MAX_BAR, maxLength - head.length() - usualTail - MESSAGE_ROOM));
             StringBuilder line = new StringBuilder(maxLength + MAX_BAR);
             line.append(head);
             int filled = max > 0 ? (int) (Math.min(1.0, (double) current / max) * width) : 0;

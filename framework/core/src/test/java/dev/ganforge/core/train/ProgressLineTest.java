@@ -37,6 +37,15 @@ class ProgressLineTest {
         assertThat(renderer.render("train", 0, 20, 100, "", 132))
                 .contains("(0:01:20 / 0:03:20)")
                 .contains(" 1.0/s");
+        clock.pause(); // a 30-s evaluation: the first one also paid one-off work
+        now[0] += 30 * SECOND;
+        clock.resume();
+        clock.pausesLeft(1);
+        now[0] += 10 * SECOND;
+        // 70 steps at 1 s and one evaluation at the last one's 30 s, not the mean 45 s
+        assertThat(renderer.render("train", 0, 30, 100, "", 132))
+                .contains("(0:02:00 / 0:01:40)")
+                .contains(" 1.0/s");
     }
 
     @Test
@@ -68,6 +77,15 @@ class ProgressLineTest {
         String withEvaluation = renderer.render("train", 0, 840, 2000, evaluating, 132);
         String bare = renderer.render("train", 0, 840, 2000, "", 132);
         assertThat(withLosses.indexOf(']')).isEqualTo(bare.indexOf(']'));
+        // nor when the rate passes 1,000/s (a GPU's image generation): 1,999 steps in 1.5 s
+        long[] fastNow = {0};
+        ConsoleProgress.Clock fastClock = new ConsoleProgress.Clock(() -> fastNow[0]);
+        fastNow[0] = 1_500_000_000L;
+        String fast =
+                new ConsoleProgress.Renderer(fastClock, false)
+                        .render("train", 0, 1999, 2000, "", 132);
+        assertThat(fast).contains("1332.7/s");
+        assertThat(fast.indexOf(']')).isEqualTo(bare.indexOf(']'));
         assertThat(withEvaluation.indexOf(']')).isEqualTo(bare.indexOf(']'));
         assertThat(withLosses).endsWith(losses).hasSizeLessThanOrEqualTo(132);
         // 840 of 2000 is 42 %: the filled part is 42 % of the bar, rounded down
