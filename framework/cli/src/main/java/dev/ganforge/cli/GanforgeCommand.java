@@ -30,7 +30,8 @@ import picocli.CommandLine.Command;
             "4:file I/O failure",
             "5:tracking server failed or refused a sync",
             "6:CUDA build started without a usable GPU",
-            "130:run stopped by Ctrl-C/SIGTERM (resumable)"
+            "130:run stopped by Ctrl-C (SIGINT; resumable)",
+            "143:run stopped by SIGTERM (resumable)"
         })
 public final class GanforgeCommand implements Runnable {
 

@@ -243,6 +243,56 @@ class RunCommandIT {
         }
     }
 
+    /**
+     * A resume that would break the run (another model than its checkpoints hold, fewer steps than
+     * it has trained) is refused before anything in the folder changes.
+     */
+    @Test
+    void resumeRefusesAnotherModelOrFewerStepsThanTrainedAndChangesNothing() throws Exception {
+        Path out = temp.resolve("run");
+        assertThat(
+                        run(
+                                        "run",
+                                        write(temp, "four.yaml", tinySpec(4)).toString(),
+                                        "--output",
+                                        out.toString())
+                                .exitCode())
+                .isZero();
+        String spec = Files.readString(out.resolve("spec.yaml"));
+        String status = Files.readString(out.resolve("status.json"));
+
+        CliFixture.Result model =
+                run(
+                        "resume",
+                        out.toString(),
+                        "--set",
+                        "model.latent_dim=6",
+                        "--set",
+                        "training.steps=8");
+        assertThat(model.exitCode()).as(model.err()).isEqualTo(2);
+        assertThat(model.err()).contains("another model").contains("model.latent_dim: 4 → 6");
+
+        CliFixture.Result fewer = run("resume", out.toString(), "--set", "training.steps=2");
+        assertThat(fewer.exitCode()).as(fewer.err()).isEqualTo(2);
+        assertThat(fewer.err())
+                .contains("to 2 steps")
+                .contains("it has trained 4 (checkpoint step-00000004)");
+
+        assertThat(Files.readString(out.resolve("spec.yaml"))).isEqualTo(spec);
+        assertThat(Files.readString(out.resolve("status.json"))).isEqualTo(status);
+        // what a resume may change still resumes
+        CliFixture.Result more =
+                run(
+                        "resume",
+                        out.toString(),
+                        "--set",
+                        "training.steps=6",
+                        "--set",
+                        "optimizers.generator.learning_rate=0.001");
+        assertThat(more.exitCode()).as(more.err()).isZero();
+        assertThat(more.out()).contains("FINISHED after 6 steps");
+    }
+
     /** A mistyped RUN_DIR, or a folder above the run folders, is named as what it is. */
     @Test
     void generateAndResumeNameAMissingOrWrongRunFolder() throws Exception {

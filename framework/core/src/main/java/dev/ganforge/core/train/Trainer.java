@@ -112,7 +112,8 @@ public final class Trainer {
      * @param resume continue from the run folder's latest checkpoint (it must exist)
      * @return how the run ended
      * @throws ExperimentException if the model does not fit the data, the data is smaller than one
-     *     batch, or a resumed run's classes changed
+     *     batch, a resumed run's classes changed, or a resume plans fewer steps than the run has
+     *     trained (before anything is written)
      * @throws dev.ganforge.spi.DataException if the data cannot be read
      * @throws UncheckedIOException if the run folder cannot be written
      * @throws ExperimentException also if another process trains the same run folder (it refuses at
@@ -252,9 +253,6 @@ public final class Trainer {
             // written into the run folder.
             IUpdater generatorUpdater = plugins.generatorUpdater(totalSteps);
             IUpdater discriminatorUpdater = plugins.discriminatorUpdater(totalSteps);
-            run.create(
-                    resolvedSpecYaml, saved); // records overrides given to resume, e.g. more steps
-            writeRunInfo(data);
             Path latest =
                     run.checkpoints()
                             .latest()
@@ -265,6 +263,24 @@ public final class Trainer {
                                                             + run.root()
                                                             + ": it has no checkpoint"));
             restored = CheckpointStore.read(latest, true);
+            if (restored.step() > totalSteps) {
+                // refused before the spec is rewritten: the run keeps its planned steps
+                throw new ExperimentException(
+                        "cannot resume "
+                                + run.root()
+                                + " to "
+                                + totalSteps
+                                + " steps (training.steps or training.epochs): it has trained "
+                                + restored.step()
+                                + " (checkpoint "
+                                + latest.getFileName()
+                                + "); give at least "
+                                + restored.step()
+                                + " steps");
+            }
+            run.create(
+                    resolvedSpecYaml, saved); // records overrides given to resume, e.g. more steps
+            writeRunInfo(data);
             generator = restored.generator();
             discriminator = restored.discriminator();
             startStep = restored.step();
@@ -512,6 +528,9 @@ public final class Trainer {
             // the run folder cannot be written (a full disk, say): what was written stays, and
             // the run says why it stopped
             return failToWrite(step, total, times, e);
+        } catch (RuntimeException e) {
+            // an unexpected error (an engine's, say): the folder must not go on saying RUNNING
+            throw markFailed(step, total, e);
         }
         run.writeStatus(RunStatus.FINISHED, null, step, total);
         return new RunOutcome(RunStatus.FINISHED, null, step, run.root(), times.median());
@@ -639,11 +658,7 @@ public final class Trainer {
      */
     private RunOutcome failToWrite(
             long step, long total, StepTimes times, UncheckedIOException cause) {
-        String latest =
-                run.checkpoints()
-                        .latest()
-                        .map(path -> "; the last complete checkpoint is " + path.getFileName())
-                        .orElse("; no checkpoint was written");
+        String latest = latestCheckpointNote();
         String reason = cause.getMessage() + latest;
         try {
             run.writeStatus(RunStatus.FAILED, reason, step, total);
@@ -652,6 +667,36 @@ public final class Trainer {
             throw cause;
         }
         return new RunOutcome(RunStatus.FAILED, reason, step, run.root(), times.median());
+    }
+
+    /**
+     * Records an unexpected error as the run's FAILED status, with the last complete checkpoint for
+     * {@code resume}.
+     *
+     * @return {@code error}, to be thrown on (a failure to write the status is suppressed in it)
+     */
+    private RuntimeException markFailed(long step, long total, RuntimeException error) {
+        String latest = latestCheckpointNote();
+        try {
+            run.writeStatus(
+                    RunStatus.FAILED,
+                    "unexpected error after step " + step + ": " + error + latest,
+                    step,
+                    total);
+        } catch (RuntimeException statusToo) {
+            error.addSuppressed(statusToo);
+        }
+        return error;
+    }
+
+    /**
+     * @return "; the last complete checkpoint is step-…" or "; no checkpoint was written"
+     */
+    private String latestCheckpointNote() {
+        return run.checkpoints()
+                .latest()
+                .map(path -> "; the last complete checkpoint is " + path.getFileName())
+                .orElse("; no checkpoint was written");
     }
 
     private RunOutcome fail(long step, long total, StepTimes times, String reason) {
