@@ -48,7 +48,9 @@ final class SyncCommand implements Callable<Integer> {
     @Option(
             names = "--tracking-uri",
             paramLabel = "URI",
-            description = "MLflow server (default: see above)")
+            description =
+                    "MLflow server (default: the run spec's tracking.uri, else"
+                            + " MLFLOW_TRACKING_URI, else the one in the run's mlflow.json)")
     String trackingUri;
 
     @Option(

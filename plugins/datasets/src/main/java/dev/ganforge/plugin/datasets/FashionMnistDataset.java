@@ -65,10 +65,12 @@ public final class FashionMnistDataset implements DatasetPlugin<FashionMnistSpec
     public LabeledImages load(FashionMnistSpec spec) throws IOException {
         if (!Files.isDirectory(spec.path())) {
             throw new DataException(
-                    "Fashion-MNIST folder "
+                    "dataset.path: the Fashion-MNIST folder "
                             + spec.path().toAbsolutePath()
-                            + " does not exist; install it with 'sudo apt-get install -y"
-                            + " dataset-fashion-mnist' or set 'path'");
+                            + " does not exist; expected the folder of the four IDX files: install"
+                            + " them with 'sudo apt-get install -y dataset-fashion-mnist' (into "
+                            + FashionMnistSpec.DEFAULT_PATH
+                            + ") or set dataset.path (--set dataset.path=DIR)");
         }
         String prefix = spec.split().filePrefix();
         Path images = find(spec.path(), prefix + "-images-idx3-ubyte");
@@ -105,11 +107,11 @@ public final class FashionMnistDataset implements DatasetPlugin<FashionMnistSpec
             return raw;
         }
         throw new DataException(
-                "Fashion-MNIST file "
+                "dataset.path: the Fashion-MNIST file "
                         + gzip.toAbsolutePath()
                         + " (or "
                         + raw.getFileName()
                         + ") does not exist; install it with 'sudo apt-get install -y"
-                        + " dataset-fashion-mnist' or set 'path'");
+                        + " dataset-fashion-mnist' or set dataset.path (--set dataset.path=DIR)");
     }
 }

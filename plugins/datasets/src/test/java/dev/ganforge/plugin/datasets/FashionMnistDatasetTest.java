@@ -87,6 +87,7 @@ class FashionMnistDatasetTest {
                                         new FashionMnistSpec(
                                                 missing, FashionMnistSpec.Split.TRAIN, null)))
                 .isInstanceOf(DataException.class)
+                .hasMessageStartingWith("dataset.path: ")
                 .hasMessageContaining(missing.toString())
                 .hasMessageContaining("sudo apt-get install -y dataset-fashion-mnist");
 
@@ -99,6 +100,7 @@ class FashionMnistDatasetTest {
                                         new FashionMnistSpec(
                                                 dir, FashionMnistSpec.Split.TRAIN, null)))
                 .isInstanceOf(DataException.class)
+                .hasMessageStartingWith("dataset.path: ")
                 .hasMessageContaining(dir.resolve("train-labels-idx1-ubyte.gz").toString())
                 .hasMessageContaining("sudo apt-get install -y dataset-fashion-mnist");
     }
