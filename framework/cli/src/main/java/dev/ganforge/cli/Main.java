@@ -19,8 +19,9 @@ import picocli.CommandLine;
  * The {@code ganforge} command line. Exit codes: 0 success; 1 a run failed (non-finite loss); 2 a
  * bad command line, spec or plugin set; 3 bad data; 4 an I/O failure; 5 a tracking server that
  * failed or refused a sync; 6 the CUDA build started without a usable GPU; 130 a run stopped by
- * Ctrl-C or SIGTERM (resumable). User errors print one readable message, internal errors keep their
- * stack trace.
+ * Ctrl-C, or a sweep trial whose sweep process ended (resumable); 143 a run stopped by SIGTERM (the
+ * JVM's own code for it; resumable). User errors print one readable message, internal errors keep
+ * their stack trace.
  */
 public final class Main {
 
@@ -42,7 +43,10 @@ public final class Main {
     /** Exit code of the CUDA build started without a usable GPU. */
     public static final int NO_GPU = 6;
 
-    /** Exit code of a run stopped by a signal. */
+    /**
+     * Exit code of a run stopped by Ctrl-C or because its sweep process ended (SIGTERM ends the JVM
+     * with 143 instead).
+     */
     public static final int KILLED = 130;
 
     private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";

@@ -244,8 +244,8 @@ class RunCommandIT {
     }
 
     /**
-     * A resume that would break the run (another model than its checkpoints hold, fewer steps than
-     * it has trained) is refused before anything in the folder changes.
+     * A resume that would break the run (another model or image shape than its checkpoints hold,
+     * fewer steps than it has trained) is refused before anything in the folder changes.
      */
     @Test
     void resumeRefusesAnotherModelOrFewerStepsThanTrainedAndChangesNothing() throws Exception {
@@ -271,6 +271,21 @@ class RunCommandIT {
                         "training.steps=8");
         assertThat(model.exitCode()).as(model.err()).isEqualTo(2);
         assertThat(model.err()).contains("another model").contains("model.latent_dim: 4 → 6");
+
+        // an image shape the networks were not built for: found by comparing the networks
+        CliFixture.Result shape =
+                run(
+                        "resume",
+                        out.toString(),
+                        "--set",
+                        "dataset.side=16",
+                        "--set",
+                        "training.steps=8");
+        assertThat(shape.exitCode()).as(shape.err()).isEqualTo(2);
+        assertThat(shape.err())
+                .contains("the networks in step-00000004 do not fit the spec")
+                .contains("in the checkpoint")
+                .contains("from the spec");
 
         CliFixture.Result fewer = run("resume", out.toString(), "--set", "training.steps=2");
         assertThat(fewer.exitCode()).as(fewer.err()).isEqualTo(2);

@@ -118,7 +118,10 @@ public final class TrainingEvaluation implements TrainingMonitor {
                 Nd4j.getRandomFactory().getNewRandomInstance(experiment.seed() ^ 0x6576616C5AL);
         plugins.sampleLatent(z, random);
         this.log = new EvaluationLog(run.evaluationFile(), keepThroughStep);
-        this.best = run.checkpoints().bestValue().orElse(Double.NaN);
+        this.best =
+                spec.bestMetric() == null
+                        ? Double.NaN
+                        : run.checkpoints().bestValue(spec.bestMetric()).orElse(Double.NaN);
     }
 
     /**

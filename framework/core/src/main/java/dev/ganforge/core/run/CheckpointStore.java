@@ -218,10 +218,13 @@ public final class CheckpointStore {
     }
 
     /**
-     * @return the metric value recorded with the best checkpoint, if any
+     * @param metric the metric the run ranks checkpoints by now ({@code evaluation.best_metric})
+     * @return the value recorded with the best checkpoint, if there is one and it was chosen by
+     *     {@code metric}; empty otherwise (a resume that changed the metric starts ranking anew,
+     *     rather than comparing one metric's values with another's)
      * @throws UncheckedIOException if its best.properties cannot be read
      */
-    public Optional<Double> bestValue() {
+    public Optional<Double> bestValue(String metric) {
         Optional<Path> best = best();
         if (best.isEmpty()) {
             return Optional.empty();
@@ -231,6 +234,9 @@ public final class CheckpointStore {
                 Files.newBufferedReader(
                         best.get().resolve("best.properties"), StandardCharsets.UTF_8)) {
             why.load(in);
+            if (!metric.equals(why.getProperty("metric"))) {
+                return Optional.empty();
+            }
             return Optional.of(Double.parseDouble(why.getProperty("value")));
         } catch (IOException e) {
             throw new UncheckedIOException(

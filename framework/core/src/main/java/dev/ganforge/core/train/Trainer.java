@@ -22,8 +22,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
@@ -112,8 +114,9 @@ public final class Trainer {
      * @param resume continue from the run folder's latest checkpoint (it must exist)
      * @return how the run ended
      * @throws ExperimentException if the model does not fit the data, the data is smaller than one
-     *     batch, a resumed run's classes changed, or a resume plans fewer steps than the run has
-     *     trained (before anything is written)
+     *     batch, a resumed run's classes changed, a resume plans fewer steps than the run has
+     *     trained, or the checkpoint's networks do not fit the spec (another model or image shape);
+     *     a resume refuses before anything is written
      * @throws dev.ganforge.spi.DataException if the data cannot be read
      * @throws UncheckedIOException if the run folder cannot be written
      * @throws ExperimentException also if another process trains the same run folder (it refuses at
@@ -277,6 +280,26 @@ public final class Trainer {
                                 + "); give at least "
                                 + restored.step()
                                 + " steps");
+            }
+            // a changed model or image shape would load and then fail at the first step: the
+            // networks the spec describes must have the checkpoint's parameters
+            MultiLayerNetwork[] fromSpec =
+                    plugins.createNetworks(shape, data.numClasses(), totalSteps, spec.seed());
+            String mismatch = firstMismatch(restored.generator(), fromSpec[0], "generator");
+            if (mismatch == null) {
+                mismatch = firstMismatch(restored.discriminator(), fromSpec[1], "discriminator");
+            }
+            if (mismatch != null) {
+                throw new ExperimentException(
+                        "cannot resume "
+                                + run.root()
+                                + ": the networks in "
+                                + latest.getFileName()
+                                + " do not fit the spec ("
+                                + mismatch
+                                + "); a change to the model or to the images' shape (the"
+                                + " dataset's width, height or channels) needs a new run"
+                                + " (ganforge run)");
             }
             run.create(
                     resolvedSpecYaml, saved); // records overrides given to resume, e.g. more steps
@@ -687,6 +710,40 @@ public final class Trainer {
             error.addSuppressed(statusToo);
         }
         return error;
+    }
+
+    /**
+     * @return the first parameter whose name or shape differs between the two networks, in words
+     *     ({@code "generator 0_W: [110, 256] in the checkpoint, [74, 256] from the spec"}), or null
+     *     when every parameter matches
+     */
+    private static String firstMismatch(
+            MultiLayerNetwork saved, MultiLayerNetwork fromSpec, String name) {
+        Map<String, INDArray> savedParams = saved.paramTable();
+        Map<String, INDArray> specParams = fromSpec.paramTable();
+        if (!savedParams.keySet().equals(specParams.keySet())) {
+            return name
+                    + " parameters "
+                    + savedParams.keySet()
+                    + " in the checkpoint, "
+                    + specParams.keySet()
+                    + " from the spec";
+        }
+        for (Map.Entry<String, INDArray> entry : savedParams.entrySet()) {
+            long[] savedShape = entry.getValue().shape();
+            long[] specShape = specParams.get(entry.getKey()).shape();
+            if (!Arrays.equals(savedShape, specShape)) {
+                return name
+                        + " "
+                        + entry.getKey()
+                        + ": "
+                        + Arrays.toString(savedShape)
+                        + " in the checkpoint, "
+                        + Arrays.toString(specShape)
+                        + " from the spec";
+            }
+        }
+        return null;
     }
 
     /**
