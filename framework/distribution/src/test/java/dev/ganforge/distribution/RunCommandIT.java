@@ -244,8 +244,9 @@ class RunCommandIT {
     }
 
     /**
-     * A resume that would break the run (another model or image shape than its checkpoints hold,
-     * fewer steps than it has trained) is refused before anything in the folder changes.
+     * A resume that would break the run (another model or image shape than its checkpoints hold, an
+     * engine that cannot train them, fewer steps than it has trained) is refused before anything in
+     * the folder changes.
      */
     @Test
     void resumeRefusesAnotherModelOrFewerStepsThanTrainedAndChangesNothing() throws Exception {
@@ -286,6 +287,20 @@ class RunCommandIT {
                 .contains("the networks in step-00000004 do not fit the spec")
                 .contains("in the checkpoint")
                 .contains("from the spec");
+
+        // an engine that refuses the networks: a spec error, found before spec.yaml is rewritten
+        CliFixture.Result engine =
+                run(
+                        "resume",
+                        out.toString(),
+                        "--set",
+                        "training.engine=dl4j",
+                        "--set",
+                        "training.precision=bf16",
+                        "--set",
+                        "training.steps=8");
+        assertThat(engine.exitCode()).as(engine.err()).isEqualTo(2);
+        assertThat(engine.err()).contains("bf16 needs the onednn engine").doesNotContain("\tat ");
 
         CliFixture.Result fewer = run("resume", out.toString(), "--set", "training.steps=2");
         assertThat(fewer.exitCode()).as(fewer.err()).isEqualTo(2);

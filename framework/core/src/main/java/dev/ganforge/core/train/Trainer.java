@@ -301,9 +301,6 @@ public final class Trainer {
                                 + " dataset's width, height or channels) needs a new run"
                                 + " (ganforge run)");
             }
-            run.create(
-                    resolvedSpecYaml, saved); // records overrides given to resume, e.g. more steps
-            writeRunInfo(data);
             generator = restored.generator();
             discriminator = restored.discriminator();
             startStep = restored.step();
@@ -324,12 +321,26 @@ public final class Trainer {
             // built first: a spec error found here (training.lr_decay_start) leaves no run folder
             MultiLayerNetwork[] networks =
                     plugins.createNetworks(shape, data.numClasses(), totalSteps, spec.seed());
-            run.create(resolvedSpecYaml, data.classNames());
-            writeRunInfo(data);
             generator = networks[0];
             discriminator = networks[1];
         }
-        return loop(plugins, data, generator, discriminator, startStep, totalSteps, restored);
+        // written once the engine has accepted the networks: a refused training.engine or
+        // training.precision leaves a resumed run's spec.yaml as it was (and a new run no folder)
+        Runnable writeFolder =
+                () -> {
+                    // a resume records its overrides, e.g. more steps
+                    run.create(resolvedSpecYaml, data.classNames());
+                    writeRunInfo(data);
+                };
+        return loop(
+                plugins,
+                data,
+                generator,
+                discriminator,
+                startStep,
+                totalSteps,
+                restored,
+                writeFolder);
     }
 
     /** What stays fixed through the loop: plugins, data and the step's reusable buffers. */
@@ -358,23 +369,37 @@ public final class Trainer {
             MultiLayerNetwork discriminator,
             long startStep,
             long total,
-            Checkpoint restored) {
+            Checkpoint restored,
+            Runnable writeFolder) {
         TrainingSpec training = spec.training();
         int batchSize = training.batchSize();
         int classes = data.numClasses();
         BatchSource batches = new BatchSource(data, batchSize, spec.seed());
-        TrainingStep trainingStep =
-                engines.create(
-                        training.engine(),
-                        new StepSetup(
-                                generator,
-                                discriminator,
-                                data.shape(),
-                                plugins.latentDim(),
-                                classes,
-                                plugins.model().conditional(),
-                                batchSize,
-                                plugins.recipe()));
+        TrainingStep trainingStep;
+        try {
+            trainingStep =
+                    engines.create(
+                            training.engine(),
+                            new StepSetup(
+                                    generator,
+                                    discriminator,
+                                    data.shape(),
+                                    plugins.latentDim(),
+                                    classes,
+                                    plugins.model().conditional(),
+                                    batchSize,
+                                    plugins.recipe()));
+        } catch (IllegalArgumentException e) {
+            // training.engine or training.precision asks for what this machine or distribution
+            // cannot do: a spec error, reported as one
+            throw new ExperimentException(e.getMessage());
+        }
+        try {
+            writeFolder.run();
+        } catch (RuntimeException e) {
+            trainingStep.close();
+            throw e;
+        }
         console.println(
                 "training step: "
                         + trainingStep.engine()
