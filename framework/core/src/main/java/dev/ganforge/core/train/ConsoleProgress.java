@@ -25,10 +25,11 @@ import me.tongfei.progressbar.ProgressState;
  * <p>A line reads {@code train 42% [=====> ] 840/2000 (0:14:02 / 0:19:20) 0.98/s d 0.512 …}: the
  * task, the percentage, the bar, units done of planned, the wall time since the bar opened and the
  * estimated time left, the rate in units per second, then the message. The bar's width depends only
- * on the line's room, never on the message, so it does not jump when an evaluation's progress
- * replaces the losses. The rate and the time left count the time of the units only, not the pauses
- * between them (an evaluation between two training steps, see {@link Clock}); the time left adds
- * the pauses still to come at the length of the last one.
+ * on the task name, the planned count and the line's room, never on the message or the figures, so
+ * it does not jump when an evaluation's progress replaces the losses. The rate and the time left
+ * count the time of the units only, not the pauses between them (an evaluation between two training
+ * steps, see {@link Clock}); the time left adds the pauses still to come at the length of the last
+ * one.
  */
 public final class ConsoleProgress {
 
@@ -116,7 +117,8 @@ public final class ConsoleProgress {
         private final LongSupplier nanoTime;
         private final long openedAt;
         private long pausedNanos;
-        private long pausedSince = -1;
+        private boolean paused;
+        private long pausedSince;
         private long lastPauseNanos = -1;
         private long pausesLeft;
 
@@ -131,17 +133,18 @@ public final class ConsoleProgress {
 
         /** Starts a pause; a second call before {@link #resume} changes nothing. */
         synchronized void pause() {
-            if (pausedSince < 0) {
+            if (!paused) {
+                paused = true;
                 pausedSince = nanoTime.getAsLong();
             }
         }
 
         /** Ends the pause, if one runs, and counts it. */
         synchronized void resume() {
-            if (pausedSince >= 0) {
+            if (paused) {
+                paused = false;
                 lastPauseNanos = nanoTime.getAsLong() - pausedSince;
                 pausedNanos += lastPauseNanos;
-                pausedSince = -1;
             }
         }
 
@@ -165,7 +168,7 @@ public final class ConsoleProgress {
          */
         synchronized long workingNanos() {
             long now = nanoTime.getAsLong();
-            long running = pausedSince >= 0 ? now - pausedSince : 0;
+            long running = paused ? now - pausedSince : 0;
             return now - openedAt - pausedNanos - running;
         }
 
