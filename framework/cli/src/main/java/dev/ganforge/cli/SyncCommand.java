@@ -28,6 +28,10 @@ import picocli.CommandLine.Spec;
  * server is {@code --tracking-uri}, else the spec's {@code tracking.uri}, else {@code
  * MLFLOW_TRACKING_URI}, else the one recorded in mlflow.json. Credentials come from the environment
  * only.
+ *
+ * <p>Exit status: 0 when every folder is mirrored; {@link Main#USAGE} (2) when a folder names no
+ * server anywhere or a malformed URI (the command must change); else {@link Main#TRACKING} (5) when
+ * the server failed or refused for some folder (the same command may work later).
  */
 @Command(
         name = "sync",
@@ -68,6 +72,7 @@ final class SyncCommand implements Callable<Integer> {
             runs.addAll(runFolders(folder));
         }
         int failed = 0;
+        int refused = 0;
         for (Path run : runs) {
             try {
                 TrackingSettings settings = settings(run);
@@ -100,12 +105,16 @@ final class SyncCommand implements Callable<Integer> {
                                 + "/runs/"
                                 + state.runId(),
                         report.complete() ? "" : " (the run has not ended)");
-            } catch (TrackingException | IllegalArgumentException | UncheckedIOException e) {
+            } catch (IllegalArgumentException e) {
+                // no server named anywhere, or a malformed URI: the command needs changing
+                err.println("error: " + run + ": " + e.getMessage());
+                refused++;
+            } catch (TrackingException | UncheckedIOException e) {
                 err.println("error: " + run + ": " + e.getMessage());
                 failed++;
             }
         }
-        return failed == 0 ? 0 : Main.TRACKING;
+        return refused > 0 ? Main.USAGE : failed > 0 ? Main.TRACKING : 0;
     }
 
     private TrackingSettings settings(Path run) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +43,28 @@ class SpecAndDataErrorsIT {
                 .contains("model.colour")
                 .doesNotContain("\tat dev.ganforge");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void syncWithNoServerNamedAnywhereIsAUsageErrorNotAServerFailure() throws Exception {
+        // exit 5 means "the server failed, the same command may work later"; a folder that names
+        // no server needs a changed command (--tracking-uri), so exit 2
+        Assumptions.assumeTrue(
+                System.getenv("MLFLOW_TRACKING_URI") == null,
+                "MLFLOW_TRACKING_URI names a server in this environment");
+        Path spec = write(temp, "untracked.yaml", tinySpec(2));
+        Path out = temp.resolve("run");
+        CliFixture.Result trained = run("run", spec.toString(), "--output", out.toString());
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+
+        CliFixture.Result sync = run("sync", out.toString());
+
+        assertThat(sync.exitCode()).as(sync.err()).isEqualTo(2);
+        assertThat(sync.err())
+                .contains(out.toString())
+                .contains("no MLflow server")
+                .contains("--tracking-uri");
+        assertThat(out.resolve("mlflow.json")).doesNotExist();
     }
 
     @Test
