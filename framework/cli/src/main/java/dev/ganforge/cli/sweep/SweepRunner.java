@@ -73,12 +73,21 @@ public final class SweepRunner {
      * @param sweepFile the sweep
      * @param overrides {@code --set} overrides applied to every trial (before the swept values)
      * @return the trials in plan order
-     * @throws SpecException listing every invalid trial with its values
+     * @throws SpecException for an override of the sweep block or {@code base} (read from the sweep
+     *     file only), else listing every problem with the trial values it occurs in ({@code in
+     *     every trial} when all trials have it)
      */
     public List<Trial> plan(SweepFile sweepFile, List<String> overrides) {
+        List<SpecProblem> refused = sweepBlockOverrides(sweepFile, overrides);
+        if (!refused.isEmpty()) {
+            throw new SpecException(refused);
+        }
         List<Trial> trials = new ArrayList<>();
-        List<SpecProblem> problems = new ArrayList<>();
-        for (Map<String, String> values : TrialPlan.expand(sweepFile.sweep())) {
+        // a problem, and the trials it occurs in: one that every trial has (a bad --set, a bad
+        // base key) is reported once, not once per trial
+        Map<SpecProblem, List<Map<String, String>>> problems = new LinkedHashMap<>();
+        List<Map<String, String>> planned = TrialPlan.expand(sweepFile.sweep());
+        for (Map<String, String> values : planned) {
             List<String> all = new ArrayList<>(overrides);
             all.addAll(TrialPlan.overrides(values));
             try {
@@ -94,20 +103,66 @@ public final class SweepRunner {
                                 new TrialState(id, values, "PENDING", 0, null, null), spec, yaml));
             } catch (SpecException e) {
                 for (SpecProblem problem : e.problems()) {
-                    problems.add(
-                            new SpecProblem(
-                                    problem.file(),
-                                    problem.path(),
-                                    problem.value(),
-                                    problem.rule() + " (in the trial with " + values + ")",
-                                    problem.line()));
+                    problems.computeIfAbsent(problem, p -> new ArrayList<>()).add(values);
                 }
             }
         }
         if (!problems.isEmpty()) {
-            throw new SpecException(problems);
+            List<SpecProblem> listed = new ArrayList<>();
+            problems.forEach(
+                    (problem, in) -> {
+                        if (planned.size() > 1 && in.size() == planned.size()) {
+                            listed.add(withRule(problem, problem.rule() + " (in every trial)"));
+                        } else {
+                            for (Map<String, String> values : in) {
+                                listed.add(
+                                        withRule(
+                                                problem,
+                                                problem.rule()
+                                                        + " (in the trial with "
+                                                        + values
+                                                        + ")"));
+                            }
+                        }
+                    });
+            throw new SpecException(listed);
         }
         return trials;
+    }
+
+    private static SpecProblem withRule(SpecProblem problem, String rule) {
+        return new SpecProblem(
+                problem.file(), problem.path(), problem.value(), rule, problem.line());
+    }
+
+    /**
+     * @return a problem for each {@code --set} of the sweep block or of {@code base}: those are
+     *     read from the sweep file only, and every trial's experiment would refuse the key as
+     *     unknown
+     */
+    private static List<SpecProblem> sweepBlockOverrides(
+            SweepFile sweepFile, List<String> overrides) {
+        List<SpecProblem> refused = new ArrayList<>();
+        for (String override : overrides) {
+            int equals = override.indexOf('=');
+            String key = (equals < 0 ? override : override.substring(0, equals)).trim();
+            String top = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+            if (top.equals("sweep") || top.equals("base")) {
+                refused.add(
+                        new SpecProblem(
+                                "--set " + override,
+                                key,
+                                equals < 0 ? "" : override.substring(equals + 1),
+                                "the '"
+                                        + top
+                                        + "' block is read from the sweep file only; edit it in "
+                                        + sweepFile.file()
+                                        + " (or a copy of it). --set changes the experiment of"
+                                        + " every trial",
+                                0));
+            }
+        }
+        return refused;
     }
 
     /**

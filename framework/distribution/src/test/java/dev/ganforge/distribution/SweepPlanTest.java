@@ -1,6 +1,7 @@
 package dev.ganforge.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ganforge.cli.Main;
@@ -8,6 +9,7 @@ import dev.ganforge.cli.sweep.SweepFile;
 import dev.ganforge.cli.sweep.SweepRunner;
 import dev.ganforge.cli.sweep.SweepState;
 import dev.ganforge.cli.sweep.TrialPlan;
+import dev.ganforge.config.SpecException;
 import dev.ganforge.core.plugin.Plugins;
 import dev.ganforge.core.spec.SpecLoader;
 import java.io.PrintWriter;
@@ -24,11 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A sweep trial's identity is how a re-run finds the trials it already trained: it must follow what
- * the user chose, not the spec keys a ganforge version adds at their defaults, and sweeps recorded
- * under the earlier identity (a hash of the whole resolved spec) must still resume.
+ * How a sweep plans its trials. A trial's identity is how a re-run finds the trials it already
+ * trained: it must follow what the user chose, not the spec keys a ganforge version adds at their
+ * defaults, and sweeps recorded under the earlier identity (a hash of the whole resolved spec) must
+ * still resume. A spec problem is reported once, with the trials it occurs in.
  */
-class SweepTrialIdentityTest {
+class SweepPlanTest {
 
     private static final String SWEEP =
             """
@@ -134,6 +137,37 @@ class SweepTrialIdentityTest {
         SweepState reloaded = SweepState.load(folder);
         assertThat(SweepRunner.adoptRecorded(List.of(upgraded), reloaded).get(0).state().id())
                 .isEqualTo(legacy);
+    }
+
+    @Test
+    void aProblemOfEveryTrialIsReportedOnceAndOneOfSomeTrialsNamesThem() throws Exception {
+        String oneBadValue = SWEEP.replace("[0.0002, 0.0005]", "[0.0002, -1]");
+
+        SpecException e =
+                catchThrowableOfType(
+                        SpecException.class,
+                        () -> plan(oneBadValue, List.of("training.batch_szie=3")));
+
+        assertThat(e.problems()).hasSize(2);
+        assertThat(e.problems().get(0).path()).isEqualTo("training.batch_szie");
+        assertThat(e.problems().get(0).rule()).endsWith("(in every trial)");
+        assertThat(e.problems().get(1).path()).isEqualTo("optimizers.generator.learning_rate");
+        assertThat(e.problems().get(1).rule())
+                .endsWith("(in the trial with {optimizers.generator.learning_rate=-1})");
+    }
+
+    @Test
+    void theSweepBlockCannotBeSetFromTheCommandLine() throws Exception {
+        SpecException e =
+                catchThrowableOfType(
+                        SpecException.class,
+                        () -> plan(SWEEP, List.of("sweep.method=random", "seed=3")));
+
+        // one problem, naming the key and the file to edit, not one per trial
+        assertThat(e.problems()).hasSize(1);
+        assertThat(e.problems().get(0).path()).isEqualTo("sweep.method");
+        assertThat(e.problems().get(0).value()).isEqualTo("random");
+        assertThat(e.problems().get(0).rule()).contains(folder.resolve("sweep.yaml").toString());
     }
 
     private List<SweepRunner.Trial> plan(String sweepText) throws Exception {
