@@ -30,6 +30,8 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -195,22 +197,64 @@ final class SweepCommand implements Callable<Integer> {
                         state,
                         out);
         tracking.ifPresent(runner::track);
-        TrialScheduler scheduler;
-        Thread hook = new Thread(runner::stop, "ganforge-sweep-stop");
+        // Ctrl-C or SIGTERM: the hook stops the running trials (each checkpoints and ends KILLED)
+        // and holds the JVM open until the sweep has recorded them and written its summary
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook =
+                new Thread(
+                        () -> {
+                            runner.stop();
+                            try {
+                                done.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "ganforge-sweep-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            scheduler = Schedulers.of(sweep.sweep(), trials, folder, state, out);
+            TrialScheduler scheduler = Schedulers.of(sweep.sweep(), trials, folder, state, out);
             try (TrialExecutor executor = executors.get()) {
                 out.println("executor: " + executor.describe());
                 runner.run(folder, scheduler, executor, state, sweep.sweep().metric());
             }
+            return finish(sweep, trials, folder, state, scheduler, tracking, runner.stopped(), out);
         } finally {
+            out.flush();
+            done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the sweep is being stopped by a signal; the hook is running
             }
         }
+    }
+
+    /**
+     * How long a signal's stop waits for the running trials (each finishes its step, writes a
+     * checkpoint and ends its MLflow mirror, which a run allows 120 s) and for the summary.
+     */
+    static final long STOP_WAIT_SECONDS = 180;
+
+    /**
+     * Writes summary.json, the replay script (PBT), the contact sheet and the parent run's results,
+     * and prints how the sweep ended.
+     *
+     * @param stopped whether a signal stopped the sweep
+     * @return the exit code: 0 when every trial finished or was pruned, {@link Main#KILLED} when a
+     *     signal stopped the sweep, else {@link Main#RUN_FAILED}
+     * @throws java.io.IOException if summary.json cannot be written
+     */
+    private static int finish(
+            SweepFile sweep,
+            List<SweepRunner.Trial> trials,
+            Path folder,
+            SweepState state,
+            TrialScheduler scheduler,
+            Optional<SweepTracking> tracking,
+            boolean stopped,
+            PrintWriter out)
+            throws java.io.IOException {
         List<String> planned = trials.stream().map(trial -> trial.state().id()).toList();
         SweepSummary summary =
                 SweepSummary.of(
@@ -261,8 +305,9 @@ final class SweepCommand implements Callable<Integer> {
                     parent.finish(summary, sweep.sweep().metric());
                 });
         out.printf(
-                "sweep done: %d finished, %d pruned, %d failed, %d not finished; %d training"
+                "sweep %s: %d finished, %d pruned, %d failed, %d not finished; %d training"
                         + " steps in all%n",
+                stopped ? "stopped by a signal" : "done",
                 summary.finished(),
                 summary.pruned(),
                 summary.failed(),
@@ -287,6 +332,12 @@ final class SweepCommand implements Callable<Integer> {
                                         spread.mean(),
                                         spread.min(),
                                         spread.max()));
+        if (stopped) {
+            out.println(
+                    "continue it with the same command: finished trials are skipped, stopped"
+                            + " ones resume from their checkpoints");
+            return Main.KILLED;
+        }
         return summary.failed() > 0 || summary.pending() > 0 ? Main.RUN_FAILED : 0;
     }
 

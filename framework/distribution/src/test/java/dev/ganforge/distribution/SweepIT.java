@@ -180,13 +180,22 @@ class SweepIT {
                 .contains("FINISHED");
         sweep.destroy(); // SIGTERM: running trials checkpoint and stop
         assertThat(sweep.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        String log = Files.readString(temp.resolve("sweep.log"));
+        assertThat(sweep.exitValue()).as(log).isEqualTo(143);
+        // the sweep waited for its trials: none is left RUNNING, and it wrote its summary
+        assertThat(log).contains("sweep stopped by a signal").contains("continue it with");
         JsonNode interrupted = JSON.readTree(state.toFile());
         String finishedId = null;
         for (JsonNode trial : interrupted.get("trials")) {
+            assertThat(trial.get("status").asText()).as(log).isIn("FINISHED", "KILLED", "PENDING");
             if (trial.get("status").asText().equals("FINISHED")) {
                 finishedId = trial.get("id").asText();
             }
         }
+        JsonNode summary = JSON.readTree(folder.resolve("summary.json").toFile());
+        assertThat(summary.get("finished").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(summary.get("not_finished").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(folder.resolve("contact-sheet.png")).isRegularFile();
         Path finishedMetrics = folder.resolve("trial-" + finishedId).resolve("metrics.csv");
         FileTime before = Files.getLastModifiedTime(finishedMetrics);
 

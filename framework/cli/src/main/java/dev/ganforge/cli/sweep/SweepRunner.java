@@ -322,7 +322,17 @@ public final class SweepRunner {
                 : exitCode == 130 || exitCode == 143 ? "KILLED" : "FAILED";
     }
 
-    /** Stops the sweep: every running segment gets SIGTERM (it checkpoints and ends KILLED). */
+    /**
+     * @return whether {@link #stop()} was called
+     */
+    public boolean stopped() {
+        return stopRequested;
+    }
+
+    /**
+     * Stops the sweep: every running segment gets SIGTERM (it checkpoints and ends KILLED), no new
+     * segment starts, and {@link #run} returns once the running ones have ended and are recorded.
+     */
     public void stop() {
         stopRequested = true;
         TrialExecutor current = executor;
