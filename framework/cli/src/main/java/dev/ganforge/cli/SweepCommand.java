@@ -271,6 +271,8 @@ final class SweepCommand implements Callable<Integer> {
         json.put("metric", sweep.sweep().metric());
         json.put("goal", sweep.sweep().goal().name().toLowerCase(Locale.ROOT));
         json.put("best", summary.best().orElse(null));
+        // after PBT exploits, "best.values" are the trial's first values; these trained it last
+        json.put("best_values", summary.best().map(TrialState::currentValues).orElse(null));
         json.put("seed_spread", summary.seedSpread());
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
@@ -319,7 +321,14 @@ final class SweepCommand implements Callable<Integer> {
                                 out.printf(
                                         "best trial %s %s: %s = %s%n",
                                         best.id(),
-                                        best.values(),
+                                        best.lineage().isEmpty()
+                                                ? best.values()
+                                                : best.currentValues()
+                                                        + " (after "
+                                                        + best.lineage().size()
+                                                        + " PBT exploits; it started with "
+                                                        + best.values()
+                                                        + ")",
                                         sweep.sweep().metric(),
                                         best.metric()));
         summary.seedSpread()

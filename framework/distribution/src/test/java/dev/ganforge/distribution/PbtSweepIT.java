@@ -84,6 +84,20 @@ class PbtSweepIT {
         assertThat(Files.readString(script))
                 .as("the best trial's weights came through an exploit")
                 .contains("./ganforge resume");
+        // the values the best trial ended with, its last exploit's, not the ones it started with
+        JsonNode bestState =
+                trials.stream()
+                        .filter(t -> t.path("id").asText().equals(best.group(1)))
+                        .findFirst()
+                        .orElseThrow();
+        JsonNode lineage = bestState.path("lineage");
+        assertThat(lineage.size()).isPositive();
+        JsonNode last = lineage.get(lineage.size() - 1).path("values");
+        assertThat(last).isNotEqualTo(bestState.path("values"));
+        JsonNode summary = JSON.readTree(folder.resolve("summary.json").toFile());
+        assertThat(summary.path("best_values")).isEqualTo(last);
+        assertThat(result.out())
+                .contains("after " + lineage.size() + " PBT exploits; it started with");
         Path replay = temp.resolve("replay");
         for (String line : Files.readAllLines(script)) {
             if (!line.startsWith("./ganforge ")) {

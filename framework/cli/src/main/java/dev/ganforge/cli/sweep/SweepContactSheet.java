@@ -83,7 +83,7 @@ public final class SweepContactSheet {
             SweepSpec.Goal goal) {
         // sorted keys: the same caption order in every tile and every run, whatever map holds them
         TreeSet<String> keys = new TreeSet<>();
-        trials.forEach(trial -> keys.addAll(trial.values().keySet()));
+        trials.forEach(trial -> keys.addAll(trial.currentValues().keySet()));
         Map<String, String> names = shortNames(keys);
         List<TrialState> ranked =
                 trials.stream()
@@ -119,7 +119,12 @@ public final class SweepContactSheet {
         return ContactSheet.compose(heading, tiles);
     }
 
-    private static ContactSheet.Tile tile(
+    /**
+     * @return the trial's tile: its last fake1 grid (or a placeholder), a caption with its number,
+     *     the values that trained it last (after PBT exploits, the last exploit's), its status,
+     *     metric and rank
+     */
+    static ContactSheet.Tile tile(
             Path folder,
             int number,
             TrialState trial,
@@ -128,13 +133,19 @@ public final class SweepContactSheet {
             String bestId,
             String metric) {
         StringBuilder title = new StringBuilder("trial " + number);
-        new TreeMap<>(trial.values())
+        // the values that made the grid: after a PBT exploit, the perturbed ones it trained with
+        new TreeMap<>(trial.currentValues())
                 .forEach(
                         (key, value) ->
                                 title.append(" · ")
                                         .append(names.getOrDefault(key, key))
                                         .append('=')
                                         .append(value));
+        if (!trial.lineage().isEmpty()) {
+            title.append(" · after ")
+                    .append(trial.lineage().size())
+                    .append(trial.lineage().size() == 1 ? " exploit" : " exploits");
+        }
         boolean isBest = trial.id().equals(bestId);
         StringBuilder result = new StringBuilder(trial.status());
         if (metric != null && trial.metric() != null) {

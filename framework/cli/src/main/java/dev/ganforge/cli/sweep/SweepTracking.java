@@ -259,7 +259,8 @@ public final class SweepTracking {
                             tags.add(
                                     new KeyValue(
                                             "ganforge.best_trial_values",
-                                            LogBatchLimits.tagValue(best.values().toString())));
+                                            LogBatchLimits.tagValue(
+                                                    best.currentValues().toString())));
                         });
         int group = 0;
         for (Map.Entry<String, SweepSummary.Spread> entry : summary.seedSpread().entrySet()) {

@@ -126,6 +126,32 @@ class SweepContactSheetTest {
     }
 
     @Test
+    void aPbtTrialIsCaptionedWithTheValuesItLastTrainedWith() {
+        TrialState started = trial("abababababab", "0.0005", "32", "FINISHED", 2.0);
+        TrialState exploited =
+                started.exploited(
+                        10,
+                        "cdcdcdcdcdcd",
+                        Map.of(
+                                "optimizers.generator.learning_rate",
+                                "0.0006",
+                                "model.latent_dim",
+                                "32"));
+        Map<String, String> names =
+                SweepContactSheet.shortNames(
+                        List.of("optimizers.generator.learning_rate", "model.latent_dim"));
+
+        ContactSheet.Tile tile =
+                SweepContactSheet.tile(
+                        folder, 1, exploited, names, List.of(exploited), exploited.id(), "m");
+
+        assertThat(tile.title())
+                .contains("learning_rate=0.0006")
+                .doesNotContain("0.0005")
+                .endsWith("after 1 exploit");
+    }
+
+    @Test
     void sweptKeysAreShortenedToTheirShortestDistinctSuffix() {
         assertThat(
                         SweepContactSheet.shortNames(
