@@ -20,7 +20,9 @@ import java.util.Set;
  * trial in the top 1/η (by the sweep metric, among the trials that have reached that rung so far)
  * that was not promoted yet, and continues it to the next rung (a {@code resume} from its
  * checkpoint, bit-exact as for any resume); if there is none it starts the next new trial at rung
- * 0. No slot ever waits for a rung to fill. When nothing is left to promote or start, trials that
+ * 0. No slot ever waits for a rung to fill. When nothing is left to promote or start and no trial
+ * has reached the last rung (a rung with fewer than η trials has an empty top 1/η), the best trial
+ * of the highest rung reached continues, until one trial reaches the last rung. Then trials that
  * stopped below the last rung are PRUNED; those that reached it are FINISHED.
  *
  * <p>A rung's ranking uses the metric logged at that rung's step; a trial whose metric is missing
@@ -128,6 +130,9 @@ final class AshaScheduler implements TrialScheduler {
         if (job == null && !fresh.isEmpty()) {
             job = new Job(fresh.poll(), rungs[0], false);
         }
+        if (job == null && running.isEmpty()) {
+            job = finalPromotion();
+        }
         if (job != null) {
             running.add(job.trial().state().id());
         }
@@ -138,13 +143,7 @@ final class AshaScheduler implements TrialScheduler {
     private Job promotion() {
         for (int k = rungs.length - 2; k >= 0; k--) {
             long step = rungs[k];
-            List<TrialState> members = new ArrayList<>();
-            for (SweepRunner.Trial trial : trials) {
-                TrialState s = state.get(trial.state().id());
-                if (s.steps() >= step && !s.status().equals("FAILED")) {
-                    members.add(s);
-                }
-            }
+            List<TrialState> members = members(step);
             int top = members.size() / eta;
             if (top == 0) {
                 continue;
@@ -161,6 +160,56 @@ final class AshaScheduler implements TrialScheduler {
             }
         }
         return null;
+    }
+
+    /**
+     * When nothing else is left to run and no trial has reached the last rung (a sweep with fewer
+     * than η trials at some rung, where the top 1/η is nobody), the best trial of the highest rung
+     * reached continues, so the sweep ends with a winner trained to {@code training.steps}: as in
+     * Ray Tune's ASHA, where a rung's cut-off with one result is that result.
+     */
+    private Job finalPromotion() {
+        long last = rungs[rungs.length - 1];
+        for (int k = rungs.length - 2; k >= 0; k--) {
+            List<TrialState> members = members(rungs[k]);
+            if (members.stream().anyMatch(s -> s.steps() >= last)) {
+                return null;
+            }
+            if (members.isEmpty()) {
+                continue;
+            }
+            members.sort(ranking(rungs[k]));
+            TrialState best = members.get(0);
+            if (best.rungs().get(rungs[k]) == null) {
+                return null; // no metric to say which is best: nothing to continue
+            }
+            out.printf(
+                    "trial %s %s: continues from rung %d (step %d) to step %d: the best there, and"
+                            + " the rung has %d trial%s, fewer than the %d a top 1/%d needs%n",
+                    best.id(),
+                    best.values(),
+                    k,
+                    rungs[k],
+                    rungs[k + 1],
+                    members.size(),
+                    members.size() == 1 ? "" : "s",
+                    eta,
+                    eta);
+            return new Job(trialOf(best.id()), rungs[k + 1], false);
+        }
+        return null;
+    }
+
+    /** The trials that reached {@code step} and did not fail. */
+    private List<TrialState> members(long step) {
+        List<TrialState> members = new ArrayList<>();
+        for (SweepRunner.Trial trial : trials) {
+            TrialState s = state.get(trial.state().id());
+            if (s.steps() >= step && !s.status().equals("FAILED")) {
+                members.add(s);
+            }
+        }
+        return members;
     }
 
     /** Best first; a trial without a value at {@code step} ranks last. */
@@ -208,6 +257,9 @@ final class AshaScheduler implements TrialScheduler {
         for (SweepRunner.Trial trial : trials) {
             TrialState s = state.get(trial.state().id());
             if (s.status().equals("PAUSED") && s.steps() < last) {
+                List<TrialState> members = members(s.steps());
+                members.sort(ranking(s.steps()));
+                int rank = members.stream().map(TrialState::id).toList().indexOf(s.id()) + 1;
                 state.put(
                         s.with(
                                 "PRUNED",
@@ -215,9 +267,13 @@ final class AshaScheduler implements TrialScheduler {
                                 s.metric(),
                                 "stopped by ASHA at step "
                                         + s.steps()
-                                        + ": not in the top 1/"
+                                        + ": ranked "
+                                        + rank
+                                        + " of the "
+                                        + members.size()
+                                        + " trials at that rung, where the top 1/"
                                         + eta
-                                        + " of its rung"));
+                                        + " continue"));
             }
         }
     }

@@ -135,6 +135,48 @@ class AshaSchedulerTest {
     }
 
     @Test
+    void withFewerTrialsThanARungNeedsTheBestStillTrainsToTheEnd() {
+        // 4 trials, η = 3: rung 0 promotes 4/3 = 1 trial, and rung 1's top 1/3 of that one trial
+        // is nobody; the sweep must still end with its best trial trained to training.steps
+        for (long seed = 1; seed <= 3; seed++) {
+            SweepState state = SweepState.load(folder.resolve("few" + seed));
+            List<SweepRunner.Trial> trials = trials(4);
+            Map<String, Double> quality = qualities(trials, seed);
+            StringWriter printed = new StringWriter();
+            AshaScheduler scheduler =
+                    new AshaScheduler(
+                            trials,
+                            RUNGS,
+                            ETA,
+                            SweepSpec.Goal.MINIMIZE,
+                            seed,
+                            state,
+                            new PrintWriter(printed, true));
+
+            simulate(scheduler, state, quality, 2, new Random(seed), -1);
+            scheduler.finish();
+
+            String best = bestOf(quality);
+            assertThat(state.get(best).status()).as(printed.toString()).isEqualTo("FINISHED");
+            assertThat(state.get(best).steps()).isEqualTo(90);
+            assertThat(printed.toString()).contains("trial " + best).contains("fewer than the 3");
+            assertThat(state.trials())
+                    .extracting(TrialState::status)
+                    .containsExactlyInAnyOrder("FINISHED", "PRUNED", "PRUNED", "PRUNED");
+            for (TrialState trial : state.trials()) {
+                if (trial.status().equals("PRUNED")) {
+                    // each pruned trial ranked below the best at rung 0
+                    assertThat(trial.steps()).isEqualTo(10);
+                    assertThat(trial.reason()).matches(".*ranked [234] of the 4 trials.*top 1/3.*");
+                }
+            }
+            // three stopped at 10 steps, the best alone on to 30 and then 90
+            assertThat(state.trials().stream().mapToLong(TrialState::steps).sum())
+                    .isEqualTo(3 * 10 + 90);
+        }
+    }
+
+    @Test
     void aFailedSegmentIsRetriedOnceThenTheTrialStaysFailed() {
         SweepState state = SweepState.load(folder);
         List<SweepRunner.Trial> trials = trials(1);
