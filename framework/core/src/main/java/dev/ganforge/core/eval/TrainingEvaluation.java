@@ -121,7 +121,13 @@ public final class TrainingEvaluation implements TrainingMonitor {
         this.best =
                 spec.bestMetric() == null
                         ? Double.NaN
-                        : run.checkpoints().bestValue(spec.bestMetric()).orElse(Double.NaN);
+                        : run.checkpoints()
+                                .bestValue(spec.bestMetric(), goalName())
+                                .orElse(Double.NaN);
+    }
+
+    private String goalName() {
+        return spec.goal().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
@@ -219,6 +225,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
                                 generator,
                                 discriminator,
                                 spec.bestMetric(),
+                                goalName(),
                                 value);
             }
         }

@@ -153,6 +153,7 @@ public final class CheckpointStore {
      * @param generator the generator (with updater state)
      * @param discriminator the discriminator (with updater state)
      * @param metric the metric that made it best
+     * @param goal which way that metric improves, {@code minimize} or {@code maximize}
      * @param value its value
      * @return the checkpoint folder
      * @throws UncheckedIOException if writing fails (the previous best stays in place)
@@ -163,6 +164,7 @@ public final class CheckpointStore {
             MultiLayerNetwork generator,
             MultiLayerNetwork discriminator,
             String metric,
+            String goal,
             double value) {
         String name = String.format("best-step-%08d", step);
         Path target = folder.resolve(name);
@@ -175,6 +177,7 @@ public final class CheckpointStore {
             writeContents(temporary, step, seed, generator, discriminator, Extras.NONE);
             Properties why = new Properties();
             why.setProperty("metric", metric);
+            why.setProperty("goal", goal);
             why.setProperty("value", Double.toString(value));
             why.setProperty("step", Long.toString(step));
             try (var out =
@@ -219,12 +222,16 @@ public final class CheckpointStore {
 
     /**
      * @param metric the metric the run ranks checkpoints by now ({@code evaluation.best_metric})
+     * @param goal which way it improves now ({@code evaluation.goal}: {@code minimize} or {@code
+     *     maximize})
      * @return the value recorded with the best checkpoint, if there is one and it was chosen by
-     *     {@code metric}; empty otherwise (a resume that changed the metric starts ranking anew,
-     *     rather than comparing one metric's values with another's)
+     *     {@code metric} with {@code goal} (a best checkpoint written before the goal was recorded
+     *     counts for either); empty otherwise: a resume that changed the metric or the goal starts
+     *     ranking anew, rather than comparing one metric's values with another's or keeping the
+     *     worst value as the one to beat
      * @throws UncheckedIOException if its best.properties cannot be read
      */
-    public Optional<Double> bestValue(String metric) {
+    public Optional<Double> bestValue(String metric, String goal) {
         Optional<Path> best = best();
         if (best.isEmpty()) {
             return Optional.empty();
@@ -234,7 +241,9 @@ public final class CheckpointStore {
                 Files.newBufferedReader(
                         best.get().resolve("best.properties"), StandardCharsets.UTF_8)) {
             why.load(in);
-            if (!metric.equals(why.getProperty("metric"))) {
+            String recordedGoal = why.getProperty("goal");
+            if (!metric.equals(why.getProperty("metric"))
+                    || (recordedGoal != null && !recordedGoal.equalsIgnoreCase(goal))) {
                 return Optional.empty();
             }
             return Optional.of(Double.parseDouble(why.getProperty("value")));
