@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -343,6 +344,38 @@ class RunCommandIT {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("run folder " + missing + " does not exist");
         assertThat(missing).doesNotExist();
+    }
+
+    @Test
+    void anExceptionOrAnErrorInTheMiddleOfTrainingMarksTheRunFailedNotRunning() throws Exception {
+        for (boolean error : List.of(false, true)) {
+            Path spec =
+                    write(
+                            temp,
+                            "failing-" + error + ".yaml",
+                            tinySpec(40)
+                                    + "sampler: {type: failing-uniform, after_draws: 20, error: "
+                                    + error
+                                    + "}\n");
+            Path out = temp.resolve("failing-" + error);
+            Path log = temp.resolve("failing-" + error + ".log");
+
+            // a JVM of its own: the sampler counts its draws per JVM, and an Error ends the JVM
+            Process process =
+                    CliFixture.startProcess(
+                            log, List.of("run", spec.toString(), "--output", out.toString()));
+
+            assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            String printed = Files.readString(log);
+            assertThat(process.exitValue()).as(printed).isNotZero();
+            String status = Files.readString(out.resolve("status.json"));
+            assertThat(status)
+                    .as(printed)
+                    .contains("FAILED")
+                    .contains("unexpected error after step")
+                    .contains(error ? "OutOfMemoryError" : "the sampler broke")
+                    .contains("the last complete checkpoint is step-"); // for resume
+        }
     }
 
     @Test

@@ -579,6 +579,9 @@ public final class Trainer {
         } catch (RuntimeException e) {
             // an unexpected error (an engine's, say): the folder must not go on saying RUNNING
             throw markFailed(step, total, e);
+        } catch (Error e) {
+            // running out of heap or of native memory, say: likewise
+            throw markFailed(step, total, e);
         }
         run.writeStatus(RunStatus.FINISHED, null, step, total);
         return new RunOutcome(RunStatus.FINISHED, null, step, run.root(), times.median());
@@ -721,9 +724,10 @@ public final class Trainer {
      * Records an unexpected error as the run's FAILED status, with the last complete checkpoint for
      * {@code resume}.
      *
+     * @param <T> a RuntimeException or an Error: what the loop may throw unchecked
      * @return {@code error}, to be thrown on (a failure to write the status is suppressed in it)
      */
-    private RuntimeException markFailed(long step, long total, RuntimeException error) {
+    private <T extends Throwable> T markFailed(long step, long total, T error) {
         String latest = latestCheckpointNote();
         try {
             run.writeStatus(
@@ -731,7 +735,8 @@ public final class Trainer {
                     "unexpected error after step " + step + ": " + error + latest,
                     step,
                     total);
-        } catch (RuntimeException statusToo) {
+        } catch (RuntimeException | Error statusToo) {
+            // out of memory again, say, while writing it
             error.addSuppressed(statusToo);
         }
         return error;
