@@ -8,6 +8,7 @@ import dev.ganforge.core.io.Folders;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.spi.LabeledImages;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.net.URISyntaxException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  * @param plugins role ({@code model}, {@code dataset}, {@code sampler}, {@code
  *     optimizer.generator}, {@code optimizer.discriminator}) to {@code "name version"}
  * @param user the operating-system user ({@code user.name})
- * @param gitCommit the commit of the ganforge checkout the code ran from, or null outside a git
- *     checkout
+ * @param gitCommit the commit of the ganforge checkout the code ran from, else the commit its jars
+ *     were built from (recorded by the build), or null when neither is known
  * @param startedMs when the run first started, Unix epoch milliseconds
  * @param datasetDigest the {@link DataFingerprint} of the decoded training data, or null (a
  *     run-info.json written before it existed)
@@ -180,9 +182,38 @@ public record RunInfo(
 
     /**
      * @return the HEAD commit of the git checkout holding the running ganforge code (found from
-     *     where this class was loaded), or empty when it is not in a checkout or git is missing
+     *     where this class was loaded), else the commit the build recorded in the core jar (jars
+     *     copied out of the checkout), or empty when neither is known
      */
     static Optional<String> headCommit() {
+        return checkoutCommit().or(RunInfo::builtCommit);
+    }
+
+    /**
+     * @return the commit recorded at build time (git-commit-id-maven-plugin's {@code
+     *     git.properties} beside this class), or empty when the build had no git checkout
+     */
+    static Optional<String> builtCommit() {
+        try (InputStream in = RunInfo.class.getResourceAsStream("git.properties")) {
+            return in == null ? Optional.empty() : builtCommit(in);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * @param properties a {@code git.properties} file
+     * @return its {@code git.commit.id.full}, when that is a full 40-digit commit id
+     * @throws IOException if it cannot be read
+     */
+    static Optional<String> builtCommit(InputStream properties) throws IOException {
+        Properties recorded = new Properties();
+        recorded.load(new java.io.InputStreamReader(properties, StandardCharsets.UTF_8));
+        String commit = recorded.getProperty("git.commit.id.full", "").trim();
+        return commit.matches("[0-9a-f]{40}") ? Optional.of(commit) : Optional.empty();
+    }
+
+    private static Optional<String> checkoutCommit() {
         try {
             Path code =
                     Path.of(

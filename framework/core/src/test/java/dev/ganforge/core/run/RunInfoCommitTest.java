@@ -1,0 +1,48 @@
+package dev.ganforge.core.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The commit in run-info.json when the jars run outside the checkout: read from the {@code
+ * git.properties} the build writes into the core jar, and only when it is a full commit id.
+ */
+class RunInfoCommitTest {
+
+    private static final String COMMIT = "48fa68a7d87c773161241228a9d13e1c7c8ecc25";
+
+    @Test
+    void aRecordedFullCommitIdIsRead() throws IOException {
+        assertThat(read("#Generated\ngit.commit.id.full=" + COMMIT + "\ngit.dirty=false\n"))
+                .contains(COMMIT);
+    }
+
+    @Test
+    void aMissingOrMalformedCommitIsNone() throws IOException {
+        assertThat(read("git.dirty=true\n")).isEmpty();
+        assertThat(read("git.commit.id.full=48fa68a\n")).as("abbreviated").isEmpty();
+        assertThat(read("git.commit.id.full=${git.commit.id.full}\n")).as("unfiltered").isEmpty();
+    }
+
+    @Test
+    void theBuildRecordsTheCommitItWasBuiltFrom() {
+        // the Maven build of a git checkout writes git.properties beside RunInfo; a build from a
+        // source archive without .git writes no commit, and then nothing is claimed
+        Optional<String> built = RunInfo.builtCommit();
+        if (RunInfo.class.getResource("git.properties") != null) {
+            assertThat(built).hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{40}"));
+        } else {
+            assertThat(built).isEmpty();
+        }
+    }
+
+    private static Optional<String> read(String properties) throws IOException {
+        return RunInfo.builtCommit(
+                new ByteArrayInputStream(properties.getBytes(StandardCharsets.UTF_8)));
+    }
+}
