@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Orchestrates one run (the {@code run} and {@code resume} commands): a {@link Trainer} with a
@@ -69,21 +67,8 @@ final class RunSession {
                 throw new ExperimentException(e.getMessage());
             }
         }
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook =
-                new Thread(
-                        () -> {
-                            trainer.requestStop();
-                            try {
-                                done.await(
-                                        120, TimeUnit.SECONDS); // let the final checkpoint and sync
-                                // finish before the JVM exits
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "ganforge-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        // let the final checkpoint and sync finish before the JVM exits
+        StopHook stopHook = StopHook.install("ganforge-stop", trainer::requestStop, 120);
         if ("1".equals(System.getenv(EXIT_WITH_PARENT))) {
             watchParent(trainer, err);
         }
@@ -113,12 +98,7 @@ final class RunSession {
         } finally {
             finishMirrors(
                     mirrors, outcome == null ? null : outcome.status(), out); // training threw
-            done.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is already exiting because of the signal; the hook is running
+            stopHook.close();
         }
         return switch (outcome.status()) {
             case FINISHED -> 0;

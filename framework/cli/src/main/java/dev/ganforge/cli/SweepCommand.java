@@ -30,8 +30,6 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -199,19 +197,8 @@ final class SweepCommand implements Callable<Integer> {
         tracking.ifPresent(runner::track);
         // Ctrl-C or SIGTERM: the hook stops the running trials (each checkpoints and ends KILLED)
         // and holds the JVM open until the sweep has recorded them and written its summary
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook =
-                new Thread(
-                        () -> {
-                            runner.stop();
-                            try {
-                                done.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "ganforge-sweep-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        StopHook stopHook =
+                StopHook.install("ganforge-sweep-stop", runner::stop, STOP_WAIT_SECONDS);
         try {
             TrialScheduler scheduler = Schedulers.of(sweep.sweep(), trials, folder, state, out);
             try (TrialExecutor executor = executors.get()) {
@@ -221,12 +208,7 @@ final class SweepCommand implements Callable<Integer> {
             return finish(sweep, trials, folder, state, scheduler, tracking, runner.stopped(), out);
         } finally {
             out.flush();
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the sweep is being stopped by a signal; the hook is running
-            }
+            stopHook.close();
         }
     }
 
