@@ -18,11 +18,15 @@ final class StopHook implements AutoCloseable {
         this.hook =
                 new Thread(
                         () -> {
-                            stop.run();
                             try {
-                                done.await(waitSeconds, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
+                                stop.run();
+                            } finally {
+                                // a stop that failed still leaves the work its time to end
+                                try {
+                                    done.await(waitSeconds, TimeUnit.SECONDS);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
                             }
                         },
                         name);
@@ -30,8 +34,9 @@ final class StopHook implements AutoCloseable {
 
     /**
      * @param name the hook thread's name
-     * @param stop asks the work to stop (returns at once; the work ends on its own thread)
-     * @param waitSeconds how long the JVM waits for the work after a signal, seconds
+     * @param stop asks the work to stop (the work ends on its own thread); it may itself wait, e.g.
+     *     for child processes, before the hook starts counting {@code waitSeconds}
+     * @param waitSeconds how long the JVM then waits for the work to say it has ended, seconds
      * @return the installed hook; close it when the work has ended
      */
     static StopHook install(String name, Runnable stop, long waitSeconds) {

@@ -213,8 +213,9 @@ final class SweepCommand implements Callable<Integer> {
     }
 
     /**
-     * How long a signal's stop waits for the running trials (each finishes its step, writes a
-     * checkpoint and ends its MLflow mirror, which a run allows 120 s) and for the summary.
+     * How long, after the executor's stop has returned (the local executor waits up to 120 s for
+     * each trial process to checkpoint and end), a signal's stop waits for the sweep to record the
+     * trials and write its summary, contact sheet and MLflow results, seconds.
      */
     static final long STOP_WAIT_SECONDS = 180;
 
@@ -280,14 +281,6 @@ final class SweepCommand implements Callable<Integer> {
                         summary,
                         sweep.sweep(),
                         out);
-        tracking.ifPresent(
-                parent -> {
-                    sheet.ifPresent(parent::logContactSheet);
-                    parent.tagTrials(
-                            folder,
-                            planned.stream().map(state::get).filter(Objects::nonNull).toList());
-                    parent.finish(summary, sweep.sweep().metric());
-                });
         out.printf(
                 "sweep %s: %d finished, %d pruned, %d failed, %d not finished; %d training"
                         + " steps in all%n",
@@ -308,7 +301,10 @@ final class SweepCommand implements Callable<Integer> {
                                                 : best.currentValues()
                                                         + " (after "
                                                         + best.lineage().size()
-                                                        + " PBT exploits; it started with "
+                                                        + (best.lineage().size() == 1
+                                                                ? " PBT exploit"
+                                                                : " PBT exploits")
+                                                        + "; it started with "
                                                         + best.values()
                                                         + ")",
                                         sweep.sweep().metric(),
@@ -327,6 +323,19 @@ final class SweepCommand implements Callable<Integer> {
             out.println(
                     "continue it with the same command: finished trials are skipped, stopped"
                             + " ones resume from their checkpoints");
+        }
+        out.flush();
+        // MLflow last: a slow server must not keep the lines above from being printed before the
+        // JVM exits on a stop
+        tracking.ifPresent(
+                parent -> {
+                    sheet.ifPresent(parent::logContactSheet);
+                    parent.tagTrials(
+                            folder,
+                            planned.stream().map(state::get).filter(Objects::nonNull).toList());
+                    parent.finish(summary, sweep.sweep().metric());
+                });
+        if (stopped) {
             return Main.KILLED;
         }
         return summary.failed() > 0 || summary.pending() > 0 ? Main.RUN_FAILED : 0;

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>Exit status: 0 when every folder is mirrored; {@link Main#USAGE} (2) when a folder names no
  * server anywhere or a malformed URI (the command must change); else {@link Main#TRACKING} (5) when
- * the server failed or refused for some folder (the same command may work later).
+ * the server failed or refused, or a folder held something that could not be sent.
  */
 @Command(
         name = "sync",
@@ -74,9 +74,18 @@ final class SyncCommand implements Callable<Integer> {
         int failed = 0;
         int refused = 0;
         for (Path run : runs) {
+            TrackingSettings settings;
+            MlflowTracker tracker;
             try {
-                TrackingSettings settings = settings(run);
-                MlflowTracker tracker = new MlflowTracker(settings, 4);
+                settings = settings(run);
+                tracker = new MlflowTracker(settings, 4);
+            } catch (IllegalArgumentException e) {
+                // no server named anywhere, or a malformed URI: the command needs changing
+                err.println("error: " + run + ": " + e.getMessage());
+                refused++;
+                continue;
+            }
+            try {
                 MlflowSync sync =
                         new MlflowSync(
                                 run,
@@ -105,11 +114,8 @@ final class SyncCommand implements Callable<Integer> {
                                 + "/runs/"
                                 + state.runId(),
                         report.complete() ? "" : " (the run has not ended)");
-            } catch (IllegalArgumentException e) {
-                // no server named anywhere, or a malformed URI: the command needs changing
-                err.println("error: " + run + ": " + e.getMessage());
-                refused++;
-            } catch (TrackingException | UncheckedIOException e) {
+            } catch (TrackingException | IllegalArgumentException | UncheckedIOException e) {
+                // the server failed or refused, or the folder holds something that cannot be sent
                 err.println("error: " + run + ": " + e.getMessage());
                 failed++;
             }

@@ -97,7 +97,11 @@ class PbtSweepIT {
         JsonNode summary = JSON.readTree(folder.resolve("summary.json").toFile());
         assertThat(summary.path("best_values")).isEqualTo(last);
         assertThat(result.out())
-                .contains("after " + lineage.size() + " PBT exploits; it started with");
+                .contains(
+                        "after "
+                                + lineage.size()
+                                + (lineage.size() == 1 ? " PBT exploit;" : " PBT exploits;")
+                                + " it started with");
         Path replay = temp.resolve("replay");
         for (String line : Files.readAllLines(script)) {
             if (!line.startsWith("./ganforge ")) {

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ganforge.cli.Main;
+import dev.ganforge.cli.sweep.Schedulers;
 import dev.ganforge.cli.sweep.SweepFile;
 import dev.ganforge.cli.sweep.SweepRunner;
 import dev.ganforge.cli.sweep.SweepState;
+import dev.ganforge.cli.sweep.TrialExecutor;
 import dev.ganforge.cli.sweep.TrialPlan;
+import dev.ganforge.cli.sweep.TrialSegment;
 import dev.ganforge.config.SpecException;
 import dev.ganforge.core.plugin.Plugins;
 import dev.ganforge.core.spec.SpecLoader;
@@ -22,6 +25,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * How a sweep plans its trials. A trial's identity is how a re-run finds the trials it already
  * trained: it must follow what the user chose, not the spec keys a ganforge version adds at their
  * defaults, and sweeps recorded under the earlier identity (a hash of the whole resolved spec) must
- * still resume. A spec problem is reported once, with the trials it occurs in.
+ * still resume. A spec problem is reported once, with the trials it occurs in. A sweep stopped by a
+ * signal records its stopped segments as such.
  */
 class SweepPlanTest {
 
@@ -168,6 +173,60 @@ class SweepPlanTest {
         assertThat(e.problems().get(0).path()).isEqualTo("sweep.method");
         assertThat(e.problems().get(0).value()).isEqualTo("random");
         assertThat(e.problems().get(0).rule()).contains(folder.resolve("sweep.yaml").toString());
+    }
+
+    @Test
+    void aSegmentTheExecutorDropsWhileStoppingEndsKilledNotAsABrokenExecutor() throws Exception {
+        // Ctrl-C reaches spark-submit as well: its segments then fail instead of exiting 130
+        SweepFile sweep = SweepFile.read(write(SWEEP));
+        List<SweepRunner.Trial> trials = plan(SWEEP);
+        SweepState state = SweepState.load(folder.resolve("sweep"));
+        SweepRunner runner =
+                new SweepRunner(loader, new PrintWriter(Writer.nullWriter()), Main.class.getName());
+        CompletableFuture<Integer> segment = new CompletableFuture<>();
+        TrialExecutor dropsOnStop =
+                new TrialExecutor() {
+                    @Override
+                    public int slots() {
+                        return 1;
+                    }
+
+                    @Override
+                    public String describe() {
+                        return "test";
+                    }
+
+                    @Override
+                    public CompletableFuture<Integer> submit(TrialSegment submitted) {
+                        new Thread(runner::stop).start(); // the signal, while the segment runs
+                        return segment;
+                    }
+
+                    @Override
+                    public void stop() {
+                        segment.completeExceptionally(new IllegalStateException("driver gone"));
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+
+        runner.run(
+                folder.resolve("sweep"),
+                Schedulers.of(
+                        sweep.sweep(),
+                        trials,
+                        folder.resolve("sweep"),
+                        state,
+                        new PrintWriter(Writer.nullWriter())),
+                dropsOnStop,
+                state,
+                null);
+
+        assertThat(runner.stopped()).isTrue();
+        // the first trial was stopped, the second never started
+        assertThat(state.get(trials.get(0).state().id()).status()).isEqualTo("KILLED");
+        assertThat(state.get(trials.get(1).state().id()).status()).isEqualTo("PENDING");
     }
 
     private List<SweepRunner.Trial> plan(String sweepText) throws Exception {

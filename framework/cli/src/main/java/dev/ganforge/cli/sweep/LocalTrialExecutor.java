@@ -77,6 +77,10 @@ public final class LocalTrialExecutor implements TrialExecutor {
             }
             Process process = builder.start();
             running.add(process);
+            if (stopped) {
+                // stop() ran between the check above and add(): it did not see this process
+                process.destroy();
+            }
             try {
                 return process.waitFor();
             } finally {

@@ -120,6 +120,13 @@ public final class SweepContactSheet {
     }
 
     /**
+     * @param folder the sweep folder
+     * @param number the trial's 1-based number on the sheet
+     * @param trial the trial
+     * @param names each swept key's short name ({@link #shortNames})
+     * @param ranked the finished trials with a metric, best first
+     * @param bestId the best trial's id, or null
+     * @param metric the sweep metric, or null
      * @return the trial's tile: its last fake1 grid (or a placeholder), a caption with its number,
      *     the values that trained it last (after PBT exploits, the last exploit's), its status,
      *     metric and rank

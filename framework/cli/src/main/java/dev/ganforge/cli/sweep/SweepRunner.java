@@ -17,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,7 +86,7 @@ public final class SweepRunner {
         List<Trial> trials = new ArrayList<>();
         // a problem, and the trials it occurs in: one that every trial has (a bad --set, a bad
         // base key) is reported once, not once per trial
-        Map<SpecProblem, List<Map<String, String>>> problems = new LinkedHashMap<>();
+        Map<SpecProblem, Set<Map<String, String>>> problems = new LinkedHashMap<>();
         List<Map<String, String>> planned = TrialPlan.expand(sweepFile.sweep());
         for (Map<String, String> values : planned) {
             List<String> all = new ArrayList<>(overrides);
@@ -103,7 +104,8 @@ public final class SweepRunner {
                                 new TrialState(id, values, "PENDING", 0, null, null), spec, yaml));
             } catch (SpecException e) {
                 for (SpecProblem problem : e.problems()) {
-                    problems.computeIfAbsent(problem, p -> new ArrayList<>()).add(values);
+                    // a set: a problem reported twice for one trial still counts that trial once
+                    problems.computeIfAbsent(problem, p -> new LinkedHashSet<>()).add(values);
                 }
             }
         }
@@ -215,6 +217,20 @@ public final class SweepRunner {
                 try {
                     code = future.get();
                 } catch (ExecutionException e) {
+                    if (stopRequested) {
+                        // Ctrl-C reaches a cluster driver (spark-submit) in the same process
+                        // group too: a segment it dropped while stopping was stopped, not broken
+                        code = 130;
+                        out.println(
+                                "trial "
+                                        + job.trial().state().id()
+                                        + ": stopped ("
+                                        + e.getCause().getMessage()
+                                        + ")");
+                        String name = job.trial().state().folderName();
+                        scheduler.ended(job, code, null, name + ".log");
+                        continue;
+                    }
                     executor.stop();
                     throw new IllegalStateException(
                             "the "
@@ -323,6 +339,8 @@ public final class SweepRunner {
     }
 
     /**
+     * Whether the sweep was told to stop (by a signal, through {@link #stop()}).
+     *
      * @return whether {@link #stop()} was called
      */
     public boolean stopped() {

@@ -181,12 +181,34 @@ public record RunInfo(
     }
 
     /**
-     * @return the HEAD commit of the git checkout holding the running ganforge code (found from
-     *     where this class was loaded), else the commit the build recorded in the core jar (jars
-     *     copied out of the checkout), or empty when neither is known
+     * The commit of the running ganforge code. Run from the core jar: the commit the build recorded
+     * in it, wherever the jar lies (a jar inside another repository, or in a checkout that moved on
+     * without a rebuild, would otherwise report the wrong HEAD); a build from uncommitted changes
+     * records the commit they were made on. Run from a class folder (an IDE, a module's tests): the
+     * HEAD of the checkout holding it.
+     *
+     * @return the commit, or empty when it is not known
      */
     static Optional<String> headCommit() {
-        return checkoutCommit().or(RunInfo::builtCommit);
+        Optional<Path> code = codeSource();
+        if (code.isPresent() && Files.isRegularFile(code.get())) {
+            return builtCommit();
+        }
+        return code.flatMap(RunInfo::checkoutCommit);
+    }
+
+    private static Optional<Path> codeSource() {
+        try {
+            return Optional.of(
+                    Path.of(
+                            RunInfo.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI()));
+        } catch (RuntimeException | URISyntaxException e) {
+            return Optional.empty(); // code not loaded from a file
+        }
     }
 
     /**
@@ -213,16 +235,8 @@ public record RunInfo(
         return commit.matches("[0-9a-f]{40}") ? Optional.of(commit) : Optional.empty();
     }
 
-    private static Optional<String> checkoutCommit() {
+    private static Optional<String> checkoutCommit(Path folder) {
         try {
-            Path code =
-                    Path.of(
-                            RunInfo.class
-                                    .getProtectionDomain()
-                                    .getCodeSource()
-                                    .getLocation()
-                                    .toURI());
-            Path folder = Files.isDirectory(code) ? code : code.getParent();
             Process git =
                     new ProcessBuilder("git", "-C", folder.toString(), "rev-parse", "HEAD")
                             .redirectErrorStream(false)
@@ -237,8 +251,8 @@ public record RunInfo(
             return git.exitValue() == 0 && out.matches("[0-9a-f]{40}")
                     ? Optional.of(out)
                     : Optional.empty();
-        } catch (IOException | RuntimeException | URISyntaxException e) {
-            return Optional.empty(); // no git, or code not loaded from a file
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // no git
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.empty();
