@@ -25,6 +25,24 @@ public final class Overrides {
     private Overrides() {}
 
     /**
+     * @param override a {@code path=value} string
+     * @return its path, trimmed (the whole string, trimmed, when it has no '=')
+     */
+    public static String path(String override) {
+        int equals = override.indexOf('=');
+        return (equals < 0 ? override : override.substring(0, equals)).trim();
+    }
+
+    /**
+     * @param override a {@code path=value} string
+     * @return the text after the first '=', as written; null when there is no '='
+     */
+    public static String valueText(String override) {
+        int equals = override.indexOf('=');
+        return equals < 0 ? null : override.substring(equals + 1);
+    }
+
+    /**
      * @param root the top-level map; changed in place
      * @param overrides the {@code path=value} strings, applied in order
      * @param problems where malformed overrides are recorded (path and value of the override, no
@@ -32,9 +50,9 @@ public final class Overrides {
      */
     public static void apply(ObjectNode root, List<String> overrides, Problems problems) {
         for (String override : overrides) {
-            int equals = override.indexOf('=');
-            String path = equals < 0 ? override.trim() : override.substring(0, equals).trim();
-            if (equals < 0) {
+            String path = path(override);
+            String text = valueText(override);
+            if (text == null) {
                 problems.addText(
                         "", null, "override '" + override + "' has no '='; expected path=value");
                 continue;
@@ -56,7 +74,6 @@ public final class Overrides {
             if (segments == null) {
                 continue;
             }
-            String text = override.substring(equals + 1);
             JsonNode value;
             try {
                 value = YamlDocument.value(text);

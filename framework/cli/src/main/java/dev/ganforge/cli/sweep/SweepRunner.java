@@ -1,5 +1,6 @@
 package dev.ganforge.cli.sweep;
 
+import dev.ganforge.config.Overrides;
 import dev.ganforge.config.SpecException;
 import dev.ganforge.config.SpecProblem;
 import dev.ganforge.core.spec.ExperimentSpec;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -146,15 +148,14 @@ public final class SweepRunner {
             SweepFile sweepFile, List<String> overrides) {
         List<SpecProblem> refused = new ArrayList<>();
         for (String override : overrides) {
-            int equals = override.indexOf('=');
-            String key = (equals < 0 ? override : override.substring(0, equals)).trim();
-            String top = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+            String key = Overrides.path(override);
+            String top = key.split("[.\\[]", 2)[0];
             if (top.equals("sweep") || top.equals("base")) {
                 refused.add(
                         new SpecProblem(
                                 "--set " + override,
                                 key,
-                                equals < 0 ? "" : override.substring(equals + 1),
+                                Objects.requireNonNullElse(Overrides.valueText(override), ""),
                                 "the '"
                                         + top
                                         + "' block is read from the sweep file only; edit it in "

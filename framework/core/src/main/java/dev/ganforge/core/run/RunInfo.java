@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  * @param plugins role ({@code model}, {@code dataset}, {@code sampler}, {@code
  *     optimizer.generator}, {@code optimizer.discriminator}) to {@code "name version"}
  * @param user the operating-system user ({@code user.name})
- * @param gitCommit the commit of the ganforge checkout the code ran from, else the commit its jars
- *     were built from (recorded by the build), or null when neither is known
+ * @param gitCommit the commit the running code's jars were built from (recorded by the build), or,
+ *     for code run from class folders, the HEAD of the checkout holding them; null when not known
  * @param startedMs when the run first started, Unix epoch milliseconds
  * @param datasetDigest the {@link DataFingerprint} of the decoded training data, or null (a
  *     run-info.json written before it existed)

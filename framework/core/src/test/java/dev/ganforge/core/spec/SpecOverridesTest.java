@@ -3,6 +3,7 @@ package dev.ganforge.core.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.ganforge.config.Overrides;
 import dev.ganforge.config.SpecException;
 import dev.ganforge.config.SpecProblem;
 import dev.ganforge.core.spec.ToyPlugins.ToyAdamSpec;
@@ -18,6 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 class SpecOverridesTest {
 
     private final SpecLoader loader = new SpecLoader(ToyPlugins.registry());
+
+    @Test
+    void anOverrideSplitsAtItsFirstEqualsSign() {
+        assertThat(Overrides.path(" training.steps = 5")).isEqualTo("training.steps");
+        assertThat(Overrides.valueText(" training.steps = 5")).isEqualTo(" 5");
+        assertThat(Overrides.path("tracking.uri=http://h/?a=b")).isEqualTo("tracking.uri");
+        assertThat(Overrides.valueText("tracking.uri=http://h/?a=b")).isEqualTo("http://h/?a=b");
+        assertThat(Overrides.path("model.layers ")).isEqualTo("model.layers");
+        assertThat(Overrides.valueText("model.layers")).isNull();
+    }
 
     @TempDir Path folder;
 
