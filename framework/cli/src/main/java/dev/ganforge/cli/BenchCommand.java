@@ -260,6 +260,9 @@ final class BenchCommand implements Callable<Integer> {
             text.append(
                     String.join("+", recipe.augment().stream().map(SpecNames::enumText).toList()));
         }
+        if (recipe.modeSeeking() > 0) {
+            text.append(",mode-seeking=").append(recipe.modeSeeking());
+        }
         if (emaDecay > 0) {
             text.append(",ema=").append(emaDecay);
         }

@@ -105,8 +105,9 @@ class RunCommandIT {
     }
 
     /**
-     * The modern recipe (projection D with spectral norm, hinge, DiffAugment, EMA) resumes exactly:
-     * the spectral-norm vectors and the weight average are part of the checkpoint.
+     * The modern recipe (projection D with spectral norm, hinge, DiffAugment with scale, the
+     * mode-seeking term, EMA) resumes exactly: the spectral-norm vectors and the weight average are
+     * part of the checkpoint, and the paired fake labels are drawn again from (seed, step).
      */
     @Test
     void resumeWithTheModernRecipeContinuesTheSameSteps() throws Exception {
@@ -118,7 +119,8 @@ class RunCommandIT {
                         .replace(
                                 "  batch_size: 8\n",
                                 "  batch_size: 8\n  loss: hinge\n  augment: [color, translation,"
-                                        + " cutout]\n  ema_decay: 0.9\n  ema_start: 2\n");
+                                        + " scale, cutout]\n  ema_decay: 0.9\n  ema_start: 2\n"
+                                        + "  mode_seeking: 1\n");
         Path straight = temp.resolve("straight");
         Path resumed = temp.resolve("resumed");
         assertThat(

@@ -15,5 +15,13 @@ public enum Augmentation {
     /** Per image: a shift by up to ⅛ of the height and width in each direction, zero padded. */
     TRANSLATION,
     /** Per image: a square of half the height and width, at a random place, set to 0. */
-    CUTOUT
+    CUTOUT,
+    /**
+     * Per image: an isotropic zoom about the image centre by a factor 2^(0.2·u), u ~ N(0, 1) (ADA's
+     * "isotropic scaling", lognormal(0, (0.2·ln 2)²): Karras et al. 2020, "Training Generative
+     * Adversarial Networks with Limited Data", https://arxiv.org/abs/2006.06676, appendix B.2),
+     * bilinear, zero padded where the zoom shows area outside the image. Not in DiffAugment's
+     * reference policy; for sets whose subjects vary in size between photos.
+     */
+    SCALE
 }

@@ -32,6 +32,8 @@ import java.util.Set;
  *     null keeps them constant
  * @param precision arithmetic of the convolutions and dense layers: fp32, bf16 or auto ({@link
  *     Precision})
+ * @param modeSeeking λ of MSGAN's mode-seeking term in G's loss ({@link
+ *     dev.ganforge.core.train.ModeSeeking}), in [0, 100]; 0 = off; needs an even batch size
  */
 public record TrainingSpec(
         @SpecField(doc = "examples per batch", defaultValue = "64", min = 1, max = 65536)
@@ -86,7 +88,8 @@ public record TrainingSpec(
         @SpecField(
                         doc =
                                 "DiffAugment of D's inputs, any of color, translation, cutout"
-                                        + " (in that order is usual); [] for none",
+                                        + " (in that order is usual) and scale (ADA's"
+                                        + " isotropic zoom); [] for none",
                         defaultValue = "[]")
                 List<Augmentation> augment,
         @SpecField(
@@ -114,11 +117,21 @@ public record TrainingSpec(
                                 "arithmetic of convolutions and dense layers: fp32, bf16 (oneDNN on"
                                     + " a CPU with native bfloat16) or auto (bf16 where native)",
                         defaultValue = "fp32")
-                Precision precision) {
+                Precision precision,
+        @SpecField(
+                        doc =
+                                "weight λ of MSGAN's mode-seeking term in G's loss, which"
+                                        + " penalises a class's images for lying closer than"
+                                        + " their latent vectors (Mao et al. 2019); needs an"
+                                        + " even batch_size; 0 = off",
+                        defaultValue = "0",
+                        min = 0,
+                        max = 100)
+                double modeSeeking) {
 
     /**
-     * @throws IllegalArgumentException unless exactly one of steps and epochs is given, or if
-     *     lrDecayStart is not below steps
+     * @throws IllegalArgumentException unless exactly one of steps and epochs is given, if
+     *     lrDecayStart is not below steps, or if modeSeeking is on with an odd batch size
      */
     public TrainingSpec {
         augment = List.copyOf(augment);
@@ -126,6 +139,12 @@ public record TrainingSpec(
             throw new IllegalArgumentException(
                     "'augment' lists an augmentation twice: "
                             + augment.stream().map(SpecNames::enumText).toList());
+        }
+        if (modeSeeking > 0 && batchSize % 2 != 0) {
+            throw new IllegalArgumentException(
+                    "'mode_seeking' pairs the first half of each batch with the second and needs"
+                            + " an even 'batch_size', got "
+                            + batchSize);
         }
         if ((steps == null) == (epochs == null)) {
             throw new IllegalArgumentException("give exactly one of 'steps' and 'epochs'");

@@ -23,8 +23,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *       statistics are per batch, loss terms from {@link DiscriminatorHead}; the raw weights back,
  *       the gradient turned into dL/dW; one update with D's own updater.
  *   <li>The updated D (normalised again) on the same augmented fake batch with G's loss; the
- *       gradient with respect to D's image channels goes back through the augmentation and G; one
- *       update with G's own updater. D's parameters do not change in this pass.
+ *       gradient with respect to D's image channels goes back through the augmentation, plus the
+ *       gradient of the mode-seeking term ({@link ModeSeeking}, if on) with respect to the fake
+ *       images, then through G; one update with G's own updater. D's parameters do not change in
+ *       this pass. The G loss reported is the adversarial term alone.
  * </ol>
  *
  * Each network minimises a batch mean. Engines that pass {@code batchMeanGradients} feed each
@@ -56,6 +58,8 @@ public abstract class AdversarialStep implements TrainingStep {
     private final SpectralNorm spectralNorm;
     private final DiffAugment realAugment;
     private final DiffAugment fakeAugment;
+    private final ModeSeeking modeSeeking;
+    private final boolean batchMeanGradients;
     private final INDArray realGradient;
     private final float[] realLogits;
     private final float[] fakeLogits;
@@ -84,6 +88,8 @@ public abstract class AdversarialStep implements TrainingStep {
         };
         this.realAugment = new DiffAugment(recipe.augment(), imageShape);
         this.fakeAugment = new DiffAugment(recipe.augment(), imageShape);
+        this.modeSeeking = recipe.modeSeeking() > 0 ? new ModeSeeking(recipe.modeSeeking()) : null;
+        this.batchMeanGradients = batchMeanGradients;
         if (discriminator.getGradientsViewArray() == null) {
             discriminator.initGradientsView();
         }
@@ -208,6 +214,12 @@ public abstract class AdversarialStep implements TrainingStep {
             spectralNorm.restore(false);
         }
         INDArray imageGradient = fakeAugment.backward(discriminatorImageGradient());
+        if (modeSeeking != null) {
+            imageGradient =
+                    imageGradient.add(
+                            modeSeeking.gradient(
+                                    fake, z, fakeLabels, batchMeanGradients ? 1 : batchSize));
+        }
         Gradient gGradient = generatorBackward(imageGradient);
         TrainingStep.applyUpdate(generator, gGradient, iteration, epoch, batchSize, workspaces);
 

@@ -12,7 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * https://arxiv.org/abs/2006.10738; the operations and their constants follow the reference code
  * https://github.com/mit-han-lab/data-efficient-gans/blob/master/DiffAugment_pytorch.py): the same
  * random {@link Augmentation}s are applied to real and generated images before D, and the gradient
- * D sends to a generated image flows back through the augmentation to G ({@link #backward}).
+ * D sends to a generated image flows back through the augmentation to G ({@link #backward}). {@link
+ * Augmentation#SCALE} is ADA's isotropic scaling instead (Karras et al. 2020,
+ * https://arxiv.org/abs/2006.06676, appendix B.2), made differentiable the same way.
  *
  * <p>One instance augments one stream (real or generated): {@link #forward} draws fresh parameters
  * per image and remembers them, {@link #backward} applies the transposed Jacobian of the last
@@ -35,6 +37,7 @@ public final class DiffAugment {
     private final int[] shiftW;
     private final int[] cutTop;
     private final int[] cutLeft;
+    private final double[] zoom;
     private final int cutHeight;
     private final int cutWidth;
     private INDArray out;
@@ -57,6 +60,7 @@ public final class DiffAugment {
         this.shiftW = new int[batch];
         this.cutTop = new int[batch];
         this.cutLeft = new int[batch];
+        this.zoom = new double[batch];
         // reference: cutout_size = int(size * 0.5 + 0.5)
         this.cutHeight = (int) (height * 0.5 + 0.5);
         this.cutWidth = (int) (width * 0.5 + 0.5);
@@ -87,6 +91,7 @@ public final class DiffAugment {
                 case COLOR -> drawColor(random);
                 case TRANSLATION -> drawTranslation(random);
                 case CUTOUT -> drawCutout(random);
+                case SCALE -> drawScale(random);
             }
         }
         return replay(images);
@@ -110,6 +115,7 @@ public final class DiffAugment {
                 case COLOR -> color();
                 case TRANSLATION -> translate();
                 case CUTOUT -> applyCutout();
+                case SCALE -> scale(false);
             }
         }
         return store(images);
@@ -133,6 +139,7 @@ public final class DiffAugment {
                 case COLOR -> colorBackward();
                 case TRANSLATION -> translateBackward();
                 case CUTOUT -> cutoutBackward();
+                case SCALE -> scale(true);
             }
         }
         return store(gradient);
@@ -306,6 +313,78 @@ public final class DiffAugment {
                     Arrays.fill(x, base + h * width + left, base + h * width + right, 0);
                 }
             }
+        }
+    }
+
+    // --- scale: y = bilinear sample of x at the centre-zoomed position, zero outside
+    // --------------
+
+    private void drawScale(SplittableRandom random) {
+        // ADA (Karras et al. 2020, appendix B.2): isotropic scaling ~ lognormal(0, (0.2·ln 2)²)
+        for (int b = 0; b < batch; b++) {
+            zoom[b] = Math.pow(2, 0.2 * random.nextGaussian());
+        }
+    }
+
+    /**
+     * Output pixel (h, w) samples the input at ((h + ½ − H/2)/s + H/2 − ½, likewise for w), the
+     * zoom by s about the image centre, with bilinear weights; taps outside the image count as 0.
+     * The map is linear in x, so {@code transpose} scatters each output value back along the same
+     * taps and weights (the transposed Jacobian).
+     */
+    private void scale(boolean transpose) {
+        double[] source = x.clone();
+        Arrays.fill(x, 0);
+        int plane = height * width;
+        int[] rowTap = new int[height];
+        double[] rowWeight = new double[height];
+        int[] colTap = new int[width];
+        double[] colWeight = new double[width];
+        for (int b = 0; b < batch; b++) {
+            taps(zoom[b], height, rowTap, rowWeight);
+            taps(zoom[b], width, colTap, colWeight);
+            for (int c = 0; c < channels; c++) {
+                int base = (b * channels + c) * plane;
+                for (int h = 0; h < height; h++) {
+                    for (int dh = 0; dh < 2; dh++) {
+                        int sh = rowTap[h] + dh;
+                        double wh = dh == 0 ? 1 - rowWeight[h] : rowWeight[h];
+                        if (sh < 0 || sh >= height || wh == 0) {
+                            continue;
+                        }
+                        for (int w = 0; w < width; w++) {
+                            for (int dw = 0; dw < 2; dw++) {
+                                int sw = colTap[w] + dw;
+                                double ww = dw == 0 ? 1 - colWeight[w] : colWeight[w];
+                                if (sw < 0 || sw >= width) {
+                                    continue;
+                                }
+                                int out = base + h * width + w;
+                                int in = base + sh * width + sw;
+                                if (transpose) {
+                                    x[in] += wh * ww * source[out];
+                                } else {
+                                    x[out] += wh * ww * source[in];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * For each output index i of an axis of {@code size}: its first input tap and the weight of the
+     * second.
+     */
+    private static void taps(double zoom, int size, int[] tap, double[] weight) {
+        double centre = size / 2.0;
+        for (int i = 0; i < size; i++) {
+            double position = (i + 0.5 - centre) / zoom + centre - 0.5;
+            double floor = Math.floor(position);
+            tap[i] = (int) floor;
+            weight[i] = position - floor;
         }
     }
 }

@@ -87,8 +87,9 @@ public final class ResolvedPlugins {
     }
 
     /**
-     * @return the training step's recipe: {@code training.loss}, {@code training.augment} and
-     *     {@code training.precision}, the model's projection head and spectral norm, and the seed
+     * @return the training step's recipe: {@code training.loss}, {@code training.augment}, {@code
+     *     training.precision} and {@code training.mode_seeking}, the model's projection head and
+     *     spectral norm, and the seed
      */
     public StepRecipe recipe() {
         return new StepRecipe(
@@ -97,7 +98,8 @@ public final class ResolvedPlugins {
                 model().spectralNorm(modelSpec()),
                 spec.training().augment(),
                 spec.seed(),
-                spec.training().precision());
+                spec.training().precision(),
+                spec.training().modeSeeking());
     }
 
     /** The weight-initialisation seed used for {@code seed: 0}. */

@@ -24,6 +24,8 @@ import java.util.Objects;
  *     repeats them
  * @param precision the arithmetic asked for ({@link Precision}); the engine resolves {@code AUTO}
  *     and says what it computes in through {@link TrainingStep#precision()}
+ * @param modeSeeking λ of MSGAN's mode-seeking term in G's loss ({@link ModeSeeking}), ≥ 0; 0 =
+ *     off. When on, the fake labels' second half repeats the first.
  */
 public record StepRecipe(
         GanLoss loss,
@@ -31,7 +33,8 @@ public record StepRecipe(
         boolean spectralNorm,
         List<Augmentation> augment,
         long seed,
-        Precision precision) {
+        Precision precision,
+        double modeSeeking) {
 
     /** Today's DCGAN step: BCE, label maps, no spectral norm, no augmentation, float32. */
     public static final StepRecipe DCGAN = new StepRecipe(GanLoss.BCE, false, false, List.of(), 0);
@@ -55,12 +58,37 @@ public record StepRecipe(
     }
 
     /**
+     * A recipe without the mode-seeking term.
+     *
+     * @param loss the adversarial loss
+     * @param projection whether D has a projection head
+     * @param spectralNorm whether D's weights are spectrally normalised
+     * @param augment the augmentations, in order
+     * @param seed the run's seed
+     * @param precision the arithmetic
+     */
+    public StepRecipe(
+            GanLoss loss,
+            boolean projection,
+            boolean spectralNorm,
+            List<Augmentation> augment,
+            long seed,
+            Precision precision) {
+        this(loss, projection, spectralNorm, augment, seed, precision, 0);
+    }
+
+    /**
      * @throws NullPointerException if {@code loss}, {@code augment} or {@code precision} is null
+     * @throws IllegalArgumentException if {@code modeSeeking} is negative or not finite
      */
     public StepRecipe {
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(precision, "precision");
         augment = List.copyOf(augment);
+        if (!(modeSeeking >= 0) || !Double.isFinite(modeSeeking)) {
+            throw new IllegalArgumentException(
+                    "mode-seeking weight must be ≥ 0 and finite, got " + modeSeeking);
+        }
     }
 
     /**
@@ -68,7 +96,8 @@ public record StepRecipe(
      * @return this recipe with another precision
      */
     public StepRecipe withPrecision(Precision precision) {
-        return new StepRecipe(loss, projection, spectralNorm, augment, seed, precision);
+        return new StepRecipe(
+                loss, projection, spectralNorm, augment, seed, precision, modeSeeking);
     }
 
     /**
@@ -76,6 +105,10 @@ public record StepRecipe(
      *     aside)
      */
     public boolean isDcgan() {
-        return loss == GanLoss.BCE && !projection && !spectralNorm && augment.isEmpty();
+        return loss == GanLoss.BCE
+                && !projection
+                && !spectralNorm
+                && augment.isEmpty()
+                && modeSeeking == 0;
     }
 }

@@ -610,7 +610,10 @@ public final class Trainer {
         }
     }
 
-    /** Fills z and the fake labels of {@code step} from generators seeded with (seed, step). */
+    /**
+     * Fills z and the fake labels of {@code step} from generators seeded with (seed, step); with
+     * the mode-seeking term on, the labels' second half repeats the first ({@link ModeSeeking}).
+     */
     private void drawFakeInputs(LoopContext context, long step) {
         context.random().setSeed(mix(spec.seed(), step));
         context.plugins().sampleLatent(context.z(), context.random());
@@ -618,6 +621,9 @@ public final class Trainer {
         int[] fakeLabels = context.fakeLabels();
         for (int i = 0; i < fakeLabels.length; i++) {
             fakeLabels[i] = labelRandom.nextInt(context.data().numClasses());
+        }
+        if (spec.training().modeSeeking() > 0) {
+            ModeSeeking.pairLabels(fakeLabels);
         }
     }
 
@@ -838,7 +844,7 @@ public final class Trainer {
     /**
      * The recipe on the "training step:" line, e.g. {@code " (hinge loss, spectral norm, …)"}: the
      * loss, then each technique that is on: D's projection head, G's conditional BatchNorm, D's
-     * spectral norm, DiffAugment, the generator weight average.
+     * spectral norm, DiffAugment, the mode-seeking term, the generator weight average.
      *
      * @param recipe the step's recipe
      * @param emaDecay {@code training.ema_decay}; 0 means no generator weight average
@@ -864,6 +870,9 @@ public final class Trainer {
                             + recipe.augment().stream()
                                     .map(SpecNames::enumText)
                                     .collect(java.util.stream.Collectors.joining(",")));
+        }
+        if (recipe.modeSeeking() > 0) {
+            parts.add("mode seeking " + recipe.modeSeeking());
         }
         if (emaDecay > 0) {
             parts.add("generator EMA " + emaDecay);

@@ -331,6 +331,34 @@ class SpecLoaderTest {
     }
 
     @Test
+    void theModeSeekingTermNeedsAnEvenBatchSize() {
+        assertThat(
+                        problems(
+                                MINIMAL.replace(
+                                        "training: {steps: 10}",
+                                        "training: {steps: 10, batch_size: 7, mode_seeking: 1}")))
+                .singleElement()
+                .satisfies(
+                        problem -> {
+                            assertThat(problem.path()).isEqualTo("training");
+                            assertThat(problem.rule())
+                                    .contains("'mode_seeking'")
+                                    .contains("even 'batch_size', got 7");
+                        });
+        ExperimentSpec accepted =
+                loader.parse(
+                        MINIMAL.replace(
+                                "training: {steps: 10}",
+                                "training: {steps: 10, batch_size: 8, mode_seeking: 0.5}"),
+                        "tiny.yaml",
+                        List.of());
+        assertThat(accepted.training().modeSeeking()).isEqualTo(0.5);
+        assertThat(loader.parse(MINIMAL, "tiny.yaml", List.of()).training().modeSeeking())
+                .as("off by default")
+                .isZero();
+    }
+
+    @Test
     void compactConstructorRuleIsReportedAtItsRecord() {
         List<SpecProblem> problems =
                 problems(

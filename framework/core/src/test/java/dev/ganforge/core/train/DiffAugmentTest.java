@@ -30,7 +30,12 @@ class DiffAugmentTest {
 
     @Test
     void theWholePolicyBackPropagatesAsItsTranspose() {
-        checkAdjoint(List.of(Augmentation.COLOR, Augmentation.TRANSLATION, Augmentation.CUTOUT));
+        checkAdjoint(
+                List.of(
+                        Augmentation.COLOR,
+                        Augmentation.TRANSLATION,
+                        Augmentation.SCALE,
+                        Augmentation.CUTOUT));
     }
 
     private static void checkAdjoint(List<Augmentation> policy) {
@@ -49,7 +54,11 @@ class DiffAugmentTest {
     @Test
     void drawsDependOnlyOnTheRandomSource() {
         List<Augmentation> all =
-                List.of(Augmentation.COLOR, Augmentation.TRANSLATION, Augmentation.CUTOUT);
+                List.of(
+                        Augmentation.COLOR,
+                        Augmentation.TRANSLATION,
+                        Augmentation.SCALE,
+                        Augmentation.CUTOUT);
         INDArray x = random(4);
         INDArray a = new DiffAugment(all, SHAPE).forward(x, new SplittableRandom(5)).dup();
         INDArray b = new DiffAugment(all, SHAPE).forward(x, new SplittableRandom(5)).dup();
@@ -90,6 +99,49 @@ class DiffAugmentTest {
                 }
             }
         }
+    }
+
+    /**
+     * Bilinear sampling reproduces a linear ramp exactly, so near the centre the output of the ramp
+     * x[w] = w + ½ − W/2 is x[w]/s: that recovers each image's zoom s, which must be the same
+     * across rows and channels and follow ADA's lognormal(0, (0.2·ln 2)²).
+     */
+    @Test
+    void scaleZoomsAboutTheCentreByALognormalFactor() {
+        long[] shape = {4000, 2, 8, 8};
+        INDArray ramp = Nd4j.create(DataType.DOUBLE, shape);
+        for (int w = 0; w < 8; w++) {
+            ramp.get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(w))
+                    .assign(w + 0.5 - 4);
+        }
+        INDArray zoomed =
+                new DiffAugment(List.of(Augmentation.SCALE), shape)
+                        .forward(ramp, new SplittableRandom(13));
+        double sum = 0;
+        double squares = 0;
+        for (int b = 0; b < shape[0]; b++) {
+            // column 3 samples near the centre for any zoom in [½, 2]: both taps inside the image
+            double inverse = zoomed.getDouble(b, 0, 4, 3) / -0.5;
+            double log2 = -Math.log(inverse) / Math.log(2);
+            sum += log2;
+            squares += log2 * log2;
+            for (int c = 0; c < 2; c++) {
+                for (int h = 2; h < 6; h++) {
+                    assertThat(zoomed.getDouble(b, c, h, 3))
+                            .as("image %d, channel %d, row %d", b, c, h)
+                            .isCloseTo(-0.5 * inverse, within(1e-12));
+                }
+            }
+        }
+        double mean = sum / shape[0];
+        double std = Math.sqrt(squares / shape[0] - mean * mean);
+        // 4,000 draws: standard errors 0.0032 (mean) and 0.0022 (std); 5 of them allowed
+        assertThat(mean).isCloseTo(0, within(0.016));
+        assertThat(std).isCloseTo(0.2, within(0.011));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.core.spec.Augmentation;
 import dev.ganforge.core.spec.GanLoss;
+import dev.ganforge.core.spec.Precision;
 import dev.ganforge.spi.layer.ConditionalBatchNormalization;
 import java.util.List;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -52,6 +53,26 @@ class TrainingStepDescriptionTest {
                 .isEqualTo(
                         " (hinge loss, projection discriminator, spectral norm,"
                                 + " DiffAugment translation, generator EMA 0.99)");
+    }
+
+    @Test
+    void scaleAugmentationAndTheModeSeekingTermAreNamed() {
+        StepRecipe recipe =
+                new StepRecipe(
+                        GanLoss.BCE,
+                        false,
+                        false,
+                        List.of(Augmentation.TRANSLATION, Augmentation.SCALE),
+                        1,
+                        Precision.FP32,
+                        0.5);
+        assertThat(
+                        Trainer.describe(
+                                recipe,
+                                0,
+                                generatorWith(new BatchNormalization.Builder().nOut(8).build())))
+                .isEqualTo(" (bce loss, DiffAugment translation,scale, mode seeking 0.5)");
+        assertThat(recipe.isDcgan()).isFalse();
     }
 
     @Test

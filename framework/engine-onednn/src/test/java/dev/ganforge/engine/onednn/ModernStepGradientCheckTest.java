@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.core.spec.Augmentation;
 import dev.ganforge.core.spec.GanLoss;
+import dev.ganforge.core.spec.Precision;
 import dev.ganforge.core.train.AdversarialStep;
 import dev.ganforge.core.train.DiffAugment;
 import dev.ganforge.core.train.Dl4jTrainingStep;
@@ -28,18 +29,21 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Finite-difference gradient check, in float64, of one step of {@link Dl4jTrainingStep} with the
  * whole modern recipe on: a projection discriminator (Miyato &amp; Koyama 2018), spectral
  * normalisation of D's weights (Miyato et al. 2018), each loss of {@link GanLoss}, and DiffAugment
- * colour, translation and cutout on real and fake images (Zhao et al. 2020). With SGD at learning
- * rate 1 a parameter's change is minus its gradient, which is compared with central differences of
- * the losses written out here independently: D's loss as a function of its raw weights W through
- * W/σ(W) with the exact largest singular value σ, and G's loss through the updated, normalised D
- * and the same augmentation. The step's spectral-norm vectors are started at the converged singular
- * vectors so that its one power-iteration step gives the exact σ.
+ * colour, translation, scale and cutout on real and fake images (Zhao et al. 2020; Karras et al.
+ * 2020), and MSGAN's mode-seeking term in G's loss (Mao et al. 2019). With SGD at learning rate 1 a
+ * parameter's change is minus its gradient, which is compared with central differences of the
+ * losses written out here independently: D's loss as a function of its raw weights W through W/σ(W)
+ * with the exact largest singular value σ, and G's loss through the updated, normalised D and the
+ * same augmentation. The step's spectral-norm vectors are started at the converged singular vectors
+ * so that its one power-iteration step gives the exact σ.
  */
 class ModernStepGradientCheckTest {
 
@@ -50,7 +54,11 @@ class ModernStepGradientCheckTest {
     private static final long SEED = 11;
     private static final ImageShape SHAPE = new ImageShape(1, 4, 4);
     private static final List<Augmentation> AUGMENT =
-            List.of(Augmentation.COLOR, Augmentation.TRANSLATION, Augmentation.CUTOUT);
+            List.of(
+                    Augmentation.COLOR,
+                    Augmentation.TRANSLATION,
+                    Augmentation.SCALE,
+                    Augmentation.CUTOUT);
     private static DataType previous;
     private boolean spectralNorm;
     private boolean augment;
@@ -77,7 +85,8 @@ class ModernStepGradientCheckTest {
     private final INDArray real = Nd4j.rand(DataType.DOUBLE, BATCH, 1, 4, 4).muli(2).subi(1);
     private final INDArray z = Nd4j.rand(DataType.DOUBLE, BATCH, LATENT).muli(2).subi(1);
     private final int[] realLabels = {0, 1, 2, 1};
-    private final int[] fakeLabels = {2, 0, 1, 1};
+    private int[] fakeLabels = {2, 0, 1, 1};
+    private double modeSeeking;
     private final long[] imageShape = {BATCH, 1, 4, 4};
     private final DiffAugment realAugment = new DiffAugment(AUGMENT, imageShape);
     private final DiffAugment fakeAugment = new DiffAugment(AUGMENT, imageShape);
@@ -98,6 +107,18 @@ class ModernStepGradientCheckTest {
     @ParameterizedTest
     @EnumSource(GanLoss.class)
     void generatorUpdateFollowsTheGradientThroughDiffAugment(GanLoss loss) {
+        check(loss, false, true, false, true);
+    }
+
+    /**
+     * G's update with MSGAN's mode-seeking term (Mao et al. 2019) added to G's loss: examples 0 and
+     * 2, 1 and 3 form the pairs, so the labels repeat after half the batch.
+     */
+    @ParameterizedTest
+    @EnumSource(GanLoss.class)
+    void generatorUpdateFollowsTheGradientOfTheModeSeekingTerm(GanLoss loss) {
+        fakeLabels = new int[] {2, 0, 2, 0};
+        modeSeeking = 0.7;
         check(loss, false, true, false, true);
     }
 
@@ -135,7 +156,9 @@ class ModernStepGradientCheckTest {
                                         true,
                                         spectralNorm,
                                         augment ? AUGMENT : List.of(),
-                                        SEED)))) {
+                                        SEED,
+                                        Precision.FP32,
+                                        modeSeeking)))) {
             step.restoreState(converged);
             step.step(real, realLabels, z, fakeLabels, 0, 0);
         }
@@ -145,9 +168,10 @@ class ModernStepGradientCheckTest {
         Map<String, Double> sigmasAfterUpdate = spectralNorm ? oneStepSigmas(converged) : Map.of();
         Supplier<Double> generatorLoss =
                 () -> {
-                    INDArray seen =
-                            fakeAugment.replay(generator.output(generatorInput(), true).dup('c'));
-                    return meanLoss(loss, logits(seen, fakeLabels, sigmasAfterUpdate), null);
+                    INDArray images = generator.output(generatorInput(), true).dup('c');
+                    INDArray seen = fakeAugment.replay(images);
+                    return meanLoss(loss, logits(seen, fakeLabels, sigmasAfterUpdate), null)
+                            + modeSeekingLoss(images);
                 };
         INDArray generatorAfter = generator.params().dup();
         generator.setParams(generatorBefore.dup());
@@ -170,6 +194,27 @@ class ModernStepGradientCheckTest {
                 z,
                 Conditioning.oneHot(fakeLabels, Nd4j.create(BATCH, CLASSES)),
                 Nd4j.create(BATCH, LATENT + CLASSES));
+    }
+
+    /**
+     * λ / (r + 1e-5) with r = mean|G(z_i) − G(z_{i+B/2})| / mean|z_i − z_{i+B/2}| (MSGAN's
+     * reference code), 0 when the term is off.
+     */
+    private double modeSeekingLoss(INDArray images) {
+        if (modeSeeking == 0) {
+            return 0;
+        }
+        int half = BATCH / 2;
+        INDArray first = images.get(NDArrayIndex.interval(0, half));
+        INDArray second = images.get(NDArrayIndex.interval(half, BATCH));
+        double imageDistance = Transforms.abs(first.sub(second)).meanNumber().doubleValue();
+        double latentDistance =
+                Transforms.abs(
+                                z.get(NDArrayIndex.interval(0, half))
+                                        .sub(z.get(NDArrayIndex.interval(half, BATCH))))
+                        .meanNumber()
+                        .doubleValue();
+        return modeSeeking / (imageDistance / latentDistance + 1e-5);
     }
 
     /** Projection logits of D with each weight matrix divided by the given σ. */

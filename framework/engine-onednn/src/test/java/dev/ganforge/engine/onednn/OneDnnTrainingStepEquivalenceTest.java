@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ganforge.core.run.StepResult;
 import dev.ganforge.core.spec.Augmentation;
 import dev.ganforge.core.spec.GanLoss;
+import dev.ganforge.core.spec.Precision;
 import dev.ganforge.core.spec.TrainingEngine;
 import dev.ganforge.core.train.Dl4jTrainingStep;
 import dev.ganforge.core.train.StepRecipe;
@@ -256,8 +257,9 @@ class OneDnnTrainingStepEquivalenceTest {
 
     /**
      * Three steps of the modern recipe (projection D with spectral norm, DiffAugment colour,
-     * translation and cutout) on both engines against the float64 reference, 16×16 images, widths
-     * [8, 16], 4 classes.
+     * translation, scale and cutout, MSGAN's mode-seeking term: the labels repeat after half the
+     * batch) on both engines against the float64 reference, 16×16 images, widths [8, 16], 4
+     * classes.
      */
     private static void checkModernRecipe(GanLoss loss, int extraConvs, String name) {
         ImageShape shape = new ImageShape(1, 16, 16);
@@ -272,8 +274,14 @@ class OneDnnTrainingStepEquivalenceTest {
                         loss,
                         true,
                         true,
-                        List.of(Augmentation.COLOR, Augmentation.TRANSLATION, Augmentation.CUTOUT),
-                        21);
+                        List.of(
+                                Augmentation.COLOR,
+                                Augmentation.TRANSLATION,
+                                Augmentation.SCALE,
+                                Augmentation.CUTOUT),
+                        21,
+                        Precision.FP32,
+                        1.0);
         new Comparison(
                         name,
                         shape,
