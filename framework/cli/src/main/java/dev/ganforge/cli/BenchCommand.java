@@ -9,6 +9,7 @@ import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.spec.SpecLoader;
 import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.core.train.GeneratorAverage;
+import dev.ganforge.core.train.ModeSeeking;
 import dev.ganforge.core.train.ResolvedPlugins;
 import dev.ganforge.core.train.StepRecipe;
 import dev.ganforge.core.train.StepSetup;
@@ -122,6 +123,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         INDArray z = Nd4j.create(real.dataType(), batchSize, latentDim);
         StepRecipe recipe = plugins.recipe();
+        if (recipe.modeSeeking() > 0) {
+            ModeSeeking.pairLabels(labels); // as the trainer draws them
+        }
         double gflop =
                 gflopPerStep(
                         generator,

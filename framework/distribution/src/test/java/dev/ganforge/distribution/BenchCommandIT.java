@@ -52,6 +52,27 @@ class BenchCommandIT {
         assertThat(line.get("isa").asText()).matches("sse4_1|avx2?.*|avx512.*");
     }
 
+    /** With the mode-seeking term the bench pairs its labels as the trainer does, and says so. */
+    @Test
+    void benchesTheModeSeekingTermWithPairedLabels() throws Exception {
+        Path spec = write(temp, "bench.yaml", TINY);
+
+        CliFixture.Result result =
+                run(
+                        "bench",
+                        spec.toString(),
+                        "--steps",
+                        "2",
+                        "--warmup",
+                        "1",
+                        "--set",
+                        "training.mode_seeking=1");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode line = new ObjectMapper().readTree(result.out().strip());
+        assertThat(line.get("recipe").asText()).endsWith(",mode-seeking=1.0");
+    }
+
     /**
      * {@code auto} computes in fp32 where the instruction set oneDNN dispatches to has no native
      * bfloat16 and says so; where it has, it times both precisions and names the measured ratio
