@@ -181,6 +181,9 @@ public abstract class AdversarialStep implements TrainingStep {
             int iteration,
             int epoch) {
         TrainingStep.requireBatch(realImages, z, batchSize);
+        if (modeSeeking != null) {
+            ModeSeeking.requirePaired(fakeLabels);
+        }
         // Parameters may have been changed between steps (a restore).
         parametersChanged(true, true);
 

@@ -45,11 +45,36 @@ public final class ModeSeeking {
      * for the same class.
      *
      * @param labels the fake labels of one step, length B, even; changed in place
-     * @throws IllegalArgumentException if B is odd
+     * @throws IllegalArgumentException if B is odd or 0
      */
     public static void pairLabels(int[] labels) {
         int half = half(labels.length);
         System.arraycopy(labels, 0, labels, half, half);
+    }
+
+    /**
+     * Checks that examples i and i + B/2 ask for the same class.
+     *
+     * @param labels the fake labels of one step, length B
+     * @throws IllegalArgumentException if B is odd or 0, or naming the first pair whose classes
+     *     differ
+     */
+    public static void requirePaired(int[] labels) {
+        int half = half(labels.length);
+        for (int i = 0; i < half; i++) {
+            if (labels[i] != labels[i + half]) {
+                throw new IllegalArgumentException(
+                        "mode seeking pairs example "
+                                + i
+                                + " (class "
+                                + labels[i]
+                                + ") with example "
+                                + (i + half)
+                                + " (class "
+                                + labels[i + half]
+                                + "): the labels' second half must repeat the first");
+            }
+        }
     }
 
     /**
@@ -58,12 +83,12 @@ public final class ModeSeeking {
      * @param fake G's output {@code [B, C, H, W]}, B even, any value range
      * @param z the latent vectors {@code [B, latentDim]} that produced it
      * @param labels the classes asked for, length B, with example i + B/2 of example i's class
-     * @param gradientScale factor on the returned gradient: 1 when the step feeds gradients of
-     *     batch means, B when it feeds per-example sums that the updater divides by B
+     * @param gradientScale factor on the returned gradient, &gt; 0: 1 when the step feeds gradients
+     *     of batch means, B when it feeds per-example sums that the updater divides by B
      * @return dL_ms/dFake · {@code gradientScale}, {@code [B, C, H, W]}, in {@code fake}'s data
      *     type, a new array
      * @throws IllegalArgumentException if B is odd, the batch sizes differ, a pair's labels differ,
-     *     or every pair's latent vectors coincide
+     *     every pair's latent vectors coincide, or {@code gradientScale} is not positive
      */
     public INDArray gradient(INDArray fake, INDArray z, int[] labels, double gradientScale) {
         int batch = (int) fake.size(0);
@@ -78,19 +103,10 @@ public final class ModeSeeking {
                             + labels.length
                             + " labels");
         }
-        for (int i = 0; i < half; i++) {
-            if (labels[i] != labels[i + half]) {
-                throw new IllegalArgumentException(
-                        "mode seeking pairs example "
-                                + i
-                                + " (class "
-                                + labels[i]
-                                + ") with example "
-                                + (i + half)
-                                + " (class "
-                                + labels[i + half]
-                                + "): the labels' second half must repeat the first");
-            }
+        requirePaired(labels);
+        if (!(gradientScale > 0)) {
+            throw new IllegalArgumentException(
+                    "mode seeking: the gradient scale must be positive, got " + gradientScale);
         }
         double[] images = fake.dup('c').data().asDouble();
         double[] latents = z.dup('c').data().asDouble();
@@ -129,8 +145,10 @@ public final class ModeSeeking {
     }
 
     /**
+     * The term's value for a given ratio, as added to G's loss.
+     *
      * @param ratio r, the image distance over the latent distance, ≥ 0
-     * @return L_ms = λ / (r + ε)
+     * @return L_ms = λ / (r + ε), &gt; 0
      */
     public double loss(double ratio) {
         return lambda / (ratio + EPSILON);

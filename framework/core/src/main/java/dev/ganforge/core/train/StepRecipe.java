@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * How a {@link TrainingStep} trains, beyond the networks: the loss, how D sees the label, whether
- * D's weights are spectrally normalised, and the differentiable augmentation of D's inputs.
+ * D's weights are spectrally normalised, the differentiable augmentation of D's inputs, the
+ * arithmetic, and the weight of the mode-seeking term in G's loss.
  *
  * @param loss the adversarial loss
  * @param projection D's output is {@code [B, 1 + K]}: column 0 is ψ(φ(x)), column 1 + y is the

@@ -25,11 +25,14 @@ public interface TrainingStep extends AutoCloseable {
      * @param realImages {@code [B, C, H, W]} in [-1, 1]
      * @param realLabels class of each real image, length B (ignored when unconditional)
      * @param z latent vectors {@code [B, latentDim]}
-     * @param fakeLabels class to generate per example, length B (ignored when unconditional)
+     * @param fakeLabels class to generate per example, length B (ignored when unconditional); with
+     *     the recipe's mode-seeking term on, example i + B/2 must have example i's class, in
+     *     unconditional models too ({@link ModeSeeking#pairLabels})
      * @param iteration 0-based step number, passed to both updaters
      * @param epoch 0-based epoch number, passed to both updaters (learning-rate schedules)
      * @return losses and mean discriminator probabilities of this step
-     * @throws IllegalArgumentException if the batch is not of size B
+     * @throws IllegalArgumentException if the batch is not of size B, or if the mode-seeking term
+     *     is on and the fake labels are not paired (checked before anything is updated)
      */
     StepResult step(
             INDArray realImages,

@@ -72,7 +72,11 @@ class TrainingStepDescriptionTest {
                                 0,
                                 generatorWith(new BatchNormalization.Builder().nOut(8).build())))
                 .isEqualTo(" (bce loss, DiffAugment translation,scale, mode seeking 0.5)");
-        assertThat(recipe.isDcgan()).isFalse();
+        assertThat(
+                        new StepRecipe(GanLoss.BCE, false, false, List.of(), 1, Precision.FP32, 0.5)
+                                .isDcgan())
+                .as("the DCGAN step plus the mode-seeking term is not the DCGAN step")
+                .isFalse();
     }
 
     @Test

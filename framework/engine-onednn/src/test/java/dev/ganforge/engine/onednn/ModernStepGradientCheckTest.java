@@ -122,6 +122,38 @@ class ModernStepGradientCheckTest {
         check(loss, false, true, false, true);
     }
 
+    /** Unpaired fake labels are refused before either network changes. */
+    @org.junit.jupiter.api.Test
+    void unpairedLabelsWithTheModeSeekingTermChangeNothing() {
+        INDArray discriminatorBefore = discriminator.params().dup();
+        INDArray generatorBefore = generator.params().dup();
+        try (Dl4jTrainingStep step =
+                new Dl4jTrainingStep(
+                        new StepSetup(
+                                generator,
+                                discriminator,
+                                SHAPE,
+                                LATENT,
+                                CLASSES,
+                                true,
+                                BATCH,
+                                new StepRecipe(
+                                        GanLoss.HINGE,
+                                        true,
+                                        false,
+                                        List.of(),
+                                        SEED,
+                                        Precision.FP32,
+                                        1)))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> step.step(real, realLabels, z, new int[] {2, 0, 1, 1}, 0, 0))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("pairs example 0 (class 2) with example 2 (class 1)");
+        }
+        assertThat(discriminator.params()).isEqualTo(discriminatorBefore);
+        assertThat(generator.params()).isEqualTo(generatorBefore);
+    }
+
     private void check(GanLoss loss, boolean sn, boolean aug, boolean checkD, boolean checkG) {
         spectralNorm = sn;
         augment = aug;

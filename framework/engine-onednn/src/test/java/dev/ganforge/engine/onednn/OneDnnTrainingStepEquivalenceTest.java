@@ -9,6 +9,7 @@ import dev.ganforge.core.spec.GanLoss;
 import dev.ganforge.core.spec.Precision;
 import dev.ganforge.core.spec.TrainingEngine;
 import dev.ganforge.core.train.Dl4jTrainingStep;
+import dev.ganforge.core.train.ModeSeeking;
 import dev.ganforge.core.train.StepRecipe;
 import dev.ganforge.core.train.StepSetup;
 import dev.ganforge.core.train.TrainingEngines;
@@ -481,6 +482,9 @@ class OneDnnTrainingStepEquivalenceTest {
             this.labels = new int[batch];
             for (int i = 0; i < batch; i++) {
                 labels[i] = (i * 3 + 1) % 4;
+            }
+            if (recipe.modeSeeking() > 0) {
+                ModeSeeking.pairLabels(labels);
             }
             MultiLayerNetwork[] dl4jNetworks;
             MultiLayerNetwork[] oneDnnNetworks;
