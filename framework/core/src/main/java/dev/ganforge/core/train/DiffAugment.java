@@ -316,8 +316,7 @@ public final class DiffAugment {
         }
     }
 
-    // --- scale: y = bilinear sample of x at the centre-zoomed position, zero outside
-    // --------------
+    // --- scale: y = x bilinearly sampled at the centre-zoomed position, 0 outside ----------------
 
     private void drawScale(SplittableRandom random) {
         // ADA (Karras et al. 2020, appendix B.2): isotropic scaling ~ lognormal(0, (0.2·ln 2)²)

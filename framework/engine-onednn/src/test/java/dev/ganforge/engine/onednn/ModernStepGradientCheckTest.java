@@ -1,6 +1,7 @@
 package dev.ganforge.engine.onednn;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganforge.core.spec.Augmentation;
 import dev.ganforge.core.spec.GanLoss;
@@ -24,6 +25,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -123,30 +125,15 @@ class ModernStepGradientCheckTest {
     }
 
     /** Unpaired fake labels are refused before either network changes. */
-    @org.junit.jupiter.api.Test
+    @Test
     void unpairedLabelsWithTheModeSeekingTermChangeNothing() {
         INDArray discriminatorBefore = discriminator.params().dup();
         INDArray generatorBefore = generator.params().dup();
         try (Dl4jTrainingStep step =
-                new Dl4jTrainingStep(
-                        new StepSetup(
-                                generator,
-                                discriminator,
-                                SHAPE,
-                                LATENT,
-                                CLASSES,
-                                true,
-                                BATCH,
-                                new StepRecipe(
-                                        GanLoss.HINGE,
-                                        true,
-                                        false,
-                                        List.of(),
-                                        SEED,
-                                        Precision.FP32,
-                                        1)))) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                            () -> step.step(real, realLabels, z, new int[] {2, 0, 1, 1}, 0, 0))
+                newStep(
+                        new StepRecipe(
+                                GanLoss.HINGE, true, false, List.of(), SEED, Precision.FP32, 1))) {
+            assertThatThrownBy(() -> step.step(real, realLabels, z, new int[] {2, 0, 1, 1}, 0, 0))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("pairs example 0 (class 2) with example 2 (class 1)");
         }
@@ -174,23 +161,15 @@ class ModernStepGradientCheckTest {
         Map<String, INDArray> converged = convergedLeftVectors();
 
         try (Dl4jTrainingStep step =
-                new Dl4jTrainingStep(
-                        new StepSetup(
-                                generator,
-                                discriminator,
-                                SHAPE,
-                                LATENT,
-                                CLASSES,
+                newStep(
+                        new StepRecipe(
+                                loss,
                                 true,
-                                BATCH,
-                                new StepRecipe(
-                                        loss,
-                                        true,
-                                        spectralNorm,
-                                        augment ? AUGMENT : List.of(),
-                                        SEED,
-                                        Precision.FP32,
-                                        modeSeeking)))) {
+                                spectralNorm,
+                                augment ? AUGMENT : List.of(),
+                                SEED,
+                                Precision.FP32,
+                                modeSeeking))) {
             step.restoreState(converged);
             step.step(real, realLabels, z, fakeLabels, 0, 0);
         }
@@ -219,6 +198,13 @@ class ModernStepGradientCheckTest {
         }
         assertThat(generatorAnalytic.norm2Number().doubleValue()).isGreaterThan(1e-6);
         assertThat(discriminatorAnalytic.norm2Number().doubleValue()).isGreaterThan(1e-6);
+    }
+
+    /** The DL4J step on this test's conditional networks, batch B, with {@code recipe}. */
+    private Dl4jTrainingStep newStep(StepRecipe recipe) {
+        return new Dl4jTrainingStep(
+                new StepSetup(
+                        generator, discriminator, SHAPE, LATENT, CLASSES, true, BATCH, recipe));
     }
 
     private INDArray generatorInput() {
