@@ -3,7 +3,6 @@ package dev.ganforge.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ganforge.cli.Main;
-import dev.ganforge.core.run.MetricsLog;
 import dev.ganforge.core.run.RunDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -110,7 +109,7 @@ final class CliFixture {
         String text = Files.readString(runFolder.resolve(RunDirectory.METRICS_FILE));
         List<Long> steps = new ArrayList<>();
         for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
-            if (!line.isEmpty() && !line.equals(MetricsLog.HEADER)) {
+            if (!line.isEmpty() && !line.startsWith("step,")) {
                 steps.add(Long.parseLong(line.substring(0, line.indexOf(','))));
             }
         }

@@ -4,8 +4,10 @@ import static dev.ganforge.distribution.CliFixture.run;
 import static dev.ganforge.distribution.CliFixture.tinySpec;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.ganforge.core.run.CheckpointStore;
+import dev.ganforge.core.run.MetricsLog;
 import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.run.RunStatus;
 import java.awt.image.BufferedImage;
@@ -159,6 +161,25 @@ class RunCommandIT {
         // the average differs from the generator: samples come from the EMA
         assertThat(maxDifference(a.averageGenerator().params(), a.generator().params()))
                 .isGreaterThan(1e-6);
+        // the term's ratio r is logged, and the resumed run logs the straight run's values
+        List<Double> straightRatios = modeSeekingRatios(straight);
+        List<Double> resumedRatios = modeSeekingRatios(resumed);
+        assertThat(straightRatios).hasSize(4).allSatisfy(r -> assertThat(r).isPositive());
+        assertThat(resumedRatios).hasSize(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(resumedRatios.get(i))
+                    .isCloseTo(straightRatios.get(i), within(1e-3 * straightRatios.get(i)));
+        }
+    }
+
+    /** The mode_seeking_ratio column of a run's metrics.csv, one value per row. */
+    private static List<Double> modeSeekingRatios(Path runFolder) throws Exception {
+        List<String> lines = Files.readAllLines(runFolder.resolve(RunDirectory.METRICS_FILE));
+        assertThat(lines.get(0)).isEqualTo(MetricsLog.HEADER + "," + MetricsLog.MODE_SEEKING_RATIO);
+        return lines.stream()
+                .skip(1)
+                .map(line -> Double.parseDouble(line.substring(line.lastIndexOf(',') + 1)))
+                .toList();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ganforge.core.run;
 
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -12,9 +13,11 @@ import java.util.Locale;
 
 /**
  * {@code metrics.csv} of a run: a header row, then one row per logged step, flushed as written so a
- * crash loses nothing already logged. Columns: {@link #HEADER}. Losses in nats, probabilities in
- * [0, 1], {@code sec_per_step} in seconds (mean over the steps since the previous row), {@code
- * timestamp_ms} in Unix epoch milliseconds.
+ * crash loses nothing already logged. Columns: {@link #HEADER}, followed by {@link
+ * #MODE_SEEKING_RATIO} in runs with MSGAN's mode-seeking term. Losses in nats, probabilities in [0,
+ * 1], {@code sec_per_step} in seconds (mean over the steps since the previous row), {@code
+ * timestamp_ms} in Unix epoch milliseconds, {@code mode_seeking_ratio} the term's r of the logged
+ * step (image distance over latent distance, ≥ 0, {@link StepResult#modeSeekingRatio()}).
  */
 public final class MetricsLog implements Closeable {
 
@@ -22,19 +25,47 @@ public final class MetricsLog implements Closeable {
     public static final String HEADER =
             "step,epoch,d_loss,g_loss,d_real,d_fake,sec_per_step,samples_per_sec,timestamp_ms";
 
+    /** The column appended to {@link #HEADER} in runs with the mode-seeking term. */
+    public static final String MODE_SEEKING_RATIO = "mode_seeking_ratio";
+
     private final BufferedWriter writer;
+    private final boolean modeSeekingColumn;
 
     /**
-     * Opens the log for appending. When resuming, rows after {@code keepThroughStep} (written after
-     * the checkpoint being resumed from) are dropped so no step appears twice.
+     * Opens the log of a run without the mode-seeking term for appending. When resuming, rows after
+     * {@code keepThroughStep} (written after the checkpoint being resumed from) are dropped so no
+     * step appears twice.
      *
      * @param file the CSV file; created with a header if missing
      * @param keepThroughStep keep rows with step ≤ this; -1 for a new run
      * @throws UncheckedIOException if the file cannot be read or written
      */
     public MetricsLog(Path file, long keepThroughStep) {
+        this(file, keepThroughStep, false);
+    }
+
+    /**
+     * Opens the log for appending, as {@link #MetricsLog(Path, long)}. With {@code modeSeeking} a
+     * new file gets the {@link #MODE_SEEKING_RATIO} column. An existing file keeps the columns it
+     * has, so resuming never drops rows of another layout: a run logged before the column existed
+     * goes on without it, and one that has it goes on writing it (NaN while the term is off).
+     *
+     * @param file the CSV file; created with a header if missing
+     * @param keepThroughStep keep rows with step ≤ this; -1 for a new run
+     * @param modeSeeking whether the run trains with the mode-seeking term
+     * @throws UncheckedIOException if the file cannot be read or written
+     */
+    public MetricsLog(Path file, long keepThroughStep, boolean modeSeeking) {
         try {
-            StepCsv.keepThrough(file, HEADER, keepThroughStep);
+            String existing = firstLine(file);
+            modeSeekingColumn =
+                    existing != null
+                            ? existing.equals(HEADER + "," + MODE_SEEKING_RATIO)
+                            : modeSeeking;
+            StepCsv.keepThrough(
+                    file,
+                    modeSeekingColumn ? HEADER + "," + MODE_SEEKING_RATIO : HEADER,
+                    keepThroughStep);
             writer =
                     Files.newBufferedWriter(
                             file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
@@ -48,29 +79,54 @@ public final class MetricsLog implements Closeable {
      *
      * @param step 1-based number of steps done
      * @param epoch 0-based epoch of that step
-     * @param result the step's losses and probabilities
+     * @param result the step's losses, probabilities and mode-seeking ratio
      * @param secondsPerStep mean wall-clock seconds per step since the last row
      * @param batchSize B, for samples per second
      */
     public void append(
             long step, long epoch, StepResult result, double secondsPerStep, int batchSize) {
         try {
-            writer.write(
-                    String.format(
-                            Locale.ROOT,
-                            "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%d%n",
-                            step,
-                            epoch,
-                            result.discriminatorLoss(),
-                            result.generatorLoss(),
-                            result.realProbability(),
-                            result.fakeProbability(),
-                            secondsPerStep,
-                            batchSize / secondsPerStep,
-                            System.currentTimeMillis()));
+            StringBuilder row =
+                    new StringBuilder(
+                            String.format(
+                                    Locale.ROOT,
+                                    "%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.2f,%d",
+                                    step,
+                                    epoch,
+                                    result.discriminatorLoss(),
+                                    result.generatorLoss(),
+                                    result.realProbability(),
+                                    result.fakeProbability(),
+                                    secondsPerStep,
+                                    batchSize / secondsPerStep,
+                                    System.currentTimeMillis()));
+            if (modeSeekingColumn) {
+                row.append(String.format(Locale.ROOT, ",%.6f", result.modeSeekingRatio()));
+            }
+            writer.write(row.append('\n').toString());
             writer.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to metrics.csv: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @return whether this log writes the {@link #MODE_SEEKING_RATIO} column
+     */
+    public boolean hasModeSeekingColumn() {
+        return modeSeekingColumn;
+    }
+
+    /**
+     * @return the file's first line, or null if the file is missing or empty
+     */
+    private static String firstLine(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line = reader.readLine();
+            return line == null || line.isEmpty() ? null : line.strip();
         }
     }
 

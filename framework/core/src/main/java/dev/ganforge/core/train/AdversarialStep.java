@@ -230,7 +230,8 @@ public abstract class AdversarialStep implements TrainingStep {
                 realLoss + fakeLoss,
                 generatorLoss,
                 DiscriminatorHead.meanProbability(realLogits),
-                DiscriminatorHead.meanProbability(fakeLogits));
+                DiscriminatorHead.meanProbability(fakeLogits),
+                modeSeeking != null ? modeSeeking.lastRatio() : Double.NaN);
     }
 
     /**

@@ -454,7 +454,9 @@ public final class Trainer {
         long sinceLog = System.nanoTime();
         long lastGc = sinceLog;
         try (trainingStep;
-                MetricsLog metrics = new MetricsLog(run.metricsFile(), startStep);
+                MetricsLog metrics =
+                        new MetricsLog(
+                                run.metricsFile(), startStep, spec.training().modeSeeking() > 0);
                 SystemMetricsRecorder system =
                         SystemMetricsRecorder.start(
                                 run,

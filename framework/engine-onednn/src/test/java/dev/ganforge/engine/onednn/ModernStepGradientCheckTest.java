@@ -2,7 +2,9 @@ package dev.ganforge.engine.onednn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.ganforge.core.run.StepResult;
 import dev.ganforge.core.spec.Augmentation;
 import dev.ganforge.core.spec.GanLoss;
 import dev.ganforge.core.spec.Precision;
@@ -171,7 +173,13 @@ class ModernStepGradientCheckTest {
                                 Precision.FP32,
                                 modeSeeking))) {
             step.restoreState(converged);
-            step.step(real, realLabels, z, fakeLabels, 0, 0);
+            StepResult result = step.step(real, realLabels, z, fakeLabels, 0, 0);
+            if (modeSeeking > 0) { // r of the images G made before its update, as logged
+                assertThat(result.modeSeekingRatio())
+                        .isCloseTo(modeSeekingRatio(fake), within(1e-9 * modeSeekingRatio(fake)));
+            } else {
+                assertThat(result.modeSeekingRatio()).isNaN();
+            }
         }
 
         INDArray discriminatorAnalytic = discriminatorBefore.sub(discriminator.params());
@@ -214,14 +222,13 @@ class ModernStepGradientCheckTest {
                 Nd4j.create(BATCH, LATENT + CLASSES));
     }
 
-    /**
-     * λ / (r + 1e-5) with r = mean|G(z_i) − G(z_{i+B/2})| / mean|z_i − z_{i+B/2}| (MSGAN's
-     * reference code), 0 when the term is off.
-     */
+    /** λ / (r + 1e-5) of {@link #modeSeekingRatio} (MSGAN's reference code), 0 when off. */
     private double modeSeekingLoss(INDArray images) {
-        if (modeSeeking == 0) {
-            return 0;
-        }
+        return modeSeeking == 0 ? 0 : modeSeeking / (modeSeekingRatio(images) + 1e-5);
+    }
+
+    /** r = mean|G(z_i) − G(z_{i+B/2})| / mean|z_i − z_{i+B/2}|. */
+    private double modeSeekingRatio(INDArray images) {
         int half = BATCH / 2;
         INDArray first = images.get(NDArrayIndex.interval(0, half));
         INDArray second = images.get(NDArrayIndex.interval(half, BATCH));
@@ -232,7 +239,7 @@ class ModernStepGradientCheckTest {
                                         .sub(z.get(NDArrayIndex.interval(half, BATCH))))
                         .meanNumber()
                         .doubleValue();
-        return modeSeeking / (imageDistance / latentDistance + 1e-5);
+        return imageDistance / latentDistance;
     }
 
     /** Projection logits of D with each weight matrix divided by the given σ. */

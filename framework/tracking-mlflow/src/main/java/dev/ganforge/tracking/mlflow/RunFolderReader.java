@@ -1,5 +1,6 @@
 package dev.ganforge.tracking.mlflow;
 
+import dev.ganforge.core.run.MetricsLog;
 import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.runtime.SystemSample;
 import dev.ganforge.core.spec.SpecLoader;
@@ -25,7 +26,10 @@ import java.util.stream.Stream;
  */
 final class RunFolderReader {
 
-    /** Metric columns of metrics.csv sent to MLflow, under the same names. */
+    /**
+     * Metric columns of metrics.csv sent to MLflow, under the same names; a column the file lacks
+     * (the mode-seeking ratio of a run without the term) is skipped.
+     */
     static final List<String> METRICS =
             List.of(
                     "epoch",
@@ -34,7 +38,8 @@ final class RunFolderReader {
                     "d_real",
                     "d_fake",
                     "sec_per_step",
-                    "samples_per_sec");
+                    "samples_per_sec",
+                    MetricsLog.MODE_SEEKING_RATIO);
 
     /**
      * A sample grid file. @param file the PNG @param step its step @param key real, fake1 or fake2

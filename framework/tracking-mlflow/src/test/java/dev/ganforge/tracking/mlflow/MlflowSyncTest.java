@@ -7,6 +7,7 @@ import static dev.ganforge.tracking.mlflow.RunFolderFixture.spec;
 import static dev.ganforge.tracking.mlflow.RunFolderFixture.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.run.RunStatus;
@@ -26,6 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 class MlflowSyncTest {
 
     @TempDir Path run;
+
+    /** Metrics per row of these runs: all but mode_seeking_ratio, which needs that term. */
+    private static final int ROW_POINTS = RunFolderReader.METRICS.size() - 1;
 
     private final FakeTracker tracker = new FakeTracker();
     private final List<String> notices = new ArrayList<>();
@@ -72,7 +76,7 @@ class MlflowSyncTest {
                         1_700_000_000_002L,
                         1_700_000_000_003L,
                         1_700_000_000_004L);
-        assertThat(tracker.metrics).hasSize(4 * RunFolderReader.METRICS.size());
+        assertThat(tracker.metrics).hasSize(4 * ROW_POINTS);
         assertThat(tracker.artifacts.keySet())
                 .contains(
                         "spec.yaml",
@@ -255,10 +259,29 @@ class MlflowSyncTest {
                         .toList();
         assertThat(steps).hasSize(400).isSorted().doesNotHaveDuplicates();
         assertThat(tracker.batchMetricCounts)
-                .allMatch(n -> n <= 1000 && n % RunFolderReader.METRICS.size() == 0);
+                .allMatch(n -> n <= 1000 && n % ROW_POINTS == 0); // whole rows per batch
         assertThat(tracker.artifacts.keySet().stream().filter(k -> k.startsWith("images/")))
                 .hasSize(4);
         assertThat(tracker.status).isEqualTo(RunStatus.FINISHED);
+    }
+
+    @Test
+    void theModeSeekingRatioIsMirroredWhenTheRunLogsIt() throws Exception {
+        RunFolderFixture.create(run, spec(2));
+        Files.writeString(
+                run.resolve("metrics.csv"),
+                "step,epoch,d_loss,g_loss,d_real,d_fake,sec_per_step,samples_per_sec,timestamp_ms,"
+                        + "mode_seeking_ratio\n"
+                        + "1,0,1.0,0.5,0.6,0.4,0.01,100.0,1700000000001,0.031\n"
+                        + "2,0,1.0,0.5,0.6,0.4,0.01,100.0,1700000000002,0.029\n");
+        status(run, "FINISHED", null);
+
+        sync().sync();
+
+        assertThat(tracker.metrics)
+                .filteredOn(m -> m.key().equals("mode_seeking_ratio"))
+                .extracting(MetricPoint::step, MetricPoint::value)
+                .containsExactly(tuple(1L, 0.031), tuple(2L, 0.029));
     }
 
     @Test
