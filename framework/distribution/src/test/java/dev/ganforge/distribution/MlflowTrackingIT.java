@@ -143,6 +143,7 @@ class MlflowTrackingIT {
                 .containsEntry("mlflow.user", System.getProperty("user.name"))
                 .containsEntry("ganforge.status", "FINISHED");
         assertThat(tags.get("mlflow.source.git.commit")).matches("[0-9a-f]{40}");
+        assertThat(tags.get("ganforge.git_dirty")).isIn("true", "false");
         com.fasterxml.jackson.databind.JsonNode input =
                 rest.run(runId).path("inputs").path("dataset_inputs").path(0);
         assertThat(input.path("dataset").path("name").asText()).isEqualTo("synthetic");

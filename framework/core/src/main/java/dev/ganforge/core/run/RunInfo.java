@@ -15,7 +15,9 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -34,6 +36,9 @@ import java.util.concurrent.TimeUnit;
  * @param user the operating-system user ({@code user.name})
  * @param gitCommit the commit the running code's jars were built from (recorded by the build), or,
  *     for code run from class folders, the HEAD of the checkout holding them; null when not known
+ * @param gitDirty whether that code was built from (or, from class folders, runs with) changes to
+ *     tracked files not yet committed, so that {@code gitCommit} does not hold all of it; null when
+ *     not known (no commit, or a run-info.json written before it was recorded)
  * @param startedMs when the run first started, Unix epoch milliseconds
  * @param datasetDigest the {@link DataFingerprint} of the decoded training data, or null (a
  *     run-info.json written before it existed)
@@ -47,6 +52,7 @@ public record RunInfo(
         Map<String, String> plugins,
         String user,
         String gitCommit,
+        Boolean gitDirty,
         long startedMs,
         String datasetDigest,
         String datasetSource) {
@@ -74,13 +80,15 @@ public record RunInfo(
         plugins.put("sampler", describe(spec.sampler()));
         plugins.put("optimizer.generator", describe(spec.optimizers().generator()));
         plugins.put("optimizer.discriminator", describe(spec.optimizers().discriminator()));
+        Optional<Revision> revision = headRevision();
         return new RunInfo(
                 spec.dataset().type(),
                 data.size(),
                 data.numClasses(),
                 plugins,
                 System.getProperty("user.name", "unknown"),
-                headCommit().orElse(null),
+                revision.map(Revision::commit).orElse(null),
+                revision.map(Revision::dirty).orElse(null),
                 startedMs,
                 DataFingerprint.of(data),
                 source(spec.dataset()));
@@ -132,6 +140,7 @@ public record RunInfo(
                     .fields()
                     .forEachRemaining(e -> plugins.put(e.getKey(), e.getValue().asText()));
             JsonNode commit = node.path("git_commit");
+            JsonNode dirty = node.path("git_dirty");
             return Optional.of(
                     new RunInfo(
                             node.path("dataset").path("name").asText(),
@@ -140,6 +149,7 @@ public record RunInfo(
                             plugins,
                             node.path("user").asText("unknown"),
                             commit.isTextual() ? commit.asText() : null,
+                            dirty.isBoolean() ? dirty.asBoolean() : null,
                             node.path("started_ms").asLong(),
                             node.path("dataset").path("digest").asText(null),
                             node.path("dataset").path("source").asText(null)));
@@ -174,6 +184,9 @@ public record RunInfo(
         if (gitCommit != null) {
             node.put("git_commit", gitCommit);
         }
+        if (gitDirty != null) {
+            node.put("git_dirty", gitDirty);
+        }
         node.put("started_ms", startedMs);
         Folders.writeAtomically(
                 runFolder.resolve(FILE),
@@ -181,20 +194,27 @@ public record RunInfo(
     }
 
     /**
-     * The commit of the running ganforge code. Run from the core jar: the commit the build recorded
-     * in it, wherever the jar lies (a jar inside another repository, or in a checkout that moved on
-     * without a rebuild, would otherwise report the wrong HEAD); a build from uncommitted changes
-     * records the commit they were made on. Run from a class folder (an IDE, a module's tests): the
-     * HEAD of the checkout holding it.
-     *
-     * @return the commit, or empty when it is not known
+     * A source revision. @param commit the full 40-digit commit id @param dirty whether tracked
+     * files had uncommitted changes, null when not known
      */
-    static Optional<String> headCommit() {
+    record Revision(String commit, Boolean dirty) {}
+
+    /**
+     * The revision of the running ganforge code. Run from the core jar: the commit the build
+     * recorded in it, wherever the jar lies (a jar inside another repository, or in a checkout that
+     * moved on without a rebuild, would otherwise report the wrong HEAD); a build from uncommitted
+     * changes records the commit they were made on, marked dirty. Run from a class folder (an IDE,
+     * a module's tests): the HEAD of the checkout holding it, dirty when its tracked files differ
+     * from HEAD.
+     *
+     * @return the revision, or empty when the commit is not known
+     */
+    static Optional<Revision> headRevision() {
         Optional<Path> code = codeSource();
         if (code.isPresent() && Files.isRegularFile(code.get())) {
-            return builtCommit();
+            return builtRevision();
         }
-        return code.flatMap(RunInfo::checkoutCommit);
+        return code.flatMap(RunInfo::checkoutRevision);
     }
 
     private static Optional<Path> codeSource() {
@@ -212,12 +232,12 @@ public record RunInfo(
     }
 
     /**
-     * @return the commit recorded at build time (git-commit-id-maven-plugin's {@code
+     * @return the revision recorded at build time (git-commit-id-maven-plugin's {@code
      *     git.properties} beside this class), or empty when the build had no git checkout
      */
-    static Optional<String> builtCommit() {
+    static Optional<Revision> builtRevision() {
         try (InputStream in = RunInfo.class.getResourceAsStream("git.properties")) {
-            return in == null ? Optional.empty() : builtCommit(in);
+            return in == null ? Optional.empty() : builtRevision(in);
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -225,21 +245,47 @@ public record RunInfo(
 
     /**
      * @param properties a {@code git.properties} file
-     * @return its {@code git.commit.id.full}, when that is a full 40-digit commit id
+     * @return its {@code git.commit.id.full}, when that is a full 40-digit commit id, with its
+     *     {@code git.dirty} ({@code true} or {@code false}; anything else is not known)
      * @throws IOException if it cannot be read
      */
-    static Optional<String> builtCommit(InputStream properties) throws IOException {
+    static Optional<Revision> builtRevision(InputStream properties) throws IOException {
         Properties recorded = new Properties();
         recorded.load(new java.io.InputStreamReader(properties, StandardCharsets.UTF_8));
         String commit = recorded.getProperty("git.commit.id.full", "").trim();
-        return commit.matches("[0-9a-f]{40}") ? Optional.of(commit) : Optional.empty();
+        String dirty = recorded.getProperty("git.dirty", "").trim();
+        return commit.matches("[0-9a-f]{40}")
+                ? Optional.of(
+                        new Revision(
+                                commit,
+                                dirty.equals("true")
+                                        ? Boolean.TRUE
+                                        : dirty.equals("false") ? Boolean.FALSE : null))
+                : Optional.empty();
     }
 
-    private static Optional<String> checkoutCommit(Path folder) {
+    private static Optional<Revision> checkoutRevision(Path folder) {
+        return git(folder, "rev-parse", "HEAD")
+                .filter(out -> out.matches("[0-9a-f]{40}"))
+                .map(
+                        commit ->
+                                new Revision(
+                                        commit,
+                                        git(folder, "status", "--porcelain", "--untracked-files=no")
+                                                .map(out -> !out.isEmpty())
+                                                .orElse(null)));
+    }
+
+    /**
+     * @return git's trimmed standard output in {@code folder}, or empty when git is missing, fails
+     *     or takes over 5 s
+     */
+    private static Optional<String> git(Path folder, String... arguments) {
+        List<String> command = new ArrayList<>(List.of("git", "-C", folder.toString()));
+        command.addAll(List.of(arguments));
         try {
             Process git =
-                    new ProcessBuilder("git", "-C", folder.toString(), "rev-parse", "HEAD")
-                            .redirectErrorStream(false)
+                    new ProcessBuilder(command)
                             .redirectError(ProcessBuilder.Redirect.DISCARD)
                             .start();
             if (!git.waitFor(5, TimeUnit.SECONDS)) {
@@ -248,9 +294,7 @@ public record RunInfo(
             }
             String out =
                     new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            return git.exitValue() == 0 && out.matches("[0-9a-f]{40}")
-                    ? Optional.of(out)
-                    : Optional.empty();
+            return git.exitValue() == 0 ? Optional.of(out) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // no git
         } catch (InterruptedException e) {

@@ -19,9 +19,14 @@ class RunInfoCommitTest {
     private static final String COMMIT = "48fa68a7d87c773161241228a9d13e1c7c8ecc25";
 
     @Test
-    void aRecordedFullCommitIdIsRead() throws IOException {
+    void aRecordedFullCommitIdIsReadWithWhetherItsBuildWasDirty() throws IOException {
         assertThat(read("#Generated\ngit.commit.id.full=" + COMMIT + "\ngit.dirty=false\n"))
-                .contains(COMMIT);
+                .contains(new RunInfo.Revision(COMMIT, false));
+        assertThat(read("git.dirty=true\ngit.commit.id.full=" + COMMIT + "\n"))
+                .contains(new RunInfo.Revision(COMMIT, true));
+        assertThat(read("git.commit.id.full=" + COMMIT + "\n"))
+                .as("a build before git.dirty was recorded")
+                .contains(new RunInfo.Revision(COMMIT, null));
     }
 
     @Test
@@ -36,9 +41,14 @@ class RunInfoCommitTest {
         // the Maven build of a git checkout writes git.properties beside RunInfo (a misnamed file
         // or a plugin that stopped running fails here); a build from a source archive without .git
         // records no commit, and then nothing is claimed
-        Optional<String> built = RunInfo.builtCommit();
+        Optional<RunInfo.Revision> built = RunInfo.builtRevision();
         if (insideACheckout()) {
-            assertThat(built).hasValueSatisfying(id -> assertThat(id).matches("[0-9a-f]{40}"));
+            assertThat(built)
+                    .hasValueSatisfying(
+                            revision -> {
+                                assertThat(revision.commit()).matches("[0-9a-f]{40}");
+                                assertThat(revision.dirty()).as("git.dirty recorded").isNotNull();
+                            });
         } else {
             assertThat(built).isEmpty();
         }
@@ -56,8 +66,8 @@ class RunInfoCommitTest {
         return false;
     }
 
-    private static Optional<String> read(String properties) throws IOException {
-        return RunInfo.builtCommit(
+    private static Optional<RunInfo.Revision> read(String properties) throws IOException {
+        return RunInfo.builtRevision(
                 new ByteArrayInputStream(properties.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -155,6 +155,9 @@ public final class MlflowSync {
             if (info != null && info.gitCommit() != null) {
                 tags.add(new KeyValue("mlflow.source.git.commit", info.gitCommit()));
             }
+            if (info != null && info.gitDirty() != null) { // uncommitted changes in the code
+                tags.add(new KeyValue("ganforge.git_dirty", info.gitDirty().toString()));
+            }
             Path parentFile = root.resolve(RunDirectory.TRACKING_PARENT_FILE);
             if (Files.isRegularFile(parentFile)) {
                 try {

@@ -105,7 +105,8 @@ class MlflowSyncTest {
                         10,
                         java.util.Map.of(),
                         "me",
-                        null,
+                        "48fa68a7d87c773161241228a9d13e1c7c8ecc25",
+                        true,
                         1,
                         "0123456789abcdef",
                         "fashion-mnist:/data/fashion")
@@ -122,6 +123,11 @@ class MlflowSyncTest {
                                 "fashion-mnist:/data/fashion",
                                 60000,
                                 10));
+        // run-info.json's commit, and that it was built with uncommitted changes
+        assertThat(tracker.tags)
+                .containsEntry(
+                        "mlflow.source.git.commit", "48fa68a7d87c773161241228a9d13e1c7c8ecc25")
+                .containsEntry("ganforge.git_dirty", "true");
     }
 
     @Test
@@ -130,7 +136,16 @@ class MlflowSyncTest {
         rows(run, 1, 4, 1.0);
         status(run, "FINISHED", null);
         new dev.ganforge.core.run.RunInfo(
-                        "fashion-mnist", 60000, 10, java.util.Map.of(), "me", null, 1, "ab", "x")
+                        "fashion-mnist",
+                        60000,
+                        10,
+                        java.util.Map.of(),
+                        "me",
+                        null,
+                        null,
+                        1,
+                        "ab",
+                        "x")
                 .write(run);
         tracker.refuseDatasetInputs = true;
 
