@@ -228,8 +228,7 @@ public final class SweepRunner {
                                         + ": stopped ("
                                         + e.getCause().getMessage()
                                         + ")");
-                        String name = job.trial().state().folderName();
-                        scheduler.ended(job, code, null, name + ".log");
+                        scheduler.ended(job, code, null, logName(job.trial().state()));
                         continue;
                     }
                     executor.stop();
@@ -245,7 +244,7 @@ public final class SweepRunner {
                 String name = job.trial().state().folderName();
                 Path runDirectory = folder.resolve(name);
                 Double value = metric == null ? null : FinalMetric.read(runDirectory, metric);
-                scheduler.ended(job, code, value, name + ".log");
+                scheduler.ended(job, code, value, logName(job.trial().state()));
                 TrialState now = state.get(job.trial().state().id());
                 out.println(
                         "trial "
@@ -262,6 +261,13 @@ public final class SweepRunner {
         if (!stopRequested) {
             scheduler.finish();
         }
+    }
+
+    /**
+     * @return the name of the trial's console log in the sweep folder, beside its run folder
+     */
+    private static String logName(TrialState trial) {
+        return trial.folderName() + ".log";
     }
 
     /** Writes the trial's spec, records the start and submits the segment. */
@@ -304,7 +310,7 @@ public final class SweepRunner {
                         resumeCommand,
                         Map.of(),
                         runDirectory,
-                        folder.resolve(name + ".log"));
+                        folder.resolve(logName(current)));
         boolean resume = Files.exists(runDirectory.resolve("checkpoints/latest"));
         state.put(current.started(target));
         out.println(
