@@ -101,7 +101,8 @@ public final class MetricsLog implements Closeable {
                                     batchSize / secondsPerStep,
                                     System.currentTimeMillis()));
             if (modeSeekingColumn) {
-                row.append(String.format(Locale.ROOT, ",%.6f", result.modeSeekingRatio()));
+                // significant digits: r near ε = 1e-5 (a collapsed class) must stay readable
+                row.append(String.format(Locale.ROOT, ",%.6g", result.modeSeekingRatio()));
             }
             writer.write(row.append('\n').toString());
             writer.flush();

@@ -36,9 +36,10 @@ import java.util.concurrent.TimeUnit;
  * @param user the operating-system user ({@code user.name})
  * @param gitCommit the commit the running code's jars were built from (recorded by the build), or,
  *     for code run from class folders, the HEAD of the checkout holding them; null when not known
- * @param gitDirty whether that code was built from (or, from class folders, runs with) changes to
- *     tracked files not yet committed, so that {@code gitCommit} does not hold all of it; null when
- *     not known (no commit, or a run-info.json written before it was recorded)
+ * @param gitDirty whether that code was built from (or, from class folders, runs with) a working
+ *     tree that differs from {@code gitCommit}: changed tracked files, or files git neither tracks
+ *     nor ignores ({@code git status --porcelain} is not empty); null when not known (no commit, or
+ *     a run-info.json written before it was recorded)
  * @param startedMs when the run first started, Unix epoch milliseconds
  * @param datasetDigest the {@link DataFingerprint} of the decoded training data, or null (a
  *     run-info.json written before it existed)
@@ -194,8 +195,8 @@ public record RunInfo(
     }
 
     /**
-     * A source revision. @param commit the full 40-digit commit id @param dirty whether tracked
-     * files had uncommitted changes, null when not known
+     * A source revision. @param commit the full 40-digit commit id @param dirty whether the working
+     * tree differed from it, null when not known
      */
     record Revision(String commit, Boolean dirty) {}
 
@@ -204,8 +205,9 @@ public record RunInfo(
      * recorded in it, wherever the jar lies (a jar inside another repository, or in a checkout that
      * moved on without a rebuild, would otherwise report the wrong HEAD); a build from uncommitted
      * changes records the commit they were made on, marked dirty. Run from a class folder (an IDE,
-     * a module's tests): the HEAD of the checkout holding it, dirty when its tracked files differ
-     * from HEAD.
+     * a module's tests): the HEAD of the checkout holding it, dirty when {@code git status
+     * --porcelain} lists anything (the rule of git-commit-id's native-git {@code git.dirty}:
+     * changed tracked files and files neither tracked nor ignored).
      *
      * @return the revision, or empty when the commit is not known
      */
@@ -264,14 +266,19 @@ public record RunInfo(
                 : Optional.empty();
     }
 
-    private static Optional<Revision> checkoutRevision(Path folder) {
+    /**
+     * @param folder a folder inside a git checkout
+     * @return its HEAD, dirty when {@code git status --porcelain} lists anything; empty when there
+     *     is no checkout or no git
+     */
+    static Optional<Revision> checkoutRevision(Path folder) {
         return git(folder, "rev-parse", "HEAD")
                 .filter(out -> out.matches("[0-9a-f]{40}"))
                 .map(
                         commit ->
                                 new Revision(
                                         commit,
-                                        git(folder, "status", "--porcelain", "--untracked-files=no")
+                                        git(folder, "status", "--porcelain")
                                                 .map(out -> !out.isEmpty())
                                                 .orElse(null)));
     }
@@ -281,7 +288,9 @@ public record RunInfo(
      *     or takes over 5 s
      */
     private static Optional<String> git(Path folder, String... arguments) {
-        List<String> command = new ArrayList<>(List.of("git", "-C", folder.toString()));
+        // no index.lock: a user's commit at the same moment must not fail
+        List<String> command =
+                new ArrayList<>(List.of("git", "--no-optional-locks", "-C", folder.toString()));
         command.addAll(List.of(arguments));
         try {
             Process git =

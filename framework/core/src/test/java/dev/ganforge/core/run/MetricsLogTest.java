@@ -26,6 +26,7 @@ class MetricsLogTest {
         try (MetricsLog log = new MetricsLog(file, -1, true)) {
             assertThat(log.hasModeSeekingColumn()).isTrue();
             log.append(5, 0, new StepResult(1.25, 0.75, 0.6, 0.4, 0.0321), 0.5, 64);
+            log.append(10, 0, new StepResult(1.25, 0.75, 0.6, 0.4, 1.23456e-7), 0.5, 64);
         }
 
         List<String> lines = Files.readAllLines(file);
@@ -34,7 +35,9 @@ class MetricsLogTest {
         assertThat(cells).hasSize(10);
         assertThat(cells[0]).isEqualTo("5");
         assertThat(cells[2]).isEqualTo("1.250000");
-        assertThat(cells[9]).isEqualTo("0.032100");
+        assertThat(Double.parseDouble(cells[9])).isEqualTo(0.0321);
+        // a ratio near 0 (a collapsed class) keeps its significant digits
+        assertThat(Double.parseDouble(lines.get(2).split(",", -1)[9])).isEqualTo(1.23456e-7);
     }
 
     @Test
@@ -85,7 +88,8 @@ class MetricsLogTest {
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).isEqualTo(WITH_RATIO);
-        assertThat(lines.get(1)).endsWith(",0.040000");
+        assertThat(Double.parseDouble(lines.get(1).substring(lines.get(1).lastIndexOf(',') + 1)))
+                .isEqualTo(0.04);
         assertThat(lines.get(2)).startsWith("10,0,0.800000,").endsWith(",NaN");
     }
 }

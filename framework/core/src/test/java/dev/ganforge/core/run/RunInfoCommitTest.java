@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The commit in run-info.json when the jars run outside the checkout: read from the {@code
@@ -52,6 +55,52 @@ class RunInfoCommitTest {
         } else {
             assertThat(built).isEmpty();
         }
+    }
+
+    /**
+     * Code run from class folders reads the checkout's HEAD, dirty when the working tree differs
+     * from it: a changed tracked file or a new file git does not ignore (the jar's rule, {@code git
+     * status -s}), not an ignored one.
+     */
+    @Test
+    void aCheckoutIsDirtyWhenItsWorkingTreeDiffersFromHead(@TempDir Path repo) throws Exception {
+        git(repo, "init", "-q");
+        Files.writeString(repo.resolve(".gitignore"), "target/\n");
+        Files.writeString(repo.resolve("A.java"), "class A {}\n");
+        git(repo, "add", ".");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "a");
+        String head = git(repo, "rev-parse", "HEAD");
+
+        Files.createDirectories(repo.resolve("target"));
+        Files.writeString(repo.resolve("target/A.class"), "built");
+        assertThat(RunInfo.checkoutRevision(repo))
+                .as("ignored build output")
+                .contains(new RunInfo.Revision(head, false));
+
+        Files.writeString(repo.resolve("B.java"), "class B {}\n");
+        assertThat(RunInfo.checkoutRevision(repo))
+                .as("an untracked source file")
+                .contains(new RunInfo.Revision(head, true));
+
+        Files.delete(repo.resolve("B.java"));
+        Files.writeString(repo.resolve("A.java"), "class A { int x; }\n");
+        assertThat(RunInfo.checkoutRevision(repo))
+                .as("a changed tracked file")
+                .contains(new RunInfo.Revision(head, true));
+    }
+
+    @Test
+    void aFolderOutsideAnyCheckoutHasNoRevision(@TempDir Path folder) {
+        assertThat(RunInfo.checkoutRevision(folder.resolve("missing"))).isEmpty();
+    }
+
+    private static String git(Path repo, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(out).isZero();
+        return out.trim();
     }
 
     /** Whether the module being tested (the working directory) lies in a git checkout. */

@@ -166,7 +166,8 @@ final class RunFolderReader {
                 double value = Double.parseDouble(cells[column]);
                 if (Double.isFinite(value)) {
                     points.add(new MetricPoint(metric, value, time, step));
-                } else {
+                } else if (!metric.equals(MetricsLog.MODE_SEEKING_RATIO)) {
+                    // NaN there means the term was off (a resume turned it off), not a fault
                     nonFinite++;
                 }
             }

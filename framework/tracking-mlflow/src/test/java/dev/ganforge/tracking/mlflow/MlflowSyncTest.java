@@ -288,7 +288,9 @@ class MlflowSyncTest {
                 "step,epoch,d_loss,g_loss,d_real,d_fake,sec_per_step,samples_per_sec,timestamp_ms,"
                         + "mode_seeking_ratio\n"
                         + "1,0,1.0,0.5,0.6,0.4,0.01,100.0,1700000000001,0.031\n"
-                        + "2,0,1.0,0.5,0.6,0.4,0.01,100.0,1700000000002,0.029\n");
+                        + "2,0,1.0,0.5,0.6,0.4,0.01,100.0,1700000000002,0.029\n"
+                        // resumed with the term off: not a non-finite value to warn about
+                        + "3,0,1.0,0.5,0.6,0.4,0.01,100.0,1700000000003,NaN\n");
         status(run, "FINISHED", null);
 
         sync().sync();
@@ -297,6 +299,8 @@ class MlflowSyncTest {
                 .filteredOn(m -> m.key().equals("mode_seeking_ratio"))
                 .extracting(MetricPoint::step, MetricPoint::value)
                 .containsExactly(tuple(1L, 0.031), tuple(2L, 0.029));
+        sync().sync();
+        assertThat(tracker.tags).doesNotContainKey("ganforge.non_finite_metric_values");
     }
 
     @Test
