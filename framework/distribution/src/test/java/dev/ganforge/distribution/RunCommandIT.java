@@ -172,6 +172,44 @@ class RunCommandIT {
         }
     }
 
+    /**
+     * A resume with {@code training.precision: auto} computes in the precision run-info.json
+     * recorded at the run's start rather than timing both again: a second timing may choose the
+     * other precision, and the resume would not repeat the run's steps.
+     */
+    @Test
+    void aResumeWithAutoPrecisionKeepsTheRecordedPrecision() throws Exception {
+        Path folder = temp.resolve("auto");
+        String spec =
+                tinySpec(4).replace("  batch_size: 8\n", "  batch_size: 8\n  precision: auto\n");
+        CliFixture.Result first =
+                run(
+                        "run",
+                        write(temp, "auto.yaml", spec).toString(),
+                        "--output",
+                        folder.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        Path info = folder.resolve("run-info.json");
+        assertThat(info).content().containsPattern("\"precision\" : \"(fp32|bf16)\"");
+        // record fp32 whatever this CPU's timing chose, so that the resume has something to keep
+        Files.writeString(
+                info,
+                Files.readString(info)
+                        .replaceAll("\"precision\" : \"(fp32|bf16)\"", "\"precision\" : \"fp32\""));
+
+        // a process of its own: the training line goes to the process's console
+        Path log = temp.resolve("resume.log");
+        Process resume =
+                CliFixture.startProcess(
+                        log, List.of("resume", folder.toString(), "--set", "training.steps=8"));
+
+        assertThat(resume.waitFor(120, TimeUnit.SECONDS)).as("resume ended").isTrue();
+        assertThat(resume.exitValue()).as(Files.readString(log)).isZero();
+        assertThat(log).content().contains(" fp32 (auto: kept from the run's start)");
+        assertThat(info).content().contains("\"precision\" : \"fp32\"");
+        assertThat(CliFixture.loggedSteps(folder)).contains(8L);
+    }
+
     /** The mode_seeking_ratio column of a run's metrics.csv, one value per row. */
     private static List<Double> modeSeekingRatios(Path runFolder) throws Exception {
         List<String> lines = Files.readAllLines(runFolder.resolve(RunDirectory.METRICS_FILE));

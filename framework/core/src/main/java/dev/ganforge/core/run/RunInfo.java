@@ -45,6 +45,9 @@ import java.util.concurrent.TimeUnit;
  *     run-info.json written before it existed)
  * @param datasetSource where the data came from: {@code <dataset type>:<root or path>}, or just the
  *     type when the plugin reads its default location; null when unknown
+ * @param precision what the training step computes in, {@code training.precision: auto} resolved:
+ *     {@code "fp32"} or {@code "bf16"}; a resume with {@code auto} keeps it ({@code Trainer}); null
+ *     when unknown (a run-info.json written before it was recorded)
  */
 public record RunInfo(
         String datasetName,
@@ -56,7 +59,8 @@ public record RunInfo(
         Boolean gitDirty,
         long startedMs,
         String datasetDigest,
-        String datasetSource) {
+        String datasetSource,
+        String precision) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,9 +76,11 @@ public record RunInfo(
      * @param spec the resolved experiment
      * @param data the loaded dataset
      * @param startedMs when the run first started (kept from an earlier run-info.json on resume)
+     * @param precision the training step's resolved arithmetic, {@code "fp32"} or {@code "bf16"}
      * @return the info of this run, with the git commit of the running code
      */
-    public static RunInfo of(ExperimentSpec spec, LabeledImages data, long startedMs) {
+    public static RunInfo of(
+            ExperimentSpec spec, LabeledImages data, long startedMs, String precision) {
         Map<String, String> plugins = new LinkedHashMap<>();
         plugins.put("model", describe(spec.model()));
         plugins.put("dataset", describe(spec.dataset()));
@@ -92,7 +98,8 @@ public record RunInfo(
                 revision.map(Revision::dirty).orElse(null),
                 startedMs,
                 DataFingerprint.of(data),
-                source(spec.dataset()));
+                source(spec.dataset()),
+                precision);
     }
 
     /**
@@ -153,7 +160,8 @@ public record RunInfo(
                             dirty.isBoolean() ? dirty.asBoolean() : null,
                             node.path("started_ms").asLong(),
                             node.path("dataset").path("digest").asText(null),
-                            node.path("dataset").path("source").asText(null)));
+                            node.path("dataset").path("source").asText(null),
+                            node.path("precision").asText(null)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -189,6 +197,9 @@ public record RunInfo(
             node.put("git_dirty", gitDirty);
         }
         node.put("started_ms", startedMs);
+        if (precision != null) {
+            node.put("precision", precision);
+        }
         Folders.writeAtomically(
                 runFolder.resolve(FILE),
                 target -> JSON.writerWithDefaultPrettyPrinter().writeValue(target.toFile(), node));

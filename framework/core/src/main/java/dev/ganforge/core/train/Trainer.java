@@ -11,6 +11,7 @@ import dev.ganforge.core.run.RunOutcome;
 import dev.ganforge.core.run.RunStatus;
 import dev.ganforge.core.run.StepResult;
 import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.core.spec.Precision;
 import dev.ganforge.core.spec.TrackingSpec;
 import dev.ganforge.core.spec.TrainingSpec;
 import dev.ganforge.spi.ImageShape;
@@ -28,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -326,11 +328,11 @@ public final class Trainer {
         }
         // written once the engine has accepted the networks: a refused training.engine or
         // training.precision leaves a resumed run's spec.yaml as it was (and a new run no folder)
-        Runnable writeFolder =
-                () -> {
+        Consumer<String> writeFolder =
+                precision -> {
                     // a resume records its overrides, e.g. more steps
                     run.create(resolvedSpecYaml, data.classNames());
-                    writeRunInfo(data);
+                    writeRunInfo(data, precision);
                 };
         return loop(
                 plugins,
@@ -370,32 +372,23 @@ public final class Trainer {
             long startStep,
             long total,
             Checkpoint restored,
-            Runnable writeFolder) {
+            Consumer<String> writeFolder) {
         TrainingSpec training = spec.training();
         int batchSize = training.batchSize();
         int classes = data.numClasses();
         BatchSource batches = new BatchSource(data, batchSize, spec.seed());
-        TrainingStep trainingStep;
+        ChosenStep chosen;
         try {
-            trainingStep =
-                    engines.create(
-                            training.engine(),
-                            new StepSetup(
-                                    generator,
-                                    discriminator,
-                                    data.shape(),
-                                    plugins.latentDim(),
-                                    classes,
-                                    plugins.model().conditional(),
-                                    batchSize,
-                                    plugins.recipe()));
+            chosen = chooseStep(plugins, data, generator, discriminator, restored != null);
         } catch (IllegalArgumentException e) {
             // training.engine or training.precision asks for what this machine or distribution
             // cannot do: a spec error, reported as one
             throw new ExperimentException(e.getMessage());
         }
+        TrainingStep trainingStep = chosen.step();
+        String precisionNote = chosen.note();
         try {
-            writeFolder.run();
+            writeFolder.accept(trainingStep.precision().startsWith("bf16") ? "bf16" : "fp32");
         } catch (RuntimeException e) {
             trainingStep.close();
             throw e;
@@ -405,6 +398,7 @@ public final class Trainer {
                         + trainingStep.engine()
                         + " "
                         + trainingStep.precision()
+                        + precisionNote
                         + describe(plugins.recipe(), spec.training().emaDecay(), generator));
         if (restored != null) {
             trainingStep.restoreState(restored.stepState());
@@ -824,10 +818,102 @@ public final class Trainer {
     /**
      * Dataset size and plugin versions, for trackers; a live tracker starts once this file exists.
      */
-    private void writeRunInfo(LabeledImages data) {
+    private void writeRunInfo(LabeledImages data, String precision) {
         long startedMs =
                 RunInfo.read(run.root()).map(RunInfo::startedMs).orElse(System.currentTimeMillis());
-        RunInfo.of(spec, data, startedMs).write(run.root());
+        RunInfo.of(spec, data, startedMs, precision).write(run.root());
+    }
+
+    /** A training step, and what the training line adds about its precision. */
+    private record ChosenStep(TrainingStep step, String note) {}
+
+    /**
+     * The training step. A resume with {@code training.precision: auto} keeps what the run computed
+     * in so far ({@link #precisionToKeep}): timing again could choose the other precision, and the
+     * resume would not repeat the steps the run would have taken. Where this machine cannot compute
+     * in that precision, auto chooses again, with a note.
+     *
+     * @param resumed whether the run is resumed from a checkpoint
+     * @throws IllegalArgumentException if the engine or the precision is not available here
+     */
+    private ChosenStep chooseStep(
+            ResolvedPlugins plugins,
+            LabeledImages data,
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            boolean resumed) {
+        int batchSize = spec.training().batchSize();
+        Precision kept =
+                resumed
+                        ? precisionToKeep(
+                                spec.training().precision(),
+                                RunInfo.read(run.root()).map(RunInfo::precision).orElse(null))
+                        : null;
+        if (kept != null) {
+            try {
+                return new ChosenStep(
+                        createStep(plugins, data, generator, discriminator, kept, batchSize),
+                        " (auto: kept from the run's start)");
+            } catch (IllegalArgumentException e) {
+                console.println(
+                        "note: this run computed in "
+                                + SpecNames.enumText(kept)
+                                + " so far, which this machine cannot ("
+                                + e.getMessage()
+                                + "); training.precision auto chooses again, so this resume"
+                                + " does not repeat the steps exactly");
+            }
+        }
+        return new ChosenStep(
+                createStep(plugins, data, generator, discriminator, null, batchSize), "");
+    }
+
+    /**
+     * The training step for this run.
+     *
+     * @param precision the arithmetic to use instead of {@code training.precision}, or null
+     * @throws IllegalArgumentException if the engine or the precision is not available here
+     */
+    private TrainingStep createStep(
+            ResolvedPlugins plugins,
+            LabeledImages data,
+            MultiLayerNetwork generator,
+            MultiLayerNetwork discriminator,
+            Precision precision,
+            int batchSize) {
+        StepRecipe recipe = plugins.recipe();
+        return engines.create(
+                spec.training().engine(),
+                new StepSetup(
+                        generator,
+                        discriminator,
+                        data.shape(),
+                        plugins.latentDim(),
+                        data.numClasses(),
+                        plugins.model().conditional(),
+                        batchSize,
+                        precision == null ? recipe : recipe.withPrecision(precision)));
+    }
+
+    /**
+     * What a resumed run computes in when its spec says {@code training.precision: auto}: the
+     * precision its run-info.json recorded, so that the resume repeats the steps the run would have
+     * taken (auto times both precisions, and a second timing may choose the other).
+     *
+     * @param requested {@code training.precision} of the resumed spec
+     * @param recorded run-info.json's {@code precision} ({@code "fp32"} or {@code "bf16"}), or null
+     * @return {@link Precision#FP32} or {@link Precision#BF16} to keep; null to use {@code
+     *     requested} (it is not auto, or nothing usable was recorded)
+     */
+    static Precision precisionToKeep(Precision requested, String recorded) {
+        if (requested != Precision.AUTO || recorded == null) {
+            return null;
+        }
+        return switch (recorded) {
+            case "fp32" -> Precision.FP32;
+            case "bf16" -> Precision.BF16;
+            default -> null;
+        };
     }
 
     private void saveCheckpoint(LoopContext context, long step) {

@@ -109,7 +109,8 @@ class MlflowSyncTest {
                         true,
                         1,
                         "0123456789abcdef",
-                        "fashion-mnist:/data/fashion")
+                        "fashion-mnist:/data/fashion",
+                        "fp32")
                 .write(run);
 
         sync().sync();
@@ -145,7 +146,8 @@ class MlflowSyncTest {
                         null,
                         1,
                         "ab",
-                        "x")
+                        "x",
+                        null)
                 .write(run);
         tracker.refuseDatasetInputs = true;
 
