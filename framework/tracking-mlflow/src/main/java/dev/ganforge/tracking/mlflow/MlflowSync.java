@@ -152,12 +152,7 @@ public final class MlflowSync {
                                     : info.user()));
             tags.add(new KeyValue("mlflow.source.name", "ganforge"));
             tags.add(new KeyValue("mlflow.source.type", "LOCAL"));
-            if (info != null && info.gitCommit() != null) {
-                tags.add(new KeyValue("mlflow.source.git.commit", info.gitCommit()));
-            }
-            if (info != null && info.gitDirty() != null) { // uncommitted changes in the code
-                tags.add(new KeyValue("ganforge.git_dirty", info.gitDirty().toString()));
-            }
+            // the code's commit and precision follow with the params (sendParamsAndTags)
             Path parentFile = root.resolve(RunDirectory.TRACKING_PARENT_FILE);
             if (Files.isRegularFile(parentFile)) {
                 try {
@@ -262,9 +257,21 @@ public final class MlflowSync {
     private int[] sendParamsAndTags(Map<String, String> extraTags) {
         Map<String, String> wanted =
                 new LinkedHashMap<>(RunFolderReader.specParams(run.specFile()));
+        Map<String, String> tags = new LinkedHashMap<>();
         RunInfo.read(root)
                 .ifPresent(
                         info -> {
+                            // tags, not params: a resume with other code or another precision
+                            // updates them (run-info.json describes the latest start)
+                            if (info.gitCommit() != null) {
+                                tags.put("mlflow.source.git.commit", info.gitCommit());
+                            }
+                            if (info.gitDirty() != null) { // uncommitted changes in the code
+                                tags.put("ganforge.git_dirty", info.gitDirty().toString());
+                            }
+                            if (info.precision() != null) {
+                                tags.put("ganforge.precision", info.precision());
+                            }
                             wanted.put("dataset_info.name", info.datasetName());
                             wanted.put("dataset_info.size", Long.toString(info.datasetSize()));
                             wanted.put(
@@ -275,7 +282,6 @@ public final class MlflowSync {
                                     .forEach(e -> wanted.put("plugin." + e.getKey(), e.getValue()));
                         });
         List<KeyValue> params = new ArrayList<>();
-        Map<String, String> tags = new LinkedHashMap<>();
         wanted.forEach(
                 (rawKey, rawValue) -> {
                     String key = LogBatchLimits.key(rawKey);

@@ -128,7 +128,30 @@ class MlflowSyncTest {
         assertThat(tracker.tags)
                 .containsEntry(
                         "mlflow.source.git.commit", "48fa68a7d87c773161241228a9d13e1c7c8ecc25")
-                .containsEntry("ganforge.git_dirty", "true");
+                .containsEntry("ganforge.git_dirty", "true")
+                .containsEntry("ganforge.precision", "fp32");
+
+        // a resume with committed code in bf16: run-info.json describes the latest start
+        status(run, "RUNNING", null);
+        new dev.ganforge.core.run.RunInfo(
+                        "fashion-mnist",
+                        60000,
+                        10,
+                        java.util.Map.of(),
+                        "me",
+                        "5ab91b62337a677f160e7c39a2f7413673b4d7c4",
+                        false,
+                        1,
+                        "0123456789abcdef",
+                        "fashion-mnist:/data/fashion",
+                        "bf16")
+                .write(run);
+        sync().sync();
+        assertThat(tracker.tags)
+                .containsEntry(
+                        "mlflow.source.git.commit", "5ab91b62337a677f160e7c39a2f7413673b4d7c4")
+                .containsEntry("ganforge.git_dirty", "false")
+                .containsEntry("ganforge.precision", "bf16");
     }
 
     @Test
