@@ -99,19 +99,7 @@ class MlflowSyncTest {
     void theTrainingDataIsSentOnceAsTheRunsDatasetInput() throws Exception {
         RunFolderFixture.create(run, spec(4));
         rows(run, 1, 4, 1.0);
-        new dev.ganforge.core.run.RunInfo(
-                        "fashion-mnist",
-                        60000,
-                        10,
-                        java.util.Map.of(),
-                        "me",
-                        "48fa68a7d87c773161241228a9d13e1c7c8ecc25",
-                        true,
-                        1,
-                        "0123456789abcdef",
-                        "fashion-mnist:/data/fashion",
-                        "fp32")
-                .write(run);
+        fashionRunInfo("48fa68a7d87c773161241228a9d13e1c7c8ecc25", true, "fp32").write(run);
 
         sync().sync();
         sync().sync();
@@ -133,25 +121,30 @@ class MlflowSyncTest {
 
         // a resume with committed code in bf16: run-info.json describes the latest start
         status(run, "RUNNING", null);
-        new dev.ganforge.core.run.RunInfo(
-                        "fashion-mnist",
-                        60000,
-                        10,
-                        java.util.Map.of(),
-                        "me",
-                        "5ab91b62337a677f160e7c39a2f7413673b4d7c4",
-                        false,
-                        1,
-                        "0123456789abcdef",
-                        "fashion-mnist:/data/fashion",
-                        "bf16")
-                .write(run);
+        fashionRunInfo("5ab91b62337a677f160e7c39a2f7413673b4d7c4", false, "bf16").write(run);
         sync().sync();
         assertThat(tracker.tags)
                 .containsEntry(
                         "mlflow.source.git.commit", "5ab91b62337a677f160e7c39a2f7413673b4d7c4")
                 .containsEntry("ganforge.git_dirty", "false")
                 .containsEntry("ganforge.precision", "bf16");
+    }
+
+    /** The run-info.json of a Fashion-MNIST run built from {@code commit}. */
+    private static dev.ganforge.core.run.RunInfo fashionRunInfo(
+            String commit, boolean dirty, String precision) {
+        return new dev.ganforge.core.run.RunInfo(
+                "fashion-mnist",
+                60000,
+                10,
+                java.util.Map.of(),
+                "me",
+                commit,
+                dirty,
+                1,
+                "0123456789abcdef",
+                "fashion-mnist:/data/fashion",
+                precision);
     }
 
     @Test
