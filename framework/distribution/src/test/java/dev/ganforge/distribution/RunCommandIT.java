@@ -173,9 +173,10 @@ class RunCommandIT {
     }
 
     /**
-     * A resume with {@code training.precision: auto} computes in the precision run-info.json
-     * recorded at the run's start rather than timing both again: a second timing may choose the
-     * other precision, and the resume would not repeat the run's steps.
+     * A resume with {@code training.precision: auto} computes in the precision its checkpoint
+     * recorded rather than timing both again: a second timing may choose the other precision, and
+     * the resume would not repeat the run's steps. The checkpoint's record wins over
+     * run-info.json's, which after a PBT exploit describes another trial's steps.
      */
     @Test
     void aResumeWithAutoPrecisionKeepsTheRecordedPrecision() throws Exception {
@@ -191,11 +192,21 @@ class RunCommandIT {
         assertThat(first.exitCode()).as(first.err()).isZero();
         Path info = folder.resolve("run-info.json");
         assertThat(info).content().containsPattern("\"precision\" : \"(fp32|bf16)\"");
-        // record fp32 whatever this CPU's timing chose, so that the resume has something to keep
+        Path state =
+                new CheckpointStore(folder.resolve("checkpoints"))
+                        .latest()
+                        .orElseThrow()
+                        .resolve("state.properties");
+        assertThat(state).content().containsPattern("precision=(fp32|bf16)");
+        // the checkpoint says fp32 whatever this CPU's timing chose, and run-info.json says bf16,
+        // as after a PBT exploit of a trial trained in fp32: the checkpoint's record must win
+        Files.writeString(
+                state,
+                Files.readString(state).replaceAll("precision=(fp32|bf16)", "precision=fp32"));
         Files.writeString(
                 info,
                 Files.readString(info)
-                        .replaceAll("\"precision\" : \"(fp32|bf16)\"", "\"precision\" : \"fp32\""));
+                        .replaceAll("\"precision\" : \"(fp32|bf16)\"", "\"precision\" : \"bf16\""));
 
         // a process of its own: the training line goes to the process's console
         Path log = temp.resolve("resume.log");
@@ -205,7 +216,7 @@ class RunCommandIT {
 
         assertThat(resume.waitFor(120, TimeUnit.SECONDS)).as("resume ended").isTrue();
         assertThat(resume.exitValue()).as(Files.readString(log)).isZero();
-        assertThat(log).content().contains(" fp32 (auto: kept from the run's start)");
+        assertThat(log).content().contains(" fp32 (auto: kept from the checkpoint)");
         assertThat(info).content().contains("\"precision\" : \"fp32\"");
         assertThat(CliFixture.loggedSteps(folder)).contains(8L);
     }

@@ -14,6 +14,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param averageGenerator the exponential moving average of the generator's weights, or null when
  *     the run keeps none
  * @param stepState the training step's own state (spectral-norm vectors), empty if none
+ * @param precision the arithmetic the steps up to this checkpoint ran in, {@code "fp32"} or {@code
+ *     "bf16"} as {@code state.properties} recorded it; null for a checkpoint written before
+ *     ganforge recorded it (read {@code run-info.json} then). A hand-edited value is returned as
+ *     written; {@link dev.ganforge.core.train.Trainer} ignores values it does not know.
  */
 public record Checkpoint(
         long step,
@@ -21,7 +25,8 @@ public record Checkpoint(
         MultiLayerNetwork generator,
         MultiLayerNetwork discriminator,
         MultiLayerNetwork averageGenerator,
-        Map<String, INDArray> stepState) {
+        Map<String, INDArray> stepState,
+        String precision) {
 
     /** Copies the state map. */
     public Checkpoint {

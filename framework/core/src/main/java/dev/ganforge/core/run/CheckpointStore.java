@@ -28,7 +28,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The {@code checkpoints/} folder of a run. Each checkpoint is a folder {@code step-NNNNNNNN/} with
  * {@code generator.zip} and {@code discriminator.zip} (DL4J model files with updater state) and
- * {@code state.properties} (step, seed). A checkpoint is written into a temporary folder and
+ * {@code state.properties} (step, seed and the arithmetic the steps so far ran in, {@code
+ * precision}: {@code fp32} or {@code bf16}). A checkpoint is written into a temporary folder and
  * renamed into place, then the text file {@code latest} is replaced atomically, so a crash at any
  * moment leaves the previous checkpoint readable. Older periodic checkpoints beyond the kept count
  * are deleted.
@@ -49,6 +50,10 @@ public final class CheckpointStore {
     public static final String STEP_STATE_FILE = "step_state.bin";
 
     private static final String BEST = "best";
+
+    /** The {@code state.properties} entry with the arithmetic of the steps so far. */
+    private static final String PRECISION = "precision";
+
     private final Path folder;
 
     /**
@@ -84,15 +89,24 @@ public final class CheckpointStore {
      * @param averageGenerator the generator's weight average ({@code generator_average.zip},
      *     without updater state), or null
      * @param stepState the training step's arrays by name ({@code step_state.bin}), empty if none
+     * @param precision the arithmetic of the steps that made the checkpoint ({@code "fp32"} or
+     *     {@code "bf16"}, the {@code precision} entry of {@code state.properties}), or null to
+     *     record none
+     * @throws IllegalArgumentException if {@code precision} is neither null, fp32 nor bf16
      */
-    public record Extras(MultiLayerNetwork averageGenerator, Map<String, INDArray> stepState) {
+    public record Extras(
+            MultiLayerNetwork averageGenerator, Map<String, INDArray> stepState, String precision) {
 
-        /** Neither an average nor step state. */
-        public static final Extras NONE = new Extras(null, Map.of());
+        /** Neither an average, step state nor a precision. */
+        public static final Extras NONE = new Extras(null, Map.of(), null);
 
-        /** Copies the state map. */
+        /** Copies the state map and checks the precision. */
         public Extras {
             stepState = Map.copyOf(stepState);
+            if (precision != null && !precision.equals("fp32") && !precision.equals("bf16")) {
+                throw new IllegalArgumentException(
+                        "checkpoint precision '" + precision + "', expected fp32 or bf16");
+            }
         }
     }
 
@@ -355,7 +369,8 @@ public final class CheckpointStore {
                     generator,
                     discriminator,
                     average,
-                    stepState);
+                    stepState,
+                    state.getProperty(PRECISION));
         } catch (IOException | RuntimeException e) {
             throw new UncheckedIOException(
                     "cannot read checkpoint file " + current + ": " + e.getMessage(),
@@ -410,6 +425,9 @@ public final class CheckpointStore {
         Properties state = new Properties();
         state.setProperty("step", Long.toString(step));
         state.setProperty("seed", Long.toString(seed));
+        if (extras.precision() != null) {
+            state.setProperty(PRECISION, extras.precision());
+        }
         try (var out =
                 Files.newBufferedWriter(
                         folder.resolve("state.properties"), StandardCharsets.UTF_8)) {

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -379,7 +380,7 @@ public final class Trainer {
         BatchSource batches = new BatchSource(data, batchSize, spec.seed());
         ChosenStep chosen;
         try {
-            chosen = chooseStep(plugins, data, generator, discriminator, restored != null);
+            chosen = chooseStep(plugins, data, generator, discriminator, restored);
         } catch (IllegalArgumentException e) {
             // training.engine or training.precision asks for what this machine or distribution
             // cannot do: a spec error, reported as one
@@ -388,7 +389,7 @@ public final class Trainer {
         TrainingStep trainingStep = chosen.step();
         String precisionNote = chosen.note();
         try {
-            writeFolder.accept(trainingStep.precision().startsWith("bf16") ? "bf16" : "fp32");
+            writeFolder.accept(recordedPrecision(trainingStep));
         } catch (RuntimeException e) {
             trainingStep.close();
             throw e;
@@ -828,12 +829,22 @@ public final class Trainer {
     private record ChosenStep(TrainingStep step, String note) {}
 
     /**
-     * The training step. A resume with {@code training.precision: auto} keeps what the run computed
-     * in so far ({@link #precisionToKeep}): timing again could choose the other precision, and the
-     * resume would not repeat the steps the run would have taken. Where this machine cannot compute
-     * in that precision, auto chooses again, with a note.
+     * How run-info.json and a checkpoint's state.properties name a step's arithmetic.
      *
-     * @param resumed whether the run is resumed from a checkpoint
+     * @return {@code "bf16"} for a bf16 step (whatever it adds, such as "bf16 (AVX-512 BF16)"),
+     *     else {@code "fp32"}
+     */
+    private static String recordedPrecision(TrainingStep step) {
+        return step.precision().startsWith("bf16") ? "bf16" : "fp32";
+    }
+
+    /**
+     * The training step. A resume with {@code training.precision: auto} keeps what the steps up to
+     * its checkpoint computed in ({@link #precisionToKeep}): timing again could choose the other
+     * precision, and the resume would not repeat the steps the run would have taken. Where this
+     * machine cannot compute in that precision, auto chooses again, with a note.
+     *
+     * @param restored the checkpoint the run resumes from, or null for a new run
      * @throws IllegalArgumentException if the engine or the precision is not available here
      */
     private ChosenStep chooseStep(
@@ -841,19 +852,20 @@ public final class Trainer {
             LabeledImages data,
             MultiLayerNetwork generator,
             MultiLayerNetwork discriminator,
-            boolean resumed) {
+            Checkpoint restored) {
         int batchSize = spec.training().batchSize();
         Precision kept =
-                resumed
+                restored != null
                         ? precisionToKeep(
                                 spec.training().precision(),
-                                RunInfo.read(run.root()).map(RunInfo::precision).orElse(null))
+                                restored.precision(),
+                                () -> RunInfo.read(run.root()).map(RunInfo::precision).orElse(null))
                         : null;
         if (kept != null) {
             try {
                 return new ChosenStep(
                         createStep(plugins, data, generator, discriminator, kept, batchSize),
-                        " (auto: kept from the run's start)");
+                        " (auto: kept from the checkpoint)");
             } catch (IllegalArgumentException e) {
                 console.println(
                         "note: this run computed in "
@@ -897,16 +909,27 @@ public final class Trainer {
 
     /**
      * What a resumed run computes in when its spec says {@code training.precision: auto}: the
-     * precision its run-info.json recorded, so that the resume repeats the steps the run would have
-     * taken (auto times both precisions, and a second timing may choose the other).
+     * precision of the steps that made its checkpoint, so that the resume repeats the steps the run
+     * would have taken (auto times both precisions, and a second timing may choose the other). The
+     * checkpoint's own record comes first: after a PBT exploit the checkpoint is another trial's,
+     * trained in that trial's precision. run-info.json's record serves checkpoints written before
+     * checkpoints recorded it.
      *
      * @param requested {@code training.precision} of the resumed spec
-     * @param recorded run-info.json's {@code precision} ({@code "fp32"} or {@code "bf16"}), or null
+     * @param inCheckpoint the checkpoint's {@code precision} ({@code "fp32"} or {@code "bf16"}), or
+     *     null when it has none
+     * @param inRunInfo run-info.json's {@code precision}, or null; asked only when the checkpoint
+     *     has none
      * @return {@link Precision#FP32} or {@link Precision#BF16} to keep; null to use {@code
      *     requested} (it is not auto, or nothing usable was recorded)
      */
-    static Precision precisionToKeep(Precision requested, String recorded) {
-        if (requested != Precision.AUTO || recorded == null) {
+    static Precision precisionToKeep(
+            Precision requested, String inCheckpoint, Supplier<String> inRunInfo) {
+        if (requested != Precision.AUTO) {
+            return null;
+        }
+        String recorded = inCheckpoint != null ? inCheckpoint : inRunInfo.get();
+        if (recorded == null) {
             return null;
         }
         return switch (recorded) {
@@ -926,7 +949,8 @@ public final class Trainer {
                         spec.training().keepCheckpoints(),
                         new CheckpointStore.Extras(
                                 context.average() == null ? null : context.average().network(),
-                                context.trainingStep().state()));
+                                context.trainingStep().state(),
+                                recordedPrecision(context.trainingStep())));
     }
 
     /**
