@@ -26,8 +26,12 @@ import java.util.Set;
  * stopped below the last rung are PRUNED; those that reached it are FINISHED.
  *
  * <p>A rung's ranking uses the metric logged at that rung's step; a trial whose metric is missing
- * ranks last. Restarted after its process died, the scheduler rebuilds the rungs from {@code
- * sweep.json} and first continues the segments that were running.
+ * (it never logged the sweep metric, or only non-finite values) ranks last and is never promoted:
+ * the top 1/η is counted over every trial at the rung, but only trials with a value can fill it,
+ * and when no trial at the highest rung reached has one, none is continued to the last rung and the
+ * sweep ends without a winner (each such trial's PRUNED reason says so). Restarted after its
+ * process died, the scheduler rebuilds the rungs from {@code sweep.json} and first continues the
+ * segments that were running.
  */
 final class AshaScheduler implements TrialScheduler {
 
@@ -150,6 +154,9 @@ final class AshaScheduler implements TrialScheduler {
             }
             members.sort(ranking(step));
             for (TrialState candidate : members.subList(0, top)) {
+                if (candidate.rungs().get(step) == null) {
+                    break; // ranked last: nobody from here on has a value to be promoted for
+                }
                 boolean promoted = candidate.steps() > step || running.contains(candidate.id());
                 if (!promoted) {
                     out.printf(
@@ -181,7 +188,12 @@ final class AshaScheduler implements TrialScheduler {
             members.sort(ranking(rungs[k]));
             TrialState best = members.get(0);
             if (best.rungs().get(rungs[k]) == null) {
-                return null; // no metric to say which is best: nothing to continue
+                // no metric to say which is best: nothing to continue
+                out.printf(
+                        "no trial at rung %d (step %d) logged a value of the sweep metric; none"
+                                + " continues to step %d, so the sweep ends without a best trial%n",
+                        k, rungs[k], last);
+                return null;
             }
             out.printf(
                     "trial %s %s: continues from rung %d (step %d) to step %d: the best there, and"
@@ -257,6 +269,18 @@ final class AshaScheduler implements TrialScheduler {
         for (SweepRunner.Trial trial : trials) {
             TrialState s = state.get(trial.state().id());
             if (s.status().equals("PAUSED") && s.steps() < last) {
+                if (s.rungs().get(s.steps()) == null) {
+                    state.put(
+                            s.with(
+                                    "PRUNED",
+                                    s.attempts(),
+                                    s.metric(),
+                                    "stopped by ASHA at step "
+                                            + s.steps()
+                                            + ": it logged no value of the sweep metric there,"
+                                            + " so it could not be ranked"));
+                    continue;
+                }
                 List<TrialState> members = members(s.steps());
                 members.sort(ranking(s.steps()));
                 int rank = members.stream().map(TrialState::id).toList().indexOf(s.id()) + 1;

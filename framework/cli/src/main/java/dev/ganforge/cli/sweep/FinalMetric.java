@@ -22,7 +22,9 @@ public final class FinalMetric {
     /**
      * @param runDirectory a run folder
      * @param metric the metric name
-     * @return its last finite value, or null when no file logs it
+     * @return its last logged value; null when no file logs it or when that last value is not
+     *     finite (a trial whose metric ended NaN or infinite, diverged say, has no value to be
+     *     ranked by, rather than the stale value of an earlier evaluation)
      */
     public static Double read(Path runDirectory, String metric) {
         for (String name : FILES) {
@@ -58,9 +60,7 @@ public final class FinalMetric {
                 if (text != null && !text.isBlank()) {
                     try {
                         double value = Double.parseDouble(text);
-                        if (Double.isFinite(value)) {
-                            return value;
-                        }
+                        return Double.isFinite(value) ? Double.valueOf(value) : null;
                     } catch (NumberFormatException ignored) {
                         // a non-numeric cell: keep looking further up
                     }

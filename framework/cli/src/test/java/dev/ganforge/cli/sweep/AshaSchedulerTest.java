@@ -177,6 +177,65 @@ class AshaSchedulerTest {
     }
 
     @Test
+    void aTrialWithoutAMetricIsNeverPromoted() {
+        // 9 trials, η = 3: rung 0's top 1/3 has 3 places, but only 2 trials log the metric (the
+        // others diverged, say); the places of the 7 without a value stay empty
+        for (long seed = 1; seed <= 3; seed++) {
+            SweepState state = SweepState.load(folder.resolve("nan" + seed));
+            List<SweepRunner.Trial> trials = trials(9);
+            Map<String, Double> quality = new HashMap<>();
+            for (SweepRunner.Trial trial : trials) {
+                quality.put(trial.state().id(), Double.NaN);
+            }
+            quality.put(trials.get(3).state().id(), 0.2);
+            quality.put(trials.get(6).state().id(), 0.1);
+            AshaScheduler scheduler =
+                    new AshaScheduler(
+                            trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, seed, state, quiet());
+
+            simulate(scheduler, state, quality, 2, new Random(seed), -1);
+            scheduler.finish();
+
+            assertThat(state.get(trials.get(6).state().id()).status()).isEqualTo("FINISHED");
+            for (SweepRunner.Trial trial : trials) {
+                TrialState s = state.get(trial.state().id());
+                if (Double.isNaN(quality.get(s.id()))) {
+                    assertThat(s.steps()).as("trained without a value").isEqualTo(10);
+                    assertThat(s.status()).isEqualTo("PRUNED");
+                    assertThat(s.reason()).contains("no value of the sweep metric");
+                }
+            }
+        }
+    }
+
+    @Test
+    void whenNoTrialLogsTheMetricTheSweepEndsWithoutAWinnerAndSaysWhy() {
+        SweepState state = SweepState.load(folder);
+        List<SweepRunner.Trial> trials = trials(2);
+        Map<String, Double> quality = new HashMap<>();
+        trials.forEach(t -> quality.put(t.state().id(), Double.NaN));
+        StringWriter printed = new StringWriter();
+        AshaScheduler scheduler =
+                new AshaScheduler(
+                        trials,
+                        RUNGS,
+                        ETA,
+                        SweepSpec.Goal.MINIMIZE,
+                        7,
+                        state,
+                        new PrintWriter(printed, true));
+
+        simulate(scheduler, state, quality, 2, new Random(7), -1);
+        scheduler.finish();
+
+        assertThat(printed.toString())
+                .contains("no trial at rung 0 (step 10) logged a value of the sweep metric")
+                .contains("without a best trial");
+        assertThat(state.trials()).extracting(TrialState::steps).containsOnly(10L);
+        assertThat(state.trials()).extracting(TrialState::status).containsOnly("PRUNED");
+    }
+
+    @Test
     void aFailedSegmentIsRetriedOnceThenTheTrialStaysFailed() {
         SweepState state = SweepState.load(folder);
         List<SweepRunner.Trial> trials = trials(1);
@@ -259,12 +318,17 @@ class AshaSchedulerTest {
             }
         }
         values.sort(null);
-        int top = values.size() / ETA;
-        return top > 0 && trial.rungs().get(step) <= values.get(top - 1);
+        // the top 1/η counts every trial at the rung, those without a value too
+        long atRung = state.trials().stream().filter(t -> t.steps() >= step).count();
+        int top = (int) (atRung / ETA);
+        Double value = trial.rungs().get(step);
+        return top > 0 && value != null && value <= values.get(Math.min(top, values.size()) - 1);
     }
 
+    /** The trial's metric after the job; null (never logged) for a quality of NaN. */
     private static Double metric(Map<String, Double> quality, TrialScheduler.Job job) {
-        return quality.get(job.trial().state().id()) + 1.0 / job.targetSteps();
+        double q = quality.get(job.trial().state().id());
+        return Double.isNaN(q) ? null : q + 1.0 / job.targetSteps();
     }
 
     private static String bestOf(Map<String, Double> quality) {
