@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * Networks", https://arxiv.org/abs/1711.09846, used there for GANs), asynchronous. The sweep's
  * trials are the population. Each trains in segments of {@code interval} steps. When a trial ends a
  * segment at step k, it is ranked by the sweep metric at k among the trials that have reached k so
- * far:
+ * far (a trial without a value there, one that logged none or NaN, ranks last: it is exploited,
+ * never copied):
  *
  * <ul>
  *   <li><b>exploit</b>: a trial in the bottom {@code quantile} copies the checkpoint at step k of a
@@ -262,17 +263,22 @@ final class PbtScheduler implements TrialScheduler, Schedulers.Replayable {
         List<TrialState> members = new ArrayList<>();
         for (SweepRunner.Trial other : trials) {
             TrialState s = state.get(other.state().id());
-            if (s.rungs().containsKey(step) && Files.isDirectory(snapshotOf(s.id(), step))) {
+            // a trial without a value at this step (none logged, or NaN) is a member too: it ranks
+            // last, so a diverged trial takes a better one's weights
+            if (s.steps() >= step && Files.isDirectory(snapshotOf(s.id(), step))) {
                 members.add(s);
             }
         }
         int cut = (int) Math.floor(members.size() * quantile);
         members.sort(ranking(step));
-        List<TrialState> top = members.subList(0, cut);
+        // a trial without a value at this step (it logged none, or NaN) ranks last: it may be
+        // exploited, never copied
+        List<TrialState> top =
+                members.subList(0, cut).stream().filter(s -> s.rungs().get(step) != null).toList();
         List<TrialState> bottom = members.subList(members.size() - cut, members.size());
         boolean isBottom = bottom.stream().anyMatch(s -> s.id().equals(now.id()));
         Map<String, String> own = now.lineage().isEmpty() ? Map.of() : now.currentValues();
-        if (cut == 0 || !isBottom) {
+        if (top.isEmpty() || !isBottom) {
             return new Job(trial, next, false, own);
         }
         SplittableRandom random =
@@ -288,7 +294,7 @@ final class PbtScheduler implements TrialScheduler, Schedulers.Replayable {
                 now.id(),
                 step,
                 Math.round(quantile * 100),
-                now.rungs().get(step),
+                now.rungs().containsKey(step) ? now.rungs().get(step) : "none",
                 donor.id(),
                 donor.rungs().get(step),
                 values);

@@ -157,6 +157,70 @@ class PbtSchedulerTest {
         }
     }
 
+    @Test
+    void aTrialWithoutAValueIsExploitedButNeverCopied() throws IOException {
+        // 8 trials, quantile 0.25: a top quarter of 2 places, but only trial 0 logs the metric
+        // (the others diverged to NaN, say), so trial 0 must be every exploit's donor
+        SweepState state = SweepState.load(folder);
+        List<SweepRunner.Trial> trials = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            trials.add(
+                    new SweepRunner.Trial(
+                            new TrialState(
+                                    String.format("%012d", i),
+                                    Map.of("optimizers.generator.learning_rate", "1.0E-4"),
+                                    "PENDING",
+                                    0,
+                                    null,
+                                    null),
+                            null,
+                            ""));
+        }
+        PbtScheduler scheduler =
+                new PbtScheduler(
+                        trials,
+                        folder,
+                        INTERVAL,
+                        LENGTH,
+                        0.25,
+                        0.2,
+                        SweepSpec.Goal.MINIMIZE,
+                        11,
+                        state,
+                        new PrintWriter(new StringWriter()));
+        String valued = trials.get(0).state().id();
+        List<TrialScheduler.Job> running = new ArrayList<>();
+        Random order = new Random(5);
+        int exploits = 0;
+        while (true) {
+            while (running.size() < 3) {
+                var job = scheduler.next();
+                if (job.isEmpty()) {
+                    break;
+                }
+                TrialState now = state.get(job.get().trial().state().id());
+                state.put(now.started(job.get().targetSteps()));
+                running.add(job.get());
+            }
+            if (running.isEmpty()) {
+                break;
+            }
+            TrialScheduler.Job done = running.remove(order.nextInt(running.size()));
+            TrialState before = state.get(done.trial().state().id());
+            train(before, done.targetSteps());
+            scheduler.ended(done, 0, before.id().equals(valued) ? 0.5 : null, "log");
+            TrialState after = state.get(before.id());
+            if (after.lineage().size() > before.lineage().size()) {
+                exploits++;
+                assertThat(after.lineage().get(after.lineage().size() - 1).donor())
+                        .as("the donor of an exploit")
+                        .isEqualTo(valued);
+            }
+        }
+        assertThat(exploits).isPositive();
+        assertThat(state.trials()).extracting(TrialState::steps).containsOnly(LENGTH);
+    }
+
     /**
      * Writes the trial's checkpoint at {@code step}: its history so far, and returns the metric.
      */
