@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * resumes from its checkpoint, without a duplicate step in metrics.csv or in MLflow. Then the sweep
  * process itself is killed with SIGKILL, and the same command run again finishes the sweep: every
  * trial ends FINISHED or PRUNED, the MLflow parent run is the same, and it has every trial as its
- * child, the pruned ones tagged PRUNED.
+ * child, the pruned ones tagged PRUNED. A second test stops a sweep on the cluster with SIGTERM
+ * (Ctrl-C) and continues it.
  */
 class SparkSweepIT {
 
@@ -175,6 +176,156 @@ class SparkSweepIT {
                     rest.history(victimRun, "d_loss").stream().map(MlflowRest.Point::step).toList();
             assertThat(mlflowSteps).isNotEmpty().doesNotHaveDuplicates();
         }
+    }
+
+    /**
+     * SIGTERM (what Ctrl-C's SIGINT does too) to a sweep on a Spark cluster: the sweep cancels its
+     * Spark jobs, each running trial gets SIGTERM, finishes its step, writes a checkpoint and ends
+     * KILLED, and the sweep waits for that before it exits 143, with no RUNNING trial left in
+     * sweep.json, no trial JVM and no Spark application left behind. The same command then finishes
+     * the sweep from those checkpoints, without a repeated step.
+     */
+    @Test
+    void aSweepStoppedBySigtermStopsItsTrialsOnTheClusterAtACheckpoint() throws Exception {
+        try (SparkCluster cluster = SparkCluster.start(temp.resolve("spark"), 2)) {
+            Path sweepFile =
+                    write(
+                            temp,
+                            "stop.yaml",
+                            """
+                            experiment: spark-stop
+                            seed: 7
+                            dataset: {type: synthetic, size: 48, classes: 3, side: 8}
+                            model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
+                            sampler: {type: slow-uniform, delay_ms: 40}
+                            training:
+                              batch_size: 8
+                              steps: 120
+                              log_every: 2
+                              sample_every: 60
+                              checkpoint_every: 5
+                              sample_rows: 2
+                            sweep:
+                              method: grid
+                              metric: d_loss
+                              parameters:
+                                seed: [1, 2, 3]
+                            """);
+            Path folder = temp.resolve("sweep");
+            List<String> args =
+                    List.of(
+                            "sweep",
+                            sweepFile.toString(),
+                            "--executor",
+                            "spark",
+                            "--master",
+                            cluster.masterUrl(),
+                            "--output",
+                            folder.toString());
+            Map<String, String> env = Map.of("SPARK_HOME", cluster.home().toString());
+            Path firstLog = temp.resolve("stop-1.log");
+            Process first = CliFixture.startProcess(firstLog, args, List.of(), env);
+            started.add(first);
+            awaitRunningTrialsPast(folder, 2, 6, firstLog, first);
+
+            first.destroy(); // SIGTERM
+            boolean ended = first.waitFor(200, TimeUnit.SECONDS);
+            assertThat(ended).as("the sweep ended; %s", Files.readString(firstLog)).isTrue();
+            String output = Files.readString(firstLog);
+            assertThat(first.exitValue()).as(output).isEqualTo(143);
+            assertThat(output).contains("stopped by a signal");
+            List<JsonNode> killed = new ArrayList<>();
+            for (JsonNode trial :
+                    JSON.readTree(folder.resolve("sweep.json").toFile()).path("trials")) {
+                assertThat(trial.path("status").asText())
+                        .as(output)
+                        .isIn("KILLED", "PENDING", "FINISHED");
+                if (trial.path("status").asText().equals("KILLED")) {
+                    killed.add(trial);
+                }
+            }
+            assertThat(killed).as(output).hasSizeGreaterThanOrEqualTo(2);
+            for (JsonNode trial : killed) {
+                Path run = folder.resolve("trial-" + trial.path("id").asText());
+                assertThat(run.resolve("status.json")).content().contains("KILLED");
+                Path latest =
+                        new dev.ganforge.core.run.CheckpointStore(run.resolve("checkpoints"))
+                                .latest()
+                                .orElseThrow();
+                long checkpointed =
+                        dev.ganforge.core.run.CheckpointStore.read(latest, false).step();
+                List<Long> steps = CliFixture.loggedSteps(run);
+                // the stop's checkpoint holds every step the trial logged
+                assertThat(checkpointed).isGreaterThanOrEqualTo(steps.get(steps.size() - 1));
+                assertThat(checkpointed).isLessThan(120);
+            }
+            awaitNoApplication(cluster);
+            awaitNoTrialProcess(folder);
+
+            Path secondLog = temp.resolve("stop-2.log");
+            Process second = CliFixture.startProcess(secondLog, args, List.of(), env);
+            started.add(second);
+            assertThat(second.waitFor(10, TimeUnit.MINUTES))
+                    .as(Files.readString(secondLog))
+                    .isTrue();
+            assertThat(second.exitValue()).as(Files.readString(secondLog)).isZero();
+            for (JsonNode trial :
+                    JSON.readTree(folder.resolve("sweep.json").toFile()).path("trials")) {
+                assertThat(trial.path("status").asText()).isEqualTo("FINISHED");
+                List<Long> steps =
+                        CliFixture.loggedSteps(
+                                folder.resolve("trial-" + trial.path("id").asText()));
+                assertThat(steps).isSorted().doesNotHaveDuplicates().endsWith(120L);
+            }
+        }
+    }
+
+    /** Waits until {@code count} trials are RUNNING and have each logged a step ≥ {@code step}. */
+    private static void awaitRunningTrialsPast(
+            Path folder, int count, long step, Path log, Process process) throws Exception {
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (System.currentTimeMillis() < deadline && process.isAlive()) {
+            int past = 0;
+            if (Files.exists(folder.resolve("sweep.json"))) {
+                for (JsonNode trial :
+                        JSON.readTree(folder.resolve("sweep.json").toFile()).path("trials")) {
+                    Path run = folder.resolve("trial-" + trial.path("id").asText());
+                    if (trial.path("status").asText().equals("RUNNING")
+                            && Files.exists(run.resolve("metrics.csv"))) {
+                        List<Long> steps = CliFixture.loggedSteps(run);
+                        if (!steps.isEmpty() && steps.get(steps.size() - 1) >= step) {
+                            past++;
+                        }
+                    }
+                }
+            }
+            if (past >= count) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(
+                count + " trials never ran past step " + step + "; " + Files.readString(log));
+    }
+
+    /** Waits until no process on this machine names the sweep folder (a trial JVM left behind). */
+    private static void awaitNoTrialProcess(Path folder) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        List<String> left = List.of();
+        while (System.currentTimeMillis() < deadline) {
+            try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
+                left =
+                        all.filter(p -> p.pid() != ProcessHandle.current().pid())
+                                .map(p -> commandLine(p.pid()))
+                                .filter(line -> line.contains(folder.toString() + "/trial-"))
+                                .toList();
+            }
+            if (left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("trial processes left after the sweep stopped: " + left);
     }
 
     private static Optional<String> tag(JsonNode run, String key) {

@@ -97,7 +97,10 @@ public final class SparkTrialDriver {
             synchronized (out) {
                 out.println(Wire.PREFIX + "DONE " + segment.number() + " " + result.get(0));
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark throws its SparkException (a checked exception in Java's terms, undeclared
+            // from Scala) for a cancelled or failed job: caught here, or the sweep would wait
+            // forever for a segment whose job thread ended silently
             String message = String.valueOf(e.getMessage()).replaceAll("\\s+", " ");
             synchronized (out) {
                 if (message.contains("cancelled")) {
