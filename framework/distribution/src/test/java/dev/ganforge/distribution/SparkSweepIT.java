@@ -54,40 +54,20 @@ class SparkSweepIT {
                     write(
                             temp,
                             "sweep.yaml",
-                            """
-                            experiment: spark-asha
-                            seed: 7
-                            dataset: {type: synthetic, size: 48, classes: 3, side: 8}
-                            model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
-                            sampler: {type: slow-uniform, delay_ms: 40}
-                            training:
-                              batch_size: 8
-                              steps: 180
-                              log_every: 2
-                              sample_every: 60
-                              checkpoint_every: 5
-                              sample_rows: 2
-                            tracking: {uri: '%s', experiment: spark-asha}
-                            sweep:
-                              method: grid
-                              metric: d_loss
-                              scheduler: {type: asha, min_steps: 20, reduction_factor: 3}
-                              parameters:
-                                seed: [1, 2, 3]
-                                optimizers.generator.learning_rate: [0.0001, 0.0002, 0.0004]
-                            """
-                                    .formatted(server.uri()));
+                            trialSpec("spark-asha", 180)
+                                    + """
+                                    tracking: {uri: '%s', experiment: spark-asha}
+                                    sweep:
+                                      method: grid
+                                      metric: d_loss
+                                      scheduler: {type: asha, min_steps: 20, reduction_factor: 3}
+                                      parameters:
+                                        seed: [1, 2, 3]
+                                        optimizers.generator.learning_rate: [0.0001, 0.0002, 0.0004]
+                                    """
+                                            .formatted(server.uri()));
             Path folder = temp.resolve("sweep");
-            List<String> args =
-                    List.of(
-                            "sweep",
-                            sweepFile.toString(),
-                            "--executor",
-                            "spark",
-                            "--master",
-                            cluster.masterUrl(),
-                            "--output",
-                            folder.toString());
+            List<String> args = sweepArgs(sweepFile, cluster, folder);
             List<String> jvm = List.of("-Dganforge.tracking.intervalSeconds=0.5");
             Map<String, String> env = Map.of("SPARK_HOME", cluster.home().toString());
 
@@ -192,36 +172,16 @@ class SparkSweepIT {
                     write(
                             temp,
                             "stop.yaml",
-                            """
-                            experiment: spark-stop
-                            seed: 7
-                            dataset: {type: synthetic, size: 48, classes: 3, side: 8}
-                            model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
-                            sampler: {type: slow-uniform, delay_ms: 40}
-                            training:
-                              batch_size: 8
-                              steps: 120
-                              log_every: 2
-                              sample_every: 60
-                              checkpoint_every: 5
-                              sample_rows: 2
-                            sweep:
-                              method: grid
-                              metric: d_loss
-                              parameters:
-                                seed: [1, 2, 3]
-                            """);
+                            trialSpec("spark-stop", 120)
+                                    + """
+                                    sweep:
+                                      method: grid
+                                      metric: d_loss
+                                      parameters:
+                                        seed: [1, 2, 3]
+                                    """);
             Path folder = temp.resolve("sweep");
-            List<String> args =
-                    List.of(
-                            "sweep",
-                            sweepFile.toString(),
-                            "--executor",
-                            "spark",
-                            "--master",
-                            cluster.masterUrl(),
-                            "--output",
-                            folder.toString());
+            List<String> args = sweepArgs(sweepFile, cluster, folder);
             Map<String, String> env = Map.of("SPARK_HOME", cluster.home().toString());
             Path firstLog = temp.resolve("stop-1.log");
             Process first = CliFixture.startProcess(firstLog, args, List.of(), env);
@@ -278,6 +238,42 @@ class SparkSweepIT {
                 assertThat(steps).isSorted().doesNotHaveDuplicates().endsWith(120L);
             }
         }
+    }
+
+    /** {@code ganforge sweep FILE --executor spark --master URL --output FOLDER}'s arguments. */
+    private static List<String> sweepArgs(Path sweepFile, SparkCluster cluster, Path folder) {
+        return List.of(
+                "sweep",
+                sweepFile.toString(),
+                "--executor",
+                "spark",
+                "--master",
+                cluster.masterUrl(),
+                "--output",
+                folder.toString());
+    }
+
+    /**
+     * The trials' spec up to {@code training:}: tiny networks on synthetic 8×8 images, each step at
+     * least 40 ms (the slow sampler), so a trial can be stopped in the middle; a checkpoint every 5
+     * steps.
+     */
+    private static String trialSpec(String experiment, int steps) {
+        return """
+        experiment: %s
+        seed: 7
+        dataset: {type: synthetic, size: 48, classes: 3, side: 8}
+        model: {type: cgan, latent_dim: 4, layers: [4, 8], kernel_size: 3}
+        sampler: {type: slow-uniform, delay_ms: 40}
+        training:
+          batch_size: 8
+          steps: %d
+          log_every: 2
+          sample_every: 60
+          checkpoint_every: 5
+          sample_rows: 2
+        """
+                .formatted(experiment, steps);
     }
 
     /** Waits until {@code count} trials are RUNNING and have each logged a step ≥ {@code step}. */

@@ -269,35 +269,28 @@ final class AshaScheduler implements TrialScheduler {
         for (SweepRunner.Trial trial : trials) {
             TrialState s = state.get(trial.state().id());
             if (s.status().equals("PAUSED") && s.steps() < last) {
+                String why;
                 if (s.rungs().get(s.steps()) == null) {
-                    state.put(
-                            s.with(
-                                    "PRUNED",
-                                    s.attempts(),
-                                    s.metric(),
-                                    "stopped by ASHA at step "
-                                            + s.steps()
-                                            + ": it logged no value of the sweep metric there,"
-                                            + " so it could not be ranked"));
-                    continue;
+                    why = "it logged no value of the sweep metric there, so it could not be ranked";
+                } else {
+                    List<TrialState> members = members(s.steps());
+                    members.sort(ranking(s.steps()));
+                    int rank = members.stream().map(TrialState::id).toList().indexOf(s.id()) + 1;
+                    why =
+                            "ranked "
+                                    + rank
+                                    + " of the "
+                                    + members.size()
+                                    + " trials at that rung, where the top 1/"
+                                    + eta
+                                    + " continue";
                 }
-                List<TrialState> members = members(s.steps());
-                members.sort(ranking(s.steps()));
-                int rank = members.stream().map(TrialState::id).toList().indexOf(s.id()) + 1;
                 state.put(
                         s.with(
                                 "PRUNED",
                                 s.attempts(),
                                 s.metric(),
-                                "stopped by ASHA at step "
-                                        + s.steps()
-                                        + ": ranked "
-                                        + rank
-                                        + " of the "
-                                        + members.size()
-                                        + " trials at that rung, where the top 1/"
-                                        + eta
-                                        + " continue"));
+                                "stopped by ASHA at step " + s.steps() + ": " + why));
             }
         }
     }

@@ -47,9 +47,7 @@ class AshaSchedulerTest {
             SweepState state = SweepState.load(folder.resolve("s" + seed));
             List<SweepRunner.Trial> trials = trials(16);
             Map<String, Double> quality = qualities(trials, seed);
-            AshaScheduler scheduler =
-                    new AshaScheduler(
-                            trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, seed, state, quiet());
+            AshaScheduler scheduler = minimizing(trials, seed, state, quiet());
 
             Simulation run = simulate(scheduler, state, quality, 2, new Random(seed), -1);
 
@@ -85,9 +83,7 @@ class AshaSchedulerTest {
             for (int i = 0; i < trials.size(); i++) {
                 quality.put(trials.get(i).state().id(), 1.0 - i / 16.0);
             }
-            AshaScheduler scheduler =
-                    new AshaScheduler(
-                            trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, seed, state, quiet());
+            AshaScheduler scheduler = minimizing(trials, seed, state, quiet());
             simulate(scheduler, state, quality, 1, new Random(seed), -1);
             scheduler.finish();
             worstCase =
@@ -102,8 +98,7 @@ class AshaSchedulerTest {
         SweepState state = SweepState.load(folder);
         List<SweepRunner.Trial> trials = trials(9);
         Map<String, Double> quality = qualities(trials, 7);
-        AshaScheduler first =
-                new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, 7, state, quiet());
+        AshaScheduler first = minimizing(trials, 7, state, quiet());
         // the sweep process dies while two segments run
         simulate(first, state, quality, 2, new Random(7), 5);
         List<String> interrupted =
@@ -114,9 +109,7 @@ class AshaSchedulerTest {
         assertThat(interrupted).hasSize(2);
 
         SweepState reloaded = SweepState.load(folder);
-        AshaScheduler second =
-                new AshaScheduler(
-                        trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, 7, reloaded, quiet());
+        AshaScheduler second = minimizing(trials, 7, reloaded, quiet());
         List<String> firstTwo = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             TrialScheduler.Job job = second.next().orElseThrow();
@@ -144,14 +137,7 @@ class AshaSchedulerTest {
             Map<String, Double> quality = qualities(trials, seed);
             StringWriter printed = new StringWriter();
             AshaScheduler scheduler =
-                    new AshaScheduler(
-                            trials,
-                            RUNGS,
-                            ETA,
-                            SweepSpec.Goal.MINIMIZE,
-                            seed,
-                            state,
-                            new PrintWriter(printed, true));
+                    minimizing(trials, seed, state, new PrintWriter(printed, true));
 
             simulate(scheduler, state, quality, 2, new Random(seed), -1);
             scheduler.finish();
@@ -189,9 +175,7 @@ class AshaSchedulerTest {
             }
             quality.put(trials.get(3).state().id(), 0.2);
             quality.put(trials.get(6).state().id(), 0.1);
-            AshaScheduler scheduler =
-                    new AshaScheduler(
-                            trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, seed, state, quiet());
+            AshaScheduler scheduler = minimizing(trials, seed, state, quiet());
 
             simulate(scheduler, state, quality, 2, new Random(seed), -1);
             scheduler.finish();
@@ -215,15 +199,7 @@ class AshaSchedulerTest {
         Map<String, Double> quality = new HashMap<>();
         trials.forEach(t -> quality.put(t.state().id(), Double.NaN));
         StringWriter printed = new StringWriter();
-        AshaScheduler scheduler =
-                new AshaScheduler(
-                        trials,
-                        RUNGS,
-                        ETA,
-                        SweepSpec.Goal.MINIMIZE,
-                        7,
-                        state,
-                        new PrintWriter(printed, true));
+        AshaScheduler scheduler = minimizing(trials, 7, state, new PrintWriter(printed, true));
 
         simulate(scheduler, state, quality, 2, new Random(7), -1);
         scheduler.finish();
@@ -239,8 +215,7 @@ class AshaSchedulerTest {
     void aFailedSegmentIsRetriedOnceThenTheTrialStaysFailed() {
         SweepState state = SweepState.load(folder);
         List<SweepRunner.Trial> trials = trials(1);
-        AshaScheduler scheduler =
-                new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, 7, state, quiet());
+        AshaScheduler scheduler = minimizing(trials, 7, state, quiet());
         TrialScheduler.Job job = scheduler.next().orElseThrow();
         state.put(state.get(job.trial().state().id()).started(job.targetSteps()));
         scheduler.ended(job, 1, null, "trial.log");
@@ -356,6 +331,12 @@ class AshaSchedulerTest {
                             "trial " + i));
         }
         return trials;
+    }
+
+    /** ASHA over {@link #RUNGS} with η = {@link #ETA}, a smaller metric being better. */
+    private static AshaScheduler minimizing(
+            List<SweepRunner.Trial> trials, long seed, SweepState state, PrintWriter out) {
+        return new AshaScheduler(trials, RUNGS, ETA, SweepSpec.Goal.MINIMIZE, seed, state, out);
     }
 
     private static PrintWriter quiet() {

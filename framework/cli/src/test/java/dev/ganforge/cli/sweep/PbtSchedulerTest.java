@@ -36,49 +36,28 @@ class PbtSchedulerTest {
         double[] rates = {1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2};
         for (int i = 0; i < rates.length; i++) {
             trials.add(
-                    new SweepRunner.Trial(
-                            new TrialState(
-                                    String.format("%012d", i),
-                                    Map.of(
-                                            "optimizers.generator.learning_rate",
-                                            Double.toString(rates[i]),
-                                            "seed",
-                                            "7"),
-                                    "PENDING",
-                                    0,
-                                    null,
-                                    null),
-                            null,
-                            ""));
+                    trial(
+                            i,
+                            Map.of(
+                                    "optimizers.generator.learning_rate",
+                                    Double.toString(rates[i]),
+                                    "seed",
+                                    "7")));
         }
-        PbtScheduler scheduler =
-                new PbtScheduler(
-                        trials,
-                        folder,
-                        INTERVAL,
-                        LENGTH,
-                        0.25,
-                        0.2,
-                        SweepSpec.Goal.MINIMIZE,
-                        11,
-                        state,
-                        new PrintWriter(new StringWriter()));
+        PbtScheduler scheduler = quarters(trials, state);
         Random order = new Random(3);
         List<TrialScheduler.Job> running = new ArrayList<>();
         int exploitsSeen = 0;
         while (true) {
-            while (running.size() < 3) {
-                var job = scheduler.next();
-                if (job.isEmpty()) {
-                    break;
-                }
-                TrialState now = state.get(job.get().trial().state().id());
-                if (!job.get().values().isEmpty()) {
-                    assertThat(job.get().values()).isEqualTo(now.currentValues());
-                }
-                state.put(now.started(job.get().targetSteps()));
-                running.add(job.get());
-            }
+            fill(
+                    scheduler,
+                    state,
+                    running,
+                    (job, now) -> {
+                        if (!job.values().isEmpty()) {
+                            assertThat(job.values()).isEqualTo(now.currentValues());
+                        }
+                    });
             if (running.isEmpty()) {
                 break;
             }
@@ -164,44 +143,15 @@ class PbtSchedulerTest {
         SweepState state = SweepState.load(folder);
         List<SweepRunner.Trial> trials = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            trials.add(
-                    new SweepRunner.Trial(
-                            new TrialState(
-                                    String.format("%012d", i),
-                                    Map.of("optimizers.generator.learning_rate", "1.0E-4"),
-                                    "PENDING",
-                                    0,
-                                    null,
-                                    null),
-                            null,
-                            ""));
+            trials.add(trial(i, Map.of("optimizers.generator.learning_rate", "1.0E-4")));
         }
-        PbtScheduler scheduler =
-                new PbtScheduler(
-                        trials,
-                        folder,
-                        INTERVAL,
-                        LENGTH,
-                        0.25,
-                        0.2,
-                        SweepSpec.Goal.MINIMIZE,
-                        11,
-                        state,
-                        new PrintWriter(new StringWriter()));
+        PbtScheduler scheduler = quarters(trials, state);
         String valued = trials.get(0).state().id();
         List<TrialScheduler.Job> running = new ArrayList<>();
         Random order = new Random(5);
         int exploits = 0;
         while (true) {
-            while (running.size() < 3) {
-                var job = scheduler.next();
-                if (job.isEmpty()) {
-                    break;
-                }
-                TrialState now = state.get(job.get().trial().state().id());
-                state.put(now.started(job.get().targetSteps()));
-                running.add(job.get());
-            }
+            fill(scheduler, state, running, (job, now) -> {});
             if (running.isEmpty()) {
                 break;
             }
@@ -219,6 +169,50 @@ class PbtSchedulerTest {
         }
         assertThat(exploits).isPositive();
         assertThat(state.trials()).extracting(TrialState::steps).containsOnly(LENGTH);
+    }
+
+    /**
+     * Starts jobs until 3 run or the scheduler has none, as SweepRunner does; {@code check} sees
+     * each job with its trial's state before the start.
+     */
+    private static void fill(
+            PbtScheduler scheduler,
+            SweepState state,
+            List<TrialScheduler.Job> running,
+            java.util.function.BiConsumer<TrialScheduler.Job, TrialState> check) {
+        while (running.size() < 3) {
+            var job = scheduler.next();
+            if (job.isEmpty()) {
+                return;
+            }
+            TrialState now = state.get(job.get().trial().state().id());
+            check.accept(job.get(), now);
+            state.put(now.started(job.get().targetSteps()));
+            running.add(job.get());
+        }
+    }
+
+    /** A PENDING trial with id {@code i} in 12 digits. */
+    private static SweepRunner.Trial trial(int i, Map<String, String> values) {
+        return new SweepRunner.Trial(
+                new TrialState(String.format("%012d", i), values, "PENDING", 0, null, null),
+                null,
+                "");
+    }
+
+    /** PBT with quantile 0.25 and perturbation 0.2, a smaller metric being better, seed 11. */
+    private PbtScheduler quarters(List<SweepRunner.Trial> trials, SweepState state) {
+        return new PbtScheduler(
+                trials,
+                folder,
+                INTERVAL,
+                LENGTH,
+                0.25,
+                0.2,
+                SweepSpec.Goal.MINIMIZE,
+                11,
+                state,
+                new PrintWriter(new StringWriter()));
     }
 
     /**
