@@ -865,7 +865,9 @@ public final class Trainer {
             try {
                 return new ChosenStep(
                         createStep(plugins, data, generator, discriminator, kept, batchSize),
-                        " (auto: kept from the checkpoint)");
+                        restored.precision() != null
+                                ? " (auto: kept from the checkpoint)"
+                                : " (auto: kept from run-info.json, the checkpoint has no record)");
             } catch (IllegalArgumentException e) {
                 console.println(
                         "note: this run computed in "
