@@ -114,8 +114,14 @@ final class GenerateCommand implements Callable<Integer> {
                 .commandLine()
                 .getOut()
                 .printf(
-                        "wrote %d images per class for %d classes into %s (checkpoint %s)%n",
-                        perClass, classes.size(), output, folder.getFileName());
+                        "wrote %d images per class for %d classes into %s (checkpoint %s, %s)%n",
+                        perClass,
+                        classes.size(),
+                        output,
+                        folder.getFileName(),
+                        checkpoint.averageGenerator() != null
+                                ? "its generator weight average"
+                                : "its generator: the run keeps no weight average");
         return 0;
     }
 }

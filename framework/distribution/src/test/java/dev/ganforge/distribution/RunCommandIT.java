@@ -314,6 +314,31 @@ class RunCommandIT {
             assertThat(image.getWidth()).isEqualTo(8);
             assertThat(image.getHeight()).isEqualTo(8);
         }
+        assertThat(result.out()).contains("its generator: the run keeps no weight average");
+
+        // with a weight average, generate says it samples from it
+        Path averaged = temp.resolve("averaged");
+        assertThat(
+                        run(
+                                        "run",
+                                        temp.resolve("tiny.yaml").toString(),
+                                        "--output",
+                                        averaged.toString(),
+                                        "--set",
+                                        "training.ema_decay=0.9")
+                                .exitCode())
+                .isZero();
+        CliFixture.Result fromAverage =
+                run(
+                        "generate",
+                        averaged.toString(),
+                        "--per-class",
+                        "1",
+                        "--output",
+                        temp.resolve("from-average").toString());
+        assertThat(fromAverage.exitCode()).as(fromAverage.err()).isZero();
+        assertThat(fromAverage.out())
+                .contains("(checkpoint step-00000004, its generator weight average)");
     }
 
     /**
