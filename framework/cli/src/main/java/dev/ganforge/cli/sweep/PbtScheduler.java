@@ -271,8 +271,7 @@ final class PbtScheduler implements TrialScheduler, Schedulers.Replayable {
         }
         int cut = (int) Math.floor(members.size() * quantile);
         members.sort(ranking(step));
-        // a trial without a value at this step (it logged none, or NaN) ranks last: it may be
-        // exploited, never copied
+        // ... and is never copied
         List<TrialState> top =
                 members.subList(0, cut).stream().filter(s -> s.rungs().get(step) != null).toList();
         List<TrialState> bottom = members.subList(members.size() - cut, members.size());

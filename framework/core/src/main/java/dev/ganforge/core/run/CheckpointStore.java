@@ -1,6 +1,7 @@
 package dev.ganforge.core.run;
 
 import dev.ganforge.core.io.Folders;
+import dev.ganforge.core.spec.Precision;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -103,7 +104,7 @@ public final class CheckpointStore {
         /** Copies the state map and checks the precision. */
         public Extras {
             stepState = Map.copyOf(stepState);
-            if (precision != null && !precision.equals("fp32") && !precision.equals("bf16")) {
+            if (precision != null && Precision.ofRecord(precision) == null) {
                 throw new IllegalArgumentException(
                         "checkpoint precision '" + precision + "', expected fp32 or bf16");
             }

@@ -20,5 +20,29 @@ public enum Precision {
     /**
      * BF16 where the CPU has native bfloat16 instructions and the oneDNN engine runs; else FP32.
      */
-    AUTO
+    AUTO;
+
+    /**
+     * @return how run-info.json and a checkpoint's state.properties record this precision: {@code
+     *     "fp32"} or {@code "bf16"}
+     * @throws IllegalStateException for {@link #AUTO}, which a run resolves before recording
+     */
+    public String recordName() {
+        if (this == AUTO) {
+            throw new IllegalStateException(
+                    "auto is resolved to fp32 or bf16 before it is recorded");
+        }
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * @param recorded a precision as run-info.json or state.properties recorded it, or null
+     * @return {@link #FP32} or {@link #BF16}; null for null or any other text
+     */
+    public static Precision ofRecord(String recorded) {
+        if (FP32.recordName().equals(recorded)) {
+            return FP32;
+        }
+        return BF16.recordName().equals(recorded) ? BF16 : null;
+    }
 }

@@ -835,7 +835,7 @@ public final class Trainer {
      *     else {@code "fp32"}
      */
     private static String recordedPrecision(TrainingStep step) {
-        return step.precision().startsWith("bf16") ? "bf16" : "fp32";
+        return (step.precision().startsWith("bf16") ? Precision.BF16 : Precision.FP32).recordName();
     }
 
     /**
@@ -930,15 +930,7 @@ public final class Trainer {
         if (requested != Precision.AUTO) {
             return null;
         }
-        String recorded = inCheckpoint != null ? inCheckpoint : inRunInfo.get();
-        if (recorded == null) {
-            return null;
-        }
-        return switch (recorded) {
-            case "fp32" -> Precision.FP32;
-            case "bf16" -> Precision.BF16;
-            default -> null;
-        };
+        return Precision.ofRecord(inCheckpoint != null ? inCheckpoint : inRunInfo.get());
     }
 
     private void saveCheckpoint(LoopContext context, long step) {

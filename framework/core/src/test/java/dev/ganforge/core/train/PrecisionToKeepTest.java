@@ -44,6 +44,17 @@ class PrecisionToKeepTest {
     }
 
     @Test
+    void recordNamesRoundTripAndAutoIsNeverRecorded() {
+        for (Precision precision : new Precision[] {Precision.FP32, Precision.BF16}) {
+            assertThat(Precision.ofRecord(precision.recordName())).isEqualTo(precision);
+        }
+        assertThat(Precision.BF16.recordName()).isEqualTo("bf16");
+        assertThat(Precision.ofRecord("auto")).isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(Precision.AUTO::recordName)
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void aPinnedPrecisionIsUsedAsWritten() {
         assertThat(Trainer.precisionToKeep(Precision.FP32, "bf16", NOT_ASKED)).isNull();
         assertThat(Trainer.precisionToKeep(Precision.BF16, "fp32", NOT_ASKED)).isNull();
