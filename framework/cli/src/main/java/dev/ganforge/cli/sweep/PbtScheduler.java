@@ -271,7 +271,7 @@ final class PbtScheduler implements TrialScheduler, Schedulers.Replayable {
         }
         int cut = (int) Math.floor(members.size() * quantile);
         members.sort(ranking(step));
-        // ... and is never copied
+        // only members with a value can be donors, however few of the top quantile have one
         List<TrialState> top =
                 members.subList(0, cut).stream().filter(s -> s.rungs().get(step) != null).toList();
         List<TrialState> bottom = members.subList(members.size() - cut, members.size());

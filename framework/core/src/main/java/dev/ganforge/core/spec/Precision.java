@@ -1,5 +1,7 @@
 package dev.ganforge.core.spec;
 
+import java.util.Locale;
+
 /**
  * The arithmetic of the training step's convolutions, transposed convolutions and dense layers
  * ({@code training.precision}). Master weights, optimizer state, BatchNorm statistics, activations
@@ -32,7 +34,7 @@ public enum Precision {
             throw new IllegalStateException(
                     "auto is resolved to fp32 or bf16 before it is recorded");
         }
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /**

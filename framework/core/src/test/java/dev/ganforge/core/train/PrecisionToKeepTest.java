@@ -1,6 +1,7 @@
 package dev.ganforge.core.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ganforge.core.spec.Precision;
 import java.util.function.Supplier;
@@ -50,8 +51,7 @@ class PrecisionToKeepTest {
         }
         assertThat(Precision.BF16.recordName()).isEqualTo("bf16");
         assertThat(Precision.ofRecord("auto")).isNull();
-        org.assertj.core.api.Assertions.assertThatThrownBy(Precision.AUTO::recordName)
-                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(Precision.AUTO::recordName).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
