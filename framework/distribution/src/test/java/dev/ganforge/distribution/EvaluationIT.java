@@ -56,6 +56,8 @@ class EvaluationIT {
                         "eval/fd_ganforge_cnn",
                         "eval/precision",
                         "eval/recall",
+                        "eval/recall/class-0",
+                        "eval/low_recall_classes",
                         "eval/classifier_real_accuracy",
                         "eval/classifier_real_accuracy/class-0",
                         "eval/cas",

@@ -8,9 +8,9 @@ import java.util.Map;
 /**
  * The one console line printed after each evaluation: the metrics that judge a generator first (CAS
  * and its real-image ceiling, KID with its interval, Fréchet distance, precision, recall, label
- * accuracy, collapsed classes), then the health and classifier figures, then any other evaluator's
- * metrics. Per-class metrics ({@code eval/label_accuracy/<class>}) and sample counts stay in {@code
- * eval.csv} only.
+ * accuracy, classes of low recall, collapsed classes), then the health and classifier figures, then
+ * any other evaluator's metrics. Per-class metrics ({@code eval/label_accuracy/<class>}) and sample
+ * counts stay in {@code eval.csv} only.
  */
 public final class EvaluationHeadline {
 
@@ -22,6 +22,7 @@ public final class EvaluationHeadline {
                     "eval/fd_",
                     "eval/precision",
                     "eval/recall",
+                    "eval/low_recall_classes",
                     "eval/label_accuracy",
                     "health/collapsed_classes",
                     "health/min_diversity_ratio",
@@ -30,8 +31,14 @@ public final class EvaluationHeadline {
                     "eval/classifier_real_accuracy",
                     "eval/classifier_real_accuracy_augmented");
 
+    private static final List<String> COUNTS =
+            List.of("eval/low_recall_classes", "health/collapsed_classes");
+
     private static final List<String> HIDDEN =
             List.of("eval/kid_ci_low", "eval/kid_ci_high", "eval/samples", "eval/real_samples");
+
+    private static final String PER_CLASS_RECALL = "eval/recall/";
+    private static final int LISTED = 6;
 
     private EvaluationHeadline() {}
 
@@ -63,6 +70,9 @@ public final class EvaluationHeadline {
                     .append(key.substring(key.indexOf('/') + 1))
                     .append('=')
                     .append(number(key, metrics.get(key)));
+            if (key.equals("eval/low_recall_classes")) {
+                line.append(lowRecallClasses(metrics));
+            }
             if (key.equals("eval/kid") && metrics.containsKey("eval/kid_ci_low")) {
                 line.append(" [")
                         .append(number(key, metrics.get("eval/kid_ci_low")))
@@ -74,8 +84,37 @@ public final class EvaluationHeadline {
         return line.toString();
     }
 
+    /**
+     * @return e.g. {@code " [s1 s2 s15 s31]"}: the classes counted in {@code
+     *     eval/low_recall_classes}, which are those with the lowest {@code eval/recall/<class>}
+     *     (the first {@value #LISTED} of them, then how many more); empty if none
+     */
+    private static String lowRecallClasses(Map<String, Double> metrics) {
+        int count = (int) Math.round(metrics.get("eval/low_recall_classes"));
+        List<Map.Entry<String, Double>> perClass = new ArrayList<>();
+        for (Map.Entry<String, Double> entry : metrics.entrySet()) {
+            if (entry.getKey().startsWith(PER_CLASS_RECALL)) {
+                perClass.add(entry);
+            }
+        }
+        if (count <= 0 || perClass.size() < count) {
+            return "";
+        }
+        // stable: classes of equal recall keep their label order
+        perClass.sort(Map.Entry.comparingByValue());
+        StringBuilder names = new StringBuilder(" [");
+        for (int i = 0; i < Math.min(count, LISTED); i++) {
+            names.append(i == 0 ? "" : " ")
+                    .append(perClass.get(i).getKey().substring(PER_CLASS_RECALL.length()));
+        }
+        if (count > LISTED) {
+            names.append(" +").append(count - LISTED).append(" more");
+        }
+        return names.append(']').toString();
+    }
+
     private static String number(String key, double value) {
-        if (key.equals("health/collapsed_classes") && value == Math.rint(value)) {
+        if (COUNTS.contains(key) && value == Math.rint(value)) {
             return String.valueOf((long) value);
         }
         // KID values are often below 1e-3: keep 4 significant digits there

@@ -17,6 +17,11 @@ class EvaluationHeadlineTest {
         metrics.put("eval/fd_ganforge_cnn", 12.5);
         metrics.put("eval/precision", 0.8);
         metrics.put("eval/recall", 0.5);
+        metrics.put("eval/recall/s1", 0.1);
+        metrics.put("eval/recall/s2", 0.9);
+        metrics.put("eval/recall/s3", 0.0);
+        metrics.put("eval/recall/s4", 0.1);
+        metrics.put("eval/low_recall_classes", 3.0);
         metrics.put("eval/kid", 0.00123456);
         metrics.put("eval/kid_ci_low", 0.0010);
         metrics.put("eval/kid_ci_high", 0.0015);
@@ -33,9 +38,25 @@ class EvaluationHeadlineTest {
                 .isEqualTo(
                         "eval step 300: cas=0.4250 kid=0.001235 [0.001000, 0.001500]"
                                 + " fd_ganforge_cnn=12.5000 precision=0.8000 recall=0.5000"
-                                + " label_accuracy=0.9300 collapsed_classes=2"
-                                + " min_diversity_ratio=0.3000 classifier_real_accuracy=1.0000"
+                                + " low_recall_classes=3 [s3 s1 s4] label_accuracy=0.9300"
+                                + " collapsed_classes=2 min_diversity_ratio=0.3000"
+                                + " classifier_real_accuracy=1.0000"
                                 + " classifier_real_accuracy_augmented=0.9800 custom=7.0000");
+    }
+
+    @Test
+    void namesAtMostSixClassesOfLowRecall() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (int c = 1; c <= 10; c++) {
+            metrics.put("eval/recall/s" + c, c <= 8 ? 0.0 : 0.5);
+        }
+        metrics.put("eval/low_recall_classes", 8.0);
+
+        assertThat(EvaluationHeadline.format(1, metrics))
+                .isEqualTo("eval step 1: low_recall_classes=8 [s1 s2 s3 s4 s5 s6 +2 more]");
+        metrics.put("eval/low_recall_classes", 0.0);
+        assertThat(EvaluationHeadline.format(1, metrics))
+                .isEqualTo("eval step 1: low_recall_classes=0");
     }
 
     @Test
