@@ -13,8 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>{@code step-N-real.png}: the step's real batch, 8 per row;
  *   <li>{@code step-N-fake1.png}: rows × K cells, a different z per cell, label = column, so each
  *       column is one class;
- *   <li>{@code step-N-fake2.png}: rows × K cells, one z shared by every cell, label = column, so
- *       only the label changes along a row.
+ *   <li>{@code step-N-fake2.png}: rows × K cells, one z per row shared by the row's cells, label =
+ *       column, so only the label changes along a row and only z down a column (what the label
+ *       controls and what z controls).
  * </ul>
  *
  * The latent vectors are drawn once, from a generator seeded with the experiment seed, so grids of
@@ -48,10 +49,24 @@ final class SampleGrids {
         Random random = Nd4j.getRandomFactory().getNewRandomInstance(Trainer.mix(seed, -1));
         this.freshLatent = Nd4j.create(generator.params().dataType(), cells, latentDim);
         plugins.sampleLatent(freshLatent, random);
-        INDArray one = Nd4j.create(generator.params().dataType(), 1, latentDim);
-        plugins.sampleLatent(one, random);
-        this.sharedLatent = one.repeat(0, cells);
+        INDArray perRow = Nd4j.create(generator.params().dataType(), rows, latentDim);
+        plugins.sampleLatent(perRow, random);
+        this.sharedLatent = repeatAlongRows(perRow, classes);
         this.labels = Generation.columnLabels(rows, classes);
+    }
+
+    /**
+     * @param perRow one latent vector per grid row {@code [rows, latentDim]}
+     * @param classes K, the cells per row
+     * @return {@code [rows · K, latentDim]}: cell i (row i / K, column i mod K) gets row i / K's z
+     */
+    static INDArray repeatAlongRows(INDArray perRow, int classes) {
+        long rows = perRow.size(0);
+        INDArray cells = Nd4j.create(perRow.dataType(), rows * classes, perRow.size(1));
+        for (long cell = 0; cell < rows * classes; cell++) {
+            cells.putRow(cell, perRow.getRow(cell / classes));
+        }
+        return cells;
     }
 
     void write(long step, INDArray realBatch) {
