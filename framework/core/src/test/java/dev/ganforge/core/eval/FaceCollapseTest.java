@@ -44,6 +44,7 @@ import org.nd4j.linalg.factory.Nd4j;
 class FaceCollapseTest {
 
     private static final int PER_CLASS = 5;
+    private static final long EVALUATION_SEED = 3;
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
     private static LabeledImages faces;
     private static DomainClassifier classifier;
@@ -116,7 +117,8 @@ class FaceCollapseTest {
 
     private GeneratorEvaluation.Result evaluate(GeneratorEvaluation.ImageSource source) {
         GeneratorEvaluation evaluation =
-                new GeneratorEvaluation(spec, faces, classifier, true, 3, ScoreCache.inMemory());
+                new GeneratorEvaluation(
+                        spec, faces, classifier, true, EVALUATION_SEED, ScoreCache.inMemory());
         int[] labels = GeneratorEvaluation.fixedLabels(faces.numClasses(), PER_CLASS);
         return evaluation.evaluate(
                 source, Nd4j.zeros(DataType.FLOAT, labels.length, 2), labels, WorkProgress.NONE);
@@ -161,7 +163,7 @@ class FaceCollapseTest {
     }
 
     @Test
-    void oneFacePlusStrongNoiseIsBelowTheRecallFloorInEveryClass() {
+    void oneFacePlusStrongNoisePassesTheDiversityCheckButNotTheRecallFloor() {
         // a repeated face under noise texture: at σ 0.5 and 0.8 the copies' features spread
         // nearly as wide as the person's real faces (measured: 1 class and no class below the
         // 0.4 diversity limit, smallest ratios 0.38 and 0.49), but they lie off the real faces
@@ -172,13 +174,16 @@ class FaceCollapseTest {
             assertThat(result.metrics().get("eval/low_recall_classes"))
                     .as("noise %s", noise)
                     .isEqualTo(40.0);
+            // what the recall check is for: the diversity check misses nearly all of them
+            assertThat(result.collapsedClasses()).as("noise %s", noise).hasSizeLessThan(5);
         }
     }
 
     @Test
     void otherRealFacesOfEachPersonRecallTheReferenceFaces() {
         // the 5 faces of each person that are not in the evaluation's real reference set
-        int[] reference = GeneratorEvaluation.referenceRows(faces.labels(), 40, PER_CLASS, 3);
+        int[] reference =
+                GeneratorEvaluation.referenceRows(faces.labels(), 40, PER_CLASS, EVALUATION_SEED);
         List<List<Integer>> others = new ArrayList<>();
         for (int k = 0; k < 40; k++) {
             others.add(new ArrayList<>());
@@ -192,6 +197,12 @@ class FaceCollapseTest {
                 others.get(faces.labels()[row]).add(row);
             }
         }
+        // the rows above are the evaluation's own reference set, so the two sets are disjoint
+        GeneratorEvaluation evaluation =
+                new GeneratorEvaluation(
+                        spec, faces, classifier, true, EVALUATION_SEED, ScoreCache.inMemory());
+        assertThat(evaluation.realImages())
+                .isEqualTo(ClassifierTraining.rows(faces.images(), reference));
         GeneratorEvaluation.Result result =
                 evaluate(
                         (latent, asked) -> {
@@ -206,7 +217,8 @@ class FaceCollapseTest {
         for (int k = 0; k < 40; k++) {
             lowest = Math.min(lowest, result.metrics().get("eval/recall/s" + (k + 1)));
         }
-        // measured: every class at 0.6 or more, none below the 0.2 floor
+        // measured: every class at 0.6 or more (0.4 leaves room for other CPUs' classifiers),
+        // none below the 0.2 floor
         assertThat(result.metrics().get("eval/low_recall_classes")).isZero();
         assertThat(lowest).isGreaterThanOrEqualTo(0.4);
     }

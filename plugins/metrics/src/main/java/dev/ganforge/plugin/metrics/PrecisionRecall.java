@@ -50,11 +50,12 @@ public final class PrecisionRecall {
     /**
      * Recall within each class: the share of class c's real points inside the manifold of class c's
      * generated points alone (balls around each generated point of class c with radius the distance
-     * to its k-th nearest generated neighbour of class c). A class whose generated samples repeat
-     * one image lies in a small manifold and recalls almost none of its real points, however far
-     * apart noise texture puts the copies in feature space; so does a class drawn as something
-     * other than its real images. The per-class form of the recall of Kynkäänniemi et al. 2019
-     * (https://arxiv.org/abs/1904.06991).
+     * to its k-th nearest generated neighbour of class c). The per-class form of the recall of
+     * Kynkäänniemi et al. 2019 (https://arxiv.org/abs/1904.06991). Copies of one image usually lie
+     * in a small manifold and recall few of their class's real points, but recall rewards spread:
+     * copies spread wide enough (e.g. by noise texture in feature space) get balls that reach the
+     * real points, as Naeem et al. 2020 (https://arxiv.org/abs/2002.09797) point out for recall in
+     * general.
      *
      * @param real real features {@code [n][F]}
      * @param realLabels the class of each real point, length n, in [0, classes)
@@ -89,10 +90,12 @@ public final class PrecisionRecall {
                             + generatedLabels.length
                             + " labels");
         }
+        checkLabels(realLabels, classes);
+        checkLabels(generatedLabels, classes);
         double[] recall = new double[classes];
         for (int c = 0; c < classes; c++) {
-            double[][] classReal = ofClass(real, realLabels, c, classes);
-            double[][] classGenerated = ofClass(generated, generatedLabels, c, classes);
+            double[][] classReal = ofClass(real, realLabels, c);
+            double[][] classGenerated = ofClass(generated, generatedLabels, c);
             recall[c] =
                     classReal.length == 0 || classGenerated.length <= k
                             ? Double.NaN
@@ -101,9 +104,8 @@ public final class PrecisionRecall {
         return recall;
     }
 
-    private static double[][] ofClass(double[][] points, int[] labels, int c, int classes) {
-        List<double[]> members = new ArrayList<>();
-        for (int i = 0; i < points.length; i++) {
+    private static void checkLabels(int[] labels, int classes) {
+        for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
                 throw new IllegalArgumentException(
                         "label "
@@ -114,6 +116,12 @@ public final class PrecisionRecall {
                                 + classes
                                 + ")");
             }
+        }
+    }
+
+    private static double[][] ofClass(double[][] points, int[] labels, int c) {
+        List<double[]> members = new ArrayList<>();
+        for (int i = 0; i < points.length; i++) {
             if (labels[i] == c) {
                 members.add(points[i]);
             }

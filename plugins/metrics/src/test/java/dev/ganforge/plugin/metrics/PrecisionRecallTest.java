@@ -143,25 +143,41 @@ class PrecisionRecallTest {
     @Test
     void perClassRecallOfTheRealDataItselfIsOneAndNaNWhereAClassIsTooSmall() {
         Random random = new Random(4);
-        double[][] real = concat(faceLikeClass(10, 0, random), faceLikeClass(10, 5, random));
-        int[] labels = labels(10, 10);
-        double[][] generated = concat(real, faceLikeClass(3, 9, random));
-        int[] generatedLabels = Arrays.copyOf(labels, 23);
+        // real: classes 0 and 1 with 10 points each, class 2 with 4, class 3 with none
+        double[][] real =
+                concat(
+                        concat(faceLikeClass(10, 0, random), faceLikeClass(10, 5, random)),
+                        faceLikeClass(4, 9, random));
+        int[] labels = new int[24];
+        Arrays.fill(labels, 10, 20, 1);
+        Arrays.fill(labels, 20, 24, 2);
+        // generated: the real points of classes 0 and 1, 3 points (not more than k) of class 2
+        // and 5 of class 3
+        double[][] generated =
+                concat(
+                        concat(Arrays.copyOf(real, 20), faceLikeClass(3, 9, random)),
+                        faceLikeClass(5, 12, random));
+        int[] generatedLabels = new int[28];
+        Arrays.fill(generatedLabels, 10, 20, 1);
         Arrays.fill(generatedLabels, 20, 23, 2);
+        Arrays.fill(generatedLabels, 23, 28, 3);
 
         double[] recall =
                 PrecisionRecall.recallPerClass(real, labels, generated, generatedLabels, 4, 3);
 
-        // class 2 has 3 generated samples (not more than k) and no real one; class 3 neither
         assertThat(recall).hasSize(4);
         assertThat(recall[0]).isEqualTo(1.0);
         assertThat(recall[1]).isEqualTo(1.0);
-        assertThat(recall[2]).isNaN();
-        assertThat(recall[3]).isNaN();
+        assertThat(recall[2]).as("3 generated samples, k = 3").isNaN();
+        assertThat(recall[3]).as("no real sample").isNaN();
+        int[] twoClasses = Arrays.copyOf(labels, 20);
 
         // the same points asked for as the other class recall none of their own class's data
-        int[] swapped = Arrays.stream(labels).map(c -> 1 - c).toArray();
-        double[] swappedRecall = PrecisionRecall.recallPerClass(real, labels, real, swapped, 2, 3);
+        int[] swapped = Arrays.stream(twoClasses).map(c -> 1 - c).toArray();
+        double[][] twoClassReal = Arrays.copyOf(real, 20);
+        double[] swappedRecall =
+                PrecisionRecall.recallPerClass(
+                        twoClassReal, twoClasses, twoClassReal, swapped, 2, 3);
         assertThat(swappedRecall).containsExactly(0.0, 0.0);
     }
 
@@ -181,42 +197,86 @@ class PrecisionRecallTest {
                 .hasMessageContaining("label 2 of point 4 is outside [0, 2)");
     }
 
+    private static Map<String, Double> evaluate(
+            double[][] real,
+            int[] realLabels,
+            double[][] generated,
+            int[] generatedLabels,
+            boolean conditional,
+            double floor) {
+        EvaluationInput input =
+                new EvaluationInput(
+                        "test_cnn",
+                        List.of("T-shirt/top", "bag", "coat"),
+                        conditional,
+                        realLabels,
+                        Nd4j.create(real),
+                        generatedLabels,
+                        Nd4j.create(generated),
+                        Nd4j.ones(generated.length, 3).divi(3));
+        return new PrecisionRecallEvaluator()
+                .evaluate(new PrecisionRecallEvaluator.Spec(3, floor), input);
+    }
+
     @Test
     void evaluatorReportsRecallPerClassAndCountsTheClassesBelowTheFloor() {
         Random random = new Random(9);
+        // real: 10 points of each class; generated: "T-shirt/top" far from its real data, "bag"
+        // drawn from its own, "coat" only 3 samples (not more than k: left out)
+        double[][] real =
+                concat(
+                        concat(faceLikeClass(10, 0, random), faceLikeClass(10, 5, random)),
+                        faceLikeClass(10, 10, random));
+        int[] realLabels = new int[30];
+        Arrays.fill(realLabels, 10, 20, 1);
+        Arrays.fill(realLabels, 20, 30, 2);
+        double[][] generated =
+                concat(
+                        concat(faceLikeClass(10, 40, random), faceLikeClass(10, 5, random)),
+                        faceLikeClass(3, 10, random));
+        int[] generatedLabels = new int[23];
+        Arrays.fill(generatedLabels, 10, 20, 1);
+        Arrays.fill(generatedLabels, 20, 23, 2);
+
+        Map<String, Double> metrics =
+                evaluate(real, realLabels, generated, generatedLabels, true, 0.2);
+
+        assertThat(metrics)
+                .containsOnlyKeys(
+                        "eval/precision",
+                        "eval/recall",
+                        "eval/low_recall_classes",
+                        "eval/recall/T-shirt_top",
+                        "eval/recall/bag");
+        assertThat(metrics.get("eval/recall/T-shirt_top")).isZero();
+        double bag = metrics.get("eval/recall/bag");
+        assertThat(bag).isGreaterThanOrEqualTo(0.5);
+        assertThat(metrics.get("eval/low_recall_classes")).isEqualTo(1.0);
+        // a class counts only strictly below the floor
+        assertThat(
+                        evaluate(real, realLabels, generated, generatedLabels, true, bag)
+                                .get("eval/low_recall_classes"))
+                .isEqualTo(1.0);
+        assertThat(
+                        evaluate(real, realLabels, generated, generatedLabels, true, bag + 1e-9)
+                                .get("eval/low_recall_classes"))
+                .isEqualTo(2.0);
+        // unconditional: the labels mean nothing, so no per-class metric
+        assertThat(evaluate(real, realLabels, generated, generatedLabels, false, 0.2))
+                .containsOnlyKeys("eval/precision", "eval/recall");
+    }
+
+    @Test
+    void evaluatorLeavesOutTheCountWhenNoClassHasMoreThanKSamples() {
+        Random random = new Random(10);
         double[][] real = concat(faceLikeClass(10, 0, random), faceLikeClass(10, 5, random));
-        // class "T-shirt/top" drawn far from its real data, class "bag" drawn from its own
-        double[][] generated = concat(faceLikeClass(10, 40, random), faceLikeClass(10, 5, random));
-        for (boolean conditional : new boolean[] {true, false}) {
-            EvaluationInput input =
-                    new EvaluationInput(
-                            "test_cnn",
-                            List.of("T-shirt/top", "bag"),
-                            conditional,
-                            labels(10, 10),
-                            Nd4j.create(real),
-                            labels(10, 10),
-                            Nd4j.create(generated),
-                            Nd4j.ones(20, 2).divi(2));
+        double[][] generated =
+                concat(
+                        concat(faceLikeClass(3, 0, random), faceLikeClass(3, 5, random)),
+                        faceLikeClass(3, 10, random));
+        int[] generatedLabels = {0, 0, 0, 1, 1, 1, 2, 2, 2};
 
-            Map<String, Double> metrics =
-                    new PrecisionRecallEvaluator()
-                            .evaluate(new PrecisionRecallEvaluator.Spec(3, 0.2), input);
-
-            if (conditional) {
-                assertThat(metrics)
-                        .containsOnlyKeys(
-                                "eval/precision",
-                                "eval/recall",
-                                "eval/low_recall_classes",
-                                "eval/recall/T-shirt_top",
-                                "eval/recall/bag");
-                assertThat(metrics.get("eval/recall/T-shirt_top")).isZero();
-                assertThat(metrics.get("eval/recall/bag")).isGreaterThanOrEqualTo(0.5);
-                assertThat(metrics.get("eval/low_recall_classes")).isEqualTo(1.0);
-            } else {
-                assertThat(metrics).containsOnlyKeys("eval/precision", "eval/recall");
-            }
-        }
+        assertThat(evaluate(real, labels(10, 10), generated, generatedLabels, true, 0.2))
+                .containsOnlyKeys("eval/precision", "eval/recall");
     }
 }
