@@ -124,6 +124,21 @@ class FaceCollapseTest {
                 source, Nd4j.zeros(DataType.FLOAT, labels.length, 2), labels, WorkProgress.NONE);
     }
 
+    /**
+     * A "generator" that returns, for each image asked of person k, the next of {@code
+     * byClass.get(k)}.
+     */
+    private static GeneratorEvaluation.ImageSource realFacesOf(List<List<Integer>> byClass) {
+        return (latent, asked) -> {
+            int[] rows = new int[asked.length];
+            int[] next = new int[faces.numClasses()];
+            for (int i = 0; i < asked.length; i++) {
+                rows[i] = byClass.get(asked[i]).get(next[asked[i]]++);
+            }
+            return ClassifierTraining.rows(faces.images(), rows);
+        };
+    }
+
     @Test
     void classifierRecognisesHeldOutAndAugmentedFaces() {
         // 200 held-out faces of 40 people: chance is 0.025
@@ -203,16 +218,7 @@ class FaceCollapseTest {
                         spec, faces, classifier, true, EVALUATION_SEED, ScoreCache.inMemory());
         assertThat(evaluation.realImages())
                 .isEqualTo(ClassifierTraining.rows(faces.images(), reference));
-        GeneratorEvaluation.Result result =
-                evaluate(
-                        (latent, asked) -> {
-                            int[] rows = new int[asked.length];
-                            int[] next = new int[faces.numClasses()];
-                            for (int i = 0; i < asked.length; i++) {
-                                rows[i] = others.get(asked[i]).get(next[asked[i]]++);
-                            }
-                            return ClassifierTraining.rows(faces.images(), rows);
-                        });
+        GeneratorEvaluation.Result result = evaluate(realFacesOf(others));
         double lowest = 1;
         for (int k = 0; k < 40; k++) {
             lowest = Math.min(lowest, result.metrics().get("eval/recall/s" + (k + 1)));
@@ -225,16 +231,7 @@ class FaceCollapseTest {
 
     @Test
     void heldOutRealFacesAreNotFlagged() {
-        GeneratorEvaluation.Result result =
-                evaluate(
-                        (latent, asked) -> {
-                            int[] rows = new int[asked.length];
-                            int[] next = new int[faces.numClasses()];
-                            for (int i = 0; i < asked.length; i++) {
-                                rows[i] = heldOutByClass.get(asked[i]).get(next[asked[i]]++);
-                            }
-                            return ClassifierTraining.rows(faces.images(), rows);
-                        });
+        GeneratorEvaluation.Result result = evaluate(realFacesOf(heldOutByClass));
 
         assertThat(result.collapsedClasses()).isEmpty();
         // measured 0.70–1.41 per class (5 faces each): well clear of the 0.4 limit
