@@ -94,4 +94,37 @@ public final class ClassificationAccuracyScore {
                 realImages,
                 realLabels);
     }
+
+    /** z of a two-sided 90 % normal interval (the 95th percentile), the level of KID's interval. */
+    public static final double Z_90 = 1.6448536269514722;
+
+    /**
+     * The Wilson score interval of a proportion (E. B. Wilson, "Probable inference, the law of
+     * succession, and statistical inference", JASA 22, 1927; https://doi.org/10.2307/2276774):
+     * where the share of right answers on a test set of n images would fall on another test set of
+     * n, given the same classifier. It leaves out the spread from the classifier's own training.
+     *
+     * @param accuracy the share right, in [0, 1]
+     * @param n the test images, n ≥ 1
+     * @param z the normal quantile of the level, e.g. {@link #Z_90}
+     * @return {low, high}, within [0, 1], low ≤ accuracy ≤ high
+     * @throws IllegalArgumentException if accuracy is outside [0, 1], n &lt; 1 or z ≤ 0
+     */
+    public static double[] wilsonInterval(double accuracy, int n, double z) {
+        if (!(accuracy >= 0 && accuracy <= 1) || n < 1 || !(z > 0)) {
+            throw new IllegalArgumentException(
+                    "Wilson interval needs an accuracy in [0, 1], n >= 1 and z > 0, found "
+                            + accuracy
+                            + ", "
+                            + n
+                            + ", "
+                            + z);
+        }
+        double z2 = z * z;
+        double denominator = 1 + z2 / n;
+        double centre = (accuracy + z2 / (2.0 * n)) / denominator;
+        double half =
+                z * Math.sqrt(accuracy * (1 - accuracy) / n + z2 / (4.0 * n * n)) / denominator;
+        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+    }
 }

@@ -7,10 +7,10 @@ import java.util.Map;
 
 /**
  * The one console line printed after each evaluation: the metrics that judge a generator first (CAS
- * and its real-image ceiling, KID with its interval, Fréchet distance, precision, recall, label
- * accuracy, classes of low recall, collapsed classes), then the health and classifier figures, then
- * any other evaluator's metrics. Per-class metrics ({@code eval/label_accuracy/<class>}) and sample
- * counts stay in {@code eval.csv} only.
+ * with its interval and its real-image ceiling, KID with its interval, Fréchet distance, precision,
+ * recall, label accuracy, classes of low recall, collapsed classes), then the health and classifier
+ * figures, then any other evaluator's metrics. Per-class metrics ({@code
+ * eval/label_accuracy/<class>}) and sample counts stay in {@code eval.csv} only.
  */
 public final class EvaluationHeadline {
 
@@ -35,7 +35,16 @@ public final class EvaluationHeadline {
             List.of("eval/low_recall_classes", "health/collapsed_classes");
 
     private static final List<String> HIDDEN =
-            List.of("eval/kid_ci_low", "eval/kid_ci_high", "eval/samples", "eval/real_samples");
+            List.of(
+                    "eval/kid_ci_low",
+                    "eval/kid_ci_high",
+                    "eval/cas_ci_low",
+                    "eval/cas_ci_high",
+                    "eval/samples",
+                    "eval/real_samples");
+
+    /** Metrics shown with their interval, {@code <metric>_ci_low} to {@code <metric>_ci_high}. */
+    private static final List<String> INTERVALS = List.of("eval/cas", "eval/kid");
 
     private static final String PER_CLASS_RECALL = "eval/recall/";
     private static final int LISTED = 6;
@@ -45,8 +54,9 @@ public final class EvaluationHeadline {
     /**
      * @param step the evaluated step
      * @param metrics metric name to value, as written to eval.csv
-     * @return e.g. {@code eval step 300: cas=0.4250 kid=0.0123 [0.0101, 0.0150] fd_ganforge_cnn=…}
-     *     with the {@code eval/} and {@code health/} prefixes dropped; absent metrics are left out
+     * @return e.g. {@code eval step 300: cas=0.4250 [0.3380, 0.5169] kid=0.0123 [0.0101, 0.0150]
+     *     fd_ganforge_cnn=…} with the {@code eval/} and {@code health/} prefixes dropped; absent
+     *     metrics are left out
      */
     public static String format(long step, Map<String, Double> metrics) {
         List<String> keys = new ArrayList<>();
@@ -73,11 +83,13 @@ public final class EvaluationHeadline {
             if (key.equals("eval/low_recall_classes")) {
                 line.append(lowRecallClasses(metrics));
             }
-            if (key.equals("eval/kid") && metrics.containsKey("eval/kid_ci_low")) {
+            if (INTERVALS.contains(key)
+                    && metrics.containsKey(key + "_ci_low")
+                    && metrics.containsKey(key + "_ci_high")) {
                 line.append(" [")
-                        .append(number(key, metrics.get("eval/kid_ci_low")))
+                        .append(number(key, metrics.get(key + "_ci_low")))
                         .append(", ")
-                        .append(number(key, metrics.get("eval/kid_ci_high")))
+                        .append(number(key, metrics.get(key + "_ci_high")))
                         .append(']');
             }
         }

@@ -30,11 +30,14 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       {@code eval/classifier_real_accuracy_augmented}, the same on augmented held-out images;
  *   <li>{@code eval/cas}, for a conditional model with {@code cas.enabled}: the Classification
  *       Accuracy Score ({@link ClassificationAccuracyScore}) on the classifier's held-out real
- *       images, and {@code eval/cas_real}: the same protocol (classifier, epochs, augmentation,
- *       seed) trained on as many real training images per class as there are generated ones, which
- *       is the score a perfect generator would approach at these settings and so the ceiling to
- *       read {@code eval/cas} against; it does not depend on the generator, so it is computed once
- *       and kept in the {@link ScoreCache} (beside the cached domain classifier, for later runs);
+ *       images, with {@code eval/cas_ci_low} and {@code eval/cas_ci_high}, its 90 % Wilson interval
+ *       over the held-out images ({@link ClassificationAccuracyScore#wilsonInterval}; the CAS
+ *       classifier's own training noise is not in it), and {@code eval/cas_real}: the same protocol
+ *       (classifier, epochs, augmentation, seed) trained on as many real training images per class
+ *       as there are generated ones, which is the score a perfect generator would approach at these
+ *       settings and so the ceiling to read {@code eval/cas} against; it does not depend on the
+ *       generator, so it is computed once and kept in the {@link ScoreCache} (beside the cached
+ *       domain classifier, for later runs);
  *   <li>{@code eval/samples} and {@code eval/real_samples}: the generated and real sample counts;
  *   <li>{@code health/min_diversity_ratio} and {@code health/collapsed_classes}: per class, the
  *       mean pairwise feature distance of the generated samples divided by that of the real samples
@@ -194,8 +197,7 @@ public final class GeneratorEvaluation {
             progress.update("eval/metrics", ++metricStep, metricSteps);
         }
         if (conditional && spec.cas().enabled()) {
-            metrics.put(
-                    "eval/cas",
+            double cas =
                     ClassificationAccuracyScore.score(
                             generated,
                             labels,
@@ -206,7 +208,15 @@ public final class GeneratorEvaluation {
                             spec.classifier().augmentation(),
                             seed ^ 0x4341535FL,
                             progress,
-                            "eval/cas"));
+                            "eval/cas");
+            metrics.put("eval/cas", cas);
+            if (heldOutLabels.length > 0) {
+                double[] interval =
+                        ClassificationAccuracyScore.wilsonInterval(
+                                cas, heldOutLabels.length, ClassificationAccuracyScore.Z_90);
+                metrics.put("eval/cas_ci_low", interval[0]);
+                metrics.put("eval/cas_ci_high", interval[1]);
+            }
             metrics.put("eval/cas_real", casReal(labels, progress));
         }
         metrics.put("eval/classifier_real_accuracy", classifier.heldOutAccuracy());
