@@ -95,14 +95,15 @@ public final class ClassificationAccuracyScore {
                 realLabels);
     }
 
-    /** z of a two-sided 90 % normal interval (the 95th percentile), the level of KID's interval. */
+    /** z of a two-sided 90 % normal interval (the 95th percentile), KID's default level. */
     public static final double Z_90 = 1.6448536269514722;
 
     /**
      * The Wilson score interval of a proportion (E. B. Wilson, "Probable inference, the law of
-     * succession, and statistical inference", JASA 22, 1927; https://doi.org/10.2307/2276774):
-     * where the share of right answers on a test set of n images would fall on another test set of
-     * n, given the same classifier. It leaves out the spread from the classifier's own training.
+     * succession, and statistical inference", JASA 22, 1927; https://doi.org/10.2307/2276774): a
+     * confidence interval for the trained classifier's accuracy on all images like the n test
+     * images, of which the test set is a sample. It leaves out the spread from the classifier's own
+     * training, so two scores on the same test set can differ by more than it suggests.
      *
      * @param accuracy the share right, in [0, 1]
      * @param n the test images, n ≥ 1
@@ -125,6 +126,9 @@ public final class ClassificationAccuracyScore {
         double centre = (accuracy + z2 / (2.0 * n)) / denominator;
         double half =
                 z * Math.sqrt(accuracy * (1 - accuracy) / n + z2 / (4.0 * n * n)) / denominator;
-        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+        // exact ends at 0 and 1, where rounding would leave 1e-17 above 0 or below 1
+        double low = accuracy == 0 ? 0 : Math.max(0, centre - half);
+        double high = accuracy == 1 ? 1 : Math.min(1, centre + half);
+        return new double[] {low, high};
     }
 }

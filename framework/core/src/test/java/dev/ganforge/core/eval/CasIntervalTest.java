@@ -43,13 +43,30 @@ class CasIntervalTest {
     }
 
     @Test
-    void rejectsSharesOutsideTheUnitIntervalAndEmptyTestSets() {
+    void allRightOrAllWrongEndsExactlyAtOneOrZero() {
+        // rounding gave 0.9999999999999999 at n = 80 and 1.4e-17 at n = 15
+        assertThat(
+                        ClassificationAccuracyScore.wilsonInterval(
+                                1.0, 80, ClassificationAccuracyScore.Z_90)[1])
+                .isEqualTo(1.0);
+        assertThat(
+                        ClassificationAccuracyScore.wilsonInterval(
+                                0.0, 15, ClassificationAccuracyScore.Z_90)[0])
+                .isEqualTo(0.0);
+    }
+
+    @Test
+    void rejectsSharesOutsideTheUnitIntervalEmptyTestSetsAndBadZ() {
         assertThatThrownBy(() -> ClassificationAccuracyScore.wilsonInterval(1.2, 10, Z_95))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("1.2");
         assertThatThrownBy(() -> ClassificationAccuracyScore.wilsonInterval(0.5, 0, Z_95))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ClassificationAccuracyScore.wilsonInterval(Double.NaN, 10, Z_95))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ClassificationAccuracyScore.wilsonInterval(0.5, 10, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ClassificationAccuracyScore.wilsonInterval(0.5, 10, Double.NaN))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -65,5 +65,10 @@ class EvaluationHeadlineTest {
     void leavesOutWhatWasNotMeasured() {
         assertThat(EvaluationHeadline.format(5, Map.of("eval/fd_ganforge_cnn", 3.0)))
                 .isEqualTo("eval step 5: fd_ganforge_cnn=3.0000");
+        // half an interval is no interval
+        Map<String, Double> halfInterval = new LinkedHashMap<>();
+        halfInterval.put("eval/cas", 0.5);
+        halfInterval.put("eval/cas_ci_low", 0.4);
+        assertThat(EvaluationHeadline.format(5, halfInterval)).isEqualTo("eval step 5: cas=0.5000");
     }
 }
