@@ -17,6 +17,7 @@ public final class EvaluationHeadline {
     private static final List<String> ORDER =
             List.of(
                     "eval/cas",
+                    "eval/cas_sd",
                     "eval/cas_real",
                     "eval/kid",
                     "eval/fd_",

@@ -30,14 +30,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       {@code eval/classifier_real_accuracy_augmented}, the same on augmented held-out images;
  *   <li>{@code eval/cas}, for a conditional model with {@code cas.enabled}: the Classification
  *       Accuracy Score ({@link ClassificationAccuracyScore}) on the classifier's held-out real
- *       images, with {@code eval/cas_ci_low} and {@code eval/cas_ci_high}, its 90 % Wilson interval
- *       over the held-out images ({@link ClassificationAccuracyScore#wilsonInterval}; the CAS
- *       classifier's own training noise is not in it), and {@code eval/cas_real}: the same protocol
- *       (classifier, epochs, augmentation, seed) trained on as many real training images per class
- *       as there are generated ones, which is the score a perfect generator would approach at these
- *       settings and so the ceiling to read {@code eval/cas} against; it does not depend on the
- *       generator, so it is computed once and kept in the {@link ScoreCache} (beside the cached
- *       domain classifier, for later runs);
+ *       images (the mean of {@code cas.repeats} classifiers, with {@code eval/cas_sd} their
+ *       standard deviation when more than one), with {@code eval/cas_ci_low} and {@code
+ *       eval/cas_ci_high}, its 90 % Wilson interval over the held-out images ({@link
+ *       ClassificationAccuracyScore#wilsonInterval}; the CAS classifier's own training noise is not
+ *       in it), and {@code eval/cas_real}: the same protocol (classifier, epochs, augmentation,
+ *       seed) trained on as many real training images per class as there are generated ones, which
+ *       is the score a perfect generator would approach at these settings and so the ceiling to
+ *       read {@code eval/cas} against; it does not depend on the generator, so it is computed once
+ *       and kept in the {@link ScoreCache} (beside the cached domain classifier, for later runs);
  *   <li>{@code eval/samples} and {@code eval/real_samples}: the generated and real sample counts;
  *   <li>{@code health/min_diversity_ratio} and {@code health/collapsed_classes}: per class, the
  *       mean pairwise feature distance of the generated samples divided by that of the real samples
@@ -197,19 +198,12 @@ public final class GeneratorEvaluation {
             progress.update("eval/metrics", ++metricStep, metricSteps);
         }
         if (conditional && spec.cas().enabled()) {
-            double cas =
-                    ClassificationAccuracyScore.score(
-                            generated,
-                            labels,
-                            classNames,
-                            heldOutImages,
-                            heldOutLabels,
-                            spec.cas(),
-                            spec.classifier().augmentation(),
-                            seed ^ 0x4341535FL,
-                            progress,
-                            "eval/cas");
+            double[] scores = repeatedScore(generated, labels, progress, "eval/cas");
+            double cas = mean(scores);
             metrics.put("eval/cas", cas);
+            if (scores.length > 1) {
+                metrics.put("eval/cas_sd", sampleStandardDeviation(scores));
+            }
             if (heldOutLabels.length > 0) {
                 double[] interval =
                         ClassificationAccuracyScore.wilsonInterval(
@@ -337,7 +331,9 @@ public final class GeneratorEvaluation {
                         + "|seed="
                         + seed
                         + "|per_class="
-                        + Arrays.toString(wanted);
+                        + Arrays.toString(wanted)
+                        // one classifier keeps the key of before, so its cached ceilings stay valid
+                        + (spec.cas().repeats() == 1 ? "" : "|repeats=" + spec.cas().repeats());
         return scores.computeIfAbsent(key, () -> casRealFor(wanted, progress));
     }
 
@@ -352,17 +348,62 @@ public final class GeneratorEvaluation {
             }
         }
         int[] picked = rows.stream().mapToInt(Integer::intValue).toArray();
-        return ClassificationAccuracyScore.score(
-                ClassifierTraining.rows(data.images(), picked),
-                ClassifierTraining.pick(dataLabels, picked),
-                classNames,
-                heldOutImages,
-                heldOutLabels,
-                spec.cas(),
-                spec.classifier().augmentation(),
-                seed ^ 0x4341535FL,
-                progress,
-                "eval/cas_real");
+        return mean(
+                repeatedScore(
+                        ClassifierTraining.rows(data.images(), picked),
+                        ClassifierTraining.pick(dataLabels, picked),
+                        progress,
+                        "eval/cas_real"));
+    }
+
+    /**
+     * @return the CAS of {@code images} from {@code cas.repeats} classifiers: the first seeded as a
+     *     single one always was, the others from seeds mixed from it; progress counts the updates
+     *     of all of them under {@code task}
+     */
+    private double[] repeatedScore(
+            INDArray images, int[] imageLabels, WorkProgress progress, String task) {
+        int repeats = spec.cas().repeats();
+        double[] scores = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            int repeat = r;
+            WorkProgress offset =
+                    repeats == 1
+                            ? progress
+                            : (name, done, total) ->
+                                    progress.update(name, repeat * total + done, repeats * total);
+            long repeatSeed =
+                    r == 0 ? seed ^ 0x4341535FL : (seed ^ 0x4341535FL) + r * 0x9E3779B97F4A7C15L;
+            scores[r] =
+                    ClassificationAccuracyScore.score(
+                            images,
+                            imageLabels,
+                            classNames,
+                            heldOutImages,
+                            heldOutLabels,
+                            spec.cas(),
+                            spec.classifier().augmentation(),
+                            repeatSeed,
+                            offset,
+                            task);
+        }
+        return scores;
+    }
+
+    private static double mean(double[] values) {
+        return Arrays.stream(values).average().orElse(Double.NaN);
+    }
+
+    /**
+     * @return the sample standard deviation (n − 1 in the denominator), values.length ≥ 2
+     */
+    static double sampleStandardDeviation(double[] values) {
+        double mean = mean(values);
+        double sum = 0;
+        for (double value : values) {
+            sum += (value - mean) * (value - mean);
+        }
+        return Math.sqrt(sum / (values.length - 1));
     }
 
     /**

@@ -22,6 +22,10 @@ import dev.ganforge.spi.SpecField;
  * @param epochs passes over the generated samples
  * @param batchSize examples per update
  * @param learningRate Adam's learning rate
+ * @param repeats classifiers trained per score, each from its own seed; {@code eval/cas} (and
+ *     {@code eval/cas_real}) is their mean and {@code eval/cas_sd} their sample standard deviation,
+ *     the spread from the classifier's own training, which the test-set interval leaves out. Costs
+ *     {@code repeats} times as much; 1 (the default) trains one, as before
  */
 public record ClassificationAccuracyScoreSpec(
         @SpecField(doc = "compute eval/cas (conditional models only)", defaultValue = "true")
@@ -35,4 +39,10 @@ public record ClassificationAccuracyScoreSpec(
         @SpecField(doc = "examples per update", defaultValue = "16", min = 1, max = 4096)
                 int batchSize,
         @SpecField(doc = "Adam learning rate", defaultValue = "0.002", min = 0, max = 1)
-                double learningRate) {}
+                double learningRate,
+        @SpecField(
+                        doc = "classifiers per score, each its own seed: eval/cas is their mean",
+                        defaultValue = "1",
+                        min = 1,
+                        max = 100)
+                int repeats) {}

@@ -88,7 +88,7 @@ class FaceCollapseTest {
                                         new PrecisionRecallEvaluator(),
                                         new PrecisionRecallEvaluator.Spec(3, 0.2))),
                         classifierSpec,
-                        new ClassificationAccuracyScoreSpec(false, 1, 16, 0.002),
+                        new ClassificationAccuracyScoreSpec(false, 1, 16, 0.002, 1),
                         null,
                         EvaluationSpec.Goal.MINIMIZE,
                         false,

@@ -93,7 +93,7 @@ class GeneratorEvaluationTest {
     }
 
     private static EvaluationSpec spec(int perClass) {
-        return spec(perClass, new ClassificationAccuracyScoreSpec(false, 1, 16, 0.002));
+        return spec(perClass, new ClassificationAccuracyScoreSpec(false, 1, 16, 0.002, 1));
     }
 
     private static EvaluationSpec spec(int perClass, ClassificationAccuracyScoreSpec cas) {
@@ -191,7 +191,7 @@ class GeneratorEvaluationTest {
                 new GeneratorEvaluation(
                         spec(
                                 perClass,
-                                new ClassificationAccuracyScoreSpec(false, 1, 16, 0.002),
+                                new ClassificationAccuracyScoreSpec(false, 1, 16, 0.002, 1),
                                 fixed),
                         data,
                         classifier,
@@ -343,7 +343,7 @@ class GeneratorEvaluationTest {
     void classificationAccuracyScoreIsHighForRealImagesAndDropsForWrongLabelsOrCollapse() {
         int perClass = 100;
         ClassificationAccuracyScoreSpec cas =
-                new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003);
+                new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003, 1);
         GeneratorEvaluation evaluation =
                 new GeneratorEvaluation(
                         spec(perClass, cas), data, classifier, true, 1, ScoreCache.inMemory());
@@ -416,7 +416,7 @@ class GeneratorEvaluationTest {
     void classificationAccuracyScoreOfNoiseIsAboutChance() {
         int perClass = 25;
         ClassificationAccuracyScoreSpec cas =
-                new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003);
+                new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003, 1);
         GeneratorEvaluation evaluation =
                 new GeneratorEvaluation(
                         spec(perClass, cas), data, classifier, true, 1, ScoreCache.inMemory());
@@ -445,7 +445,7 @@ class GeneratorEvaluationTest {
     void casRealIsComputedOnceAndReadFromTheCacheFolderByLaterEvaluations(@TempDir Path folder) {
         int perClass = 100; // 400 samples: two generation batches of at most 256
         ClassificationAccuracyScoreSpec cas =
-                new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003);
+                new ClassificationAccuracyScoreSpec(true, 6, 32, 0.003, 1);
         List<String> firstTasks = new ArrayList<>();
         Map<String, Double> first =
                 evaluateRecording(perClass, cas, 1, ScoreCache.in(folder, QUIET), 0, firstTasks);
@@ -474,6 +474,63 @@ class GeneratorEvaluationTest {
         assertThat(otherSeedTasks).contains("eval/cas_real");
         assertThat(folder.toFile().list((dir, name) -> name.matches("score-[0-9a-f]{16}\\.json")))
                 .hasSize(2);
+    }
+
+    @Test
+    void casRepeatsAverageSeveralClassifiersAndReportTheirSpread() {
+        int perClass = 25;
+        int[] labels = GeneratorEvaluation.fixedLabels(CLASSES, perClass);
+        Map<Integer, Map<String, Double>> byRepeats = new LinkedHashMap<>();
+        Map<Integer, long[]> lastCasUpdate = new LinkedHashMap<>();
+        for (int repeats : new int[] {1, 3}) {
+            long[] last = new long[2];
+            byRepeats.put(
+                    repeats,
+                    new GeneratorEvaluation(
+                                    spec(
+                                            perClass,
+                                            new ClassificationAccuracyScoreSpec(
+                                                    true, 1, 32, 0.003, repeats)),
+                                    data,
+                                    classifier,
+                                    true,
+                                    1,
+                                    ScoreCache.inMemory())
+                            .evaluate(
+                                    trainingImages(0),
+                                    withinClassIndices(labels.length, perClass),
+                                    labels,
+                                    (task, done, total) -> {
+                                        if (task.equals("eval/cas")) {
+                                            assertThat(done).isBetween(last[0], total);
+                                            last[0] = done;
+                                            last[1] = total;
+                                        }
+                                    })
+                            .metrics());
+            lastCasUpdate.put(repeats, last);
+        }
+
+        Map<String, Double> one = byRepeats.get(1);
+        Map<String, Double> three = byRepeats.get(3);
+        assertThat(one).doesNotContainKey("eval/cas_sd");
+        assertThat(three.get("eval/cas_sd")).isNotNegative().isFinite();
+        // the first of the three classifiers is seeded as the single one, so the single score is
+        // one of the three; one of n values lies at most sd · (n − 1) / √n from their mean
+        assertThat(Math.abs(one.get("eval/cas") - three.get("eval/cas")))
+                .isLessThanOrEqualTo(three.get("eval/cas_sd") * 2 / Math.sqrt(3) + 1e-12);
+        // the progress of eval/cas counts the updates of all classifiers, ending at its total
+        assertThat(lastCasUpdate.get(3)[1]).isEqualTo(3 * lastCasUpdate.get(1)[1]);
+        assertThat(lastCasUpdate.get(3)[0]).isEqualTo(lastCasUpdate.get(3)[1]);
+    }
+
+    @Test
+    void sampleStandardDeviationDividesByNMinusOne() {
+        // 2, 4, 4, 4, 5, 5, 7, 9: population sd 2, sample sd sqrt(32 / 7)
+        assertThat(
+                        GeneratorEvaluation.sampleStandardDeviation(
+                                new double[] {2, 4, 4, 4, 5, 5, 7, 9}))
+                .isCloseTo(Math.sqrt(32.0 / 7), within(1e-12));
     }
 
     /**
