@@ -105,7 +105,8 @@ public final class ClassificationAccuracyScore {
      * images, of which the test set is a sample. It leaves out the spread from the classifier's own
      * training, so two scores on the same test set can differ by more than it suggests.
      *
-     * @param accuracy the share right, in [0, 1]
+     * @param accuracy the share right, in [0, 1] (for several classifiers tested on the same
+     *     images, their mean: the interval then covers the test images' part of its uncertainty)
      * @param n the test images, n ≥ 1
      * @param z the normal quantile of the level, e.g. {@link #Z_90}
      * @return {low, high}, within [0, 1], low ≤ accuracy ≤ high

@@ -7,10 +7,10 @@ import java.util.Map;
 
 /**
  * The one console line printed after each evaluation: the metrics that judge a generator first (CAS
- * with its interval and its real-image ceiling, KID with its interval, Fréchet distance, precision,
- * recall, label accuracy, classes of low recall, collapsed classes), then the health and classifier
- * figures, then any other evaluator's metrics. Per-class metrics ({@code
- * eval/label_accuracy/<class>}) and sample counts stay in {@code eval.csv} only.
+ * with its interval, its spread over classifiers and its real-image ceiling, KID with its interval,
+ * Fréchet distance, precision, recall, label accuracy, classes of low recall, collapsed classes),
+ * then the health and classifier figures, then any other evaluator's metrics. Per-class metrics
+ * ({@code eval/label_accuracy/<class>}) and sample counts stay in {@code eval.csv} only.
  */
 public final class EvaluationHeadline {
 

@@ -32,13 +32,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       Accuracy Score ({@link ClassificationAccuracyScore}) on the classifier's held-out real
  *       images (the mean of {@code cas.repeats} classifiers, with {@code eval/cas_sd} their
  *       standard deviation when more than one), with {@code eval/cas_ci_low} and {@code
- *       eval/cas_ci_high}, its 90 % Wilson interval over the held-out images ({@link
- *       ClassificationAccuracyScore#wilsonInterval}; the CAS classifier's own training noise is not
- *       in it), and {@code eval/cas_real}: the same protocol (classifier, epochs, augmentation,
- *       seed) trained on as many real training images per class as there are generated ones, which
- *       is the score a perfect generator would approach at these settings and so the ceiling to
- *       read {@code eval/cas} against; it does not depend on the generator, so it is computed once
- *       and kept in the {@link ScoreCache} (beside the cached domain classifier, for later runs);
+ *       eval/cas_ci_high}, the 90 % Wilson interval of that score over the held-out images ({@link
+ *       ClassificationAccuracyScore#wilsonInterval}): the test images' part of its uncertainty
+ *       only, the classifiers' part being {@code eval/cas_sd} / √repeats (unreported with one
+ *       classifier); and {@code eval/cas_real}: the same protocol (classifier, epochs,
+ *       augmentation, seed) trained on as many real training images per class as there are
+ *       generated ones, which is the score a perfect generator would approach at these settings and
+ *       so the ceiling to read {@code eval/cas} against; it does not depend on the generator, so it
+ *       is computed once and kept in the {@link ScoreCache} (beside the cached domain classifier,
+ *       for later runs);
  *   <li>{@code eval/samples} and {@code eval/real_samples}: the generated and real sample counts;
  *   <li>{@code health/min_diversity_ratio} and {@code health/collapsed_classes}: per class, the
  *       mean pairwise feature distance of the generated samples divided by that of the real samples
@@ -358,11 +360,11 @@ public final class GeneratorEvaluation {
 
     /**
      * @return the CAS of {@code images} from {@code cas.repeats} classifiers: the first seeded as a
-     *     single one always was, the others from seeds mixed from it; progress counts the updates
-     *     of all of them under {@code task}
+     *     single one always was, repeat r from that seed plus r times a fixed odd step (the
+     *     classifier's training mixes its seed further); progress counts the updates of all of them
+     *     under {@code task}
      */
-    private double[] repeatedScore(
-            INDArray images, int[] imageLabels, WorkProgress progress, String task) {
+    double[] repeatedScore(INDArray images, int[] imageLabels, WorkProgress progress, String task) {
         int repeats = spec.cas().repeats();
         double[] scores = new double[repeats];
         for (int r = 0; r < repeats; r++) {

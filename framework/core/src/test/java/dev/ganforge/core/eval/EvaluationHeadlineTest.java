@@ -28,6 +28,7 @@ class EvaluationHeadlineTest {
         metrics.put("eval/cas", 0.425);
         metrics.put("eval/cas_ci_low", 0.34);
         metrics.put("eval/cas_ci_high", 0.515);
+        metrics.put("eval/cas_sd", 0.05);
         metrics.put("eval/classifier_real_accuracy", 1.0);
         metrics.put("eval/classifier_real_accuracy_augmented", 0.98);
         metrics.put("eval/samples", 400.0);
@@ -38,9 +39,9 @@ class EvaluationHeadlineTest {
 
         assertThat(EvaluationHeadline.format(300, metrics))
                 .isEqualTo(
-                        "eval step 300: cas=0.4250 [0.3400, 0.5150] kid=0.001235 [0.001000,"
-                            + " 0.001500] fd_ganforge_cnn=12.5000 precision=0.8000 recall=0.5000"
-                            + " low_recall_classes=3 [s3 s1 s4] label_accuracy=0.9300"
+                        "eval step 300: cas=0.4250 [0.3400, 0.5150] cas_sd=0.0500 kid=0.001235"
+                            + " [0.001000, 0.001500] fd_ganforge_cnn=12.5000 precision=0.8000"
+                            + " recall=0.5000 low_recall_classes=3 [s3 s1 s4] label_accuracy=0.9300"
                             + " collapsed_classes=2 min_diversity_ratio=0.3000"
                             + " classifier_real_accuracy=1.0000"
                             + " classifier_real_accuracy_augmented=0.9800 custom=7.0000");
