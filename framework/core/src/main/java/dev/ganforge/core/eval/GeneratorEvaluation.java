@@ -360,9 +360,8 @@ public final class GeneratorEvaluation {
 
     /**
      * @return the CAS of {@code images} from {@code cas.repeats} classifiers: the first seeded as a
-     *     single one always was, repeat r from that seed plus r times a fixed odd step (the
-     *     classifier's training mixes its seed further); progress counts the updates of all of them
-     *     under {@code task}
+     *     single one always was, repeat r from that seed plus r times a fixed odd step; progress
+     *     counts the updates of all of them under {@code task}
      */
     double[] repeatedScore(INDArray images, int[] imageLabels, WorkProgress progress, String task) {
         int repeats = spec.cas().repeats();
