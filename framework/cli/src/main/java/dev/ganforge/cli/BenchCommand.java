@@ -267,6 +267,9 @@ final class BenchCommand implements Callable<Integer> {
         if (recipe.modeSeeking() > 0) {
             text.append(",mode-seeking=").append(recipe.modeSeeking());
         }
+        if (recipe.lecam() > 0) {
+            text.append(",lecam=").append(recipe.lecam());
+        }
         if (emaDecay > 0) {
             text.append(",ema=").append(emaDecay);
         }

@@ -10,6 +10,7 @@ import dev.ganforge.core.run.CheckpointStore;
 import dev.ganforge.core.run.MetricsLog;
 import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.run.RunStatus;
+import dev.ganforge.core.train.LeCam;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,8 +109,9 @@ class RunCommandIT {
 
     /**
      * The modern recipe (projection D with spectral norm, hinge, DiffAugment with scale, the
-     * mode-seeking term, EMA) resumes exactly: the spectral-norm vectors and the weight average are
-     * part of the checkpoint, and the paired fake labels are drawn again from (seed, step).
+     * mode-seeking term, the LeCam regulariser, EMA) resumes exactly: the spectral-norm vectors,
+     * the LeCam averages and the weight average are part of the checkpoint, and the paired fake
+     * labels are drawn again from (seed, step).
      */
     @Test
     void resumeWithTheModernRecipeContinuesTheSameSteps() throws Exception {
@@ -122,7 +124,7 @@ class RunCommandIT {
                                 "  batch_size: 8\n",
                                 "  batch_size: 8\n  loss: hinge\n  augment: [color, translation,"
                                         + " scale, cutout]\n  ema_decay: 0.9\n  ema_start: 2\n"
-                                        + "  mode_seeking: 1\n");
+                                        + "  mode_seeking: 1\n  lecam: 0.3\n");
         Path straight = temp.resolve("straight");
         Path resumed = temp.resolve("resumed");
         assertThat(
@@ -147,7 +149,13 @@ class RunCommandIT {
         var a = CheckpointStore.read(straight.resolve("checkpoints/step-00000008"), true);
         var b = CheckpointStore.read(resumed.resolve("checkpoints/step-00000008"), true);
         assertThat(a.averageGenerator()).isNotNull();
-        assertThat(a.stepState()).containsKeys("spectral_norm/0_W/u");
+        assertThat(a.stepState()).containsKeys("spectral_norm/0_W/u", LeCam.STATE_KEY);
+        double[] straightLecam = a.stepState().get(LeCam.STATE_KEY).toDoubleVector();
+        double[] resumedLecam = b.stepState().get(LeCam.STATE_KEY).toDoubleVector();
+        assertThat(straightLecam[2]).as("one update per step").isEqualTo(8.0);
+        assertThat(resumedLecam[2]).isEqualTo(8.0);
+        assertThat(resumedLecam[0]).isCloseTo(straightLecam[0], within(1e-5));
+        assertThat(resumedLecam[1]).isCloseTo(straightLecam[1], within(1e-5));
         assertThat(maxDifference(a.generator().params(), b.generator().params())).isLessThan(1e-4);
         assertThat(maxDifference(a.discriminator().params(), b.discriminator().params()))
                 .isLessThan(1e-4);

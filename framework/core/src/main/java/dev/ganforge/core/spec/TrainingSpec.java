@@ -34,6 +34,8 @@ import java.util.Set;
  *     Precision})
  * @param modeSeeking λ of MSGAN's mode-seeking term in G's loss ({@link
  *     dev.ganforge.core.train.ModeSeeking}), in [0, 100]; 0 = off; needs an even batch size
+ * @param lecam λ of the LeCam regulariser in D's loss ({@link dev.ganforge.core.train.LeCam}), in
+ *     [0, 100]; 0 = off
  */
 public record TrainingSpec(
         @SpecField(doc = "examples per batch", defaultValue = "64", min = 1, max = 65536)
@@ -127,7 +129,17 @@ public record TrainingSpec(
                         defaultValue = "0",
                         min = 0,
                         max = 100)
-                double modeSeeking) {
+                double modeSeeking,
+        @SpecField(
+                        doc =
+                                "weight λ of the LeCam regulariser in D's loss, which keeps D's"
+                                        + " logits on real images near their average on"
+                                        + " generated ones and the reverse (Tseng et al. 2021,"
+                                        + " for little data); 0 = off",
+                        defaultValue = "0",
+                        min = 0,
+                        max = 100)
+                double lecam) {
 
     /**
      * @throws IllegalArgumentException unless exactly one of steps and epochs is given, if

@@ -2,6 +2,7 @@ package dev.ganforge.core.train;
 
 import dev.ganforge.core.run.StepResult;
 import dev.ganforge.core.train.DiscriminatorHead.Target;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -20,8 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>Real and fake images through {@link DiffAugment} (draws of step s from a mix of (seed, s)).
  *   <li>D with spectrally normalised weights ({@link SpectralNorm}, if on): its gradient on the
  *       real batch plus its gradient on the fake batch, each in its own pass so BatchNorm
- *       statistics are per batch, loss terms from {@link DiscriminatorHead}; the raw weights back,
- *       the gradient turned into dL/dW; one update with D's own updater.
+ *       statistics are per batch, loss terms from {@link DiscriminatorHead} (with the {@link LeCam}
+ *       regulariser, if on, whose logit averages then take this step's logits); the raw weights
+ *       back, the gradient turned into dL/dW; one update with D's own updater.
  *   <li>The updated D (normalised again) on the same augmented fake batch with G's loss; the
  *       gradient with respect to D's image channels goes back through the augmentation, plus the
  *       gradient of the mode-seeking term ({@link ModeSeeking}, if on) with respect to the fake
@@ -59,6 +61,7 @@ public abstract class AdversarialStep implements TrainingStep {
     private final DiffAugment realAugment;
     private final DiffAugment fakeAugment;
     private final ModeSeeking modeSeeking;
+    private final LeCam lecam;
     private final boolean batchMeanGradients;
     private final INDArray realGradient;
     private final float[] realLogits;
@@ -79,7 +82,8 @@ public abstract class AdversarialStep implements TrainingStep {
         generator.conf().setMiniBatch(!batchMeanGradients);
         discriminator.conf().setMiniBatch(!batchMeanGradients);
         this.recipe = setup.recipe();
-        this.head = new DiscriminatorHead(recipe, batchMeanGradients);
+        this.lecam = recipe.lecam() > 0 ? new LeCam(recipe.lecam()) : null;
+        this.head = new DiscriminatorHead(recipe, batchMeanGradients, lecam);
         this.inputs = new StepInputs(setup);
         this.spectralNorm =
                 recipe.spectralNorm() ? new SpectralNorm(discriminator, recipe.seed()) : null;
@@ -203,6 +207,9 @@ public abstract class AdversarialStep implements TrainingStep {
         double fakeLoss =
                 discriminatorPass(fakeInput, fakeLabels, Target.FAKE, fakeLogits, true, false);
         dGradient.addi(realGradient.reshape(dGradient.shape()));
+        if (lecam != null) {
+            lecam.update(realLogits, fakeLogits);
+        }
         if (spectralNorm != null) {
             spectralNorm.restore(true);
         }
@@ -254,17 +261,28 @@ public abstract class AdversarialStep implements TrainingStep {
     }
 
     /**
-     * @return the spectral-norm u vectors (empty when spectral norm is off)
+     * @return the spectral-norm u vectors and the LeCam averages, those that are on (empty when
+     *     neither is)
      */
     @Override
     public Map<String, INDArray> state() {
-        return spectralNorm == null ? Map.of() : spectralNorm.state();
+        Map<String, INDArray> state = new LinkedHashMap<>();
+        if (spectralNorm != null) {
+            state.putAll(spectralNorm.state());
+        }
+        if (lecam != null) {
+            state.putAll(lecam.state());
+        }
+        return state;
     }
 
     @Override
     public void restoreState(Map<String, INDArray> state) {
         if (spectralNorm != null) {
             spectralNorm.restoreState(state);
+        }
+        if (lecam != null) {
+            lecam.restoreState(state);
         }
     }
 }

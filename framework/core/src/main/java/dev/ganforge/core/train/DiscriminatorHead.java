@@ -9,7 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * projection head ({@link StepRecipe#projection()}) D's output is {@code [B, 1 + K]} and the logit
  * of an example of class y is {@code out[0] + out[1 + y]} (Miyato &amp; Koyama 2018,
  * https://arxiv.org/abs/1802.05637, eq. 3: ψ(φ(x)) + yᵀVφ(x), with V's rows the last dense layer's
- * columns 1…K), so its gradient goes to those two columns only.
+ * columns 1…K), so its gradient goes to those two columns only. D's two passes also carry the
+ * {@link LeCam} regulariser when the recipe has one.
  */
 public final class DiscriminatorHead {
 
@@ -26,16 +27,20 @@ public final class DiscriminatorHead {
     private final GanLoss loss;
     private final boolean projection;
     private final boolean batchMean;
+    private final LeCam lecam;
 
     /**
      * @param recipe the loss and whether D has a projection head
      * @param batchMean whether {@link #apply} writes the gradient of the batch-mean loss (each
      *     example's gradient divided by B) instead of the per-example gradients
+     * @param lecam the LeCam regulariser added to D's loss on its {@code REAL} and {@code FAKE}
+     *     passes, or null for none; the caller updates its averages
      */
-    public DiscriminatorHead(StepRecipe recipe, boolean batchMean) {
+    public DiscriminatorHead(StepRecipe recipe, boolean batchMean, LeCam lecam) {
         this.loss = recipe.loss();
         this.projection = recipe.projection();
         this.batchMean = batchMean;
+        this.lecam = lecam;
     }
 
     /**
@@ -47,7 +52,7 @@ public final class DiscriminatorHead {
      * @param target which loss term
      * @param logits filled with the B logits
      * @param gradient dLoss/dOutput, same shape as {@code output}; every entry is written
-     * @return the mean loss of the batch
+     * @return the mean loss of the batch, the LeCam term included on D's passes
      * @throws IllegalArgumentException if a label is outside the head's K classes
      */
     public double apply(
@@ -84,6 +89,10 @@ public final class DiscriminatorHead {
                 boolean real = target == Target.REAL;
                 sum += loss.discriminatorLoss(logit, real);
                 g = loss.discriminatorGradient(logit, real);
+                if (lecam != null) {
+                    sum += lecam.loss(logit, real);
+                    g += lecam.gradient(logit, real);
+                }
             }
             if (batchMean) {
                 g /= batch;

@@ -88,8 +88,8 @@ public final class ResolvedPlugins {
 
     /**
      * @return the training step's recipe: {@code training.loss}, {@code training.augment}, {@code
-     *     training.precision} and {@code training.mode_seeking}, the model's projection head and
-     *     spectral norm, and the seed
+     *     training.precision}, {@code training.mode_seeking} and {@code training.lecam}, the
+     *     model's projection head and spectral norm, and the seed
      */
     public StepRecipe recipe() {
         return new StepRecipe(
@@ -99,7 +99,8 @@ public final class ResolvedPlugins {
                 spec.training().augment(),
                 spec.seed(),
                 spec.training().precision(),
-                spec.training().modeSeeking());
+                spec.training().modeSeeking(),
+                spec.training().lecam());
     }
 
     /** The weight-initialisation seed used for {@code seed: 0}. */

@@ -9,7 +9,8 @@ import java.util.Objects;
 /**
  * How a {@link TrainingStep} trains, beyond the networks: the loss, how D sees the label, whether
  * D's weights are spectrally normalised, the differentiable augmentation of D's inputs, the
- * arithmetic, and the weight of the mode-seeking term in G's loss.
+ * arithmetic, the weight of the mode-seeking term in G's loss and that of the LeCam regulariser in
+ * D's.
  *
  * @param loss the adversarial loss
  * @param projection D's output is {@code [B, 1 + K]}: column 0 is ψ(φ(x)), column 1 + y is the
@@ -27,6 +28,7 @@ import java.util.Objects;
  *     and says what it computes in through {@link TrainingStep#precision()}
  * @param modeSeeking λ of MSGAN's mode-seeking term in G's loss ({@link ModeSeeking}), ≥ 0; 0 =
  *     off. When on, the fake labels' second half repeats the first.
+ * @param lecam λ of the LeCam regulariser in D's loss ({@link LeCam}), ≥ 0; 0 = off
  */
 public record StepRecipe(
         GanLoss loss,
@@ -35,7 +37,8 @@ public record StepRecipe(
         List<Augmentation> augment,
         long seed,
         Precision precision,
-        double modeSeeking) {
+        double modeSeeking,
+        double lecam) {
 
     /** Today's DCGAN step: BCE, label maps, no spectral norm, no augmentation, float32. */
     public static final StepRecipe DCGAN = new StepRecipe(GanLoss.BCE, false, false, List.of(), 0);
@@ -79,8 +82,31 @@ public record StepRecipe(
     }
 
     /**
+     * A recipe without the LeCam regulariser.
+     *
+     * @param loss the adversarial loss
+     * @param projection whether D has a projection head
+     * @param spectralNorm whether D's weights are spectrally normalised
+     * @param augment the augmentations, in order
+     * @param seed the run's seed
+     * @param precision the arithmetic
+     * @param modeSeeking λ of the mode-seeking term, ≥ 0
+     */
+    public StepRecipe(
+            GanLoss loss,
+            boolean projection,
+            boolean spectralNorm,
+            List<Augmentation> augment,
+            long seed,
+            Precision precision,
+            double modeSeeking) {
+        this(loss, projection, spectralNorm, augment, seed, precision, modeSeeking, 0);
+    }
+
+    /**
      * @throws NullPointerException if {@code loss}, {@code augment} or {@code precision} is null
-     * @throws IllegalArgumentException if {@code modeSeeking} is negative or not finite
+     * @throws IllegalArgumentException if {@code modeSeeking} or {@code lecam} is negative or not
+     *     finite
      */
     public StepRecipe {
         Objects.requireNonNull(loss, "loss");
@@ -90,6 +116,9 @@ public record StepRecipe(
             throw new IllegalArgumentException(
                     "mode-seeking weight must be ≥ 0 and finite, got " + modeSeeking);
         }
+        if (!(lecam >= 0) || !Double.isFinite(lecam)) {
+            throw new IllegalArgumentException("LeCam weight must be ≥ 0 and finite, got " + lecam);
+        }
     }
 
     /**
@@ -98,7 +127,7 @@ public record StepRecipe(
      */
     public StepRecipe withPrecision(Precision precision) {
         return new StepRecipe(
-                loss, projection, spectralNorm, augment, seed, precision, modeSeeking);
+                loss, projection, spectralNorm, augment, seed, precision, modeSeeking, lecam);
     }
 
     /**
@@ -110,6 +139,7 @@ public record StepRecipe(
                 && !projection
                 && !spectralNorm
                 && augment.isEmpty()
-                && modeSeeking == 0;
+                && modeSeeking == 0
+                && lecam == 0;
     }
 }

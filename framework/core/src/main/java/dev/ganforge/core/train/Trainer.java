@@ -950,7 +950,8 @@ public final class Trainer {
     /**
      * The recipe on the "training step:" line, e.g. {@code " (hinge loss, spectral norm, …)"}: the
      * loss, then each technique that is on: D's projection head, G's conditional BatchNorm, D's
-     * spectral norm, DiffAugment, the mode-seeking term, the generator weight average.
+     * spectral norm, DiffAugment, the mode-seeking term, the LeCam regulariser, the generator
+     * weight average.
      *
      * @param recipe the step's recipe
      * @param emaDecay {@code training.ema_decay}; 0 means no generator weight average
@@ -979,6 +980,9 @@ public final class Trainer {
         }
         if (recipe.modeSeeking() > 0) {
             parts.add("mode seeking " + recipe.modeSeeking());
+        }
+        if (recipe.lecam() > 0) {
+            parts.add("LeCam " + recipe.lecam());
         }
         if (emaDecay > 0) {
             parts.add("generator EMA " + emaDecay);

@@ -80,6 +80,31 @@ class TrainingStepDescriptionTest {
     }
 
     @Test
+    void theLecamRegulariserIsNamed() {
+        StepRecipe recipe =
+                new StepRecipe(GanLoss.HINGE, false, false, List.of(), 1, Precision.FP32, 0, 0.3);
+        assertThat(
+                        Trainer.describe(
+                                recipe,
+                                0,
+                                generatorWith(new BatchNormalization.Builder().nOut(8).build())))
+                .isEqualTo(" (hinge loss, LeCam 0.3)");
+        assertThat(
+                        new StepRecipe(
+                                        GanLoss.BCE,
+                                        false,
+                                        false,
+                                        List.of(),
+                                        1,
+                                        Precision.FP32,
+                                        0,
+                                        0.3)
+                                .isDcgan())
+                .as("the DCGAN step plus LeCam is not the DCGAN step")
+                .isFalse();
+    }
+
+    @Test
     void theDcganRecipeNamesOnlyItsLoss() {
         assertThat(
                         Trainer.describe(

@@ -11,6 +11,7 @@ import dev.ganforge.core.spec.Precision;
 import dev.ganforge.core.train.AdversarialStep;
 import dev.ganforge.core.train.DiffAugment;
 import dev.ganforge.core.train.Dl4jTrainingStep;
+import dev.ganforge.core.train.LeCam;
 import dev.ganforge.core.train.StepRecipe;
 import dev.ganforge.core.train.StepSetup;
 import dev.ganforge.plugin.gan.DcganNetworks;
@@ -42,12 +43,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * whole modern recipe on: a projection discriminator (Miyato &amp; Koyama 2018), spectral
  * normalisation of D's weights (Miyato et al. 2018), each loss of {@link GanLoss}, and DiffAugment
  * colour, translation, scale and cutout on real and fake images (Zhao et al. 2020; Karras et al.
- * 2020), and MSGAN's mode-seeking term in G's loss (Mao et al. 2019). With SGD at learning rate 1 a
- * parameter's change is minus its gradient, which is compared with central differences of the
- * losses written out here independently: D's loss as a function of its raw weights W through W/σ(W)
- * with the exact largest singular value σ, and G's loss through the updated, normalised D and the
- * same augmentation. The step's spectral-norm vectors are started at the converged singular vectors
- * so that its one power-iteration step gives the exact σ.
+ * 2020), MSGAN's mode-seeking term in G's loss (Mao et al. 2019) and the LeCam regulariser in D's
+ * (Tseng et al. 2021). With SGD at learning rate 1 a parameter's change is minus its gradient,
+ * which is compared with central differences of the losses written out here independently: D's loss
+ * as a function of its raw weights W through W/σ(W) with the exact largest singular value σ, and
+ * G's loss through the updated, normalised D and the same augmentation. The step's spectral-norm
+ * vectors are started at the converged singular vectors so that its one power-iteration step gives
+ * the exact σ.
  */
 class ModernStepGradientCheckTest {
 
@@ -91,6 +93,7 @@ class ModernStepGradientCheckTest {
     private final int[] realLabels = {0, 1, 2, 1};
     private int[] fakeLabels = {2, 0, 1, 1};
     private double modeSeeking;
+    private double lecam;
     private final long[] imageShape = {BATCH, 1, 4, 4};
     private final DiffAugment realAugment = new DiffAugment(AUGMENT, imageShape);
     private final DiffAugment fakeAugment = new DiffAugment(AUGMENT, imageShape);
@@ -126,6 +129,19 @@ class ModernStepGradientCheckTest {
         check(loss, false, true, false, true);
     }
 
+    /**
+     * D's update with the LeCam regulariser (Tseng et al. 2021) added to D's loss, through spectral
+     * norm: the averages are restored so that α_F is the median of D's real logits and α_R that of
+     * its fake ones, so half of each pass's examples carry a term. The averages then take this
+     * step's mean logits.
+     */
+    @ParameterizedTest
+    @EnumSource(GanLoss.class)
+    void discriminatorUpdateFollowsTheGradientOfTheLecamTerm(GanLoss loss) {
+        lecam = 0.6;
+        check(loss, true, false, true, false);
+    }
+
     /** Unpaired fake labels are refused before either network changes. */
     @Test
     void unpairedLabelsWithTheModeSeekingTermChangeNothing() {
@@ -153,14 +169,26 @@ class ModernStepGradientCheckTest {
         SplittableRandom random = AdversarialStep.augmentationRandom(SEED, 0);
         INDArray realSeen = augment ? realAugment.forward(real, random).dup() : real;
         INDArray fakeSeen = augment ? fakeAugment.forward(fake, random).dup() : fake;
+        Map<String, Double> sigmasBefore = spectralNorm ? exactSigmas() : Map.of();
+        double[] realLogitsBefore = logits(realSeen, realLabels, sigmasBefore);
+        double[] fakeLogitsBefore = logits(fakeSeen, fakeLabels, sigmasBefore);
+        double fakeAnchor = median(realLogitsBefore);
+        double realAnchor = median(fakeLogitsBefore);
         Supplier<Double> discriminatorLoss =
                 () -> {
                     Map<String, Double> sigmas = spectralNorm ? exactSigmas() : Map.of();
-                    return meanLoss(loss, logits(realSeen, realLabels, sigmas), true)
-                            + meanLoss(loss, logits(fakeSeen, fakeLabels, sigmas), false);
+                    double[] realLogits = logits(realSeen, realLabels, sigmas);
+                    double[] fakeLogits = logits(fakeSeen, fakeLabels, sigmas);
+                    return meanLoss(loss, realLogits, true)
+                            + meanLoss(loss, fakeLogits, false)
+                            + lecamLoss(realLogits, fakeLogits, realAnchor, fakeAnchor);
                 };
         double[] discriminatorNumeric = numericGradient(discriminator, discriminatorLoss);
         Map<String, INDArray> converged = convergedLeftVectors();
+        Map<String, INDArray> restored = new HashMap<>(converged);
+        // one earlier update: m = (1 − 0.99) · α, corrected by 1 − 0.99¹
+        restored.put(
+                LeCam.STATE_KEY, Nd4j.createFromArray(0.01 * realAnchor, 0.01 * fakeAnchor, 1.0));
 
         try (Dl4jTrainingStep step =
                 newStep(
@@ -171,9 +199,24 @@ class ModernStepGradientCheckTest {
                                 augment ? AUGMENT : List.of(),
                                 SEED,
                                 Precision.FP32,
-                                modeSeeking))) {
-            step.restoreState(converged);
+                                modeSeeking,
+                                lecam))) {
+            step.restoreState(restored);
             StepResult result = step.step(real, realLabels, z, fakeLabels, 0, 0);
+            if (lecam > 0) { // the averages took this step's mean logits, D's before its update
+                double[] averages = step.state().get(LeCam.STATE_KEY).toDoubleVector();
+                assertThat(averages[0])
+                        .isCloseTo(
+                                0.99 * 0.01 * realAnchor + 0.01 * mean(realLogitsBefore),
+                                within(1e-9));
+                assertThat(averages[1])
+                        .isCloseTo(
+                                0.99 * 0.01 * fakeAnchor + 0.01 * mean(fakeLogitsBefore),
+                                within(1e-9));
+                assertThat(averages[2]).isEqualTo(2.0);
+            } else {
+                assertThat(step.state()).doesNotContainKey(LeCam.STATE_KEY);
+            }
             if (modeSeeking > 0) { // r of the images G made before its update, as logged
                 assertThat(result.modeSeekingRatio())
                         .isCloseTo(modeSeekingRatio(fake), within(1e-9 * modeSeekingRatio(fake)));
@@ -220,6 +263,35 @@ class ModernStepGradientCheckTest {
                 z,
                 Conditioning.oneHot(fakeLabels, Nd4j.create(BATCH, CLASSES)),
                 Nd4j.create(BATCH, LATENT + CLASSES));
+    }
+
+    /**
+     * λ (mean max(0, x_real − α_F)² + mean max(0, α_R − x_fake)²), the LeCam term as Tseng et al.'s
+     * code writes it; 0 when off.
+     */
+    private double lecamLoss(
+            double[] realLogits, double[] fakeLogits, double realAnchor, double fakeAnchor) {
+        if (lecam == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (double x : realLogits) {
+            sum += Math.pow(Math.max(0, x - fakeAnchor), 2) / BATCH;
+        }
+        for (double x : fakeLogits) {
+            sum += Math.pow(Math.max(0, realAnchor - x), 2) / BATCH;
+        }
+        return lecam * sum;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    private static double mean(double[] values) {
+        return java.util.Arrays.stream(values).average().orElseThrow();
     }
 
     /** λ / (r + 1e-5) of {@link #modeSeekingRatio} (MSGAN's reference code), 0 when off. */

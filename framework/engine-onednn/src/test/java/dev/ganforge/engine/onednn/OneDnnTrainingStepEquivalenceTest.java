@@ -259,8 +259,8 @@ class OneDnnTrainingStepEquivalenceTest {
     /**
      * Three steps of the modern recipe (projection D with spectral norm, DiffAugment colour,
      * translation, scale and cutout, MSGAN's mode-seeking term: the labels repeat after half the
-     * batch) on both engines against the float64 reference, 16×16 images, widths [8, 16], 4
-     * classes.
+     * batch; the LeCam regulariser, on from the second step) on both engines against the float64
+     * reference, 16×16 images, widths [8, 16], 4 classes.
      */
     private static void checkModernRecipe(GanLoss loss, int extraConvs, String name) {
         ImageShape shape = new ImageShape(1, 16, 16);
@@ -282,7 +282,8 @@ class OneDnnTrainingStepEquivalenceTest {
                                 Augmentation.CUTOUT),
                         21,
                         Precision.FP32,
-                        1.0);
+                        1.0,
+                        0.5);
         new Comparison(
                         name,
                         shape,
