@@ -28,7 +28,7 @@ final class SampleGrids {
     private final int classes;
     private final boolean conditional;
     private final INDArray freshLatent;
-    private final INDArray sharedLatent;
+    private final INDArray rowLatent;
     private final int[] labels;
     private final RunDirectory run;
 
@@ -51,7 +51,7 @@ final class SampleGrids {
         plugins.sampleLatent(freshLatent, random);
         INDArray perRow = Nd4j.create(generator.params().dataType(), rows, latentDim);
         plugins.sampleLatent(perRow, random);
-        this.sharedLatent = repeatAlongRows(perRow, classes);
+        this.rowLatent = repeatAlongRows(perRow, classes);
         this.labels = Generation.columnLabels(rows, classes);
     }
 
@@ -78,7 +78,7 @@ final class SampleGrids {
                 run.sampleFile(step, "fake1"));
         ImageGrid.writePng(
                 ImageGrid.tile(
-                        Generation.generate(generator, sharedLatent, labels, classes, conditional),
+                        Generation.generate(generator, rowLatent, labels, classes, conditional),
                         classes),
                 run.sampleFile(step, "fake2"));
     }
