@@ -52,7 +52,10 @@ class BenchCommandIT {
         assertThat(line.get("isa").asText()).matches("sse4_1|avx2?.*|avx512.*");
     }
 
-    /** With the mode-seeking term the bench pairs its labels as the trainer does, and says so. */
+    /**
+     * With the mode-seeking term the bench pairs its labels as the trainer does, and says so; the
+     * LeCam regulariser is named after it.
+     */
     @Test
     void benchesTheModeSeekingTermWithPairedLabels() throws Exception {
         Path spec = write(temp, "bench.yaml", TINY);
@@ -66,11 +69,13 @@ class BenchCommandIT {
                         "--warmup",
                         "1",
                         "--set",
-                        "training.mode_seeking=1");
+                        "training.mode_seeking=1",
+                        "--set",
+                        "training.lecam=0.3");
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         JsonNode line = new ObjectMapper().readTree(result.out().strip());
-        assertThat(line.get("recipe").asText()).endsWith(",mode-seeking=1.0");
+        assertThat(line.get("recipe").asText()).endsWith(",mode-seeking=1.0,lecam=0.3");
     }
 
     /**

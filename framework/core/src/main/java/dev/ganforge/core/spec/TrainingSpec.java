@@ -132,10 +132,10 @@ public record TrainingSpec(
                 double modeSeeking,
         @SpecField(
                         doc =
-                                "weight λ of the LeCam regulariser in D's loss, which keeps D's"
-                                        + " logits on real images near their average on"
-                                        + " generated ones and the reverse (Tseng et al. 2021,"
-                                        + " for little data); 0 = off",
+                                "weight λ of the LeCam regulariser in D's loss, which pulls"
+                                        + " D's logits on real images down towards its average"
+                                        + " on generated ones and the reverse (Tseng et al."
+                                        + " 2021, for little data); 0 = off",
                         defaultValue = "0",
                         min = 0,
                         max = 100)

@@ -18,9 +18,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * type on any ND4J backend (the oneDNN engine computes the same step faster on the CPU).
  *
  * <p>D ends in an output layer with identity activation and {@link BinaryCrossEntropyWithLogits}
- * loss, whose gradient is sigmoid(x) − label. With the BCE loss and one logit the labels are the
- * targets (1 for real, 0 for fake and for G's pass) and one {@code calculateGradients} call does
- * forward and backward. For any other loss or a projection head, D runs forward once for the
+ * loss, whose gradient is sigmoid(x) − label. With the BCE loss, one logit and no {@link LeCam}
+ * term the labels are the targets (1 for real, 0 for fake and for G's pass) and one {@code
+ * calculateGradients} call does forward and backward. Otherwise, D runs forward once for the
  * logits, {@link DiscriminatorHead} gives the wanted gradient g, and the labels sigmoid(x) − g make
  * the output layer back-propagate exactly g (within one rounding of the data type).
  */
@@ -42,7 +42,8 @@ public final class Dl4jTrainingStep extends AdversarialStep {
         this.channels = setup.shape().channels();
         this.constantTargets =
                 setup.recipe().loss() == dev.ganforge.core.spec.GanLoss.BCE
-                        && !setup.recipe().projection();
+                        && !setup.recipe().projection()
+                        && setup.recipe().lecam() == 0;
         // Without workspaces the output layer's input stays valid after calculateGradients, so the
         // logits can be read back without another forward pass.
         discriminator.getLayerWiseConfigurations().setTrainingWorkspaceMode(WorkspaceMode.NONE);

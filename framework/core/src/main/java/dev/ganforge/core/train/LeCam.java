@@ -14,15 +14,18 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <pre>  R = mean_i max(0, x_real,i − α_F)² + mean_j max(0, α_R − x_fake,j)²</pre>
  *
- * and D minimises its adversarial loss + λR. It keeps D's logits on real images from drifting far
- * above those it gave generated ones (and the reverse), which is how D overfits ten images per
- * class; the paper pairs it with DiffAugment. G's loss is unchanged.
+ * and D minimises its adversarial loss + λR. The term is one-sided: it pulls D's logits on real
+ * images down towards its average on generated ones, and those on generated images up towards its
+ * average on real ones, which limits how far apart D can push the two on a small training set (the
+ * paper's setting, with DiffAugment beside it). G's loss is unchanged.
  *
  * <p>The averages have decay {@value #DECAY} and are bias-corrected (α = m / (1 − decay^t) after t
  * updates, as in the authors' StyleGAN2 code). They are updated once per step, after D's two
- * passes, with that step's mean logits, so a step's R uses the averages of the steps before it (the
- * authors' code also folds in the current batch first: a 1 % difference at this decay), and the
- * first step of a run has no R. They are checkpointed, so a resumed run continues them.
+ * passes, with that step's mean logits, so a step's R uses the averages of the steps before it, and
+ * the first step of a run has no R. The authors' code folds the current batch in first and applies
+ * R from the first step; with bias correction the current batch's weight there is (1 − decay) / (1
+ * − decay^t): all of it at t = 1, about 10 % at t = 10, about 1 % once t ≫ 100, so the two differ
+ * in the first steps only. The averages are checkpointed, so a resumed run continues them.
  */
 public final class LeCam {
 
@@ -130,7 +133,7 @@ public final class LeCam {
      * run without the regulariser) leaves them empty, so the term starts again from the next step.
      *
      * @param state a map written by {@link #state()}, possibly with other entries
-     * @throws IllegalArgumentException if the entry does not hold 3 values with a whole,
+     * @throws IllegalArgumentException if the entry does not hold 3 finite values with a whole,
      *     non-negative count
      */
     public void restoreState(Map<String, INDArray> state) {
@@ -138,11 +141,15 @@ public final class LeCam {
         if (saved == null) {
             return;
         }
-        double[] values = saved.castTo(DataType.DOUBLE).toDoubleVector();
-        if (values.length != 3 || !(values[2] >= 0) || values[2] != Math.rint(values[2])) {
+        double[] values = saved.castTo(DataType.DOUBLE).reshape(saved.length()).toDoubleVector();
+        if (values.length != 3
+                || !Double.isFinite(values[0])
+                || !Double.isFinite(values[1])
+                || !(values[2] >= 0)
+                || values[2] != Math.rint(values[2])) {
             throw new IllegalArgumentException(
                     STATE_KEY
-                            + " must hold [m_R, m_F, t] with t a whole number >= 0, got "
+                            + " must hold [m_R, m_F, t], finite, with t a whole number >= 0, got "
                             + java.util.Arrays.toString(values));
         }
         realSum = values[0];

@@ -100,6 +100,14 @@ class LeCamTest {
                                                 Nd4j.createFromArray(1.0, 2.0, 0.5))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(LeCam.STATE_KEY);
+        assertThatThrownBy(
+                        () ->
+                                lecam.restoreState(
+                                        Map.of(
+                                                LeCam.STATE_KEY,
+                                                Nd4j.createFromArray(Double.NaN, 2.0, 3.0))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("finite");
         assertThatThrownBy(() -> new LeCam(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new LeCam(Double.NaN))
                 .isInstanceOf(IllegalArgumentException.class);

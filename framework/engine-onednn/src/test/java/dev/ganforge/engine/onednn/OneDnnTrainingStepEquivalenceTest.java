@@ -190,6 +190,30 @@ class OneDnnTrainingStepEquivalenceTest {
     }
 
     /**
+     * The DCGAN step (BCE, one logit, label maps) with the LeCam regulariser: DL4J cannot take its
+     * targets-only shortcut there, and both engines must apply the term, which is on from the
+     * second of the three steps.
+     */
+    @Test
+    void sameParameterChangesWithTheLecamTermOnTheDcganStep() {
+        ImageShape shape = new ImageShape(1, 16, 16);
+        Function<DataType, MultiLayerNetwork[]> factory =
+                type -> networks(List.of(8, 16), shape, 4, 5, true, type);
+        MultiLayerNetwork[] start = factory.apply(DataType.FLOAT);
+        new Comparison(
+                        "DCGAN step + LeCam 0.5",
+                        shape,
+                        true,
+                        BATCH,
+                        factory,
+                        () -> copies(start, factory, DataType.FLOAT),
+                        0,
+                        new StepRecipe(
+                                GanLoss.BCE, false, false, List.of(), 21, Precision.FP32, 0, 0.5))
+                .check();
+    }
+
+    /**
      * Both steps continue from networks restored from a checkpoint (with Adam's state) after two
      * steps.
      */
