@@ -5,6 +5,7 @@ import static dev.ganforge.distribution.CliFixture.tinySpec;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ganforge.core.eval.LowRecallSheet;
 import dev.ganforge.core.run.EvaluationLog;
 import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.run.RunStatus;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +74,24 @@ class EvaluationIT {
                                 .filter(r -> r.startsWith("6,eval/samples,24.0,"))
                                 .findFirst()
                                 .orElseThrow());
+        // the sheet of low-recall classes exists exactly when the evaluation counted some
+        for (String step : List.of("3", "6")) {
+            double low =
+                    rows.stream()
+                            .filter(r -> r.startsWith(step + ",eval/low_recall_classes,"))
+                            .mapToDouble(r -> Double.parseDouble(r.split(",")[2]))
+                            .findFirst()
+                            .orElseThrow();
+            Path sheet =
+                    new RunDirectory(out)
+                            .sampleFile(Long.parseLong(step), LowRecallSheet.SAMPLE_NAME);
+            assertThat(Files.exists(sheet)).as("%s (%s classes)", sheet, low).isEqualTo(low > 0);
+            if (low > 0) {
+                assertThat(ImageIO.read(sheet.toFile()).getHeight())
+                        .as("a 20-pixel header and one row per counted class, 36 pixels high")
+                        .isEqualTo(20 + (int) low * 36);
+            }
+        }
         Path best = out.resolve("checkpoints/best");
         assertThat(best.resolve("generator.zip")).exists();
         assertThat(Files.readString(best.resolve("best.properties")))

@@ -82,7 +82,7 @@ public final class EvaluationHeadline {
                     .append('=')
                     .append(number(key, metrics.get(key)));
             if (key.equals("eval/low_recall_classes")) {
-                line.append(lowRecallClasses(metrics));
+                line.append(lowRecallNames(metrics));
             }
             if (INTERVALS.contains(key)
                     && metrics.containsKey(key + "_ci_low")
@@ -99,11 +99,39 @@ public final class EvaluationHeadline {
 
     /**
      * @return e.g. {@code " [s1 s2 s15 s31]"}: the classes counted in {@code
-     *     eval/low_recall_classes}, which are those with the lowest {@code eval/recall/<class>}
-     *     (the first {@value #LISTED} of them, then how many more); empty if none
+     *     eval/low_recall_classes} ({@link #lowRecallClasses}), the first {@value #LISTED} of them,
+     *     then how many more; empty if none
      */
-    private static String lowRecallClasses(Map<String, Double> metrics) {
-        int count = (int) Math.round(metrics.get("eval/low_recall_classes"));
+    private static String lowRecallNames(Map<String, Double> metrics) {
+        List<String> classes = lowRecallClasses(metrics);
+        if (classes.isEmpty()) {
+            return "";
+        }
+        StringBuilder names = new StringBuilder(" [");
+        for (int i = 0; i < Math.min(classes.size(), LISTED); i++) {
+            names.append(i == 0 ? "" : " ").append(classes.get(i));
+        }
+        if (classes.size() > LISTED) {
+            names.append(" +").append(classes.size() - LISTED).append(" more");
+        }
+        return names.append(']').toString();
+    }
+
+    /**
+     * The classes counted in {@code eval/low_recall_classes}: those with the lowest {@code
+     * eval/recall/<class>}, worst first (classes of equal recall in the order of the map). Sound
+     * because the evaluator counts the classes below one floor, and every class below it recalls
+     * less than every class above it.
+     *
+     * @param metrics one evaluation's metrics
+     * @return the {@code <class>} parts of those metric names ({@link
+     *     dev.ganforge.spi.EvaluationInput#classMetricPart}), worst first; empty if the metrics
+     *     have no {@code eval/low_recall_classes}, it is 0, or fewer per-class recalls than it
+     *     counts are present
+     */
+    public static List<String> lowRecallClasses(Map<String, Double> metrics) {
+        Double counted = metrics.get("eval/low_recall_classes");
+        int count = counted == null ? 0 : (int) Math.round(counted);
         List<Map.Entry<String, Double>> perClass = new ArrayList<>();
         for (Map.Entry<String, Double> entry : metrics.entrySet()) {
             if (entry.getKey().startsWith(PER_CLASS_RECALL)) {
@@ -111,19 +139,15 @@ public final class EvaluationHeadline {
             }
         }
         if (count <= 0 || perClass.size() < count) {
-            return "";
+            return List.of();
         }
-        // stable: classes of equal recall keep their label order
+        // stable: classes of equal recall keep their order
         perClass.sort(Map.Entry.comparingByValue());
-        StringBuilder names = new StringBuilder(" [");
-        for (int i = 0; i < Math.min(count, LISTED); i++) {
-            names.append(i == 0 ? "" : " ")
-                    .append(perClass.get(i).getKey().substring(PER_CLASS_RECALL.length()));
+        List<String> classes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            classes.add(perClass.get(i).getKey().substring(PER_CLASS_RECALL.length()));
         }
-        if (count > LISTED) {
-            names.append(" +").append(count - LISTED).append(" more");
-        }
-        return names.append(']').toString();
+        return classes;
     }
 
     private static String number(String key, double value) {

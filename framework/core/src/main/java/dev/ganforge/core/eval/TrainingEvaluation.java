@@ -5,6 +5,7 @@ import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.spec.EvaluationSpec;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.core.train.Generation;
+import dev.ganforge.core.train.ImageGrid;
 import dev.ganforge.core.train.ResolvedPlugins;
 import dev.ganforge.core.train.SpectralNorm;
 import dev.ganforge.core.train.StepRecipe;
@@ -12,9 +13,14 @@ import dev.ganforge.core.train.TrainingMonitor;
 import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.spi.Conditioning;
 import dev.ganforge.spi.LabeledImages;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -44,6 +50,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
     private final INDArray z;
     private final int[] labels;
     private final int classes;
+    private final List<String> classNames;
     private final boolean conditional;
     private final StepRecipe recipe;
     private int saturatedInARow;
@@ -90,6 +97,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
         this.run = run;
         this.console = console;
         this.classes = data.numClasses();
+        this.classNames = data.classNames();
         this.conditional = plugins.model().conditional();
         this.recipe = plugins.recipe();
         ClassifierStore store = new ClassifierStore(spec.classifier().cacheFolder());
@@ -148,8 +156,9 @@ public final class TrainingEvaluation implements TrainingMonitor {
     }
 
     /**
-     * Evaluates the networks, appends the metrics to eval.csv and prints a one-line summary ({@link
-     * EvaluationHeadline}).
+     * Evaluates the networks, appends the metrics to eval.csv, prints a one-line summary ({@link
+     * EvaluationHeadline}) and writes the sheet of low-recall classes ({@link LowRecallSheet}), if
+     * any.
      *
      * @param step steps done
      * @param generator the generator
@@ -158,6 +167,7 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @return the metrics and images
      * @throws java.util.concurrent.CancellationException from {@code progress}; nothing is logged
      *     then
+     * @throws UncheckedIOException if the sheet cannot be written
      */
     public GeneratorEvaluation.Result measure(
             long step,
@@ -183,8 +193,35 @@ public final class TrainingEvaluation implements TrainingMonitor {
         }
         log.append(step, metrics);
         console.println(EvaluationHeadline.format(step, metrics));
+        writeLowRecallSheet(step, metrics, result.generatedImages());
         return new GeneratorEvaluation.Result(
                 metrics, result.generatedImages(), result.collapsedClasses());
+    }
+
+    /**
+     * Writes {@code samples/step-NNNNNNNN-low-recall.png} ({@link LowRecallSheet}) when the
+     * evaluation counts classes of low recall, and removes an older sheet of the same step (an
+     * earlier {@code ganforge evaluate} of it) when it counts none.
+     */
+    private void writeLowRecallSheet(long step, Map<String, Double> metrics, INDArray generated) {
+        Path file = run.sampleFile(step, LowRecallSheet.SAMPLE_NAME);
+        List<LowRecallSheet.Row> rows =
+                LowRecallSheet.rows(
+                        metrics,
+                        classNames,
+                        evaluation.realImages(),
+                        evaluation.realLabels(),
+                        generated,
+                        labels);
+        if (rows.isEmpty()) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + file + ": " + e.getMessage(), e);
+            }
+            return;
+        }
+        ImageGrid.writePng(LowRecallSheet.compose(rows), file);
     }
 
     /**
