@@ -116,6 +116,21 @@ class EvaluationIT {
         assertThat(scoreFile(scoreFile.getParent())).isEqualTo(scoreFile);
         assertThat(Files.getLastModifiedTime(scoreFile)).isEqualTo(scoreWritten);
         assertThat(casRealValues(temp.resolve("again"))).isEqualTo(casRealValues(out)).hasSize(2);
+
+        // an evaluation of the last checkpoint that counts no class removes that step's sheet
+        Path lastSheet = new RunDirectory(out).sampleFile(6, LowRecallSheet.SAMPLE_NAME);
+        assertThat(lastSheet).as("six steps of training leave classes below the floor").exists();
+        CliFixture.Result none =
+                run(
+                        "evaluate",
+                        out.toString(),
+                        "--set",
+                        "evaluation.evaluators=[{type: precision-recall, class_recall_floor: 0}]",
+                        "--set",
+                        "evaluation.cas.enabled=false");
+        assertThat(none.exitCode()).as(none.err()).isZero();
+        assertThat(none.out()).containsPattern("eval/low_recall_classes +0\\.0+\\n");
+        assertThat(lastSheet).doesNotExist();
     }
 
     /** The one cached score file in a classifier's folder. */

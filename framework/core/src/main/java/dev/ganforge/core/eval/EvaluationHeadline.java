@@ -121,7 +121,8 @@ public final class EvaluationHeadline {
      * The classes counted in {@code eval/low_recall_classes}: those with the lowest {@code
      * eval/recall/<class>}, worst first (classes of equal recall in the order of the map). Sound
      * because the evaluator counts the classes below one floor, and every class below it recalls
-     * less than every class above it.
+     * less than every class above it, as long as no two class names give the same metric name (then
+     * one recall overwrote the other, and the list may be empty or wrong).
      *
      * @param metrics one evaluation's metrics
      * @return the {@code <class>} parts of those metric names ({@link

@@ -39,6 +39,7 @@ public final class LowRecallSheet {
     private static final int GAP = 12;
     private static final int CAPTION_LINE = 15;
     private static final int MIN_ROW_HEIGHT = 2 * CAPTION_LINE + 6;
+    private static final int MIN_PART_WIDTH = 70;
     private static final Font TEXT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     private static final Font BOLD = TEXT.deriveFont(Font.BOLD);
     private static final Color INK = new Color(0x20, 0x20, 0x20);
@@ -66,7 +67,9 @@ public final class LowRecallSheet {
      * @param generated the generated images {@code [M, C, H, W]}
      * @param generatedLabels their classes, length M
      * @return up to {@value #MAX_CLASSES} rows, worst recall first, up to {@value #MAX_IMAGES}
-     *     images per side; empty when no class is counted
+     *     images per side; a counted class gets no row when it has no real or no generated image,
+     *     or when another class's name gives the same metric name ({@link
+     *     EvaluationInput#classMetricPart}); empty when no class is counted
      */
     public static List<Row> rows(
             Map<String, Double> metrics,
@@ -80,32 +83,40 @@ public final class LowRecallSheet {
             if (rows.size() == MAX_CLASSES) {
                 break;
             }
+            int match = -1;
+            int matches = 0;
             for (int c = 0; c < classNames.size(); c++) {
                 if (EvaluationInput.classMetricPart(classNames.get(c)).equals(part)) {
-                    INDArray ownReal = ofClass(real, realLabels, c);
-                    INDArray ownGenerated = ofClass(generated, generatedLabels, c);
-                    if (ownReal != null && ownGenerated != null) {
-                        rows.add(
-                                new Row(
-                                        classNames.get(c),
-                                        metrics.get("eval/recall/" + part),
-                                        ownReal,
-                                        ownGenerated));
-                    }
-                    break;
+                    match = c;
+                    matches++;
                 }
+            }
+            if (matches != 1) {
+                continue; // two names share this metric name ("s 1", "s_1"): whose recall is it?
+            }
+            INDArray ownReal = ofClass(real, realLabels, match);
+            INDArray ownGenerated = ofClass(generated, generatedLabels, match);
+            if (ownReal != null && ownGenerated != null) {
+                rows.add(
+                        new Row(
+                                classNames.get(match),
+                                metrics.get("eval/recall/" + part),
+                                ownReal,
+                                ownGenerated));
             }
         }
         return rows;
     }
 
     /**
-     * @param rows at least one row; every image of one size and channel count
+     * @param rows at least one row; every image of the first row's size and channel count (1, 3 or
+     *     4), which the layout takes from the first real image
      * @return a white picture, grey for 1-channel images (a third of an RGB file's size), else RGB:
      *     a header (20 pixels: "real" over the real images, "generated" over the generated ones),
      *     then per row (the images' height plus 4 pixels, at least 36) a caption (class name,
      *     recall) and the two tiles
-     * @throws IllegalArgumentException if {@code rows} is empty
+     * @throws IllegalArgumentException if {@code rows} is empty, or the images have 2 or more than
+     *     4 channels
      */
     public static BufferedImage compose(List<Row> rows) {
         if (rows.isEmpty()) {
@@ -121,16 +132,19 @@ public final class LowRecallSheet {
             realColumns = Math.max(realColumns, (int) row.real().size(0));
             generatedColumns = Math.max(generatedColumns, (int) row.generated().size(0));
         }
-        int realWidth = realColumns * cell + ImageGrid.PADDING;
+        // wide enough for the header's "real" when there are few, small images
+        int realWidth = Math.max(realColumns * cell + ImageGrid.PADDING, MIN_PART_WIDTH);
         int width = CAPTION_WIDTH + realWidth + GAP + generatedColumns * cell + ImageGrid.PADDING;
         int height = HEADER + rows.size() * rowHeight;
         BufferedImage sheet =
                 new BufferedImage(
                         width,
                         height,
-                        first.size(1) == 1
-                                ? BufferedImage.TYPE_BYTE_GRAY
-                                : BufferedImage.TYPE_INT_RGB);
+                        switch ((int) first.size(1)) {
+                            case 1 -> BufferedImage.TYPE_BYTE_GRAY;
+                            case 4 -> BufferedImage.TYPE_INT_ARGB;
+                            default -> BufferedImage.TYPE_INT_RGB;
+                        });
         Graphics2D g = sheet.createGraphics();
         try {
             g.setColor(Color.WHITE);
@@ -146,7 +160,7 @@ public final class LowRecallSheet {
                 Row row = rows.get(i);
                 int y = HEADER + i * rowHeight;
                 g.setFont(BOLD);
-                g.drawString(row.className(), 4, y + CAPTION_LINE);
+                g.drawString(fit(row.className(), g.getFontMetrics()), 4, y + CAPTION_LINE);
                 g.setFont(TEXT);
                 g.drawString(
                         String.format(Locale.ROOT, "recall %.2f", row.recall()),
@@ -167,6 +181,19 @@ public final class LowRecallSheet {
             g.dispose();
         }
         return sheet;
+    }
+
+    /** The name, shortened with "…" until it fits the caption column. */
+    private static String fit(String name, FontMetrics metrics) {
+        int room = CAPTION_WIDTH - 8;
+        if (metrics.stringWidth(name) <= room) {
+            return name;
+        }
+        String shortened = name;
+        while (!shortened.isEmpty() && metrics.stringWidth(shortened + "…") > room) {
+            shortened = shortened.substring(0, shortened.length() - 1);
+        }
+        return shortened + "…";
     }
 
     /**

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  *   system.csv         CPU, memory and disk use sampled while training, see {@link SystemMetricsLog}
  *   status.json        {"status": RUNNING|FINISHED|FAILED|KILLED, "reason": …, "step": …, "total_steps": …}
  *   run-info.json      dataset size and classes, plugin versions, user, git commit; see {@link RunInfo}
- *   samples/           step-NNNNNNNN-real.png, -fake1.png, -fake2.png
+ *   samples/           step-NNNNNNNN-real.png, -fake1.png, -fake2.png; -low-recall.png after an
+ *                      evaluation that counts classes of low recall
  *   checkpoints/       see {@link CheckpointStore}
  *   mlflow.json        what has been mirrored to MLflow (only when tracking is on); see
  *                      {@code dev.ganforge.tracking.mlflow.SyncState}; mlflow.lock is held while syncing
@@ -66,7 +67,7 @@ public final class RunDirectory {
 
     /**
      * A sample grid file in {@link #SAMPLES_FOLDER}: group 1 is the step, group 2 the grid's name
-     * ({@code real}, {@code fake1}, {@code fake2}).
+     * ({@code real}, {@code fake1}, {@code fake2}, {@code low-recall}).
      */
     public static final Pattern SAMPLE_FILE =
             Pattern.compile("step-(\\d+)-([A-Za-z0-9_.-]+)\\.png");

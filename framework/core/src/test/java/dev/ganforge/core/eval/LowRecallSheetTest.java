@@ -100,17 +100,61 @@ class LowRecallSheetTest {
         BufferedImage generatedTile = ImageGrid.tile(rows.get(0).generated(), PER_CLASS);
         int rowHeight = 36; // the caption's two lines: more than a tile of 5-pixel images
         assertThat(sheet.getHeight()).isEqualTo(20 + 2 * rowHeight);
-        assertThat(sheet.getWidth())
-                .isEqualTo(120 + realTile.getWidth() + 12 + generatedTile.getWidth());
+        int realWidth = Math.max(realTile.getWidth(), 70); // room for the header over few images
+        assertThat(sheet.getWidth()).isEqualTo(120 + realWidth + 12 + generatedTile.getWidth());
         // the first row is class s2 (recall 0.05): its first real image at the first cell, its
         // last generated image at the last cell of the right-hand tile
         int y = 20 + ImageGrid.PADDING + 2;
         assertThat(grey(sheet, 120 + ImageGrid.PADDING + 3, y)).isEqualTo(pixel(value(0, 3)));
-        int lastCell = 120 + realTile.getWidth() + 12 + generatedTile.getWidth() - 4;
+        int lastCell = 120 + realWidth + 12 + generatedTile.getWidth() - 4;
         assertThat(grey(sheet, lastCell, y)).isEqualTo(pixel(value(0.05, 5)));
         // the second row is s1: its first real image
         assertThat(grey(sheet, 120 + ImageGrid.PADDING + 3, y + rowHeight))
                 .isEqualTo(pixel(value(0, 0)));
+    }
+
+    @Test
+    void atMostEightClassesAndTenImagesASide() {
+        List<String> names = new java.util.ArrayList<>();
+        double[] recalls = new double[12];
+        for (int c = 0; c < 12; c++) {
+            names.add("p" + c);
+            recalls[c] = 0.01 * c; // all below the floor, p0 worst
+        }
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (int c = 0; c < 12; c++) {
+            metrics.put("eval/recall/p" + c, recalls[c]);
+        }
+        metrics.put("eval/low_recall_classes", 12.0);
+        int[] labels = GeneratorEvaluation.fixedLabels(12, 13);
+        INDArray images = images(labels, 0);
+
+        List<LowRecallSheet.Row> rows =
+                LowRecallSheet.rows(metrics, names, images, labels, images, labels);
+
+        assertThat(rows)
+                .extracting(LowRecallSheet.Row::className)
+                .containsExactly("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7");
+        assertThat(rows).allSatisfy(row -> assertThat(row.real().size(0)).isEqualTo(10));
+        assertThat(rows).allSatisfy(row -> assertThat(row.generated().size(0)).isEqualTo(10));
+        assertThat(LowRecallSheet.compose(rows).getHeight()).isEqualTo(20 + 8 * 36);
+    }
+
+    @Test
+    void aMetricNameSharedByTwoClassesGetsNoRow() {
+        // "s 3" and "s_3" both become eval/recall/s_3: the value cannot be told apart
+        List<String> names = List.of("s1", "s_3", "s 3", "s4");
+        int[] labels = labels();
+        INDArray images = images(labels, 0);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("eval/recall/s1", 0.1);
+        metrics.put("eval/recall/s_3", 0.0);
+        metrics.put("eval/recall/s4", 0.9);
+        metrics.put("eval/low_recall_classes", 2.0);
+
+        assertThat(LowRecallSheet.rows(metrics, names, images, labels, images, labels))
+                .extracting(LowRecallSheet.Row::className)
+                .containsExactly("s1");
     }
 
     @Test
@@ -128,6 +172,16 @@ class LowRecallSheetTest {
         BufferedImage sheet = LowRecallSheet.compose(rows);
 
         assertThat(sheet.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+        assertThat(
+                        LowRecallSheet.compose(
+                                        List.of(
+                                                new LowRecallSheet.Row(
+                                                        "rgba",
+                                                        0,
+                                                        Nd4j.zeros(DataType.FLOAT, 1, 4, 5, 7),
+                                                        Nd4j.zeros(DataType.FLOAT, 1, 4, 5, 7))))
+                                .getType())
+                .isEqualTo(BufferedImage.TYPE_INT_ARGB);
         assertThat(sheet.getRGB(120 + ImageGrid.PADDING + 3, 20 + ImageGrid.PADDING + 2) & 0xFFFFFF)
                 .isEqualTo(0xFF8080); // red 255, green and blue at 0 in [-1, 1]: 128
     }

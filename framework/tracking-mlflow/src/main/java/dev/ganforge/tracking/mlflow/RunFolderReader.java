@@ -42,7 +42,8 @@ final class RunFolderReader {
                     MetricsLog.MODE_SEEKING_RATIO);
 
     /**
-     * A sample grid file. @param file the PNG @param step its step @param key real, fake1 or fake2
+     * A sample grid file. @param file the PNG @param step its step @param key real, fake1, fake2 or
+     * low-recall
      */
     record Sample(Path file, long step, String key) {}
 
