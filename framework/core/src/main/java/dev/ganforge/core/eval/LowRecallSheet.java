@@ -111,10 +111,10 @@ public final class LowRecallSheet {
     /**
      * @param rows at least one row; every image of the first row's size and channel count (1, 3 or
      *     4), which the layout takes from the first real image
-     * @return a white picture, grey for 1-channel images (a third of an RGB file's size), else RGB:
-     *     a header (20 pixels: "real" over the real images, "generated" over the generated ones),
-     *     then per row (the images' height plus 4 pixels, at least 36) a caption (class name,
-     *     recall) and the two tiles
+     * @return a white picture, grey for 1-channel images (a third of an RGB file's size), ARGB for
+     *     4-channel ones (transparent pixels show the white), else RGB: a header (20 pixels: "real"
+     *     over the real images, "generated" over the generated ones), then per row (the images'
+     *     height plus 4 pixels, at least 36) a caption (class name, recall) and the two tiles
      * @throws IllegalArgumentException if {@code rows} is empty, or the images have 2 or more than
      *     4 channels
      */
