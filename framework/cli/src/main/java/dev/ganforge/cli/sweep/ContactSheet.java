@@ -1,5 +1,6 @@
 package dev.ganforge.cli.sweep;
 
+import dev.ganforge.core.train.ImageGrid;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -180,7 +181,9 @@ public final class ContactSheet {
             g.setColor(FAINT);
             g.setFont(BOLD);
             FontMetrics metrics = g.getFontMetrics();
-            String label = fit(tile.missing() == null ? "" : tile.missing(), metrics, box.width);
+            String label =
+                    ImageGrid.fitText(
+                            tile.missing() == null ? "" : tile.missing(), metrics, box.width);
             g.drawString(
                     label,
                     drawn.x + (drawn.width - metrics.stringWidth(label)) / 2,
@@ -292,7 +295,7 @@ public final class ContactSheet {
             } else {
                 lines.add(
                         new Line(
-                                fit(current, metrics, width),
+                                ImageGrid.fitText(current, metrics, width),
                                 font,
                                 color,
                                 height,
@@ -301,18 +304,11 @@ public final class ContactSheet {
             }
         }
         lines.add(
-                new Line(fit(current, metrics, width), font, color, height, metrics.getDescent()));
-    }
-
-    /** The text, cut with "…" if it is wider than {@code width}. */
-    private static String fit(String text, FontMetrics metrics, int width) {
-        if (metrics.stringWidth(text) <= width) {
-            return text;
-        }
-        String cut = text;
-        while (!cut.isEmpty() && metrics.stringWidth(cut + "…") > width) {
-            cut = cut.substring(0, cut.length() - 1);
-        }
-        return cut + "…";
+                new Line(
+                        ImageGrid.fitText(current, metrics, width),
+                        font,
+                        color,
+                        height,
+                        metrics.getDescent()));
     }
 }

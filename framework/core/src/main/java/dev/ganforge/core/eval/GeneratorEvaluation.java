@@ -373,8 +373,7 @@ public final class GeneratorEvaluation {
                             ? progress
                             : (name, done, total) ->
                                     progress.update(name, repeat * total + done, repeats * total);
-            long repeatSeed =
-                    r == 0 ? seed ^ 0x4341535FL : (seed ^ 0x4341535FL) + r * 0x9E3779B97F4A7C15L;
+            long repeatSeed = (seed ^ 0x4341535FL) + r * 0x9E3779B97F4A7C15L;
             scores[r] =
                     ClassificationAccuracyScore.score(
                             images,

@@ -160,7 +160,10 @@ public final class LowRecallSheet {
                 Row row = rows.get(i);
                 int y = HEADER + i * rowHeight;
                 g.setFont(BOLD);
-                g.drawString(fit(row.className(), g.getFontMetrics()), 4, y + CAPTION_LINE);
+                g.drawString(
+                        ImageGrid.fitText(row.className(), g.getFontMetrics(), CAPTION_WIDTH - 8),
+                        4,
+                        y + CAPTION_LINE);
                 g.setFont(TEXT);
                 g.drawString(
                         String.format(Locale.ROOT, "recall %.2f", row.recall()),
@@ -181,19 +184,6 @@ public final class LowRecallSheet {
             g.dispose();
         }
         return sheet;
-    }
-
-    /** The name, shortened with "…" until it fits the caption column. */
-    private static String fit(String name, FontMetrics metrics) {
-        int room = CAPTION_WIDTH - 8;
-        if (metrics.stringWidth(name) <= room) {
-            return name;
-        }
-        String shortened = name;
-        while (!shortened.isEmpty() && metrics.stringWidth(shortened + "…") > room) {
-            shortened = shortened.substring(0, shortened.length() - 1);
-        }
-        return shortened + "…";
     }
 
     /**

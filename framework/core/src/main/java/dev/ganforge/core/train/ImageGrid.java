@@ -1,6 +1,7 @@
 package dev.ganforge.core.train;
 
 import dev.ganforge.core.io.Folders;
+import java.awt.FontMetrics;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
@@ -11,9 +12,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Tiles a batch of images into one picture and writes PNG files. Pixel values in [-1, 1] map to
- * 0…255 (v·127.5 + 127.5, rounded, clamped); 1 channel gives a grey PNG, 3 an RGB PNG, 4 an RGBA
- * PNG.
+ * Tiles a batch of images into one picture, fits captions to it and writes PNG files. Pixel values
+ * in [-1, 1] map to 0…255 (v·127.5 + 127.5, rounded, clamped); 1 channel gives a grey PNG, 3 an RGB
+ * PNG, 4 an RGBA PNG.
  */
 public final class ImageGrid {
 
@@ -85,6 +86,23 @@ public final class ImageGrid {
                         throw new IOException("no PNG writer for image type " + picture.getType());
                     }
                 });
+    }
+
+    /**
+     * @param text a caption
+     * @param metrics the font it will be drawn in
+     * @param width the room, in pixels
+     * @return the text, cut with "…" if it is wider than {@code width} (just "…" if nothing fits)
+     */
+    public static String fitText(String text, FontMetrics metrics, int width) {
+        if (metrics.stringWidth(text) <= width) {
+            return text;
+        }
+        String cut = text;
+        while (!cut.isEmpty() && metrics.stringWidth(cut + "…") > width) {
+            cut = cut.substring(0, cut.length() - 1);
+        }
+        return cut + "…";
     }
 
     private static int imageType(int channels) {
