@@ -58,6 +58,8 @@ class EvaluationIT {
                         "eval/fd_ganforge_cnn",
                         "eval/precision",
                         "eval/recall",
+                        "eval/density",
+                        "eval/coverage",
                         "eval/recall/class-0",
                         "eval/low_recall_classes",
                         "eval/classifier_real_accuracy",

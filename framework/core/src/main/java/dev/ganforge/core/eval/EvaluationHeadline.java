@@ -8,9 +8,10 @@ import java.util.Map;
 /**
  * The one console line printed after each evaluation: the metrics that judge a generator first (CAS
  * with its interval, its spread over classifiers and its real-image ceiling, KID with its interval,
- * Fréchet distance, precision, recall, label accuracy, classes of low recall, collapsed classes),
- * then the health and classifier figures, then any other evaluator's metrics. Per-class metrics
- * ({@code eval/label_accuracy/<class>}) and sample counts stay in {@code eval.csv} only.
+ * Fréchet distance, precision, recall, density, coverage, label accuracy, classes of low recall,
+ * collapsed classes), then the health and classifier figures, then any other evaluator's metrics.
+ * Per-class metrics ({@code eval/label_accuracy/<class>}) and sample counts stay in {@code
+ * eval.csv} only.
  */
 public final class EvaluationHeadline {
 
@@ -23,6 +24,8 @@ public final class EvaluationHeadline {
                     "eval/fd_",
                     "eval/precision",
                     "eval/recall",
+                    "eval/density",
+                    "eval/coverage",
                     "eval/low_recall_classes",
                     "eval/label_accuracy",
                     "health/collapsed_classes",
@@ -121,8 +124,8 @@ public final class EvaluationHeadline {
      * The classes counted in {@code eval/low_recall_classes}: those with the lowest {@code
      * eval/recall/<class>}, worst first (classes of equal recall in the order of the map). Sound
      * because the evaluator counts the classes below one floor, and every class below it recalls
-     * less than every class above it, as long as no two class names give the same metric name (then
-     * one recall overwrote the other, and the list may be empty or wrong).
+     * less than every class above it, and no two class names give the same metric name (a dataset
+     * where they would is refused when it is loaded).
      *
      * @param metrics one evaluation's metrics
      * @return the {@code <class>} parts of those metric names ({@link

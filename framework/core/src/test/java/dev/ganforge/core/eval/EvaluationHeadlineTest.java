@@ -17,6 +17,8 @@ class EvaluationHeadlineTest {
         metrics.put("eval/fd_ganforge_cnn", 12.5);
         metrics.put("eval/precision", 0.8);
         metrics.put("eval/recall", 0.5);
+        metrics.put("eval/coverage", 0.25);
+        metrics.put("eval/density", 1.125);
         metrics.put("eval/recall/s1", 0.1);
         metrics.put("eval/recall/s2", 0.9);
         metrics.put("eval/recall/s3", 0.0);
@@ -41,9 +43,9 @@ class EvaluationHeadlineTest {
                 .isEqualTo(
                         "eval step 300: cas=0.4250 [0.3400, 0.5150] cas_sd=0.0500 kid=0.001235"
                             + " [0.001000, 0.001500] fd_ganforge_cnn=12.5000 precision=0.8000"
-                            + " recall=0.5000 low_recall_classes=3 [s3 s1 s4] label_accuracy=0.9300"
-                            + " collapsed_classes=2 min_diversity_ratio=0.3000"
-                            + " classifier_real_accuracy=1.0000"
+                            + " recall=0.5000 density=1.1250 coverage=0.2500 low_recall_classes=3"
+                            + " [s3 s1 s4] label_accuracy=0.9300 collapsed_classes=2"
+                            + " min_diversity_ratio=0.3000 classifier_real_accuracy=1.0000"
                             + " classifier_real_accuracy_augmented=0.9800 custom=7.0000");
     }
 

@@ -9,24 +9,37 @@ import java.util.List;
  * Assessing Generative Models" (2019, https://arxiv.org/abs/1904.06991). Each set's manifold is the
  * union of balls around its points with radius the distance to the point's k-th nearest neighbour
  * in the same set (itself excluded). Precision is the share of generated points inside the real
- * manifold; recall the share of real points inside the generated manifold. Euclidean distances in
- * double precision, brute force: O((n + m)² F).
+ * manifold; recall the share of real points inside the generated manifold.
+ *
+ * <p>Beside them, density and coverage of Naeem et al., "Reliable Fidelity and Diversity Metrics
+ * for Generative Models" (ICML 2020, https://arxiv.org/abs/2002.09797), which use the real balls
+ * only: density counts how many real balls each generated point falls in (so one real outlier with
+ * a wide ball cannot make a cluster of generated points look realistic, as it can for precision),
+ * coverage is the share of real points whose own ball holds a generated point (so a few generated
+ * outliers with wide balls cannot make copies look varied, as they can for recall). Euclidean
+ * distances in double precision, brute force: O((n + m)² F).
  */
 public final class PrecisionRecall {
 
     /**
      * @param precision share of generated samples inside the real manifold, in [0, 1]
      * @param recall share of real samples inside the generated manifold, in [0, 1]
+     * @param density {@code (1 / (k m)) Σ_j Σ_i [generated_j in ball(real_i)]}, in [0, n / k];
+     *     about 1 when the generated samples follow the real distribution, (k + 1) / k when they
+     *     are the real samples themselves, above 1 when they crowd where real samples are dense
+     * @param coverage share of real samples whose ball (radius: distance to their k-th nearest real
+     *     neighbour) holds at least one generated sample, in [0, 1]
      */
-    public record Result(double precision, double recall) {}
+    public record Result(double precision, double recall, double density, double coverage) {}
 
     private PrecisionRecall() {}
 
     /**
      * @param real real features {@code [n][F]}, n &gt; k
      * @param generated generated features {@code [m][F]}, m &gt; k
-     * @param k the neighbour that sets each ball's radius (the paper uses 3)
-     * @return precision and recall
+     * @param k the neighbour that sets each ball's radius (Kynkäänniemi et al. use 3, Naeem et al.
+     *     5; one k serves all four figures here)
+     * @return precision, recall, density and coverage
      * @throws IllegalArgumentException if k &lt; 1 or a set has k points or fewer
      */
     public static Result compute(double[][] real, double[][] generated, int k) {
@@ -43,8 +56,33 @@ public final class PrecisionRecall {
         }
         double[] realRadii = radii(real, k);
         double[] generatedRadii = radii(generated, k);
+        int[] ballsHoldingEach = new int[generated.length];
+        int coveredReal = 0;
+        for (int i = 0; i < real.length; i++) {
+            boolean covered = false;
+            for (int j = 0; j < generated.length; j++) {
+                if (squaredDistance(generated[j], real[i]) <= realRadii[i]) {
+                    ballsHoldingEach[j]++;
+                    covered = true;
+                }
+            }
+            if (covered) {
+                coveredReal++;
+            }
+        }
+        int inRealManifold = 0;
+        long memberships = 0;
+        for (int count : ballsHoldingEach) {
+            memberships += count;
+            if (count > 0) {
+                inRealManifold++;
+            }
+        }
         return new Result(
-                coverage(generated, real, realRadii), coverage(real, generated, generatedRadii));
+                (double) inRealManifold / generated.length,
+                insideShare(real, generated, generatedRadii),
+                (double) memberships / ((double) k * generated.length),
+                (double) coveredReal / real.length);
     }
 
     /**
@@ -99,7 +137,7 @@ public final class PrecisionRecall {
             recall[c] =
                     classReal.length == 0 || classGenerated.length <= k
                             ? Double.NaN
-                            : coverage(classReal, classGenerated, radii(classGenerated, k));
+                            : insideShare(classReal, classGenerated, radii(classGenerated, k));
         }
         return recall;
     }
@@ -152,7 +190,7 @@ public final class PrecisionRecall {
     /**
      * @return the share of {@code queries} within the radius of at least one manifold point
      */
-    private static double coverage(double[][] queries, double[][] manifold, double[] radii) {
+    private static double insideShare(double[][] queries, double[][] manifold, double[] radii) {
         int inside = 0;
         for (double[] query : queries) {
             for (int j = 0; j < manifold.length; j++) {

@@ -10,7 +10,10 @@ import java.util.Map;
  * The {@code precision-recall} evaluator: {@code eval/precision} (how many generated samples look
  * real) and {@code eval/recall} (how much of the real data the generator covers), both in [0, 1],
  * in the domain classifier's feature space, with the k-NN manifolds of Kynkäänniemi et al. 2019
- * (https://arxiv.org/abs/1904.06991); see {@link PrecisionRecall}.
+ * (https://arxiv.org/abs/1904.06991); beside them {@code eval/density} (fidelity, about 1 for
+ * samples distributed as the real data, unbounded above) and {@code eval/coverage} (diversity, in
+ * [0, 1]) of Naeem et al. 2020 (https://arxiv.org/abs/2002.09797), which a few outliers cannot
+ * inflate the way they inflate precision and recall; see {@link PrecisionRecall}.
  *
  * <p>For a conditional model also the recall within each class ({@link
  * PrecisionRecall#recallPerClass}): {@code eval/recall/<class>} in [0, 1], and {@code
@@ -59,13 +62,14 @@ public final class PrecisionRecallEvaluator
 
     @Override
     public String description() {
-        return "k-NN manifold precision and recall of generated vs real classifier features";
+        return "k-NN manifold precision, recall, density and coverage of generated vs real"
+                + " classifier features";
     }
 
     /**
-     * @return {@code eval/precision} and {@code eval/recall}; for a conditional model then {@code
-     *     eval/low_recall_classes} and {@code eval/recall/<class>} for every class with more than k
-     *     generated samples
+     * @return {@code eval/precision}, {@code eval/recall}, {@code eval/density} and {@code
+     *     eval/coverage}; for a conditional model then {@code eval/low_recall_classes} and {@code
+     *     eval/recall/<class>} for every class with more than k generated samples
      * @throws IllegalArgumentException if either set has k samples or fewer
      */
     @Override
@@ -76,6 +80,8 @@ public final class PrecisionRecallEvaluator
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("eval/precision", result.precision());
         metrics.put("eval/recall", result.recall());
+        metrics.put("eval/density", result.density());
+        metrics.put("eval/coverage", result.coverage());
         if (input.conditional()) {
             double[] perClass =
                     PrecisionRecall.recallPerClass(

@@ -2,6 +2,7 @@ package dev.ganforge.plugin.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.ganforge.spi.EvaluationInput;
 import java.util.Arrays;
@@ -54,6 +55,88 @@ class PrecisionRecallTest {
 
         assertThat(result.precision()).isEqualTo(1.0);
         assertThat(result.recall()).isBetween(0.3, 0.8);
+    }
+
+    @Test
+    void theRealSetItselfHasFullCoverageAndDensityKPlusOneOverK() {
+        // each real ball holds its own centre and its k nearest neighbours (no ties in a Gaussian
+        // cloud): n (k + 1) memberships over k n generated points
+        double[][] real = cloud(150, 0, 4);
+        for (int k : new int[] {1, 3, 5}) {
+            PrecisionRecall.Result result = PrecisionRecall.compute(real, real.clone(), k);
+
+            assertThat(result.coverage()).isEqualTo(1.0);
+            assertThat(result.density()).isCloseTo((k + 1.0) / k, within(1e-12));
+        }
+    }
+
+    @Test
+    void freshDrawsOfTheRealDistributionHaveDensityNearOne() {
+        // E[density] = 1 for samples of the real distribution (Naeem et al. 2020, section 3.2)
+        double[][] real = cloud(400, 0, 5);
+        double[][] generated = cloud(400, 0, 6);
+
+        PrecisionRecall.Result result = PrecisionRecall.compute(real, generated, 5);
+
+        assertThat(result.density()).isBetween(0.8, 1.2);
+        assertThat(result.coverage()).isGreaterThan(0.9);
+    }
+
+    @Test
+    void disjointFarCloudsHaveDensityAndCoverageZero() {
+        PrecisionRecall.Result result =
+                PrecisionRecall.compute(cloud(200, 0, 1), cloud(200, 100, 2), 3);
+
+        assertThat(result.density()).isZero();
+        assertThat(result.coverage()).isZero();
+    }
+
+    @Test
+    void aLoneGeneratedPointFoolsRecallButNotCoverage() {
+        // 196 copies of one image far from the real cloud, three points farther still, and one at
+        // the cloud's centre: that one's k-th nearest generated neighbour is 100 away, so its ball
+        // holds every real point (recall 1); coverage counts only the real points whose own small
+        // ball holds a generated point, those near the centre
+        double[][] real = cloud(200, 0, 7);
+        Random random = new Random(8);
+        double[][] generated = new double[200][];
+        for (int j = 0; j < 196; j++) {
+            generated[j] =
+                    new double[] {
+                        100 + 1e-3 * random.nextGaussian(), 1e-3 * random.nextGaussian(), 0
+                    };
+        }
+        generated[196] = new double[] {-100, 0, 0};
+        generated[197] = new double[] {0, 100, 0};
+        generated[198] = new double[] {0, -100, 0};
+        generated[199] = new double[] {0, 0, 0};
+
+        PrecisionRecall.Result result = PrecisionRecall.compute(real, generated, 3);
+
+        assertThat(result.recall()).isEqualTo(1.0);
+        assertThat(result.coverage()).isLessThan(0.1);
+    }
+
+    @Test
+    void aRealOutlierFoolsPrecisionButNotDensity() {
+        // one real point far from the rest: its ball reaches back to the cloud, so a generated
+        // cluster placed beside it is inside the real manifold (precision 1), but every generated
+        // point sits in that one ball only (density 1 / k)
+        double[][] real = cloud(200, 0, 9);
+        real[0] = new double[] {30, 30, 30};
+        Random random = new Random(10);
+        double[][] generated = new double[100][3];
+        for (double[] p : generated) {
+            for (int d = 0; d < 3; d++) {
+                p[d] = 31 + 0.1 * random.nextGaussian();
+            }
+        }
+
+        PrecisionRecall.Result result = PrecisionRecall.compute(real, generated, 3);
+
+        assertThat(result.precision()).isEqualTo(1.0);
+        assertThat(result.density()).isCloseTo(1.0 / 3, within(1e-12));
+        assertThat(result.coverage()).isCloseTo(1.0 / 200, within(1e-12));
     }
 
     @Test
@@ -245,9 +328,16 @@ class PrecisionRecallTest {
                 .containsOnlyKeys(
                         "eval/precision",
                         "eval/recall",
+                        "eval/density",
+                        "eval/coverage",
                         "eval/low_recall_classes",
                         "eval/recall/T-shirt_top",
                         "eval/recall/bag");
+        PrecisionRecall.Result whole = PrecisionRecall.compute(real, generated, 3);
+        assertThat(metrics.get("eval/density")).isEqualTo(whole.density());
+        assertThat(metrics.get("eval/coverage")).isEqualTo(whole.coverage());
+        // "T-shirt/top" (10 real points) is missed: at most the other 20 are covered
+        assertThat(whole.coverage()).isBetween(0.01, 2.0 / 3);
         assertThat(metrics.get("eval/recall/T-shirt_top")).isZero();
         double bag = metrics.get("eval/recall/bag");
         assertThat(bag).isGreaterThanOrEqualTo(0.5);
@@ -263,7 +353,7 @@ class PrecisionRecallTest {
                 .isEqualTo(2.0);
         // unconditional: the labels mean nothing, so no per-class metric
         assertThat(evaluate(real, realLabels, generated, generatedLabels, false, 0.2))
-                .containsOnlyKeys("eval/precision", "eval/recall");
+                .containsOnlyKeys("eval/precision", "eval/recall", "eval/density", "eval/coverage");
     }
 
     @Test
@@ -277,6 +367,6 @@ class PrecisionRecallTest {
         int[] generatedLabels = {0, 0, 0, 1, 1, 1, 2, 2, 2};
 
         assertThat(evaluate(real, labels(10, 10), generated, generatedLabels, true, 0.2))
-                .containsOnlyKeys("eval/precision", "eval/recall");
+                .containsOnlyKeys("eval/precision", "eval/recall", "eval/density", "eval/coverage");
     }
 }
