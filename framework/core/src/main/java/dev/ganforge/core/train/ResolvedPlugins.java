@@ -4,6 +4,7 @@ import dev.ganforge.config.PluginSection;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.spi.DataException;
 import dev.ganforge.spi.DatasetPlugin;
+import dev.ganforge.spi.EvaluationInput;
 import dev.ganforge.spi.ImageShape;
 import dev.ganforge.spi.LabeledImages;
 import dev.ganforge.spi.ModelContext;
@@ -12,7 +13,9 @@ import dev.ganforge.spi.OptimizerPlugin;
 import dev.ganforge.spi.SamplerPlugin;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -73,16 +76,49 @@ public final class ResolvedPlugins {
 
     /**
      * @return the decoded dataset
-     * @throws DataException if the data is missing or malformed
+     * @throws DataException if the data is missing or malformed, or two of its class names give the
+     *     same per-class metric name ({@link EvaluationInput#classMetricPart}), where one class's
+     *     figures would overwrite the other's in {@code eval.csv} and MLflow
      */
     public LabeledImages loadData() {
         DatasetPlugin dataset = spec.dataset().plugin(DatasetPlugin.class);
+        LabeledImages data;
         try {
-            return dataset.load(spec.dataset().spec());
+            data = dataset.load(spec.dataset().spec());
         } catch (IOException e) {
             throw new DataException(
                     "cannot read the dataset '" + spec.dataset().type() + "': " + e.getMessage(),
                     e);
+        }
+        checkMetricNames(spec.dataset().type(), data.classNames());
+        return data;
+    }
+
+    /**
+     * @param datasetType the dataset plugin's name, for the message
+     * @param classNames class names in label order
+     * @throws DataException naming the first two classes whose metric names are equal
+     */
+    static void checkMetricNames(String datasetType, List<String> classNames) {
+        Map<String, String> byPart = new HashMap<>();
+        for (String name : classNames) {
+            String part = EvaluationInput.classMetricPart(name);
+            String earlier = byPart.putIfAbsent(part, name);
+            if (earlier != null) {
+                throw new DataException(
+                        "the dataset '"
+                                + datasetType
+                                + "' has classes '"
+                                + earlier
+                                + "' and '"
+                                + name
+                                + "', which both become '"
+                                + part
+                                + "' in per-class metric names (eval/recall/"
+                                + part
+                                + ", …; characters other than A-Z, a-z, 0-9, '.', '_' and '-'"
+                                + " become '_'): rename one of them");
+            }
         }
     }
 
