@@ -5,9 +5,12 @@ import static dev.ganforge.distribution.CliFixture.tinySpec;
 import static dev.ganforge.distribution.CliFixture.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,6 +139,48 @@ class SpecAndDataErrorsIT {
                 .contains("divisible by 2^4")
                 .contains("--set training.log_evry=3")
                 .contains("did you mean 'log_every'?");
+    }
+
+    @Test
+    void classFoldersWhoseMetricNamesCollideAreRefusedForAConditionalModelOnly() throws Exception {
+        Path root = temp.resolve("people");
+        for (String person : List.of("Jean Luc", "Jean_Luc", "Ann")) {
+            Path folder = Files.createDirectories(root.resolve(person));
+            for (int i = 0; i < 8; i++) {
+                BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+                image.getRaster().setSample(i % 8, i / 8, 0, 40 * i);
+                ImageIO.write(image, "png", folder.resolve(i + ".png").toFile());
+            }
+        }
+        String dataset =
+                "{type: image-folder, root: '" + root + "', width: 8, height: 8, channels: 1}";
+        Path spec =
+                write(
+                        temp,
+                        "people.yaml",
+                        tinySpec(2)
+                                .replace(
+                                        "{type: synthetic, size: 48, classes: 3, side: 8}",
+                                        dataset));
+
+        CliFixture.Result result =
+                run("run", spec.toString(), "--output", temp.resolve("run").toString());
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
+        assertThat(result.err())
+                .contains("'Jean Luc', 'Jean_Luc' all become 'Jean_Luc'")
+                .contains("rename these classes");
+        assertThat(temp.resolve("run")).doesNotExist();
+
+        // an unconditional model reports no per-class metric: the same folders train
+        Path unconditional =
+                write(
+                        temp,
+                        "people-gan.yaml",
+                        Files.readString(spec).replace("type: cgan,", "type: gan,"));
+        CliFixture.Result trained =
+                run("run", unconditional.toString(), "--output", temp.resolve("gan").toString());
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
     }
 
     @Test

@@ -12,8 +12,9 @@ import dev.ganforge.spi.ModelPlugin;
 import dev.ganforge.spi.OptimizerPlugin;
 import dev.ganforge.spi.SamplerPlugin;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -76,9 +77,10 @@ public final class ResolvedPlugins {
 
     /**
      * @return the decoded dataset
-     * @throws DataException if the data is missing or malformed, or two of its class names give the
-     *     same per-class metric name ({@link EvaluationInput#classMetricPart}), where one class's
-     *     figures would overwrite the other's in {@code eval.csv} and MLflow
+     * @throws DataException if the data is missing or malformed, or, for a conditional model, two
+     *     of its class names give the same per-class metric name ({@link
+     *     EvaluationInput#classMetricPart}), where one class's figures would overwrite the other's
+     *     in {@code eval.csv} and MLflow
      */
     public LabeledImages loadData() {
         DatasetPlugin dataset = spec.dataset().plugin(DatasetPlugin.class);
@@ -90,35 +92,43 @@ public final class ResolvedPlugins {
                     "cannot read the dataset '" + spec.dataset().type() + "': " + e.getMessage(),
                     e);
         }
-        checkMetricNames(spec.dataset().type(), data.classNames());
+        if (model().conditional()) { // only conditional models get per-class metrics
+            checkMetricNames(spec.dataset().type(), data.classNames());
+        }
         return data;
     }
 
     /**
      * @param datasetType the dataset plugin's name, for the message
      * @param classNames class names in label order
-     * @throws DataException naming the first two classes whose metric names are equal
+     * @throws DataException listing every group of classes whose metric names are equal
      */
     static void checkMetricNames(String datasetType, List<String> classNames) {
-        Map<String, String> byPart = new HashMap<>();
+        Map<String, List<String>> byPart = new LinkedHashMap<>();
         for (String name : classNames) {
-            String part = EvaluationInput.classMetricPart(name);
-            String earlier = byPart.putIfAbsent(part, name);
-            if (earlier != null) {
-                throw new DataException(
-                        "the dataset '"
-                                + datasetType
-                                + "' has classes '"
-                                + earlier
-                                + "' and '"
-                                + name
-                                + "', which both become '"
-                                + part
-                                + "' in per-class metric names (eval/recall/"
-                                + part
-                                + ", …; characters other than A-Z, a-z, 0-9, '.', '_' and '-'"
-                                + " become '_'): rename one of them");
-            }
+            byPart.computeIfAbsent(EvaluationInput.classMetricPart(name), part -> new ArrayList<>())
+                    .add(name);
+        }
+        List<String> clashes = new ArrayList<>();
+        byPart.forEach(
+                (part, names) -> {
+                    if (names.size() > 1) {
+                        clashes.add(
+                                "'" + String.join("', '", names) + "' all become '" + part + "'");
+                    }
+                });
+        if (!clashes.isEmpty()) {
+            throw new DataException(
+                    "the dataset '"
+                            + datasetType
+                            + "' has classes whose per-class metric names (eval/recall/<class>,"
+                            + " …) would be the same, so one class's figures would overwrite"
+                            + " another's: "
+                            + String.join("; ", clashes)
+                            + ". Metric names keep A-Z, a-z, 0-9, '.', '_' and '-' and turn every"
+                            + " other character into '_'; rename these classes in the data (for"
+                            + " image-folder, their folders) so that they differ in those"
+                            + " characters");
         }
     }
 

@@ -86,7 +86,7 @@ class FaceCollapseTest {
                                 new PluginSection(
                                         "precision-recall",
                                         new PrecisionRecallEvaluator(),
-                                        new PrecisionRecallEvaluator.Spec(3, 0.2))),
+                                        new PrecisionRecallEvaluator.Spec(3, 5, 0.2))),
                         classifierSpec,
                         new ClassificationAccuracyScoreSpec(false, 1, 16, 0.002, 1),
                         null,

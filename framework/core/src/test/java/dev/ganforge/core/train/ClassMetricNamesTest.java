@@ -11,17 +11,17 @@ import org.junit.jupiter.api.Test;
 class ClassMetricNamesTest {
 
     @Test
-    void refusesTwoNamesThatGiveOneMetricName() {
+    void refusesNamesThatGiveOneMetricNameAndListsEveryClash() {
         assertThatThrownBy(
                         () ->
                                 ResolvedPlugins.checkMetricNames(
                                         "image-folder",
-                                        List.of("s1", "Jean Luc", "s2", "Jean_Luc")))
+                                        List.of("s1", "Jean Luc", "Zoë", "Jean_Luc", "Zoé")))
                 .isInstanceOf(DataException.class)
                 .hasMessageContaining("'image-folder'")
-                .hasMessageContaining("'Jean Luc' and 'Jean_Luc'")
-                .hasMessageContaining("'Jean_Luc' in per-class metric names")
-                .hasMessageContaining("rename one of them");
+                .hasMessageContaining("'Jean Luc', 'Jean_Luc' all become 'Jean_Luc'")
+                .hasMessageContaining("'Zoë', 'Zoé' all become 'Zo_'")
+                .hasMessageContaining("rename these classes");
     }
 
     @Test

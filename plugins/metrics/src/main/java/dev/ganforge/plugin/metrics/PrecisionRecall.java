@@ -12,40 +12,93 @@ import java.util.List;
  * manifold; recall the share of real points inside the generated manifold.
  *
  * <p>Beside them, density and coverage of Naeem et al., "Reliable Fidelity and Diversity Metrics
- * for Generative Models" (ICML 2020, https://arxiv.org/abs/2002.09797), which use the real balls
- * only: density counts how many real balls each generated point falls in (so one real outlier with
- * a wide ball cannot make a cluster of generated points look realistic, as it can for precision),
- * coverage is the share of real points whose own ball holds a generated point (so a few generated
- * outliers with wide balls cannot make copies look varied, as they can for recall). Euclidean
- * distances in double precision, brute force: O((n + m)² F).
+ * for Generative Models" (ICML 2020, https://arxiv.org/abs/2002.09797; {@link
+ * #densityAndCoverage}), which use the real balls only. Euclidean distances in double precision,
+ * brute force: O((n + m)² F).
  */
 public final class PrecisionRecall {
 
     /**
      * @param precision share of generated samples inside the real manifold, in [0, 1]
      * @param recall share of real samples inside the generated manifold, in [0, 1]
-     * @param density {@code (1 / (k m)) Σ_j Σ_i [generated_j in ball(real_i)]}, in [0, n / k];
-     *     about 1 when the generated samples follow the real distribution, (k + 1) / k when they
-     *     are the real samples themselves, above 1 when they crowd where real samples are dense
-     * @param coverage share of real samples whose ball (radius: distance to their k-th nearest real
-     *     neighbour) holds at least one generated sample, in [0, 1]
      */
-    public record Result(double precision, double recall, double density, double coverage) {}
+    public record Result(double precision, double recall) {}
+
+    /**
+     * @param density {@code (1 / (k m)) Σ_j Σ_i [generated_j in ball(real_i)]}, in [0, n / k]:
+     *     about 1 when the generated samples follow the real distribution (exactly 1 when they are
+     *     the real samples themselves), above 1 when they crowd where real samples are dense, below
+     *     1 when they lie off the real ones
+     * @param coverage share of real samples whose own ball holds at least one generated sample, in
+     *     [0, 1]; for generated samples of the real distribution its expectation is {@code 1 - Π_{i
+     *     = 1..k} (n - i) / (m + n - i)} (Naeem et al., lemma 2), about {@code 1 - 2^-k} for m = n:
+     *     0.97 at k = 5, 0.875 at k = 3
+     */
+    public record DensityCoverage(double density, double coverage) {}
 
     private PrecisionRecall() {}
 
     /**
      * @param real real features {@code [n][F]}, n &gt; k
      * @param generated generated features {@code [m][F]}, m &gt; k
-     * @param k the neighbour that sets each ball's radius (Kynkäänniemi et al. use 3, Naeem et al.
-     *     5; one k serves all four figures here)
-     * @return precision, recall, density and coverage
+     * @param k the neighbour that sets each ball's radius (the paper uses 3)
+     * @return precision and recall
      * @throws IllegalArgumentException if k &lt; 1 or a set has k points or fewer
      */
     public static Result compute(double[][] real, double[][] generated, int k) {
+        checkSizes("precision/recall", real, generated, k);
+        double[] realRadii = radii(real, k);
+        double[] generatedRadii = radii(generated, k);
+        return new Result(
+                insideShare(generated, real, realRadii),
+                insideShare(real, generated, generatedRadii));
+    }
+
+    /**
+     * Density and coverage of Naeem et al., "Reliable Fidelity and Diversity Metrics for Generative
+     * Models" (ICML 2020, https://arxiv.org/abs/2002.09797), from the real samples' balls only
+     * (radius: the distance to the k-th nearest other real sample). Density counts how many real
+     * balls each generated sample falls in, so one real outlier's wide ball cannot make a cluster
+     * of generated samples look realistic, as it can for precision; coverage is the share of real
+     * samples whose own ball holds a generated sample, so a few generated outliers with wide balls
+     * cannot make copies look varied, as they can for recall. The balls are open (distance &lt;
+     * radius), as in the authors' code (https://github.com/clovaai/generative-evaluation-prdc),
+     * unlike the closed balls of {@link #compute}; the two differ only for samples at exactly a
+     * ball's radius.
+     *
+     * @param real real features {@code [n][F]}, n &gt; k
+     * @param generated generated features {@code [m][F]}, m &gt; k
+     * @param k the neighbour that sets each real ball's radius (the paper recommends 5)
+     * @return density and coverage
+     * @throws IllegalArgumentException if k &lt; 1 or a set has k points or fewer
+     */
+    public static DensityCoverage densityAndCoverage(double[][] real, double[][] generated, int k) {
+        checkSizes("density/coverage", real, generated, k);
+        double[] realRadii = radii(real, k);
+        long memberships = 0;
+        int covered = 0;
+        for (int i = 0; i < real.length; i++) {
+            int inside = 0;
+            for (double[] sample : generated) {
+                if (squaredDistance(sample, real[i]) < realRadii[i]) {
+                    inside++;
+                }
+            }
+            memberships += inside;
+            if (inside > 0) {
+                covered++;
+            }
+        }
+        return new DensityCoverage(
+                (double) memberships / ((double) k * generated.length),
+                (double) covered / real.length);
+    }
+
+    private static void checkSizes(String what, double[][] real, double[][] generated, int k) {
         if (k < 1 || real.length <= k || generated.length <= k) {
             throw new IllegalArgumentException(
-                    "precision/recall with k = "
+                    what
+                            + " with k = "
                             + k
                             + " needs more than k samples in each"
                             + " set, found "
@@ -54,35 +107,6 @@ public final class PrecisionRecall {
                             + generated.length
                             + " generated");
         }
-        double[] realRadii = radii(real, k);
-        double[] generatedRadii = radii(generated, k);
-        int[] ballsHoldingEach = new int[generated.length];
-        int coveredReal = 0;
-        for (int i = 0; i < real.length; i++) {
-            boolean covered = false;
-            for (int j = 0; j < generated.length; j++) {
-                if (squaredDistance(generated[j], real[i]) <= realRadii[i]) {
-                    ballsHoldingEach[j]++;
-                    covered = true;
-                }
-            }
-            if (covered) {
-                coveredReal++;
-            }
-        }
-        int inRealManifold = 0;
-        long memberships = 0;
-        for (int count : ballsHoldingEach) {
-            memberships += count;
-            if (count > 0) {
-                inRealManifold++;
-            }
-        }
-        return new Result(
-                (double) inRealManifold / generated.length,
-                insideShare(real, generated, generatedRadii),
-                (double) memberships / ((double) k * generated.length),
-                (double) coveredReal / real.length);
     }
 
     /**
