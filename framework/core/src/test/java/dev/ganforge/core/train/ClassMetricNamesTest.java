@@ -26,22 +26,13 @@ class ClassMetricNamesTest {
 
     @Test
     void acceptsNamesThatStayDistinct() {
-        // Fashion-MNIST's names: '/' and ' ' become '_', and no two collide
+        // '/' and ' ' become '_' (Fashion-MNIST's "T-shirt/top", "Ankle boot"), and these stay
+        // apart
         assertThatCode(
                         () ->
                                 ResolvedPlugins.checkMetricNames(
                                         "fashion-mnist",
-                                        List.of(
-                                                "T-shirt/top",
-                                                "Trouser",
-                                                "Pullover",
-                                                "Dress",
-                                                "Coat",
-                                                "Sandal",
-                                                "Shirt",
-                                                "Sneaker",
-                                                "Bag",
-                                                "Ankle boot")))
+                                        List.of("T-shirt/top", "T-shirt", "Ankle boot", "Ankle")))
                 .doesNotThrowAnyException();
         assertThatCode(() -> ResolvedPlugins.checkMetricNames("image-folder", List.of("a", "A")))
                 .doesNotThrowAnyException();
