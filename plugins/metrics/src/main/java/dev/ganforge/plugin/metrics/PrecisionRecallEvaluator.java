@@ -78,9 +78,10 @@ public final class PrecisionRecallEvaluator
 
     /**
      * @return {@code eval/precision}, {@code eval/recall}, {@code eval/density} and {@code
-     *     eval/coverage}; for a conditional model then {@code eval/low_recall_classes} and {@code
+     *     eval/coverage} (the last two only when both sets have more than {@code coverage_k}
+     *     samples); for a conditional model then {@code eval/low_recall_classes} and {@code
      *     eval/recall/<class>} for every class with more than k generated samples
-     * @throws IllegalArgumentException if either set has k or {@code coverage_k} samples or fewer
+     * @throws IllegalArgumentException if either set has k samples or fewer
      */
     @Override
     public Map<String, Double> evaluate(Spec spec, EvaluationInput input) {
@@ -90,10 +91,12 @@ public final class PrecisionRecallEvaluator
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("eval/precision", result.precision());
         metrics.put("eval/recall", result.recall());
-        PrecisionRecall.DensityCoverage dc =
-                PrecisionRecall.densityAndCoverage(real, generated, spec.coverageK());
-        metrics.put("eval/density", dc.density());
-        metrics.put("eval/coverage", dc.coverage());
+        if (real.length > spec.coverageK() && generated.length > spec.coverageK()) {
+            PrecisionRecall.DensityCoverage dc =
+                    PrecisionRecall.densityAndCoverage(real, generated, spec.coverageK());
+            metrics.put("eval/density", dc.density());
+            metrics.put("eval/coverage", dc.coverage());
+        }
         if (input.conditional()) {
             double[] perClass =
                     PrecisionRecall.recallPerClass(

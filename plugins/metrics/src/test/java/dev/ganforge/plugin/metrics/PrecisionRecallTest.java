@@ -361,6 +361,32 @@ class PrecisionRecallTest {
     }
 
     @Test
+    void evaluatorLeavesOutDensityAndCoverageWhenASetHasNoMoreThanCoverageKSamples() {
+        Random random = new Random(11);
+        double[][] real = faceLikeClass(5, 0, random); // k = 3 < 5 = coverage_k
+        double[][] generated = faceLikeClass(12, 0, random);
+        EvaluationInput input =
+                new EvaluationInput(
+                        "test",
+                        List.of("a"),
+                        false,
+                        new int[5],
+                        Nd4j.create(real),
+                        new int[12],
+                        Nd4j.create(generated),
+                        Nd4j.ones(12, 1));
+
+        assertThat(
+                        new PrecisionRecallEvaluator()
+                                .evaluate(new PrecisionRecallEvaluator.Spec(3, 5, 0.2), input))
+                .containsOnlyKeys("eval/precision", "eval/recall");
+        assertThat(
+                        new PrecisionRecallEvaluator()
+                                .evaluate(new PrecisionRecallEvaluator.Spec(3, 4, 0.2), input))
+                .containsKeys("eval/density", "eval/coverage");
+    }
+
+    @Test
     void evaluatorLeavesOutTheCountWhenNoClassHasMoreThanKSamples() {
         Random random = new Random(10);
         double[][] real = concat(faceLikeClass(10, 0, random), faceLikeClass(10, 5, random));
