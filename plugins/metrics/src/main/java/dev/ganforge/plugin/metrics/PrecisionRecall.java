@@ -47,11 +47,44 @@ public final class PrecisionRecall {
      */
     public static Result compute(double[][] real, double[][] generated, int k) {
         checkSizes("precision/recall", real, generated, k);
-        double[] realRadii = radii(real, k);
-        double[] generatedRadii = radii(generated, k);
+        return precisionRecall(real, generated, radii(real, k)[0], k);
+    }
+
+    /**
+     * Precision and recall ({@link #compute}) and density and coverage ({@link
+     * #densityAndCoverage}) in one pass over the real set: each real point's distances to the
+     * others are sorted once and give both radii. Equal, value for value, to calling the two
+     * methods separately.
+     *
+     * @param real real features {@code [n][F]}, n &gt; max(k, coverageK)
+     * @param generated generated features {@code [m][F]}, m &gt; max(k, coverageK)
+     * @param k the neighbour for precision and recall (the paper uses 3)
+     * @param coverageK the neighbour for density and coverage (Naeem et al. recommend 5)
+     * @return both results
+     * @throws IllegalArgumentException if k or coverageK is below 1 or a set has max(k, coverageK)
+     *     points or fewer
+     */
+    public static Measures computeWithDensityCoverage(
+            double[][] real, double[][] generated, int k, int coverageK) {
+        checkSizes("precision/recall", real, generated, k);
+        checkSizes("density/coverage", real, generated, coverageK);
+        double[][] realRadii = radii(real, k, coverageK);
+        return new Measures(
+                precisionRecall(real, generated, realRadii[0], k),
+                densityCoverage(real, generated, realRadii[1], coverageK));
+    }
+
+    /**
+     * @param precisionRecall precision and recall at k
+     * @param densityCoverage density and coverage at coverage_k
+     */
+    public record Measures(Result precisionRecall, DensityCoverage densityCoverage) {}
+
+    private static Result precisionRecall(
+            double[][] real, double[][] generated, double[] realRadii, int k) {
         return new Result(
                 insideShare(generated, real, realRadii),
-                insideShare(real, generated, generatedRadii));
+                insideShare(real, generated, radii(generated, k)[0]));
     }
 
     /**
@@ -74,7 +107,11 @@ public final class PrecisionRecall {
      */
     public static DensityCoverage densityAndCoverage(double[][] real, double[][] generated, int k) {
         checkSizes("density/coverage", real, generated, k);
-        double[] realRadii = radii(real, k);
+        return densityCoverage(real, generated, radii(real, k)[0], k);
+    }
+
+    private static DensityCoverage densityCoverage(
+            double[][] real, double[][] generated, double[] realRadii, int k) {
         long memberships = 0;
         int covered = 0;
         for (int i = 0; i < real.length; i++) {
@@ -161,7 +198,7 @@ public final class PrecisionRecall {
             recall[c] =
                     classReal.length == 0 || classGenerated.length <= k
                             ? Double.NaN
-                            : insideShare(classReal, classGenerated, radii(classGenerated, k));
+                            : insideShare(classReal, classGenerated, radii(classGenerated, k)[0]);
         }
         return recall;
     }
@@ -192,10 +229,12 @@ public final class PrecisionRecall {
     }
 
     /**
-     * @return squared distance to each point's k-th nearest other point
+     * @param ks the neighbours wanted, each in [1, n)
+     * @return {@code [ks.length][n]}: row r holds the squared distance of each point to its
+     *     ks[r]-th nearest other point; one sort per point serves every k
      */
-    static double[] radii(double[][] points, int k) {
-        double[] radii = new double[points.length];
+    static double[][] radii(double[][] points, int... ks) {
+        double[][] radii = new double[ks.length][points.length];
         double[] distances = new double[points.length - 1];
         for (int i = 0; i < points.length; i++) {
             int next = 0;
@@ -204,9 +243,10 @@ public final class PrecisionRecall {
                     distances[next++] = squaredDistance(points[i], points[j]);
                 }
             }
-            double[] copy = distances.clone();
-            Arrays.sort(copy);
-            radii[i] = copy[k - 1];
+            Arrays.sort(distances);
+            for (int r = 0; r < ks.length; r++) {
+                radii[r][i] = distances[ks[r] - 1];
+            }
         }
         return radii;
     }

@@ -87,15 +87,19 @@ public final class PrecisionRecallEvaluator
     public Map<String, Double> evaluate(Spec spec, EvaluationInput input) {
         double[][] real = input.realFeatures().toDoubleMatrix();
         double[][] generated = input.generatedFeatures().toDoubleMatrix();
-        PrecisionRecall.Result result = PrecisionRecall.compute(real, generated, spec.k());
         Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put("eval/precision", result.precision());
-        metrics.put("eval/recall", result.recall());
         if (real.length > spec.coverageK() && generated.length > spec.coverageK()) {
-            PrecisionRecall.DensityCoverage dc =
-                    PrecisionRecall.densityAndCoverage(real, generated, spec.coverageK());
-            metrics.put("eval/density", dc.density());
-            metrics.put("eval/coverage", dc.coverage());
+            PrecisionRecall.Measures measures =
+                    PrecisionRecall.computeWithDensityCoverage(
+                            real, generated, spec.k(), spec.coverageK());
+            metrics.put("eval/precision", measures.precisionRecall().precision());
+            metrics.put("eval/recall", measures.precisionRecall().recall());
+            metrics.put("eval/density", measures.densityCoverage().density());
+            metrics.put("eval/coverage", measures.densityCoverage().coverage());
+        } else {
+            PrecisionRecall.Result result = PrecisionRecall.compute(real, generated, spec.k());
+            metrics.put("eval/precision", result.precision());
+            metrics.put("eval/recall", result.recall());
         }
         if (input.conditional()) {
             double[] perClass =

@@ -143,6 +143,29 @@ class PrecisionRecallTest {
     }
 
     @Test
+    void theOnePassEqualsTheSeparateCallsForEveryPairOfK() {
+        // a generated cloud shifted half a standard deviation: precision, recall, density and
+        // coverage all strictly between their extremes, so a swapped radius row would show
+        double[][] real = cloud(150, 0, 11);
+        double[][] generated = cloud(120, 0.5, 12);
+        for (int[] ks : new int[][] {{3, 5}, {5, 3}, {2, 2}, {1, 7}}) {
+            PrecisionRecall.Measures both =
+                    PrecisionRecall.computeWithDensityCoverage(real, generated, ks[0], ks[1]);
+
+            assertThat(both.precisionRecall())
+                    .isEqualTo(PrecisionRecall.compute(real, generated, ks[0]));
+            assertThat(both.densityCoverage())
+                    .isEqualTo(PrecisionRecall.densityAndCoverage(real, generated, ks[1]));
+        }
+        assertThatThrownBy(
+                        () ->
+                                PrecisionRecall.computeWithDensityCoverage(
+                                        cloud(5, 0, 1), cloud(10, 0, 2), 3, 5))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("density/coverage with k = 5");
+    }
+
+    @Test
     void rejectsSetsNoLargerThanK() {
         assertThatThrownBy(() -> PrecisionRecall.compute(cloud(3, 0, 1), cloud(10, 0, 2), 3))
                 .isInstanceOf(IllegalArgumentException.class)
