@@ -111,10 +111,11 @@ public final class LowRecallSheet {
     /**
      * @param rows at least one row; every image of the first row's size and channel count (1, 3 or
      *     4), which the layout takes from the first real image
-     * @return a white picture, grey for 1-channel images (a third of an RGB file's size), ARGB for
-     *     4-channel ones (transparent pixels show the white), else RGB: a header (20 pixels: "real"
-     *     over the real images, "generated" over the generated ones), then per row (the images'
-     *     height plus 4 pixels, at least 36) a caption (class name, recall) and the two tiles
+     * @return a white picture of {@link ImageGrid#imageType}'s type (grey for 1-channel images, a
+     *     third of an RGB file's size; RGBA for 4-channel ones, whose transparent pixels show the
+     *     white; else RGB): a header (20 pixels: "real" over the real images, "generated" over the
+     *     generated ones), then per row (the images' height plus 4 pixels, at least 36) a caption
+     *     (class name, recall) and the two tiles
      * @throws IllegalArgumentException if {@code rows} is empty, or the images have 2 or more than
      *     4 channels
      */
@@ -137,14 +138,7 @@ public final class LowRecallSheet {
         int width = CAPTION_WIDTH + realWidth + GAP + generatedColumns * cell + ImageGrid.PADDING;
         int height = HEADER + rows.size() * rowHeight;
         BufferedImage sheet =
-                new BufferedImage(
-                        width,
-                        height,
-                        switch ((int) first.size(1)) {
-                            case 1 -> BufferedImage.TYPE_BYTE_GRAY;
-                            case 4 -> BufferedImage.TYPE_INT_ARGB;
-                            default -> BufferedImage.TYPE_INT_RGB;
-                        });
+                new BufferedImage(width, height, ImageGrid.imageType((int) first.size(1)));
         Graphics2D g = sheet.createGraphics();
         try {
             g.setColor(Color.WHITE);

@@ -105,7 +105,16 @@ public final class ImageGrid {
         return cut + "…";
     }
 
-    private static int imageType(int channels) {
+    /**
+     * The picture type for images of a channel count, shared by every picture that shows them (the
+     * grids and the evaluation sheets) so that each is written as the same kind of PNG.
+     *
+     * @param channels C of {@code [N, C, H, W]} images
+     * @return {@code TYPE_BYTE_GRAY} for 1 channel (written as an 8-bit grey PNG), {@code
+     *     TYPE_3BYTE_BGR} for 3 (RGB), {@code TYPE_4BYTE_ABGR} for 4 (RGBA)
+     * @throws IllegalArgumentException for any other channel count
+     */
+    public static int imageType(int channels) {
         return switch (channels) {
             case 1 -> BufferedImage.TYPE_BYTE_GRAY;
             case 3 -> BufferedImage.TYPE_3BYTE_BGR;

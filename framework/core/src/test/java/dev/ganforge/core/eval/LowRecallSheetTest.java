@@ -171,7 +171,7 @@ class LowRecallSheetTest {
 
         BufferedImage sheet = LowRecallSheet.compose(rows);
 
-        assertThat(sheet.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+        assertThat(sheet.getType()).isEqualTo(BufferedImage.TYPE_3BYTE_BGR);
         assertThat(
                         LowRecallSheet.compose(
                                         List.of(
@@ -181,9 +181,23 @@ class LowRecallSheetTest {
                                                         Nd4j.zeros(DataType.FLOAT, 1, 4, 5, 7),
                                                         Nd4j.zeros(DataType.FLOAT, 1, 4, 5, 7))))
                                 .getType())
-                .isEqualTo(BufferedImage.TYPE_INT_ARGB);
+                .isEqualTo(BufferedImage.TYPE_4BYTE_ABGR);
         assertThat(sheet.getRGB(120 + ImageGrid.PADDING + 3, 20 + ImageGrid.PADDING + 2) & 0xFFFFFF)
                 .isEqualTo(0xFF8080); // red 255, green and blue at 0 in [-1, 1]: 128
+    }
+
+    @Test
+    void imagesOfTwoChannelsAreRefusedByName() {
+        LowRecallSheet.Row twoChannels =
+                new LowRecallSheet.Row(
+                        "grey+alpha",
+                        0,
+                        Nd4j.zeros(DataType.FLOAT, 1, 2, 5, 7),
+                        Nd4j.zeros(DataType.FLOAT, 1, 2, 5, 7));
+
+        assertThatThrownBy(() -> LowRecallSheet.compose(List.of(twoChannels)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2 channels");
     }
 
     /** The stored grey value (getRGB would convert linear grey to sRGB). */
