@@ -44,13 +44,15 @@ public record StepRecipe(
     public static final StepRecipe DCGAN = new StepRecipe(GanLoss.BCE, false, false, List.of(), 0);
 
     /**
-     * A float32 recipe.
+     * A float32 recipe without the mode-seeking term and the LeCam regulariser; {@link
+     * #withPrecision}, {@link #withModeSeeking} and {@link #withLecam} change those.
      *
      * @param loss the adversarial loss
      * @param projection whether D has a projection head
      * @param spectralNorm whether D's weights are spectrally normalised
      * @param augment the augmentations, in order
      * @param seed the run's seed
+     * @throws NullPointerException if {@code loss} or {@code augment} is null
      */
     public StepRecipe(
             GanLoss loss,
@@ -58,49 +60,7 @@ public record StepRecipe(
             boolean spectralNorm,
             List<Augmentation> augment,
             long seed) {
-        this(loss, projection, spectralNorm, augment, seed, Precision.FP32);
-    }
-
-    /**
-     * A recipe without the mode-seeking term.
-     *
-     * @param loss the adversarial loss
-     * @param projection whether D has a projection head
-     * @param spectralNorm whether D's weights are spectrally normalised
-     * @param augment the augmentations, in order
-     * @param seed the run's seed
-     * @param precision the arithmetic
-     */
-    public StepRecipe(
-            GanLoss loss,
-            boolean projection,
-            boolean spectralNorm,
-            List<Augmentation> augment,
-            long seed,
-            Precision precision) {
-        this(loss, projection, spectralNorm, augment, seed, precision, 0);
-    }
-
-    /**
-     * A recipe without the LeCam regulariser.
-     *
-     * @param loss the adversarial loss
-     * @param projection whether D has a projection head
-     * @param spectralNorm whether D's weights are spectrally normalised
-     * @param augment the augmentations, in order
-     * @param seed the run's seed
-     * @param precision the arithmetic
-     * @param modeSeeking λ of the mode-seeking term, ≥ 0
-     */
-    public StepRecipe(
-            GanLoss loss,
-            boolean projection,
-            boolean spectralNorm,
-            List<Augmentation> augment,
-            long seed,
-            Precision precision,
-            double modeSeeking) {
-        this(loss, projection, spectralNorm, augment, seed, precision, modeSeeking, 0);
+        this(loss, projection, spectralNorm, augment, seed, Precision.FP32, 0, 0);
     }
 
     /**
@@ -124,8 +84,29 @@ public record StepRecipe(
     /**
      * @param precision the arithmetic
      * @return this recipe with another precision
+     * @throws NullPointerException if {@code precision} is null
      */
     public StepRecipe withPrecision(Precision precision) {
+        return new StepRecipe(
+                loss, projection, spectralNorm, augment, seed, precision, modeSeeking, lecam);
+    }
+
+    /**
+     * @param modeSeeking λ of MSGAN's mode-seeking term, ≥ 0 and finite; 0 = off
+     * @return this recipe with another mode-seeking weight
+     * @throws IllegalArgumentException if {@code modeSeeking} is negative or not finite
+     */
+    public StepRecipe withModeSeeking(double modeSeeking) {
+        return new StepRecipe(
+                loss, projection, spectralNorm, augment, seed, precision, modeSeeking, lecam);
+    }
+
+    /**
+     * @param lecam λ of the LeCam regulariser, ≥ 0 and finite; 0 = off
+     * @return this recipe with another LeCam weight
+     * @throws IllegalArgumentException if {@code lecam} is negative or not finite
+     */
+    public StepRecipe withLecam(double lecam) {
         return new StepRecipe(
                 loss, projection, spectralNorm, augment, seed, precision, modeSeeking, lecam);
     }

@@ -32,7 +32,8 @@ class TrainingEnginesTest {
                 2,
                 false,
                 4,
-                new StepRecipe(GanLoss.BCE, false, false, List.of(), 1, Precision.BF16));
+                new StepRecipe(GanLoss.BCE, false, false, List.of(), 1)
+                        .withPrecision(Precision.BF16));
     }
 
     @Test

@@ -59,13 +59,12 @@ class TrainingStepDescriptionTest {
     void scaleAugmentationAndTheModeSeekingTermAreNamed() {
         StepRecipe recipe =
                 new StepRecipe(
-                        GanLoss.BCE,
-                        false,
-                        false,
-                        List.of(Augmentation.TRANSLATION, Augmentation.SCALE),
-                        1,
-                        Precision.FP32,
-                        0.5);
+                                GanLoss.BCE,
+                                false,
+                                false,
+                                List.of(Augmentation.TRANSLATION, Augmentation.SCALE),
+                                1)
+                        .withModeSeeking(0.5);
         assertThat(
                         Trainer.describe(
                                 recipe,
@@ -73,7 +72,8 @@ class TrainingStepDescriptionTest {
                                 generatorWith(new BatchNormalization.Builder().nOut(8).build())))
                 .isEqualTo(" (bce loss, DiffAugment translation,scale, mode seeking 0.5)");
         assertThat(
-                        new StepRecipe(GanLoss.BCE, false, false, List.of(), 1, Precision.FP32, 0.5)
+                        new StepRecipe(GanLoss.BCE, false, false, List.of(), 1)
+                                .withModeSeeking(0.5)
                                 .isDcgan())
                 .as("the DCGAN step plus the mode-seeking term is not the DCGAN step")
                 .isFalse();

@@ -149,8 +149,8 @@ class ModernStepGradientCheckTest {
         INDArray generatorBefore = generator.params().dup();
         try (Dl4jTrainingStep step =
                 newStep(
-                        new StepRecipe(
-                                GanLoss.HINGE, true, false, List.of(), SEED, Precision.FP32, 1))) {
+                        new StepRecipe(GanLoss.HINGE, true, false, List.of(), SEED)
+                                .withModeSeeking(1))) {
             assertThatThrownBy(() -> step.step(real, realLabels, z, new int[] {2, 0, 1, 1}, 0, 0))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("pairs example 0 (class 2) with example 2 (class 1)");
