@@ -261,6 +261,42 @@ class EvaluationIT {
     }
 
     @Test
+    void aPrecisionRecallKAboveTheSampleCountIsRefusedBeforeTrainingAndByEvaluate()
+            throws Exception {
+        // 3 classes of 16 synthetic images, 8 per class evaluated: 24 real and 24 generated
+        String evaluators =
+                "  evaluators: [{type: frechet-distance}, {type: precision-recall%s}]\n";
+        Path refused = write(temp, "bigk.yaml", spec(4) + evaluators.formatted(", k: 24"));
+        Path out = temp.resolve("bigk");
+
+        CliFixture.Result result = run("run", refused.toString(), "--output", out.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err())
+                .contains("evaluation.evaluators[1] (precision-recall): k = 24")
+                .contains("24 real and 24 generated")
+                .contains("give k below 24")
+                .doesNotContain("\tat dev.ganforge");
+        assertThat(out).doesNotExist();
+        assertThat(temp.resolve("classifiers")).doesNotExist(); // refused before its training
+
+        // k = 23 fits; the same k = 24 given to `evaluate` is refused there too, eval.csv untouched
+        Path fits = write(temp, "k23.yaml", spec(4) + evaluators.formatted(", k: 23"));
+        Path trained = temp.resolve("k23");
+        CliFixture.Result ok = run("run", fits.toString(), "--output", trained.toString());
+        assertThat(ok.exitCode()).as(ok.err()).isZero();
+        assertThat(Files.readString(trained.resolve("eval.csv"))).contains("eval/recall");
+        String before = Files.readString(trained.resolve("eval.csv"));
+
+        CliFixture.Result evaluated =
+                run("evaluate", trained.toString(), "--set", "evaluation.evaluators[1].k=24");
+
+        assertThat(evaluated.exitCode()).as(evaluated.err()).isEqualTo(2);
+        assertThat(evaluated.err()).contains("k = 24").doesNotContain("\tat dev.ganforge");
+        assertThat(Files.readString(trained.resolve("eval.csv"))).isEqualTo(before);
+    }
+
+    @Test
     void evaluateUsesDefaultsForARunTrainedWithoutEvaluation() throws Exception {
         Path out = temp.resolve("plain");
         assertThat(

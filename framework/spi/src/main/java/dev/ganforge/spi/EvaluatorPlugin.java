@@ -1,5 +1,6 @@
 package dev.ganforge.spi;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,4 +32,20 @@ public interface EvaluatorPlugin<S extends Record> extends GanPlugin<S> {
      *     samples for its k)
      */
     Map<String, Double> evaluate(S spec, EvaluationInput input);
+
+    /**
+     * Judges the evaluator's settings against the sizes of the sets it will get, before any
+     * training, so that a run is refused at its start rather than failing at its first evaluation
+     * hours later. The core prefixes each problem with the evaluator's place in the spec ({@code
+     * evaluation.evaluators[i]}) and refuses the run (or {@code ganforge evaluate}) with all of
+     * them.
+     *
+     * @param spec the bound evaluator spec
+     * @param sizes the sizes of every evaluation set of the run
+     * @return problems, each naming the key, its value, the sizes and what would fit; empty (the
+     *     default) when {@link #evaluate} accepts sets of these sizes
+     */
+    default List<String> checkSizes(S spec, EvaluationSizes sizes) {
+        return List.of();
+    }
 }

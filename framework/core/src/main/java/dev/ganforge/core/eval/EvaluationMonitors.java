@@ -7,6 +7,7 @@ import dev.ganforge.core.train.TrainingMonitor;
 import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
+import java.util.List;
 
 /**
  * The training loop's evaluation: a {@link TrainingEvaluation} when the spec has an {@code
@@ -27,5 +28,16 @@ public final class EvaluationMonitors implements TrainingMonitor.Factory {
                 ? null
                 : TrainingEvaluation.prepare(
                         spec, plugins, data, run, startStep, console, progress);
+    }
+
+    /**
+     * @return {@link TrainingEvaluation#check}'s problems; none without an {@code evaluation:}
+     *     section
+     */
+    @Override
+    public List<String> check(ExperimentSpec spec, ResolvedPlugins plugins, LabeledImages data) {
+        return spec.evaluation() == null
+                ? List.of()
+                : TrainingEvaluation.check(spec, plugins, data);
     }
 }

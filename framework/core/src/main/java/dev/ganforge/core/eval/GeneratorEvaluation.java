@@ -4,6 +4,7 @@ import dev.ganforge.config.PluginSection;
 import dev.ganforge.core.spec.EvaluationSpec;
 import dev.ganforge.core.train.WorkProgress;
 import dev.ganforge.spi.EvaluationInput;
+import dev.ganforge.spi.EvaluationSizes;
 import dev.ganforge.spi.EvaluatorPlugin;
 import dev.ganforge.spi.LabeledImages;
 import java.util.ArrayList;
@@ -429,6 +430,54 @@ public final class GeneratorEvaluation {
             mean[g] = pairs[g] == 0 ? Double.NaN : sum[g] / pairs[g];
         }
         return mean;
+    }
+
+    /**
+     * The sizes of every evaluation set of a run on this data: as many real reference samples as
+     * {@link #GeneratorEvaluation} picks (at most {@code samples_per_class} per class) and K ·
+     * {@code samples_per_class} generated ones.
+     *
+     * @param spec the evaluation settings
+     * @param data the real labelled images, at least one
+     * @param conditional whether the generator takes labels
+     * @return the sizes
+     */
+    public static EvaluationSizes sizes(
+            EvaluationSpec spec, LabeledImages data, boolean conditional) {
+        int[] perClass = new int[data.numClasses()];
+        for (int label : data.labels()) {
+            perClass[label]++;
+        }
+        int real = 0;
+        for (int count : perClass) {
+            real += Math.min(count, spec.samplesPerClass());
+        }
+        return new EvaluationSizes(
+                real, data.numClasses() * spec.samplesPerClass(), data.numClasses(), conditional);
+    }
+
+    /**
+     * Asks every evaluator whether its settings suit sets of these sizes ({@link
+     * EvaluatorPlugin#checkSizes}).
+     *
+     * @param spec the evaluation settings
+     * @param sizes from {@link #sizes}
+     * @return every problem, each starting with the evaluator's key ({@code
+     *     evaluation.evaluators[i]}) and type; empty when all accept
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static List<String> sizeProblems(EvaluationSpec spec, EvaluationSizes sizes) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < spec.evaluators().size(); i++) {
+            PluginSection section = spec.evaluators().get(i);
+            EvaluatorPlugin evaluator = section.plugin(EvaluatorPlugin.class);
+            List<String> own = evaluator.checkSizes(section.spec(), sizes);
+            for (String problem : own) {
+                problems.add(
+                        "evaluation.evaluators[" + i + "] (" + section.type() + "): " + problem);
+            }
+        }
+        return problems;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.ganforge.core.run.EvaluationLog;
 import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.spec.EvaluationSpec;
 import dev.ganforge.core.spec.ExperimentSpec;
+import dev.ganforge.core.train.ExperimentException;
 import dev.ganforge.core.train.Generation;
 import dev.ganforge.core.train.ImageGrid;
 import dev.ganforge.core.train.ResolvedPlugins;
@@ -82,6 +83,23 @@ public final class TrainingEvaluation implements TrainingMonitor {
                 experiment, plugins, data, run, keepThroughStep, console, progress);
     }
 
+    /**
+     * Judges the evaluation's settings against the data before anything is trained: each
+     * evaluator's settings against the sizes of the evaluation sets ({@link
+     * GeneratorEvaluation#sizeProblems}).
+     *
+     * @param experiment the resolved experiment; its {@code evaluation} must not be null
+     * @param plugins its plugins
+     * @param data the real labelled images
+     * @return the problems, each naming its key; empty when the evaluation can run
+     */
+    public static List<String> check(
+            ExperimentSpec experiment, ResolvedPlugins plugins, LabeledImages data) {
+        EvaluationSpec spec = experiment.evaluation();
+        return GeneratorEvaluation.sizeProblems(
+                spec, GeneratorEvaluation.sizes(spec, data, plugins.model().conditional()));
+    }
+
     private TrainingEvaluation(
             ExperimentSpec experiment,
             ResolvedPlugins plugins,
@@ -99,6 +117,10 @@ public final class TrainingEvaluation implements TrainingMonitor {
         this.classNames = data.classNames();
         this.conditional = plugins.model().conditional();
         this.recipe = plugins.recipe();
+        List<String> problems = check(experiment, plugins, data);
+        if (!problems.isEmpty()) {
+            throw new ExperimentException(String.join("\n", problems));
+        }
         ClassifierStore store = new ClassifierStore(spec.classifier().cacheFolder());
         long classifierSeed = spec.classifier().seedFor(experiment.seed());
         String fingerprint = ClassifierStore.fingerprint(data, spec.classifier(), classifierSeed);

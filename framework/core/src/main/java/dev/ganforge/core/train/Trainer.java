@@ -233,6 +233,12 @@ public final class Trainer {
                             + training.batchSize()
                             + ")");
         }
+        // evaluation settings that do not fit the data (a precision-recall k above the sample
+        // count) are refused now, not at the first evaluation after hours of training
+        List<String> evaluationProblems = monitors.check(spec, plugins, data);
+        if (!evaluationProblems.isEmpty()) {
+            throw new ExperimentException(String.join("\n", evaluationProblems));
+        }
         if (data.skippedFiles() > 0) {
             console.println(
                     "skipped "

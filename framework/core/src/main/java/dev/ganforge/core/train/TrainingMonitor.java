@@ -4,6 +4,7 @@ import dev.ganforge.core.run.RunDirectory;
 import dev.ganforge.core.spec.ExperimentSpec;
 import dev.ganforge.spi.LabeledImages;
 import java.io.PrintStream;
+import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -72,5 +73,19 @@ public interface TrainingMonitor {
                 long startStep,
                 PrintStream console,
                 WorkProgress progress);
+
+        /**
+         * Finds what {@link #prepare} or the monitor would refuse later, before the run folder is
+         * written and before anything is trained.
+         *
+         * @param spec the resolved experiment
+         * @param plugins its plugins
+         * @param data the training data
+         * @return problems, each naming its spec key; empty (the default) when there are none
+         */
+        default List<String> check(
+                ExperimentSpec spec, ResolvedPlugins plugins, LabeledImages data) {
+            return List.of();
+        }
     }
 }

@@ -1,9 +1,11 @@
 package dev.ganforge.plugin.metrics;
 
 import dev.ganforge.spi.EvaluationInput;
+import dev.ganforge.spi.EvaluationSizes;
 import dev.ganforge.spi.EvaluatorPlugin;
 import dev.ganforge.spi.SpecField;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -74,6 +76,37 @@ public final class PrecisionRecallEvaluator
     public String description() {
         return "k-NN manifold precision, recall, density and coverage of generated vs real"
                 + " classifier features";
+    }
+
+    /**
+     * Refuses a {@code k} that {@link #evaluate} would reject: precision and recall need more than
+     * k samples in each set. A {@code coverage_k} too large only leaves density and coverage out,
+     * and a k too large for a class only leaves that class's recall out, as documented; neither is
+     * refused.
+     *
+     * @return one problem if k ≥ the smaller set's size, else none
+     */
+    @Override
+    public List<String> checkSizes(Spec spec, EvaluationSizes sizes) {
+        int smaller = Math.min(sizes.realSamples(), sizes.generatedSamples());
+        if (spec.k() < smaller) {
+            return List.of();
+        }
+        return List.of(
+                "k = "
+                        + spec.k()
+                        + " needs more than "
+                        + spec.k()
+                        + " samples in each set, and each evaluation has "
+                        + sizes.realSamples()
+                        + " real and "
+                        + sizes.generatedSamples()
+                        + " generated (evaluation.samples_per_class for each of "
+                        + sizes.classes()
+                        + (sizes.classes() == 1 ? " class" : " classes")
+                        + "): give k below "
+                        + smaller
+                        + " or raise evaluation.samples_per_class");
     }
 
     /**

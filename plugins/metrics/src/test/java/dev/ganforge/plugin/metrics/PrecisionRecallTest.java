@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.ganforge.spi.EvaluationInput;
+import dev.ganforge.spi.EvaluationSizes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -421,5 +422,42 @@ class PrecisionRecallTest {
 
         assertThat(evaluate(real, labels(10, 10), generated, generatedLabels, true, 0.2))
                 .containsOnlyKeys("eval/precision", "eval/recall", "eval/density", "eval/coverage");
+    }
+
+    @Test
+    void checkSizesRefusesExactlyTheKsThatEvaluateWouldReject() {
+        PrecisionRecallEvaluator evaluator = new PrecisionRecallEvaluator();
+        // 5 real (one class short of samples_per_class) and 6 generated: k must stay below 5
+        EvaluationSizes sizes = new EvaluationSizes(5, 6, 2, true);
+
+        assertThat(evaluator.checkSizes(new PrecisionRecallEvaluator.Spec(4, 5, 0.2), sizes))
+                .isEmpty(); // coverage_k 5 only leaves density and coverage out
+        assertThat(evaluator.checkSizes(new PrecisionRecallEvaluator.Spec(5, 5, 0.2), sizes))
+                .singleElement()
+                .asString()
+                .contains("k = 5")
+                .contains("5 real and 6 generated")
+                .contains("2 classes")
+                .contains("give k below 5");
+
+        // the boundary agrees with evaluate: k = 4 evaluates sets of 5 and 6, k = 5 throws
+        Random random = new Random(12);
+        EvaluationInput input =
+                new EvaluationInput(
+                        "test",
+                        List.of("a", "b"),
+                        true,
+                        new int[] {0, 0, 0, 1, 1},
+                        Nd4j.create(faceLikeClass(5, 0, random)),
+                        new int[] {0, 0, 0, 1, 1, 1},
+                        Nd4j.create(faceLikeClass(6, 0, random)),
+                        Nd4j.ones(6, 2).divi(2));
+        assertThat(evaluator.evaluate(new PrecisionRecallEvaluator.Spec(4, 5, 0.2), input))
+                .containsKeys("eval/precision", "eval/recall");
+        assertThatThrownBy(
+                        () ->
+                                evaluator.evaluate(
+                                        new PrecisionRecallEvaluator.Spec(5, 5, 0.2), input))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
