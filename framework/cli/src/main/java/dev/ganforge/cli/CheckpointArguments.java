@@ -23,7 +23,9 @@ final class CheckpointArguments {
             names = "--checkpoint",
             paramLabel = "best|last|DIR",
             defaultValue = "last",
-            description = "best, last (default) or a checkpoint folder")
+            description =
+                    "best, last (default), a folder name in RUN_DIR/checkpoints (e.g."
+                            + " step-00000500) or a checkpoint folder's path")
     String checkpointName;
 
     /**

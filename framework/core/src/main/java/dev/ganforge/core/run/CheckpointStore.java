@@ -270,9 +270,12 @@ public final class CheckpointStore {
     }
 
     /**
-     * @param which {@code best}, {@code last} (or {@code latest}), or a checkpoint folder's path
+     * @param which {@code best}, {@code last} (or {@code latest}), a checkpoint folder's path, or
+     *     the name of a folder in this {@code checkpoints/} folder (e.g. {@code step-00000030}, as
+     *     listed there)
      * @return the checkpoint folder it names
-     * @throws IllegalArgumentException if the run has no checkpoint of that kind
+     * @throws IllegalArgumentException if the run has no checkpoint of that kind, or {@code which}
+     *     is neither an existing folder nor the name of one here; the message says what is accepted
      */
     public Path resolve(String which) {
         return switch (which) {
@@ -289,7 +292,22 @@ public final class CheckpointStore {
                                     () ->
                                             new IllegalArgumentException(
                                                     folder + " has no checkpoint"));
-            default -> Path.of(which);
+            default -> {
+                Path given = Path.of(which);
+                if (Files.isDirectory(given)) {
+                    yield given;
+                }
+                Path here = folder.resolve(which);
+                if (given.getNameCount() == 1 && Files.isDirectory(here)) {
+                    yield here;
+                }
+                throw new IllegalArgumentException(
+                        "no checkpoint folder '"
+                                + which
+                                + "': give best, last, the name of a folder in "
+                                + folder
+                                + " (e.g. step-00000100) or the path of a checkpoint folder");
+            }
         };
     }
 
