@@ -297,6 +297,40 @@ class EvaluationIT {
     }
 
     @Test
+    void aBestMetricNoEvaluatorReportsStopsTheRunWithoutAStackTraceAndResumeMendsIt()
+            throws Exception {
+        Path specFile =
+                write(
+                        temp,
+                        "nokid.yaml",
+                        spec(6).replace("eval/fd_ganforge_cnn", "eval/kid")
+                                        .replace("every: 3", "every: 4") // a checkpoint step
+                                + "  evaluators: [{type: precision-recall}]\n");
+        Path out = temp.resolve("nokid");
+
+        CliFixture.Result result = run("run", specFile.toString(), "--output", out.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err())
+                .contains("evaluation.best_metric 'eval/kid' is not reported")
+                .contains("eval/recall")
+                .contains("ganforge resume " + out)
+                .doesNotContain("\tat dev.ganforge");
+        RunDirectory.StatusRecord status = new RunDirectory(out).readStatusRecord().orElseThrow();
+        assertThat(status.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(status.step()).isEqualTo(4);
+        assertThat(new RunDirectory(out).checkpoints().latest()).isPresent();
+
+        CliFixture.Result resumed =
+                run("resume", out.toString(), "--set", "evaluation.best_metric=eval/recall");
+
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status())
+                .isEqualTo(RunStatus.FINISHED);
+        assertThat(out.resolve("checkpoints/best")).exists();
+    }
+
+    @Test
     void evaluateUsesDefaultsForARunTrainedWithoutEvaluation() throws Exception {
         Path out = temp.resolve("plain");
         assertThat(

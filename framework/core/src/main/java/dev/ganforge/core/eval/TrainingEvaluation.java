@@ -68,6 +68,8 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @param console where progress and metric lines go
      * @param progress reports the domain classifier's training, when it is not cached
      * @return the evaluation, ready to measure
+     * @throws ExperimentException if an evaluator's settings do not fit the evaluation sets ({@link
+     *     #check}), before the classifier is loaded or trained
      * @throws java.util.concurrent.CancellationException from {@code progress}; no classifier is
      *     cached then
      */
@@ -261,7 +263,8 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @param discriminator the discriminator
      * @param progress reports the evaluation's work ({@link GeneratorEvaluation#evaluate})
      * @return why the run must stop (only with {@code stop_on_unhealthy}), or null to go on
-     * @throws IllegalArgumentException if {@code best_metric} names a metric no evaluator reported
+     * @throws ExperimentException if {@code best_metric} names a metric this evaluation does not
+     *     report (the message lists those it does and how to resume)
      * @throws java.util.concurrent.CancellationException from {@code progress}; nothing is logged
      *     and the best checkpoint is unchanged then
      */
@@ -276,11 +279,15 @@ public final class TrainingEvaluation implements TrainingMonitor {
         if (spec.bestMetric() != null) {
             Double value = metrics.get(spec.bestMetric());
             if (value == null) {
-                throw new IllegalArgumentException(
+                // found only now: the names an evaluation reports depend on its plugins and data
+                throw new ExperimentException(
                         "evaluation.best_metric '"
                                 + spec.bestMetric()
-                                + "' is not reported; reported metrics: "
-                                + String.join(", ", metrics.keySet()));
+                                + "' is not reported by this evaluation; it reports "
+                                + String.join(", ", metrics.keySet())
+                                + ". The run keeps its checkpoints: 'ganforge resume "
+                                + run.root()
+                                + " --set evaluation.best_metric=<one of those>' goes on");
             }
             if (spec.goal().improves(value, best)) {
                 best = value;
