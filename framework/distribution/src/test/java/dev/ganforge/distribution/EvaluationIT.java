@@ -319,6 +319,9 @@ class EvaluationIT {
         RunDirectory.StatusRecord status = new RunDirectory(out).readStatusRecord().orElseThrow();
         assertThat(status.status()).isEqualTo(RunStatus.FAILED);
         assertThat(status.step()).isEqualTo(4);
+        assertThat(status.reason())
+                .startsWith("stopped after step 4: evaluation.best_metric")
+                .endsWith("the last complete checkpoint is step-00000004");
         assertThat(new RunDirectory(out).checkpoints().latest()).isPresent();
 
         CliFixture.Result resumed =

@@ -730,8 +730,9 @@ public final class Trainer {
     }
 
     /**
-     * Records an unexpected error as the run's FAILED status, with the last complete checkpoint for
-     * {@code resume}.
+     * Records an unexpected error, or a user error found during training ({@link
+     * ExperimentException}, e.g. a best metric no evaluator reports), as the run's FAILED status,
+     * with the last complete checkpoint for {@code resume}.
      *
      * @param <T> a RuntimeException or an Error: what the loop may throw unchecked
      * @return {@code error}, to be thrown on (a failure to write the status is suppressed in it)
@@ -741,7 +742,9 @@ public final class Trainer {
         try {
             run.writeStatus(
                     RunStatus.FAILED,
-                    "unexpected error after step " + step + ": " + error + latest,
+                    error instanceof ExperimentException
+                            ? "stopped after step " + step + ": " + error.getMessage() + latest
+                            : "unexpected error after step " + step + ": " + error + latest,
                     step,
                     total);
         } catch (RuntimeException | Error statusToo) {
