@@ -303,8 +303,9 @@ class EvaluationIT {
                 write(
                         temp,
                         "nokid.yaml",
-                        spec(6).replace("eval/fd_ganforge_cnn", "eval/kid")
-                                        .replace("every: 3", "every: 4") // a checkpoint step
+                        // one evaluation, the final one, at a checkpoint step
+                        spec(4).replace("eval/fd_ganforge_cnn", "eval/kid")
+                                        .replace("every: 3", "every: 4")
                                 + "  evaluators: [{type: precision-recall}]\n");
         Path out = temp.resolve("nokid");
 
@@ -323,6 +324,7 @@ class EvaluationIT {
                 .startsWith("stopped after step 4: evaluation.best_metric")
                 .endsWith("the last complete checkpoint is step-00000004");
         assertThat(new RunDirectory(out).checkpoints().latest()).isPresent();
+        assertThat(out.resolve("eval.csv")).content().doesNotContain("4,eval/");
 
         CliFixture.Result resumed =
                 run("resume", out.toString(), "--set", "evaluation.best_metric=eval/recall");
@@ -330,7 +332,9 @@ class EvaluationIT {
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(new RunDirectory(out).readStatusRecord().orElseThrow().status())
                 .isEqualTo(RunStatus.FINISHED);
+        // the step-4 evaluation, not logged when it stopped the run, ran again and chose the best
         assertThat(out.resolve("checkpoints/best")).exists();
+        assertThat(out.resolve("eval.csv")).content().contains("4,eval/recall,");
     }
 
     @Test

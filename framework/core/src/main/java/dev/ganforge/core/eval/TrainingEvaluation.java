@@ -196,6 +196,12 @@ public final class TrainingEvaluation implements TrainingMonitor {
             MultiLayerNetwork generator,
             MultiLayerNetwork discriminator,
             WorkProgress progress) {
+        return record(step, compute(generator, discriminator, progress));
+    }
+
+    /** Evaluates the networks; logs nothing. */
+    private GeneratorEvaluation.Result compute(
+            MultiLayerNetwork generator, MultiLayerNetwork discriminator, WorkProgress progress) {
         GeneratorEvaluation.Result result =
                 evaluation.evaluate(
                         (latent, asked) ->
@@ -213,11 +219,16 @@ public final class TrainingEvaluation implements TrainingMonitor {
                     "health/d_fake",
                     meanProbability(discriminator, result.generatedImages(), labels));
         }
-        log.append(step, metrics);
-        console.println(EvaluationHeadline.format(step, metrics));
-        writeLowRecallSheet(step, metrics, result.generatedImages());
         return new GeneratorEvaluation.Result(
                 metrics, result.generatedImages(), result.collapsedClasses());
+    }
+
+    /** Logs one evaluation to eval.csv, prints its headline and draws its low-recall sheet. */
+    private GeneratorEvaluation.Result record(long step, GeneratorEvaluation.Result result) {
+        log.append(step, result.metrics());
+        console.println(EvaluationHeadline.format(step, result.metrics()));
+        writeLowRecallSheet(step, result.metrics(), result.generatedImages());
+        return result;
     }
 
     /**
@@ -264,7 +275,8 @@ public final class TrainingEvaluation implements TrainingMonitor {
      * @param progress reports the evaluation's work ({@link GeneratorEvaluation#evaluate})
      * @return why the run must stop (only with {@code stop_on_unhealthy}), or null to go on
      * @throws ExperimentException if {@code best_metric} names a metric this evaluation does not
-     *     report (the message lists those it does and how to resume)
+     *     report (the message lists those it does and how to resume); nothing is logged then, so a
+     *     resumed run evaluates the step again
      * @throws java.util.concurrent.CancellationException from {@code progress}; nothing is logged
      *     and the best checkpoint is unchanged then
      */
@@ -274,21 +286,23 @@ public final class TrainingEvaluation implements TrainingMonitor {
             MultiLayerNetwork generator,
             MultiLayerNetwork discriminator,
             WorkProgress progress) {
-        GeneratorEvaluation.Result result = measure(step, generator, discriminator, progress);
+        GeneratorEvaluation.Result result = compute(generator, discriminator, progress);
         Map<String, Double> metrics = result.metrics();
+        if (spec.bestMetric() != null && !metrics.containsKey(spec.bestMetric())) {
+            // found only now (the names an evaluation reports depend on its plugins and data),
+            // and before eval.csv has the step: a resume with the key mended evaluates it again
+            throw new ExperimentException(
+                    "evaluation.best_metric '"
+                            + spec.bestMetric()
+                            + "' is not reported by this evaluation; it reports "
+                            + String.join(", ", metrics.keySet())
+                            + ". The run keeps its checkpoints: 'ganforge resume "
+                            + run.root()
+                            + " --set evaluation.best_metric=<one of those>' goes on");
+        }
+        record(step, result);
         if (spec.bestMetric() != null) {
-            Double value = metrics.get(spec.bestMetric());
-            if (value == null) {
-                // found only now: the names an evaluation reports depend on its plugins and data
-                throw new ExperimentException(
-                        "evaluation.best_metric '"
-                                + spec.bestMetric()
-                                + "' is not reported by this evaluation; it reports "
-                                + String.join(", ", metrics.keySet())
-                                + ". The run keeps its checkpoints: 'ganforge resume "
-                                + run.root()
-                                + " --set evaluation.best_metric=<one of those>' goes on");
-            }
+            double value = metrics.get(spec.bestMetric());
             if (spec.goal().improves(value, best)) {
                 best = value;
                 run.checkpoints()
