@@ -11,7 +11,8 @@ final class Checkpoints {
 
     /**
      * @param run the run folder
-     * @param which {@code best}, {@code last} or a folder path
+     * @param which {@code best}, {@code last}, a folder name in the run's {@code checkpoints/} or a
+     *     checkpoint folder's path ({@link dev.ganforge.core.run.CheckpointStore#resolve})
      * @return the checkpoint folder
      * @throws ExperimentException if the run has no such checkpoint
      */

@@ -270,9 +270,10 @@ public final class CheckpointStore {
     }
 
     /**
-     * @param which {@code best}, {@code last} (or {@code latest}), a checkpoint folder's path, or
-     *     the name of a folder in this {@code checkpoints/} folder (e.g. {@code step-00000030}, as
-     *     listed there)
+     * @param which {@code best}, {@code last} (or {@code latest}), the bare name of a folder in
+     *     this {@code checkpoints/} folder (e.g. {@code step-00000030}, as listed there; never read
+     *     against the working directory), or a checkpoint folder's path (with a separator, e.g.
+     *     {@code ./step-00000030} or an absolute path)
      * @return the checkpoint folder it names
      * @throws IllegalArgumentException if the run has no checkpoint of that kind, or {@code which}
      *     is neither an existing folder nor the name of one here; the message says what is accepted
@@ -294,12 +295,15 @@ public final class CheckpointStore {
                                                     folder + " has no checkpoint"));
             default -> {
                 Path given = Path.of(which);
-                if (Files.isDirectory(given)) {
-                    yield given;
-                }
-                Path here = folder.resolve(which);
-                if (given.getNameCount() == 1 && Files.isDirectory(here)) {
-                    yield here;
+                boolean special = which.isEmpty() || which.equals(".") || which.equals("..");
+                // a bare name means an entry of this folder, never one of the working directory;
+                // a path (with a separator) means that folder
+                Path candidate =
+                        !given.isAbsolute() && given.getNameCount() == 1
+                                ? folder.resolve(which)
+                                : given;
+                if (!special && !which.endsWith(".tmp") && Files.isDirectory(candidate)) {
+                    yield candidate;
                 }
                 throw new IllegalArgumentException(
                         "no checkpoint folder '"

@@ -27,7 +27,11 @@ class CheckpointResolveTest {
         assertThat(store.resolve("step-00000030")).isEqualTo(step);
         assertThat(store.resolve(elsewhere.toString())).isEqualTo(elsewhere);
         assertThat(store.resolve(step.toString())).isEqualTo(step);
-        for (String missing : new String[] {"step-00000040", "checkpoints/step-00000030"}) {
+        Files.createDirectories(folder.resolve("step-00000040.tmp")); // a checkpoint being written
+        for (String missing :
+                new String[] {
+                    "step-00000040", "checkpoints/step-00000030", "step-00000040.tmp", ".", "..", ""
+                }) {
             assertThatThrownBy(() -> store.resolve(missing))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("no checkpoint folder '" + missing + "'")
