@@ -444,16 +444,12 @@ public final class GeneratorEvaluation {
      */
     public static EvaluationSizes sizes(
             EvaluationSpec spec, LabeledImages data, boolean conditional) {
-        int[] perClass = new int[data.numClasses()];
-        for (int label : data.labels()) {
-            perClass[label]++;
-        }
-        int real = 0;
-        for (int count : perClass) {
-            real += Math.min(count, spec.samplesPerClass());
-        }
-        return new EvaluationSizes(
-                real, data.numClasses() * spec.samplesPerClass(), data.numClasses(), conditional);
+        // the same calls that pick the sets, so the sizes cannot drift from them (the count of
+        // reference rows does not depend on the seed)
+        int real =
+                referenceRows(data.labels(), data.numClasses(), spec.samplesPerClass(), 0).length;
+        int generated = fixedLabels(data.numClasses(), spec.samplesPerClass()).length;
+        return new EvaluationSizes(real, generated, data.numClasses(), conditional);
     }
 
     /**
