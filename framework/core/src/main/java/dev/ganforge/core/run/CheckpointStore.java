@@ -44,6 +44,9 @@ public final class CheckpointStore {
 
     private static final String LATEST = "latest";
 
+    /** The suffix of a checkpoint folder or pointer still being written (renamed when complete). */
+    private static final String PARTIAL = ".tmp";
+
     /** The generator's weight average in a checkpoint folder. */
     public static final String AVERAGE_FILE = "generator_average.zip";
 
@@ -133,14 +136,14 @@ public final class CheckpointStore {
             Extras extras) {
         String name = String.format("step-%08d", step);
         Path target = folder.resolve(name);
-        Path temporary = folder.resolve(name + ".tmp");
+        Path temporary = folder.resolve(name + PARTIAL);
         try {
             Files.createDirectories(folder);
             Folders.deleteTree(temporary);
             writeContents(temporary, step, seed, generator, discriminator, extras);
             Folders.deleteTree(target);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            Path pointer = folder.resolve(LATEST + ".tmp");
+            Path pointer = folder.resolve(LATEST + PARTIAL);
             Files.writeString(pointer, name + "\n", StandardCharsets.UTF_8);
             Files.move(
                     pointer,
@@ -154,7 +157,7 @@ public final class CheckpointStore {
                     new UncheckedIOException(
                             "cannot write checkpoint " + target + ": " + Folders.reason(e), e);
             Folders.deleteQuietly(temporary, failure); // frees the space a full disk needs back
-            Folders.deleteQuietly(folder.resolve(LATEST + ".tmp"), failure);
+            Folders.deleteQuietly(folder.resolve(LATEST + PARTIAL), failure);
             throw failure;
         }
     }
@@ -183,7 +186,7 @@ public final class CheckpointStore {
             double value) {
         String name = String.format("best-step-%08d", step);
         Path target = folder.resolve(name);
-        Path temporary = folder.resolve(name + ".tmp");
+        Path temporary = folder.resolve(name + PARTIAL);
         try {
             Optional<Path> previous =
                     best().isPresent() ? Optional.of(best().get().toRealPath()) : Optional.empty();
@@ -205,7 +208,7 @@ public final class CheckpointStore {
                 Folders.deleteTree(target);
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            Path link = folder.resolve(BEST + ".tmp");
+            Path link = folder.resolve(BEST + PARTIAL);
             Files.deleteIfExists(link);
             Files.createSymbolicLink(link, Path.of(name));
             Files.move(
@@ -222,7 +225,7 @@ public final class CheckpointStore {
                     new UncheckedIOException(
                             "cannot write best checkpoint " + target + ": " + Folders.reason(e), e);
             Folders.deleteQuietly(temporary, failure);
-            Folders.deleteQuietly(folder.resolve(BEST + ".tmp"), failure);
+            Folders.deleteQuietly(folder.resolve(BEST + PARTIAL), failure);
             throw failure;
         }
     }
@@ -302,7 +305,7 @@ public final class CheckpointStore {
                         !given.isAbsolute() && given.getNameCount() == 1
                                 ? folder.resolve(which)
                                 : given;
-                if (!special && !which.endsWith(".tmp") && Files.isDirectory(candidate)) {
+                if (!special && !which.endsWith(PARTIAL) && Files.isDirectory(candidate)) {
                     yield candidate;
                 }
                 throw new IllegalArgumentException(
@@ -405,7 +408,7 @@ public final class CheckpointStore {
         List<Path> checkpoints = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, "step-*")) {
             for (Path entry : entries) {
-                if (Files.isDirectory(entry) && !entry.getFileName().toString().endsWith(".tmp")) {
+                if (Files.isDirectory(entry) && !entry.getFileName().toString().endsWith(PARTIAL)) {
                     checkpoints.add(entry);
                 }
             }
